@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: ISC
+# regiomon: one non-recursive Makefile for the daemon, the plugins and the
+# tests.  GNU make.  `make demo` and `make check` install what they need.
+
+VERSION		= 0.1.0
+
+PREFIX		?= /usr/local
+BINDIR		?= $(PREFIX)/bin
+LIBDIR		?= $(PREFIX)/lib
+PLUGINDIR	?= $(LIBDIR)/regiomon/plugins
+DATADIR		?= $(PREFIX)/share/regiomon
+INCLUDEDIR	?= $(PREFIX)/include
+PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
+MANDIR		?= $(PREFIX)/share/man
+SYSCONFDIR	?= /etc
+UNITDIR		?= $(LIBDIR)/systemd/system
+SYSUSERSDIR	?= $(LIBDIR)/sysusers.d
+LOCALSTATEDIR	?= /var/lib
+
+CC		?= cc
+PKG_CONFIG	?= pkg-config
+INSTALL		?= install
+
+# Everything built goes below $(B); sanitized builds get their own tree so
+# that switching back and forth never links mixed objects.
+B		:= build$(if $(SANITIZE),-san)
+
+WARN		= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes \
+		  -Wmissing-declarations -Wshadow -Wpointer-arith \
+		  -Wsign-compare -Wformat=2
+WERROR		?= 1
+ifeq ($(WERROR),1)
+WARN		+= -Werror
+endif
+
+CFLAGS		?= -O2 -g
+PKGS		= libcurl jansson librrd
+PKG_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+CMOCKA_CFLAGS	= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS	= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+JANSSON_LIBS	= $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
+
+ifneq ($(SANITIZE),)
+SAN_FLAGS	= -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
+		  -fno-omit-frame-pointer
+endif
+
+RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -Idaemon \
+		  -DREGIOMON_VERSION='"$(VERSION)"' \
+		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"'
+ALL_CFLAGS	= $(WARN) $(RM_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) \
+		  -MMD -MP
+ALL_LDFLAGS	= $(LDFLAGS) $(SAN_FLAGS)
+
+# The daemon: every daemon/*.c; main.c holds only main(), so the rest links
+# into the unit tests too.
+DAEMON_SRC	:= $(wildcard daemon/*.c)
+DAEMON_OBJ	:= $(DAEMON_SRC:%.c=$(B)/%.o)
+LIB_OBJ		:= $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
+
+# Plugins: plugins/NAME.c or plugins/NAME/*.c build to NAME.so; plugins/lib/
+# holds code several plugins share, linked into each as a static archive.
+PLUGIN_FILES	:= $(basename $(notdir $(wildcard plugins/*.c)))
+PLUGIN_DIRS	:= $(filter-out lib,$(patsubst plugins/%/,%,$(wildcard plugins/*/)))
+PLUGINS		:= $(PLUGIN_FILES:%=$(B)/plugins/%.so) \
+		   $(PLUGIN_DIRS:%=$(B)/plugins/%.so)
+PLIB_SRC	:= $(wildcard plugins/lib/*.c)
+PLIB_OBJ	:= $(PLIB_SRC:%.c=$(B)/%.pic.o)
+PLIB		:= $(B)/plugins/libplugin.a
+PLUGIN_CFLAGS	= -fPIC -fvisibility=hidden -Iplugins/lib
+
+UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
+UNIT_BIN	:= $(UNIT_SRC:%.c=$(B)/%)
+TPLUG_SRC	:= $(wildcard tests/plugins/*.c)
+TPLUGINS	:= $(TPLUG_SRC:tests/plugins/%.c=$(B)/tests/plugins/%.so)
+TOOL_SRC	:= $(wildcard tests/tools/*.c)
+TOOLS		:= $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
+
+BIN		:= $(B)/regiomon
+
+.PHONY: all plugins tests check check-build deps deps-test demo install \
+	uninstall clean lint fuzz bench
+
+all: $(BIN) plugins
+
+plugins: $(PLUGINS)
+
+$(BIN): $(DAEMON_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS) -ldl
+
+$(B)/libregiomon.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/%.pic.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) -c -o $@ $<
+
+$(PLIB): $(PLIB_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@
+	ar rcs $@ $^
+
+$(PLUGIN_FILES:%=$(B)/plugins/%.so): $(B)/plugins/%.so: \
+    $(B)/plugins/%.pic.o $(PLIB)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(JANSSON_LIBS) \
+	    $(PLUGIN_LIBS_$*)
+
+.SECONDEXPANSION:
+$(PLUGIN_DIRS:%=$(B)/plugins/%.so): $(B)/plugins/%.so: \
+    $$(patsubst %.c,$(B)/%.pic.o,$$(wildcard plugins/%/*.c)) $(PLIB)
+	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(JANSSON_LIBS) \
+	    $(PLUGIN_LIBS_$*)
+
+# Per-plugin extra libraries.
+PLUGIN_LIBS_uwv	= $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null)
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libregiomon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -o $@ $< \
+	    $(B)/libregiomon.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl
+
+$(B)/tests/plugins/%.so: tests/plugins/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(ALL_LDFLAGS) -shared -o $@ $< \
+	    $(JANSSON_LIBS)
+
+$(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libregiomon.a $(ALL_LDFLAGS) \
+	    $(PKG_LIBS) -ldl
+
+tests: all $(UNIT_BIN) $(TPLUGINS) $(TOOLS)
+
+# Build and runtime dependencies, from Debian's archive, installed only when
+# missing (tests/deps.sh explains itself when not root).
+BUILD_DEPS	= gcc make pkg-config libcurl4-openssl-dev libjansson-dev \
+		  librrd-dev libarchive-dev rrdtool fonts-dejavu-core
+TEST_DEPS	= $(BUILD_DEPS) libcmocka-dev python3 python3-aiosmtpd \
+		  python3-rrdtool rrdcached
+
+deps:
+	@sh tests/deps.sh $(BUILD_DEPS)
+
+deps-test:
+	@sh tests/deps.sh $(TEST_DEPS)
+
+check:
+	@$(MAKE) --no-print-directory deps-test
+	@$(MAKE) --no-print-directory tests
+	@sh tests/run.sh $(B)
+
+DEMO_STATE	= $(CURDIR)/var
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all
+	@$(BIN) -c etc/regiomon.json -P $(B)/plugins -S $(DEMO_STATE) run
+	@echo
+	@echo "RRD files:   $(DEMO_STATE)/rrd/"
+	@find $(DEMO_STATE)/rrd -name '*.rrd' | sort | sed 's/^/  /'
+	@echo "State:       $(DEMO_STATE)/state.json"
+	@echo "Look at one: $(BIN) -c etc/regiomon.json -S $(DEMO_STATE) history unemployment-rate groningen"
+
+lint:
+	@sh tests/lint.sh
+
+clean:
+	rm -rf build build-san var
+
+-include $(DAEMON_OBJ:.o=.d) $(PLIB_OBJ:.o=.d)

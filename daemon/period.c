@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * period.c: statistical periods (years, quarters, months), their notations
+ * (ours "2020", "2020-Q3", "2020-07"; CBS "2020JJ00", "2020KW03",
+ * "2020MM07"; Eurostat "2020Q3", "2020M07") and their UTC start and end.
+ * Unknown notations are refused, never guessed.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "regiomon.h"
+
+/* Read exactly n decimal digits from s. -1 if any is not a digit. */
+static int
+digits(const char *s, int n)
+{
+	int	 v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+int
+period_valid(const struct period *p)
+{
+	if (p->year < 1970 || p->year > 9998)
+		return 0;
+	switch (p->freq) {
+	case FREQ_YEAR:
+		return p->index == 0;
+	case FREQ_QUARTER:
+		return p->index >= 1 && p->index <= 4;
+	case FREQ_MONTH:
+		return p->index >= 1 && p->index <= 12;
+	}
+	return 0;
+}
+
+/*
+ * Parse any known notation into *p.  0, or -1 for anything else: a period
+ * type we do not store (half years, weeks, school years), a bad index, a
+ * year before 1970 (RRD files cannot hold it) or trailing text.
+ */
+int
+period_parse(const char *s, struct period *p)
+{
+	size_t	 len;
+	int	 year;
+
+	if (s == NULL)
+		return -1;
+	len = strlen(s);
+	if (len < 4 || (year = digits(s, 4)) < 0)
+		return -1;
+	p->year = year;
+	p->index = 0;
+	if (len == 4) {
+		p->freq = FREQ_YEAR;
+	} else if (len == 8 && memcmp(s + 4, "JJ00", 4) == 0) {
+		p->freq = FREQ_YEAR;
+	} else if (len == 8 && memcmp(s + 4, "KW", 2) == 0) {
+		p->freq = FREQ_QUARTER;
+		p->index = digits(s + 6, 2);
+	} else if (len == 8 && memcmp(s + 4, "MM", 2) == 0) {
+		p->freq = FREQ_MONTH;
+		p->index = digits(s + 6, 2);
+	} else if (len == 7 && memcmp(s + 4, "-Q", 2) == 0) {
+		p->freq = FREQ_QUARTER;
+		p->index = digits(s + 6, 1);
+	} else if (len == 6 && s[4] == 'Q') {
+		p->freq = FREQ_QUARTER;
+		p->index = digits(s + 5, 1);
+	} else if (len == 7 && s[4] == '-') {
+		p->freq = FREQ_MONTH;
+		p->index = digits(s + 5, 2);
+	} else if (len == 7 && s[4] == 'M') {
+		p->freq = FREQ_MONTH;
+		p->index = digits(s + 5, 2);
+	} else {
+		return -1;
+	}
+	return period_valid(p) ? 0 : -1;
+}
+
+/* Canonical text: "2020", "2020-Q3", "2020-07".  0, or -1 if it does not fit. */
+int
+period_format(const struct period *p, char *buf, size_t size)
+{
+	int	 n;
+
+	switch (p->freq) {
+	case FREQ_YEAR:
+		n = snprintf(buf, size, "%04d", p->year);
+		break;
+	case FREQ_QUARTER:
+		n = snprintf(buf, size, "%04d-Q%d", p->year, p->index);
+		break;
+	default:
+		n = snprintf(buf, size, "%04d-%02d", p->year, p->index);
+		break;
+	}
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* First month (1-12) of the period. */
+static int
+first_month(const struct period *p)
+{
+	switch (p->freq) {
+	case FREQ_YEAR:
+		return 1;
+	case FREQ_QUARTER:
+		return 3 * (p->index - 1) + 1;
+	default:
+		return p->index;
+	}
+}
+
+static time_t
+utc(int year, int month)
+{
+	struct tm	 tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = month - 1;
+	tm.tm_mday = 1;
+	return timegm(&tm);
+}
+
+/* The UTC instant the period starts. */
+time_t
+period_start(const struct period *p)
+{
+	return utc(p->year, first_month(p));
+}
+
+/* The UTC instant the period ends, which is the next period's start. */
+time_t
+period_end(const struct period *p)
+{
+	struct period	 n;
+
+	period_next(p, &n);
+	return period_start(&n);
+}
+
+void
+period_next(const struct period *p, struct period *n)
+{
+	int	 last = p->freq == FREQ_QUARTER ? 4 : 12;
+
+	*n = *p;
+	if (p->freq == FREQ_YEAR) {
+		n->year++;
+	} else if (p->index == last) {
+		n->year++;
+		n->index = 1;
+	} else {
+		n->index++;
+	}
+}
+
+/* Order by start, then by length: 2020 < 2020-Q1 < 2020-01 never mixes. */
+int
+period_cmp(const struct period *a, const struct period *b)
+{
+	time_t	 sa = period_start(a), sb = period_start(b);
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	if (a->freq != b->freq)
+		return a->freq < b->freq ? -1 : 1;
+	return 0;
+}
+
+int
+freq_parse(const char *s, enum freq *f)
+{
+	if (s == NULL)
+		return -1;
+	if (strcmp(s, "year") == 0)
+		*f = FREQ_YEAR;
+	else if (strcmp(s, "quarter") == 0)
+		*f = FREQ_QUARTER;
+	else if (strcmp(s, "month") == 0)
+		*f = FREQ_MONTH;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+freq_name(enum freq f)
+{
+	switch (f) {
+	case FREQ_YEAR:
+		return "year";
+	case FREQ_QUARTER:
+		return "quarter";
+	default:
+		return "month";
+	}
+}
+
+/* The longest period of this frequency, in seconds (366, 92, 31 days). */
+long
+freq_max_seconds(enum freq f)
+{
+	switch (f) {
+	case FREQ_YEAR:
+		return 366L * 86400;
+	case FREQ_QUARTER:
+		return 92L * 86400;
+	default:
+		return 31L * 86400;
+	}
+}
