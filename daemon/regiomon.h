@@ -229,6 +229,7 @@ char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);
 size_t	edit_distance(const char *, const char *);
 const char *did_you_mean(const char *, const char *const *, size_t);
+void	fmt_double(char *, size_t, double);
 
 /* diag.c */
 void	diag_add(struct diags *, const char *, const char *, const char *, ...)
@@ -287,19 +288,23 @@ json_t	*state_series(json_t *, const char *, const char *);
 json_t	*state_source(json_t *, const char *);
 
 /* plugin.c */
-int	plugins_load(struct plugins *, const char *, const char *const *,
+int	plugin_load_file(const char *, const char *, struct plugin *, char *,
 	    size_t);
-int	plugin_load_file(const char *, const char *, struct plugin *);
-const struct plugin *plugins_find(const struct plugins *, const char *);
+const struct plugin *plugins_get(struct plugins *, const char *,
+	    const char *, char *, size_t);
+int	plugins_list(const char *, char ***, size_t *);
 void	plugins_unload(struct plugins *);
 
 /* host.c */
 struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
-	    const struct plugin *, FILE *, struct diags *);
+	    FILE *, struct diags *);
+int	host_ctx_failed(const struct rm_ctx *);
 void	host_ctx_free(struct rm_ctx *);
 const struct rm_host *host_table(void);
-int	host_check_source(struct regiomon *, const struct source *,
-	    struct diags *);
+int	host_obs_check(const struct catalog *, const struct obs *, char *,
+	    size_t);
+int	host_check_source(struct regiomon *, const struct plugin *,
+	    const struct source *, struct diags *);
 
 /* http.c */
 int	http_global_init(void);
@@ -309,22 +314,30 @@ int	http_get(const struct conf *, const char *, const struct rm_request *,
 void	http_response_free(struct rm_response *);
 
 /* runner.c */
+enum job_result {
+	JOB_OK,
+	JOB_UNCHANGED,
+	JOB_FAILED
+};
 struct job;
-struct job *job_start(struct regiomon *, const struct source *, FILE *);
+double	mono_now(void);
+struct job *job_start(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *);
 int	job_fd(const struct job *);
-int	job_read(struct job *);
-int	job_check_timeout(struct job *, time_t);
-int	job_finish(struct job *, char *, size_t);
 pid_t	job_pid(const struct job *);
 const struct source *job_source(const struct job *);
+double	job_deadline(const struct job *);
+size_t	job_nobs(const struct job *);
+int	job_read(struct job *);
+int	job_check_timeout(struct job *, double);
+int	job_finish(struct job *, char **, char *, size_t);
 void	job_free(struct job *);
-int	run_sources(struct regiomon *, const struct source **, size_t,
-	    int (*)(struct regiomon *, const struct source *, const char *,
-	    int, const char *, void *), void *);
+int	job_run(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *, char **, size_t *, char *, size_t);
 
 /* apply.c */
-int	apply_spool(struct regiomon *, const char *, const char *,
-	    json_t *);
+int	apply_spool(struct regiomon *, const char *, const char *);
+char	*spool_path(const struct conf *, const char *, int);
 int	apply_pending(struct regiomon *);
 
 #endif /* REGIOMON_H */

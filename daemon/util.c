@@ -343,3 +343,20 @@ did_you_mean(const char *s, const char *const *cand, size_t n)
 	}
 	return bestd <= limit ? best : NULL;
 }
+
+/*
+ * Format v with the fewest digits that read back as the same double, so
+ * 4.4 prints as "4.4", not "4.4000000000000004", and nothing is lost.
+ */
+void
+fmt_double(char *buf, size_t size, double v)
+{
+	int	 prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, size, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+	snprintf(buf, size, "%.17g", v);
+}

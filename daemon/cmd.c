@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd.c: loading what a subcommand needs (config, catalog, state) with
+ * the command line's overrides, and releasing it afterwards.  A bad config
+ * or catalog prints every error and exits 78, whatever the command.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regiomon.h"
+#include "cmd.h"
+
+/*
+ * Load what need asks for into rm.  0, or the exit status to return:
+ * EXIT_CONFIG for a bad config or catalog (every error printed).
+ */
+int
+cmd_open(struct regiomon *rm, const struct opts *o, enum need need)
+{
+	struct diags	 d;
+
+	memset(&d, 0, sizeof(d));
+	rm->verbose = o->verbose;
+	if (need == NEED_NOTHING)
+		return 0;
+	if ((rm->conf = conf_load(o->conf_path, &d)) == NULL)
+		goto bad;
+	if (o->plugin_dir != NULL) {
+		free(rm->conf->plugin_dir);
+		rm->conf->plugin_dir = xstrdup(o->plugin_dir);
+	}
+	if (o->state_dir != NULL) {
+		free(rm->conf->state_dir);
+		rm->conf->state_dir = xstrdup(o->state_dir);
+	}
+	if (need == NEED_CONF)
+		return 0;
+	rm->catalog = catalog_load(rm->conf->catalogs, rm->conf->ncatalogs,
+	    NULL, &d);
+	if (rm->catalog == NULL)
+		goto bad;
+	if (need == NEED_ALL && (rm->state =
+	    state_load(rm->conf->state_dir)) == NULL)
+		return 1;
+	return 0;
+bad:
+	diag_print(&d, stderr);
+	diag_free(&d);
+	return EXIT_CONFIG;
+}
+
+void
+cmd_close(struct regiomon *rm)
+{
+	plugins_unload(&rm->plugins);
+	json_decref(rm->state);
+	catalog_free(rm->catalog);
+	conf_free(rm->conf);
+	memset(rm, 0, sizeof(*rm));
+}
+
+int
+cmd_main(const struct command *c, const struct opts *o, int argc,
+    char **argv)
+{
+	struct regiomon	 rm;
+	int		 rc;
+
+	memset(&rm, 0, sizeof(rm));
+	if ((rc = cmd_open(&rm, o, c->need)) != 0) {
+		cmd_close(&rm);
+		return rc;
+	}
+	if (http_global_init() == -1) {
+		cmd_close(&rm);
+		return 1;
+	}
+	rc = c->fn(&rm, o, argc, argv);
+	cmd_close(&rm);
+	http_global_cleanup();
+	return rc;
+}

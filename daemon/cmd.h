@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd.h: what the subcommands share: their table entry, the global
+ * options, and the loading of config, catalog and state they need.
+ */
+#ifndef REGIOMON_CMD_H
+#define REGIOMON_CMD_H
+
+#include "regiomon.h"
+
+enum need {
+	NEED_NOTHING,		/* the command loads what it needs itself */
+	NEED_CONF,		/* config only */
+	NEED_CATALOG,		/* config and catalog */
+	NEED_ALL		/* config, catalog and state */
+};
+
+struct opts {
+	const char	*conf_path;
+	const char	*plugin_dir;
+	const char	*state_dir;
+	int		 verbose;
+};
+
+struct command {
+	const char	*name;
+	int		(*fn)(struct regiomon *, const struct opts *, int,
+			    char **);
+	enum need	 need;
+	const char	*args;
+	const char	*help;
+};
+
+/* main.c */
+int	cmd_wants_help(const struct command *, int, char **);
+
+/* cmd.c */
+int	cmd_main(const struct command *, const struct opts *, int, char **);
+int	cmd_open(struct regiomon *, const struct opts *, enum need);
+void	cmd_close(struct regiomon *);
+
+/* cmd_run.c */
+int	run_source(struct regiomon *, const struct source *);
+int	cmd_run(struct regiomon *, const struct opts *, int, char **);
+int	cmd_fetch(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_history.c */
+int	cmd_history(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_check.c */
+int	cmd_check_config(struct regiomon *, const struct opts *, int,
+	    char **);
+int	cmd_plugins(struct regiomon *, const struct opts *, int, char **);
+
+#endif /* REGIOMON_CMD_H */

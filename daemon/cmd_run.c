@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_run.c: `regiomon run` (each source once, stored) and `regiomon
+ * fetch` (one source, printed, nothing stored).  A run spools the child's
+ * observations to STATE/spool/SOURCE.jsonl.part, renames it complete only
+ * when the run succeeded, then applies it: a failed run stores nothing.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "regiomon.h"
+#include "cmd.h"
+
+static void
+note_source(struct regiomon *rm, const struct source *src, int result,
+    const char *why, const char *mark)
+{
+	json_t		*s = state_source(rm->state, src->name);
+	json_int_t	 now = (json_int_t)time(NULL);
+
+	json_object_set_new(s, "last_run", json_integer(now));
+	if (result == JOB_FAILED) {
+		json_object_set_new(s, "last_error", json_string(why));
+		json_object_set_new(s, "failures", json_integer(
+		    json_integer_value(json_object_get(s, "failures")) + 1));
+		return;
+	}
+	json_object_set_new(s, "last_success", json_integer(now));
+	json_object_set_new(s, "failures", json_integer(0));
+	json_object_del(s, "last_error");
+	if (mark != NULL)
+		json_object_set_new(s, "mark", json_string(mark));
+}
+
+/*
+ * Run one source and store its data.  0 on success (changed or not), -1 if
+ * the source failed (logged once, with the reason).
+ */
+int
+run_source(struct regiomon *rm, const struct source *src)
+{
+	const struct plugin	*p;
+	char			 why[1024], *part, *done, *mark = NULL;
+	FILE			*sink;
+	size_t			 nobs = 0;
+	int			 result, nchanged = 0;
+
+	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
+	    why, sizeof(why))) == NULL) {
+		log_errx("%s: %s", src->name, why);
+		note_source(rm, src, JOB_FAILED, why, NULL);
+		return -1;
+	}
+	part = spool_path(rm->conf, src->name, 0);
+	done = spool_path(rm->conf, src->name, 1);
+	if ((sink = fopen(part, "w")) == NULL) {
+		log_warn("%s", part);
+		result = JOB_FAILED;
+		snprintf(why, sizeof(why), "cannot write the spool");
+		goto out;
+	}
+	result = job_run(rm, src, p, sink, &mark, &nobs, why, sizeof(why));
+	if (fflush(sink) == EOF || fsync(fileno(sink)) == -1) {
+		result = JOB_FAILED;
+		snprintf(why, sizeof(why), "cannot write the spool %s: %s",
+		    part, strerror(errno));
+	}
+	fclose(sink);
+	if (result != JOB_OK) {
+		unlink(part);
+		goto out;
+	}
+	/* From here on the run counts: a crash now is finished at start. */
+	if (rename(part, done) == -1) {
+		log_warn("rename %s", done);
+		unlink(part);
+		result = JOB_FAILED;
+		snprintf(why, sizeof(why), "cannot keep the spool");
+		goto out;
+	}
+	if ((nchanged = apply_spool(rm, src->name, done)) == -1) {
+		result = JOB_FAILED;
+		snprintf(why, sizeof(why), "storing failed; the spool is "
+		    "kept and applied again on the next run");
+		goto out;
+	}
+	unlink(done);
+out:
+	if (result == JOB_FAILED)
+		log_errx("%s: failed: %s", src->name, why);
+	else if (result == JOB_UNCHANGED)
+		log_info("%s: %s", src->name, why);
+	else
+		log_info("%s: %zu observations, %d series changed",
+		    src->name, nobs, nchanged);
+	note_source(rm, src, result, why, mark);
+	free(mark);
+	free(part);
+	free(done);
+	return result == JOB_FAILED ? -1 : 0;
+}
+
+static int
+prepare_state_dir(const struct conf *conf)
+{
+	char	*spool;
+	int	 rc;
+
+	xasprintf(&spool, "%s/spool", conf->state_dir);
+	if ((rc = mkdir_p(spool, 0750)) == -1)
+		log_warn("%s", spool);
+	free(spool);
+	return rc;
+}
+
+int
+cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct conf	*conf = rm->conf;
+	const struct source	*src;
+	size_t			 i;
+	int			 a, failed = 0, ran = 0;
+
+	(void)o;
+	for (a = 1; a < argc; a++) {
+		if (conf_source(conf, argv[a]) == NULL) {
+			fprintf(stderr, "regiomon: run: no source \"%s\" in "
+			    "%s\n", argv[a], conf->path);
+			return EXIT_USAGE;
+		}
+	}
+	if (prepare_state_dir(conf) == -1)
+		return 1;
+	if (apply_pending(rm) == -1)
+		failed = 1;
+	for (i = 0; i < conf->nsources; i++) {
+		src = &conf->sources[i];
+		if (argc > 1) {
+			for (a = 1; a < argc; a++)
+				if (strcmp(argv[a], src->name) == 0)
+					break;
+			if (a == argc)
+				continue;
+		} else if (!src->enabled) {
+			continue;
+		}
+		ran++;
+		if (run_source(rm, src) == -1)
+			failed = 1;
+	}
+	if (state_save(conf->state_dir, rm->state) == -1)
+		failed = 1;
+	if (ran == 0)
+		log_warnx("no enabled sources in %s", conf->path);
+	return failed ? 1 : 0;
+}
+
+int
+cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct source	*src;
+	const struct plugin	*p;
+	char			 why[1024], buf[65536], *mark = NULL;
+	FILE			*sink;
+	size_t			 nobs, n;
+	int			 result;
+
+	(void)o;
+	if (argc != 2) {
+		fprintf(stderr, "usage: regiomon fetch SOURCE\n");
+		return EXIT_USAGE;
+	}
+	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
+		fprintf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
+		    argv[1], rm->conf->path);
+		return EXIT_USAGE;
+	}
+	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
+	    why, sizeof(why))) == NULL) {
+		log_errx("%s: %s", src->name, why);
+		return 1;
+	}
+	/* Buffered, so a run that fails half-way prints nothing. */
+	if ((sink = tmpfile()) == NULL) {
+		log_warn("tmpfile");
+		return 1;
+	}
+	result = job_run(rm, src, p, sink, &mark, &nobs, why, sizeof(why));
+	free(mark);
+	if (result == JOB_FAILED) {
+		log_errx("%s: failed: %s", src->name, why);
+		fclose(sink);
+		return 1;
+	}
+	rewind(sink);
+	while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(sink);
+	if (fflush(stdout) == EOF)
+		return 1;
+	log_debug("%s: %s", src->name, why);
+	return 0;
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * host.c: the host table plugins call (struct rm_host) and the per-source
+ * context behind it.  During a run the context writes validated lines to
+ * the pipe to the parent; during check-config it collects config errors.
+ * The parent validates every line again: this side only catches a
+ * plugin's mistakes early, with the plugin's own words.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "regiomon.h"
+
+struct rm_ctx {
+	struct regiomon		*rm;
+	const struct source	*src;
+	FILE			*out;		/* NULL: check-config */
+	struct diags		*diags;		/* config errors go here */
+	int			 failed;	/* an emit was refused */
+	size_t			 nemitted;
+};
+
+static void
+host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
+{
+	char	 buf[1536];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (prio < RM_LOG_ERR)
+		prio = RM_LOG_ERR;
+	log_prio(prio, "%s: %s", ctx->src->name, buf);
+}
+
+static void
+host_conf_error(struct rm_ctx *ctx, const char *path, const char *fmt, ...)
+{
+	char	 msg[1024], *where;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (path == NULL || *path == '\0')
+		xasprintf(&where, "sources[%zu].config", ctx->src->index);
+	else if (path[0] == '[')
+		xasprintf(&where, "sources[%zu].config%s", ctx->src->index,
+		    path);
+	else
+		xasprintf(&where, "sources[%zu].config.%s", ctx->src->index,
+		    path);
+	if (ctx->diags != NULL)
+		diag_add(ctx->diags, ctx->rm->conf->path, where, "%s", msg);
+	else
+		log_errx("%s: %s: %s", ctx->rm->conf->path, where, msg);
+	free(where);
+}
+
+/*
+ * Check an observation against the catalog: the ids exist and the period
+ * has the indicator's frequency.  0, or -1 with err set.
+ */
+int
+host_obs_check(const struct catalog *cat, const struct obs *ob, char *err,
+    size_t errlen)
+{
+	const struct indicator	*ind;
+	char			 per[PERIOD_MAX];
+
+	if ((ind = catalog_indicator(cat, ob->indicator)) == NULL) {
+		snprintf(err, errlen, "unknown indicator \"%s\"",
+		    ob->indicator);
+		return -1;
+	}
+	if (catalog_region(cat, ob->region) == NULL) {
+		snprintf(err, errlen, "unknown region \"%s\"", ob->region);
+		return -1;
+	}
+	if (ob->period.freq != ind->freq) {
+		period_format(&ob->period, per, sizeof(per));
+		snprintf(err, errlen, "period %s for %s, which is a %sly "
+		    "series", per, ob->indicator, freq_name(ind->freq));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
+{
+	struct obs	 ob;
+	char		 err[256];
+
+	memset(&ob, 0, sizeof(ob));
+	if (o->indicator == NULL || !id_valid(o->indicator) ||
+	    o->region == NULL || !id_valid(o->region)) {
+		strlcpy(err, "invalid indicator or region id", sizeof(err));
+		goto refuse;
+	}
+	strlcpy(ob.indicator, o->indicator, sizeof(ob.indicator));
+	strlcpy(ob.region, o->region, sizeof(ob.region));
+	if (period_parse(o->period, &ob.period) == -1) {
+		snprintf(err, sizeof(err), "unknown period \"%s\"",
+		    o->period != NULL ? o->period : "(null)");
+		goto refuse;
+	}
+	ob.missing = o->missing || o->value != o->value;
+	ob.value = o->value;
+	ob.provisional = o->provisional != 0;
+	if (host_obs_check(ctx->rm->catalog, &ob, err, sizeof(err)) == -1)
+		goto refuse;
+	if (ctx->out == NULL || obs_write_line(ctx->out, &ob) == -1) {
+		strlcpy(err, "cannot write to the parent", sizeof(err));
+		goto refuse;
+	}
+	ctx->nemitted++;
+	return RM_OK;
+refuse:
+	/* One refusal fails the run; log only the first to avoid a flood. */
+	if (!ctx->failed)
+		log_errx("%s: observation refused: %s", ctx->src->name, err);
+	ctx->failed = 1;
+	return RM_ERR;
+}
+
+static int
+host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
+    struct rm_response *resp)
+{
+	char	 err[1024];
+
+	if (http_get(ctx->rm->conf, ctx->rm->conf->dir, req, resp, err,
+	    sizeof(err)) == RM_OK)
+		return RM_OK;
+	log_errx("%s: %s", ctx->src->name, err);
+	return RM_ERR;
+}
+
+static const char *
+host_region_code(struct rm_ctx *ctx, const char *region, const char *scheme)
+{
+	const struct region	*r;
+
+	if ((r = catalog_region(ctx->rm->catalog, region)) == NULL)
+		return NULL;
+	return region_code(r, scheme);
+}
+
+static const char *
+host_region_by_code(struct rm_ctx *ctx, const char *scheme, const char *code)
+{
+	const struct region	*r;
+
+	r = catalog_region_by_code(ctx->rm->catalog, scheme, code);
+	return r != NULL ? r->id : NULL;
+}
+
+static int
+host_has_indicator(struct rm_ctx *ctx, const char *id)
+{
+	return catalog_indicator(ctx->rm->catalog, id) != NULL;
+}
+
+static int
+host_period_norm(const char *in, char *out, size_t len)
+{
+	struct period	 p;
+
+	if (period_parse(in, &p) == -1 || period_format(&p, out, len) == -1)
+		return RM_ERR;
+	return RM_OK;
+}
+
+static const char *
+host_get_mark(struct rm_ctx *ctx)
+{
+	json_t	*src;
+
+	if (ctx->rm->state == NULL)
+		return NULL;
+	src = json_object_get(json_object_get(ctx->rm->state, "sources"),
+	    ctx->src->name);
+	return json_string_value(json_object_get(src, "mark"));
+}
+
+/* Marks travel to the parent in-band; it keeps them only on success. */
+static void
+host_set_mark(struct rm_ctx *ctx, const char *mark)
+{
+	json_t	*o;
+
+	if (ctx->out == NULL || mark == NULL)
+		return;
+	o = json_pack("{s:s}", "mark", mark);
+	if (o == NULL)
+		return;
+	json_dumpf(o, ctx->out, JSON_COMPACT);
+	fputc('\n', ctx->out);
+	json_decref(o);
+}
+
+static const struct rm_host host = {
+	.abi_major = RM_ABI_MAJOR,
+	.abi_minor = RM_ABI_MINOR,
+	.size = sizeof(struct rm_host),
+	.version = REGIOMON_VERSION,
+	.log = host_log,
+	.conf_error = host_conf_error,
+	.emit = host_emit,
+	.http_get = host_http_get,
+	.response_free = http_response_free,
+	.region_code = host_region_code,
+	.region_by_code = host_region_by_code,
+	.has_indicator = host_has_indicator,
+	.period_norm = host_period_norm,
+	.get_mark = host_get_mark,
+	.set_mark = host_set_mark,
+};
+
+const struct rm_host *
+host_table(void)
+{
+	return &host;
+}
+
+/*
+ * A context for src.  out: where observations go (NULL when only checking
+ * the config); diags: where config errors go (NULL: logged).  New, free
+ * with host_ctx_free().
+ */
+struct rm_ctx *
+host_ctx_new(struct regiomon *rm, const struct source *src, FILE *out,
+    struct diags *diags)
+{
+	struct rm_ctx	*ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->rm = rm;
+	ctx->src = src;
+	ctx->out = out;
+	ctx->diags = diags;
+	return ctx;
+}
+
+int
+host_ctx_failed(const struct rm_ctx *ctx)
+{
+	return ctx->failed;
+}
+
+void
+host_ctx_free(struct rm_ctx *ctx)
+{
+	free(ctx);
+}
+
+/*
+ * Check src's plugin config by running the plugin's init() and fini():
+ * both must do no I/O, so this is safe in the parent.  Errors go to diags.
+ * 0 or -1.
+ */
+int
+host_check_source(struct regiomon *rm, const struct plugin *p,
+    const struct source *src, struct diags *diags)
+{
+	struct rm_ctx	*ctx = host_ctx_new(rm, src, NULL, diags);
+	size_t		 before = diags->n;
+	void		*state = NULL;
+	int		 rc;
+
+	rc = p->desc.init(ctx, src->config, &state);
+	p->desc.fini(state);
+	if (rc != RM_OK && diags->n == before)
+		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
+		    "%s refused its config without saying why", src->index,
+		    p->name);
+	host_ctx_free(ctx);
+	return rc == RM_OK && diags->n == before ? 0 : -1;
+}
