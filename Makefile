@@ -122,7 +122,7 @@ PLUGIN_LIBS_uwv	= $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libregiomon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -Iplugins/lib -o $@ $< \
 	    $(B)/libregiomon.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl
 
 $(B)/tests/plugins/%.so: tests/plugins/%.c

@@ -59,7 +59,7 @@ run_source(struct regiomon *rm, const struct source *src)
 	}
 	part = spool_path(rm->conf, src->name, 0);
 	done = spool_path(rm->conf, src->name, 1);
-	if ((sink = fopen(part, "w")) == NULL) {
+	if ((sink = fopen(part, "we")) == NULL) {
 		log_warn("%s", part);
 		result = JOB_FAILED;
 		snprintf(why, sizeof(why), "cannot write the spool");

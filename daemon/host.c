@@ -166,6 +166,12 @@ host_has_indicator(struct rm_ctx *ctx, const char *id)
 }
 
 static int
+host_has_region(struct rm_ctx *ctx, const char *id)
+{
+	return catalog_region(ctx->rm->catalog, id) != NULL;
+}
+
+static int
 host_period_norm(const char *in, char *out, size_t len)
 {
 	struct period	 p;
@@ -216,6 +222,7 @@ static const struct rm_host host = {
 	.region_code = host_region_code,
 	.region_by_code = host_region_by_code,
 	.has_indicator = host_has_indicator,
+	.has_region = host_has_region,
 	.period_norm = host_period_norm,
 	.get_mark = host_get_mark,
 	.set_mark = host_set_mark,

@@ -106,6 +106,8 @@ struct rm_host {			/* daemon-owned, read-only */
 		    const char *);
 	/* 1 if the catalog has this indicator id, else 0. */
 	int	(*has_indicator)(struct rm_ctx *, const char *);
+	/* 1 if the catalog has this region id, else 0. */
+	int	(*has_region)(struct rm_ctx *, const char *);
 
 	/*
 	 * Turn a period in any known notation (2020, 2020-Q3, 2020-07,

@@ -268,6 +268,14 @@ struct conf *conf_load_buffer(const char *, size_t, const char *,
 void	conf_free(struct conf *);
 const struct source *conf_source(const struct conf *, const char *);
 char	*conf_path(const struct conf *, const char *);
+json_t	*conf_json_file(const char *, struct diags *);
+const char *conf_quote(const char *, char *, size_t);
+const char *conf_got(const json_t *, char *, size_t);
+const char *conf_jpath(char *, size_t, const char *, const char *, size_t);
+const char *conf_check_id(struct diags *, const char *, const char *,
+	    const json_t *);
+void	conf_unknown_key(struct diags *, const char *, const char *,
+	    const char *, const char *const *, size_t);
 
 /* obs.c */
 int	obs_from_json(const json_t *, struct obs *, char *, size_t);

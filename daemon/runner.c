@@ -91,6 +91,14 @@ child_main(struct regiomon *rm, const struct source *src,
 	void		*state = NULL;
 	int		 rc, devnull;
 
+	/*
+	 * The child inherits every descriptor of the parent, the spool and
+	 * RRD files among them; a plugin that writes to a stray descriptor
+	 * must not reach them.  Keep stdio and the pipe only.
+	 */
+	if (wfd > 3)
+		close_range(3, (unsigned int)wfd - 1, 0);
+	close_range((unsigned int)wfd + 1, ~0U, 0);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);

@@ -1,0 +1,123 @@
+# SPDX-License-Identifier: ISC
+"""The plugin host: a plugin that segfaults, aborts, hangs, hogs memory,
+prints garbage, emits an unknown indicator, is built for another ABI major
+or lacks the entry symbol: each gives a clear error, the other sources of
+the same run still store their data, and nothing of a failed source is
+stored."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import rmtest  # noqa: E402
+
+GOOD = [["unemployment-rate", "drenthe", "2020", 3.7, False],
+        ["unemployment-rate", "drenthe", "2021", 3.9, False],
+        ["unemployment-rate", "drenthe", "2022", 0.1 + 0.2, True]]
+
+
+def src(name, plugin, timeout="60s", config=None):
+    return {"name": name, "plugin": plugin, "timeout": timeout,
+            "config": config or {}}
+
+
+class PluginHost(unittest.TestCase):
+    def setUp(self):
+        sources = [
+            src("crash", "t_segv"),
+            src("aborts", "t_abort"),
+            src("hangs", "t_hang", timeout="2s"),
+            src("garbage", "t_garbage"),
+            src("badobs", "t_badobs"),
+            src("wrongabi", "t_wrongabi"),
+            src("nosym", "t_nosym"),
+            src("good", "t_ok", config={"obs": GOOD}),
+        ]
+        if not rmtest.SANITIZED:
+            # Without ASan the child's address space is limited.
+            sources.insert(0, src("hog", "t_memhog", timeout="60s"))
+        self.env = rmtest.Env(sources, plugin_dir=rmtest.TEST_PLUGINS,
+                              extra={"limits": {"child_memory": "256M"}})
+
+    def tearDown(self):
+        self.env.close()
+
+    def test_faults_are_isolated(self):
+        r = self.env.run("run")
+        err = r.stderr
+        self.assertEqual(r.returncode, 1, err)
+        expect = {
+            "crash": "killed by signal 11",
+            "aborts": "killed by signal 6",
+            "hangs": "timed out after 2s",
+            "garbage": "not JSON",
+            "badobs": 'unknown indicator "no-such-indicator"',
+            "wrongabi": "built for plugin ABI 99.",
+            "nosym": "no rm_plugin_init symbol",
+        }
+        if not rmtest.SANITIZED:
+            expect["hog"] = "failed"
+        for name, text in expect.items():
+            lines = [l for l in err.splitlines() if (name + ":") in l]
+            self.assertTrue(any(text in l for l in lines),
+                            "%s: no %r in:\n%s" % (name, text, err))
+        # Every fault plugin emitted unemployment-rate/groningen 2021 = 99
+        # before failing: none of it may be stored.
+        self.assertFalse(os.path.exists(
+            self.env.rrd("unemployment-rate", "groningen")))
+        # The good source stored every value exactly.
+        path = self.env.rrd("unemployment-rate", "drenthe")
+        self.assertTrue(rmtest.rrdtool_info_ok(path))
+        for ind, reg, per, val, prov in GOOD:
+            self.assertEqual(rmtest.rrd_period_value(path, per), val, per)
+        st = self.env.state_json()
+        self.assertEqual(
+            st["series"]["unemployment-rate/drenthe"]["provisional"],
+            ["2022"])
+        for name in expect:
+            self.assertIn("last_error", st["sources"][name], name)
+        self.assertNotIn("last_error", st["sources"]["good"])
+        # No spool is left behind.
+        self.assertEqual(os.listdir(os.path.join(self.env.state, "spool")),
+                         [])
+
+    def test_fetch_prints_and_stores_nothing(self):
+        r = self.env.run("fetch", "good")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = rmtest.fetch_lines(r.stdout)
+        self.assertEqual(len(got), 3)
+        self.assertEqual(got[2], {"indicator": "unemployment-rate",
+                                  "region": "drenthe", "period": "2022",
+                                  "value": 0.1 + 0.2,
+                                  "status": "provisional"})
+        self.assertFalse(os.path.exists(os.path.join(self.env.state, "rrd")))
+        r = self.env.run("fetch", "crash")
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+
+    def test_plugins_lists_refusals(self):
+        r = self.env.run("plugins")
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.0")
+        self.assertRegex(r.stdout, r"t_wrongabi\s+REFUSED: .*ABI 99")
+        self.assertRegex(r.stdout, r"t_nosym\s+REFUSED")
+
+    def test_group_writable_plugin_refused(self):
+        import shutil
+        import tempfile
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copy(os.path.join(rmtest.TEST_PLUGINS, "t_ok.so"), d)
+            os.chmod(os.path.join(d, "t_ok.so"), 0o775)
+            env = rmtest.Env([src("good", "t_ok", config={"obs": GOOD})],
+                             plugin_dir=d)
+            r = env.run("run")
+            env.close()
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("writable by group or others", r.stderr)
+        finally:
+            shutil.rmtree(d)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
