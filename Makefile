@@ -48,7 +48,10 @@ endif
 
 RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -Idaemon \
 		  -DREGIOMON_VERSION='"$(VERSION)"' \
-		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"'
+		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"' \
+		  -DREGIOMON_PLUGINDIR='"$(PLUGINDIR)"' \
+		  -DREGIOMON_DATADIR='"$(DATADIR)"' \
+		  -DREGIOMON_STATEDIR='"$(LOCALSTATEDIR)/regiomon"'
 ALL_CFLAGS	= $(WARN) $(RM_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) \
 		  -MMD -MP
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_FLAGS)
