@@ -1,0 +1,936 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store.c: one RRD file per series, STATE/rrd/INDICATOR/REGION.rrd, and
+ * the only file that includes <rrd.h>.  New periods are appended with one
+ * rrd_update_r call; a revised or back-filled past value rebuilds the file
+ * in a temp file that is renamed over the old one, so a reader or a crash
+ * sees the old file or the new one, never a mix.
+ *
+ * Bit-exact values.  librrd 1.7.2 loses the last bits of a value twice on
+ * the way in (both measured against librrd and modelled exactly below):
+ *  - rrd_update_r parses with its own rrd_strtod, which multiplies and
+ *    divides by powers of ten in several rounded steps, so "%.17g" text
+ *    often does not give back the double it came from (pi and 1e-300
+ *    among them);
+ *  - a GAUGE value v written after an interval of I seconds lands in the
+ *    rows as ((v * I) / I * I) / I, which differs from v for some values
+ *    unless I is a power of two (123456789.123 in a 28-day month does).
+ * A period's value is the row of its last day (what a one-row fetch at
+ * the period end returns), so only that row has to be exact.  A period is
+ * written as its value at end-86400 (the earlier days, which graphs show,
+ * hold it to within an ulp), "end-65536:U", then the value at the end:
+ * the known 65536 s of the last day make every multiplication and division
+ * exact, and 20864 unknown seconds stay below librrd's limit of half a
+ * step of unknown time per row.  The text of the value is chosen so that
+ * rrd_strtod gives the exact double; when no single text does, the last
+ * day gets two values a and b 32768 s apart with a + b == 2v exactly,
+ * whose average is v.  That is three or four update arguments a period,
+ * not three a day, and a missing period is one "end:U".  The file layout
+ * itself is the plain one from design.md.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rrd.h>
+
+#include "regiomon.h"
+
+#define DAY		86400L
+#define RRA_ROWS	21915L		/* about 60 years of days */
+#define KNOWN_SECS	65536L		/* per day; a power of two */
+#define HALF_SECS	32768L
+#define VALUE_LIMIT	1e300		/* v * 65536 and 2 * v stay finite */
+#define TEXT_LEN	48		/* one value as text */
+#define ARG_LEN		64		/* "TIME:VALUE" */
+#define LOCK_TRIES	5
+
+/* How one period is written: no value (missing), one text or two. */
+struct enc {
+	int	n;
+	char	text[2][TEXT_LEN];
+};
+
+/* Update arguments: n strings of ARG_LEN bytes each in buf. */
+struct args {
+	char	*buf;
+	size_t	 n, cap;
+};
+
+/* A stored series as read back. */
+struct series {
+	struct point	*pts;
+	size_t		 n;
+	time_t		 last;		/* rrd_last_r */
+	struct period	 lastp;		/* last complete period */
+	int		 partial;	/* last is not a period end */
+};
+
+static int
+rrd_failed(const char *what, const char *file)
+{
+	log_errx("%s %s: %s", what, file, rrd_get_error());
+	return -1;
+}
+
+/* 1 if the pending librrd error is another process holding the lock. */
+static int
+rrd_locked(void)
+{
+	return strstr(rrd_get_error(), "could not lock") != NULL;
+}
+
+/* Back off before retry n (0-based): 10, 20, 40, 80 ms. */
+static void
+lock_wait(int n)
+{
+	struct timespec	 ts;
+
+	ts.tv_sec = 0;
+	ts.tv_nsec = (10L << n) * 1000000L;
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * The path of a series' RRD file, or NULL (logged) if an id is not a
+ * valid id; ids are never put into a path unchecked.  New, caller frees.
+ */
+char *
+store_path(const char *state_dir, const char *indicator, const char *region)
+{
+	char	*p;
+
+	if (!id_valid(indicator)) {
+		log_errx("store: invalid indicator id");
+		return NULL;
+	}
+	if (!id_valid(region)) {
+		log_errx("store: invalid region id (indicator %s)", indicator);
+		return NULL;
+	}
+	xasprintf(&p, "%s/rrd/%s/%s.rrd", state_dir, indicator, region);
+	return p;
+}
+
+/* The period of frequency f that contains instant t. */
+static void
+period_at(time_t t, enum freq f, struct period *p)
+{
+	struct tm	 tm;
+
+	gmtime_r(&t, &tm);
+	p->year = tm.tm_year + 1900;
+	p->freq = f;
+	switch (f) {
+	case FREQ_YEAR:
+		p->index = 0;
+		break;
+	case FREQ_QUARTER:
+		p->index = tm.tm_mon / 3 + 1;
+		break;
+	default:
+		p->index = tm.tm_mon + 1;
+		break;
+	}
+}
+
+/*
+ * What librrd's rrd_strtod makes of s, step by step as it does it: digits
+ * accumulated in a double, then scaled by 10^|exp| through repeated
+ * squaring, one rounding per set bit of the exponent.
+ */
+static double
+rrd_text_value(const char *s)
+{
+	double	 num = 0.0, p10 = 10.0;
+	int	 neg = 0, eneg = 0, exp = 0, e = 0, n;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++)
+		num = num * 10.0 + (*s - '0');
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, exp--)
+			num = num * 10.0 + (*s - '0');
+	if (neg)
+		num = -num;
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '-' || *s == '+')
+			eneg = *s++ == '-';
+		for (; *s >= '0' && *s <= '9'; s++)
+			e = e * 10 + (*s - '0');
+		exp += eneg ? -e : e;
+	}
+	if (exp < -1021 || exp > 1024)
+		return HUGE_VAL;
+	for (n = exp < 0 ? -exp : exp; n != 0; n >>= 1, p10 *= p10)
+		if (n & 1)
+			num = exp < 0 ? num / p10 : num * p10;
+	return num;
+}
+
+/*
+ * The value librrd stores in the row of a day written as e: "U" for the
+ * first 20864 s, then the value(s) over the remaining 65536 s.  The same
+ * operations in the same order as rrd_update.c; the running sum starts at
+ * zero because the previous day ended exactly on a step.
+ */
+static double
+day_value(const struct enc *e)
+{
+	double	 sum = 0.0, a, b, I;
+
+	if (e->n == 1) {
+		I = KNOWN_SECS;
+		a = rrd_text_value(e->text[0]);
+		sum += a * I / I * I;
+	} else {
+		I = HALF_SECS;
+		a = rrd_text_value(e->text[0]);
+		b = rrd_text_value(e->text[1]);
+		sum += a * I;
+		sum += b * I / I * I;
+	}
+	return sum / (double)KNOWN_SECS;
+}
+
+/* 1 if a and b are the same double, NaN equal to NaN. */
+static int
+same_value(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return isnan(a) && isnan(b);
+	return a == b && signbit(a) == signbit(b);
+}
+
+/* The fewest significant digits that strtod reads back as x. */
+static int
+shortest_prec(double x)
+{
+	char	 buf[TEXT_LEN];
+	int	 prec;
+
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*e", prec - 1, x);
+		if (strtod(buf, NULL) == x)
+			break;
+	}
+	return prec;
+}
+
+/*
+ * Try one text for x: the shortest digits D with exponent E, also with
+ * trailing zeros added (D0e(E-1), D00e(E-2), ...).  That moves the
+ * exponent to one that rrd_strtod applies in fewer rounding steps (one
+ * for 10^1, 10^2, 10^4, 10^8, 10^16).  0 with e->text[0] set, or -1.
+ */
+static int
+encode_one(double x, struct enc *e)
+{
+	char	 digits[TEXT_LEN], *p;
+	long	 exp10;
+	int	 prec, zeros, len;
+
+	prec = shortest_prec(fabs(x));
+	snprintf(digits, sizeof(digits), "%.*e", prec - 1, fabs(x));
+	if ((p = strchr(digits, 'e')) == NULL)
+		return -1;
+	exp10 = strtol(p + 1, NULL, 10) - (prec - 1);
+	*p = '\0';
+	if (digits[1] == '.')
+		memmove(digits + 1, digits + 2, strlen(digits + 2) + 1);
+	e->n = 1;
+	for (zeros = 0; zeros <= 16; zeros++) {
+		len = snprintf(e->text[0], sizeof(e->text[0]), "%s%s%.*se%ld",
+		    signbit(x) ? "-" : "", digits, zeros, "0000000000000000",
+		    exp10 - zeros);
+		if (len < 0 || (size_t)len >= sizeof(e->text[0]))
+			return -1;
+		if (same_value(day_value(e), x))
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Two texts a, b with a + b == 2x exactly: a is 2x as text and b the
+ * small remainder 2x - a (exact, a being within a few ulps of 2x), which
+ * rrd_strtod may misread by far less than an ulp of 2x.
+ */
+static int
+encode_two(double x, struct enc *e)
+{
+	double	 a, r;
+
+	e->n = 2;
+	snprintf(e->text[1], sizeof(e->text[1]), "%.17g", 2 * x);
+	a = rrd_text_value(e->text[1]);
+	r = 2 * x - a;
+	if (r == 0)
+		strlcpy(e->text[0], "0", sizeof(e->text[0]));
+	else
+		snprintf(e->text[0], sizeof(e->text[0]), "%.17g", r);
+	return same_value(day_value(e), x) ? 0 : -1;
+}
+
+/*
+ * How to write x so that it reads back bit-exactly.  -0 is stored as 0
+ * (librrd adds it to a running sum that starts at +0).  0, or -1 (logged)
+ * for a value out of range or, never seen so far, one with no exact text.
+ */
+static int
+encode(double x, const char *path, struct enc *e)
+{
+	memset(e, 0, sizeof(*e));
+	if (isnan(x))
+		return 0;
+	if (!isfinite(x) || fabs(x) > VALUE_LIMIT) {
+		log_errx("%s: value %g out of range", path, x);
+		return -1;
+	}
+	if (x == 0) {
+		e->n = 1;
+		strlcpy(e->text[0], "0", sizeof(e->text[0]));
+		return 0;
+	}
+	if (encode_one(x, e) == 0 || encode_two(x, e) == 0)
+		return 0;
+	log_errx("%s: no exact text for value %.17g", path, x);
+	return -1;
+}
+
+static int
+args_add(struct args *a, time_t t, const char *value)
+{
+	char	*p;
+	int	 len;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap == 0 ? 1024 : a->cap * 2;
+
+		if ((p = reallocarray(a->buf, cap, ARG_LEN)) == NULL) {
+			log_err("store");
+			return -1;
+		}
+		a->buf = p;
+		a->cap = cap;
+	}
+	p = a->buf + a->n * ARG_LEN;
+	len = snprintf(p, ARG_LEN, "%lld:%s", (long long)t, value);
+	if (len < 0 || len >= ARG_LEN) {
+		log_errx("store: update argument too long");
+		return -1;
+	}
+	a->n++;
+	return 0;
+}
+
+/*
+ * The arguments for one period: one "U", or the bulk of the period then
+ * the exact last day (see the top of this file).
+ */
+static int
+args_period(struct args *a, const struct period *p, const struct enc *e,
+    double v)
+{
+	time_t	 end = period_end(p);
+	char	 bulk[TEXT_LEN];
+
+	if (e->n == 0)
+		return args_add(a, end, "U");
+	/* With two texts, neither is v itself: the bulk gets v as text. */
+	if (e->n == 2)
+		snprintf(bulk, sizeof(bulk), "%.17g", v);
+	else
+		strlcpy(bulk, e->text[0], sizeof(bulk));
+	if (args_add(a, end - DAY, bulk) == -1 ||
+	    args_add(a, end - KNOWN_SECS, "U") == -1)
+		return -1;
+	if (e->n == 2 && args_add(a, end - HALF_SECS, e->text[0]) == -1)
+		return -1;
+	return args_add(a, end, e->text[e->n - 1]);
+}
+
+/*
+ * The update arguments for pts, every period between two given ones (and
+ * between after, if not NULL, and the first) written as unknown.
+ */
+static int
+args_build(struct args *a, const char *path, const struct point *pts,
+    size_t n, const struct period *after)
+{
+	struct period	 p, q;
+	struct enc	 e, none;
+	size_t		 i;
+
+	memset(&none, 0, sizeof(none));
+	if (after != NULL)
+		period_next(after, &p);
+	else
+		p = pts[0].period;
+	for (i = 0; i < n; i++) {
+		for (; period_cmp(&p, &pts[i].period) < 0; p = q) {
+			if (args_period(a, &p, &none, NAN) == -1)
+				return -1;
+			period_next(&p, &q);
+		}
+		if (encode(pts[i].value, path, &e) == -1 ||
+		    args_period(a, &pts[i].period, &e, pts[i].value) == -1)
+			return -1;
+		period_next(&pts[i].period, &p);
+	}
+	return 0;
+}
+
+/* The argv librrd wants, pointing into a->buf.  New, caller frees. */
+static const char **
+args_argv(const struct args *a)
+{
+	const char	**v;
+	size_t		  i;
+
+	if ((v = reallocarray(NULL, a->n + 1, sizeof(*v))) == NULL) {
+		log_err("store");
+		return NULL;
+	}
+	for (i = 0; i < a->n; i++)
+		v[i] = a->buf + i * ARG_LEN;
+	v[a->n] = NULL;
+	return v;
+}
+
+/* One rrd_update_r with all of a, retried while another process has it. */
+static int
+update_file(const char *file, const struct args *a)
+{
+	const char	**argv;
+	int		  i, rc = -1;
+
+	if (a->n == 0)
+		return 0;
+	if (a->n > INT_MAX) {
+		log_errx("%s: too many updates", file);
+		return -1;
+	}
+	if ((argv = args_argv(a)) == NULL)
+		return -1;
+	for (i = 0; i < LOCK_TRIES; i++) {
+		rrd_clear_error();
+		if ((rc = rrd_update_r(file, NULL, (int)a->n, argv)) == 0)
+			break;
+		if (!rrd_locked() || i == LOCK_TRIES - 1)
+			break;
+		lock_wait(i);
+	}
+	if (rc != 0)
+		rrd_failed("update", file);
+	free(argv);
+	return rc == 0 ? 0 : -1;
+}
+
+static int
+fsync_file(const char *file)
+{
+	int	 fd, rc;
+
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_err("open %s", file);
+		return -1;
+	}
+	if ((rc = fsync(fd)) == -1)
+		log_err("fsync %s", file);
+	close(fd);
+	return rc;
+}
+
+/*
+ * Refuse what the file cannot hold: points not of frequency f, not in
+ * ascending order, starting at the epoch (librrd turns last_up 0 into
+ * "now") or spanning more days than the archive has rows.
+ */
+static int
+points_check(const char *path, enum freq f, const struct point *pts,
+    size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (pts[i].period.freq != f || !period_valid(&pts[i].period)) {
+			log_errx("%s: point %zu is not a valid %s", path, i,
+			    freq_name(f));
+			return -1;
+		}
+		if (i > 0 && period_cmp(&pts[i - 1].period,
+		    &pts[i].period) >= 0) {
+			log_errx("%s: points not in ascending order", path);
+			return -1;
+		}
+	}
+	if (n > 0 && period_start(&pts[0].period) <= 0) {
+		log_errx("%s: periods starting on 1970-01-01 cannot be "
+		    "stored", path);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+span_check(const char *path, const struct period *first,
+    const struct period *last)
+{
+	if (period_end(last) - period_start(first) > RRA_ROWS * DAY) {
+		log_errx("%s: series longer than %ld days", path, RRA_ROWS);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fetch every row of the archive, retrying while another process has the
+ * file locked.  0, or -1 (logged).
+ */
+static int
+fetch_rows(const char *path, time_t *start, time_t *end, double **data)
+{
+	unsigned long	  step, ds_cnt, i;
+	char		**names;
+	int		  try;
+
+	for (try = 0;; try++) {
+		rrd_clear_error();
+		if (rrd_fetch_r(path, "AVERAGE", start, end, &step, &ds_cnt,
+		    &names, data) == 0)
+			break;
+		if (!rrd_locked() || try == LOCK_TRIES - 1)
+			return rrd_failed("fetch", path);
+		lock_wait(try);
+	}
+	for (i = 0; i < ds_cnt; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	if (step != (unsigned long)DAY || ds_cnt != 1) {
+		log_errx("%s: not a regiomon series (step %lu, %lu sources)",
+		    path, step, ds_cnt);
+		rrd_freemem(*data);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One point per period from the first one with a value to s->lastp,
+ * taken from the row that ends with the period.
+ */
+static int
+series_points(struct series *s, enum freq f, time_t start, time_t end,
+    const double *rows)
+{
+	struct period	 p, q;
+	size_t		 nrows = (size_t)((end - start) / DAY), i, n;
+	time_t		 pe;
+
+	for (i = 0; i < nrows && isnan(rows[i]); i++)
+		;
+	if (i == nrows || start + (time_t)(i + 1) * DAY > s->last)
+		return 0;
+	period_at(start + (time_t)i * DAY, f, &p);
+	for (n = 0, q = p; period_cmp(&q, &s->lastp) <= 0; n++)
+		period_next(&q, &q);
+	if (n == 0)
+		return 0;
+	if ((s->pts = reallocarray(NULL, n, sizeof(*s->pts))) == NULL) {
+		log_err("store");
+		return -1;
+	}
+	for (s->n = 0; s->n < n; s->n++, period_next(&p, &p)) {
+		s->pts[s->n].period = p;
+		s->pts[s->n].value = NAN;
+		pe = period_end(&p);
+		if (pe > start && (size_t)((pe - start) / DAY) <= nrows)
+			s->pts[s->n].value = rows[(pe - start) / DAY - 1];
+	}
+	return 0;
+}
+
+/*
+ * 0 if path was made for frequency f (its heartbeat says so), else -1
+ * (logged): reading monthly rows as years would make a rebuild destroy
+ * the series.
+ */
+static int
+check_freq(const char *path, enum freq f)
+{
+	rrd_info_t	*info, *i;
+	unsigned long	 hb = 0, want = (unsigned long)(freq_max_seconds(f) +
+			    DAY);
+
+	rrd_clear_error();
+	if ((info = rrd_info_r(path)) == NULL)
+		return rrd_failed("info", path);
+	for (i = info; i != NULL; i = i->next)
+		if (strcmp(i->key, "ds[v].minimal_heartbeat") == 0 &&
+		    i->type == RD_I_CNT)
+			hb = i->value.u_cnt;
+	rrd_info_free(info);
+	if (hb != want) {
+		log_errx("%s: heartbeat %lu, not a %s series", path, hb,
+		    freq_name(f));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read the series in the existing file path.  A last update that is not
+ * a period end (an append killed half-way) sets s->partial; that period
+ * is left out.  0, or -1 (logged).
+ */
+static int
+series_read(const char *path, enum freq f, struct series *s)
+{
+	double		*rows;
+	time_t		 start, end;
+	int		 rc;
+
+	memset(s, 0, sizeof(*s));
+	if (check_freq(path, f) == -1)
+		return -1;
+	rrd_clear_error();
+	if ((s->last = rrd_last_r(path)) == -1)
+		return rrd_failed("last", path);
+	rrd_clear_error();
+	if ((start = rrd_first_r(path, 0)) == -1)
+		return rrd_failed("first", path);
+	if (start < DAY)
+		start = DAY;
+	/* The period that ends at last, or the one before an odd last. */
+	period_at(s->last - 1, f, &s->lastp);
+	if (period_end(&s->lastp) != s->last) {
+		s->partial = 1;
+		period_at(period_start(&s->lastp) - 1, f, &s->lastp);
+	}
+	if (period_end(&s->lastp) <= start)
+		return 0;
+	end = period_end(&s->lastp);
+	if (fetch_rows(path, &start, &end, &rows) == -1)
+		return -1;
+	rc = series_points(s, f, start, end, rows);
+	rrd_freemem(rows);
+	return rc;
+}
+
+/*
+ * The stored series: one point per period from the first with a value to
+ * the last stored one, missing periods as NaN.  0 with *n = 0 if there is
+ * no file; -1 (logged) on error.  *pts is new, caller frees with free().
+ */
+int
+store_read(const char *state_dir, const char *indicator, const char *region,
+    enum freq f, struct point **pts, size_t *n)
+{
+	struct series	 s;
+	struct stat	 st;
+	char		*path;
+	int		 rc = -1;
+
+	*pts = NULL;
+	*n = 0;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT)
+			rc = 0;
+		else
+			log_err("%s", path);
+	} else if (series_read(path, f, &s) == 0) {
+		*pts = s.pts;
+		*n = s.n;
+		rc = 0;
+	}
+	free(path);
+	return rc;
+}
+
+/* 1 if name is "BASE.PID.tmp..." (ours or librrd's mkstemp on it). */
+static int
+stale_pid(const char *base, const char *name, pid_t *pid)
+{
+	size_t	 len = strlen(base);
+	char	*end;
+	long	 v;
+
+	if (strncmp(name, base, len) != 0 || name[len] != '.')
+		return 0;
+	name += len + 1;
+	if (*name < '0' || *name > '9')
+		return 0;
+	errno = 0;
+	v = strtol(name, &end, 10);
+	if (errno != 0 || v <= 0 || strncmp(end, ".tmp", 4) != 0)
+		return 0;
+	*pid = (pid_t)v;
+	return 1;
+}
+
+/*
+ * Remove temp files of path left by a killed rebuild: those of a process
+ * that is gone, and our own (the caller serializes writes of one series,
+ * so none of ours is in use).
+ */
+static void
+remove_stale(const char *path)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	const char	*base;
+	char		*dname, *p;
+	pid_t		 pid;
+
+	dname = path_dirname(path);
+	base = (p = strrchr(path, '/')) != NULL ? p + 1 : path;
+	if ((dir = opendir(dname)) == NULL) {
+		free(dname);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (!stale_pid(base, de->d_name, &pid))
+			continue;
+		if (pid != getpid() && (kill(pid, 0) == 0 || errno != ESRCH))
+			continue;
+		xasprintf(&p, "%s/%s", dname, de->d_name);
+		if (unlink(p) == 0)
+			log_info("removed stale %s", p);
+		else if (errno != ENOENT)
+			log_err("unlink %s", p);
+		free(p);
+	}
+	closedir(dir);
+	free(dname);
+}
+
+/* Create file with its first period starting at start, then update. */
+static int
+create_file(const char *file, enum freq f, time_t start,
+    const struct args *a)
+{
+	char		 ds[64];
+	const char	*argv[2];
+
+	snprintf(ds, sizeof(ds), "DS:v:GAUGE:%ld:U:U",
+	    freq_max_seconds(f) + DAY);
+	argv[0] = ds;
+	argv[1] = "RRA:AVERAGE:0.5:1:21915";
+	rrd_clear_error();
+	if (rrd_create_r2(file, (unsigned long)DAY, start, 1, NULL, NULL, 2,
+	    argv) != 0)
+		return rrd_failed("create", file);
+	if (update_file(file, a) == -1 || fsync_file(file) == -1)
+		return -1;
+	return 0;
+}
+
+/*
+ * Write pts (the whole series) to a temp file in the same directory and
+ * rename it over path.  On failure path is untouched.
+ */
+static int
+rebuild(const char *path, enum freq f, const struct point *pts, size_t n)
+{
+	struct args	 a;
+	char		*tmp, *dir;
+	int		 rc = -1;
+
+	if (span_check(path, &pts[0].period, &pts[n - 1].period) == -1)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	if (args_build(&a, path, pts, n, NULL) == -1) {
+		free(a.buf);
+		return -1;
+	}
+	/*
+	 * With rrdcached (store.rrdcached), rrdc_flush(path) goes here, so
+	 * that no update queued for the old file is replayed into the new.
+	 */
+	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	dir = path_dirname(path);
+	if (create_file(tmp, f, period_start(&pts[0].period), &a) == -1)
+		goto done;
+	if (rename(tmp, path) == -1) {
+		log_err("rename %s", tmp);
+		goto done;
+	}
+	if (fsync_dir(dir) == -1)
+		log_err("fsync %s", dir);
+	/* With rrdcached, rrdc_forget(path) goes here: the file is new. */
+	rc = 0;
+done:
+	if (rc == -1)
+		unlink(tmp);
+	free(a.buf);
+	free(dir);
+	free(tmp);
+	return rc;
+}
+
+/* Append pts, all newer than the stored series s, with one update. */
+static int
+append(const char *path, const struct series *s, const struct point *pts,
+    size_t n)
+{
+	struct args	 a;
+	int		 rc = -1;
+
+	if (s->n > 0 &&
+	    span_check(path, &s->pts[0].period, &pts[n - 1].period) == -1)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	if (args_build(&a, path, pts, n, &s->lastp) == 0 &&
+	    update_file(path, &a) == 0 && fsync_file(path) == 0)
+		rc = 0;
+	free(a.buf);
+	return rc;
+}
+
+/*
+ * Compare pts with the stored series.  -1 if the file must be rebuilt (a
+ * stored value differs, or a value is older than the stored ones), else
+ * the index of the first point newer than the stored series (n: none).
+ */
+static long
+classify(const struct series *s, const struct point *pts, size_t n)
+{
+	size_t	 i, j = 0;
+	double	 old;
+
+	if (s->partial)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (period_end(&pts[i].period) > s->last)
+			return (long)i;
+		while (j < s->n &&
+		    period_cmp(&s->pts[j].period, &pts[i].period) < 0)
+			j++;
+		old = NAN;
+		if (j < s->n && period_cmp(&s->pts[j].period,
+		    &pts[i].period) == 0)
+			old = s->pts[j].value;
+		/* -0 is stored as 0, so it is no change. */
+		if (!same_value(old, pts[i].value == 0 ? 0.0 : pts[i].value))
+			return -1;
+	}
+	return (long)n;
+}
+
+/* The union of the stored series and pts, pts winning.  New. */
+static struct point *
+merge(const struct series *s, const struct point *pts, size_t n,
+    size_t *nout)
+{
+	struct point	*m;
+	size_t		 i = 0, j = 0, k = 0;
+	int		 c;
+
+	if ((m = reallocarray(NULL, s->n + n, sizeof(*m))) == NULL) {
+		log_err("store");
+		return NULL;
+	}
+	while (i < s->n || j < n) {
+		if (i == s->n)
+			c = 1;
+		else if (j == n)
+			c = -1;
+		else
+			c = period_cmp(&s->pts[i].period, &pts[j].period);
+		if (c < 0)
+			m[k++] = s->pts[i++];
+		else {
+			m[k++] = pts[j++];
+			i += c == 0;
+		}
+	}
+	*nout = k;
+	return m;
+}
+
+/* Write pts into the existing file path; see store_write. */
+static int
+write_existing(const char *path, enum freq f, const struct point *pts,
+    size_t n, int *changed)
+{
+	struct series	 s;
+	struct point	*m;
+	size_t		 nm;
+	long		 k;
+	int		 rc = -1;
+
+	if (series_read(path, f, &s) == -1)
+		return -1;
+	if ((k = classify(&s, pts, n)) == -1) {
+		if ((m = merge(&s, pts, n, &nm)) != NULL) {
+			rc = rebuild(path, f, m, nm);
+			free(m);
+		}
+		*changed = rc == 0;
+	} else if ((size_t)k < n) {
+		rc = append(path, &s, pts + k, n - (size_t)k);
+		*changed = rc == 0;
+	} else
+		rc = 0;
+	free(s.pts);
+	return rc;
+}
+
+/*
+ * Store pts (ascending, unique periods of frequency f; any part of the
+ * history) in the series' file.  Values equal to the stored ones are no
+ * change; only newer periods are appended with one update; a changed or
+ * older value rebuilds the file atomically.  *changed is 1 if the file
+ * was written.  0, or -1 (logged) with the old file intact.  The caller
+ * serializes writes of one series (librrd's locks do not exclude threads).
+ */
+int
+store_write(const char *state_dir, const char *indicator, const char *region,
+    enum freq f, const struct point *pts, size_t n, int *changed)
+{
+	struct stat	 st;
+	char		*path, *dir = NULL;
+	int		 rc = -1;
+
+	*changed = 0;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	if (points_check(path, f, pts, n) == -1)
+		goto done;
+	if (n == 0) {
+		rc = 0;
+		goto done;
+	}
+	dir = path_dirname(path);
+	if (mkdir_p(dir, 0755) == -1) {
+		log_err("mkdir %s", dir);
+		goto done;
+	}
+	remove_stale(path);
+	if (stat(path, &st) == 0)
+		rc = write_existing(path, f, pts, n, changed);
+	else if (errno != ENOENT)
+		log_err("%s", path);
+	else if ((rc = rebuild(path, f, pts, n)) == 0)
+		*changed = 1;
+done:
+	free(dir);
+	free(path);
+	return rc;
+}

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * test_state.c: state.c in a temp state dir: a missing file gives the
+ * empty skeleton, save and load round-trip, and a corrupt file is moved
+ * aside (never overwritten, never lost) and replaced by a fresh state.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "regiomon.h"
+
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+static int
+setup(void **state)
+{
+	char	 tmpl[] = "/tmp/test_state.XXXXXX";
+
+	if (mkdtemp(tmpl) == NULL)
+		return -1;
+	*state = strdup(tmpl);
+	return *state == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(*state);
+	return 0;
+}
+
+static char *
+file_in(const char *dir, const char *name)
+{
+	char	*p;
+
+	if (asprintf(&p, "%s/%s", dir, name) == -1)
+		fail();
+	return p;
+}
+
+static void
+put(const char *dir, const char *name, const char *text)
+{
+	char	*p = file_in(dir, name);
+	FILE	*fp;
+
+	assert_non_null(fp = fopen(p, "w"));
+	fputs(text, fp);
+	fclose(fp);
+	free(p);
+}
+
+/* The contents of dir/name, or NULL if it does not exist.  New. */
+static char *
+get(const char *dir, const char *name)
+{
+	char	*p = file_in(dir, name), *buf;
+	FILE	*fp;
+	long	 len;
+
+	if ((fp = fopen(p, "r")) == NULL) {
+		free(p);
+		return NULL;
+	}
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	assert_non_null(buf = calloc(1, (size_t)len + 1));
+	assert_int_equal(fread(buf, 1, (size_t)len, fp), (size_t)len);
+	fclose(fp);
+	free(p);
+	return buf;
+}
+
+static int
+count_files(const char *dir)
+{
+	DIR		*dp;
+	struct dirent	*de;
+	int		 n = 0;
+
+	assert_non_null(dp = opendir(dir));
+	while ((de = readdir(dp)) != NULL)
+		n += de->d_name[0] != '.';
+	closedir(dp);
+	return n;
+}
+
+static void
+assert_skeleton(json_t *s)
+{
+	json_t	*want;
+
+	want = json_loads("{\"version\":1,\"series\":{},\"sources\":{}}", 0,
+	    NULL);
+	assert_non_null(want);
+	assert_non_null(s);
+	assert_true(json_equal(s, want));
+	json_decref(want);
+}
+
+static void
+test_missing(void **state)
+{
+	const char	*dir = *state;
+	json_t		*s;
+
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	/* Loading creates nothing. */
+	assert_int_equal(count_files(dir), 0);
+}
+
+static void
+test_round_trip(void **state)
+{
+	const char	*dir = *state;
+	json_t		*s, *ser, *src, *again;
+	char		*text;
+
+	s = state_load(dir);
+	ser = state_series(s, "unemployment-rate", "gm0014");
+	assert_non_null(ser);
+	assert_true(json_is_object(ser));
+	assert_int_equal(json_object_size(ser), 0);
+	json_object_set_new(ser, "provisional", json_pack("[s]", "2024"));
+	json_object_set_new(ser, "updated", json_integer(1700000000));
+	/* The same object again, not a new one. */
+	assert_ptr_equal(state_series(s, "unemployment-rate", "gm0014"), ser);
+	assert_ptr_equal(json_object_get(json_object_get(s, "series"),
+	    "unemployment-rate/gm0014"), ser);
+	src = state_source(s, "cbs-statline");
+	json_object_set_new(src, "last_fetch", json_integer(1700000001));
+	json_object_set_new(src, "status", json_string("ok \"quoted\" é"));
+	assert_ptr_equal(state_source(s, "cbs-statline"), src);
+	assert_int_equal(state_save(dir, s), 0);
+
+	again = state_load(dir);
+	assert_non_null(again);
+	assert_true(json_equal(s, again));
+	assert_int_equal(json_integer_value(json_object_get(
+	    state_source(again, "cbs-statline"), "last_fetch")), 1700000001);
+
+	/* Sorted keys, one-space indent, final newline; no temp file left. */
+	text = get(dir, "state.json");
+	assert_non_null(text);
+	assert_non_null(strstr(text, "{\n \"series\": {\n  "
+	    "\"unemployment-rate/gm0014\": {"));
+	assert_true(strstr(text, "\"series\"") < strstr(text, "\"sources\"") &&
+	    strstr(text, "\"sources\"") < strstr(text, "\"version\""));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+	assert_int_equal(count_files(dir), 1);
+	free(text);
+
+	/* Saving again replaces the file. */
+	json_object_set_new(ser, "fresh", json_true());
+	assert_int_equal(state_save(dir, s), 0);
+	json_decref(again);
+	again = state_load(dir);
+	assert_true(json_is_true(json_object_get(state_series(again,
+	    "unemployment-rate", "gm0014"), "fresh")));
+	json_decref(again);
+	json_decref(s);
+}
+
+static void
+test_corrupt(void **state)
+{
+	static const char bad[] = "{\"version\": 1, \"series\": {\n  \"a\": ";
+	const char	*dir = *state;
+	json_t		*s;
+	char		*text;
+
+	put(dir, "state.json", bad);
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	/* Moved aside byte for byte; state.json is gone until saved. */
+	text = get(dir, "state.json.corrupt");
+	assert_non_null(text);
+	assert_string_equal(text, bad);
+	free(text);
+	assert_null(get(dir, "state.json"));
+
+	/* A second corrupt file does not replace the first. */
+	put(dir, "state.json", "[1, 2, 3]\n");
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	text = get(dir, "state.json.corrupt");
+	assert_string_equal(text, bad);
+	free(text);
+	text = get(dir, "state.json.corrupt.1");
+	assert_non_null(text);
+	assert_string_equal(text, "[1, 2, 3]\n");
+	free(text);
+
+	/* Valid JSON but the wrong shape or version is corrupt too. */
+	put(dir, "state.json", "{\"version\": 2, \"series\": {}}");
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	text = get(dir, "state.json.corrupt.2");
+	assert_non_null(text);
+	free(text);
+	put(dir, "state.json", "{\"version\": 1, \"series\": []}");
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	text = get(dir, "state.json.corrupt.3");
+	assert_non_null(text);
+	free(text);
+
+	/* Missing top-level objects are filled in, not treated as corrupt. */
+	put(dir, "state.json", "{\"version\": 1}");
+	s = state_load(dir);
+	assert_skeleton(s);
+	assert_int_equal(state_save(dir, s), 0);
+	json_decref(s);
+	assert_null(get(dir, "state.json.corrupt.4"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_round_trip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	};
+
+	log_init(0, 0);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
