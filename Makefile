@@ -80,6 +80,10 @@ TPLUGINS	:= $(TPLUG_SRC:tests/plugins/%.c=$(B)/tests/plugins/%.so)
 TOOL_SRC	:= $(wildcard tests/tools/*.c)
 TOOLS		:= $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 
+FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES	:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+REPLAYS		:= $(FUZZ_NAMES:%=$(B)/tests/fuzz/replay_%)
+
 BIN		:= $(B)/regiomon
 
 .PHONY: all plugins tests check check-build deps deps-test demo install \
@@ -138,7 +142,46 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libregiomon.a $(ALL_LDFLAGS) \
 	    $(PKG_LIBS) -ldl
 
-tests: all $(UNIT_BIN) $(TPLUGINS) $(TOOLS)
+# Each fuzz target also builds with a plain main() that replays its corpus
+# (tests/fuzz/corpus/NAME, crashes found included) in `make check`.
+$(B)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
+    $(B)/libregiomon.a $(PLIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Iplugins/lib -o $@ $< tests/fuzz/replay.c \
+	    $(B)/libregiomon.a $(PLIB) $(ALL_LDFLAGS) $(PKG_LIBS) \
+	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
+
+tests: all $(UNIT_BIN) $(TPLUGINS) $(TOOLS) $(REPLAYS)
+
+# libFuzzer builds: clang, everything compiled into each target.
+FUZZ_CC		?= clang
+FUZZ_SECONDS	?= 60
+FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
+		  $(RM_CFLAGS) $(PKG_CFLAGS) -Iplugins/lib
+FUZZ_LIB_SRC	= $(filter-out daemon/main.c,$(DAEMON_SRC)) $(PLIB_SRC)
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) \
+	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
+
+# Run every target for FUZZ_SECONDS, seeded from its corpus; a crash stops
+# the run and its input is left as build-fuzz/crash-NAME-*, to be added to
+# tests/fuzz/corpus/NAME once fixed.
+fuzz:
+	@sh tests/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory $(FUZZ_NAMES:%=build-fuzz/fuzz_%)
+	@for t in $(FUZZ_NAMES); do \
+		mkdir -p build-fuzz/corpus/$$t || exit 1; \
+		echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+		build-fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+		    -rss_limit_mb=2048 -print_final_stats=0 \
+		    -artifact_prefix=build-fuzz/crash-$$t- \
+		    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t \
+		    2>build-fuzz/$$t.log || { tail -40 build-fuzz/$$t.log; \
+		    exit 1; }; \
+		grep -E '^#[0-9]+.*DONE' build-fuzz/$$t.log | tail -1; \
+	done
 
 # Build and runtime dependencies, from Debian's archive, installed only when
 # missing (tests/deps.sh explains itself when not root).
@@ -173,6 +216,6 @@ lint:
 	@sh tests/lint.sh
 
 clean:
-	rm -rf build build-san var
+	rm -rf build build-san build-fuzz var
 
 -include $(DAEMON_OBJ:.o=.d) $(PLIB_OBJ:.o=.d)

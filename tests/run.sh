@@ -32,6 +32,11 @@ for t in "$B"/tests/unit/test_*; do
 	[ -x "$t" ] || continue
 	run "unit/$(basename "$t")" "$t"
 done
+for t in "$B"/tests/fuzz/replay_*; do
+	[ -x "$t" ] || continue
+	name=${t##*/replay_}
+	run "fuzz-replay/$name" "$t" "tests/fuzz/corpus/$name"
+done
 for t in tests/integration/test_*.py; do
 	[ -f "$t" ] || continue
 	[ -n "${ONLY:-}" ] && case "$t" in *"$ONLY"*) ;; *) continue ;; esac
