@@ -13,6 +13,7 @@
 
 #include "regiomon-plugin.h"
 #include "csvparse.h"
+#include "suggest.h"
 
 #define CV_MAX_ERRORS	10	/* rows reported before giving up */
 #define CV_CELL_SHOWN	40	/* bytes of a bad cell quoted in a message */
@@ -82,63 +83,11 @@ cv_fini(void *arg)
 	free(st);
 }
 
-/*
- * Edit distance of two short keys, counting a swap of neighbours as one
- * edit ("valeu" is one away from "value"); SIZE_MAX when b is too long.
- */
-static size_t
-cv_distance(const char *a, const char *b)
-{
-	size_t	 la = strlen(a), lb = strlen(b), i, j, best;
-	size_t	 r0[64], r1[64], r2[64], *pp = r0, *p = r1, *cur = r2, *t;
-
-	if (lb >= NELEM(r0))
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		p[j] = j;
-	for (i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (j = 1; j <= lb; j++) {
-			best = p[j - 1] + (a[i - 1] != b[j - 1]);
-			if (p[j] + 1 < best)
-				best = p[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < best)
-				best = pp[j - 2] + 1;
-			cur[j] = best;
-		}
-		t = pp;
-		pp = p;
-		p = cur;
-		cur = t;
-	}
-	return p[lb];
-}
-
-/* The candidate s is a likely typo of (a third of its length off), or NULL. */
-static const char *
-cv_suggest(const char *s, const char *const *cand, size_t n)
-{
-	const char	*best = NULL;
-	size_t		 i, d, bestd = SIZE_MAX, limit;
-
-	limit = strlen(s) / 3 > 0 ? strlen(s) / 3 : 1;
-	for (i = 0; i < n; i++) {
-		if ((d = cv_distance(s, cand[i])) < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-	}
-	return bestd <= limit ? best : NULL;
-}
-
 static void
 cv_unknown_key(struct rm_ctx *ctx, const char *path, const char *key,
     const char *const *cand, size_t n)
 {
-	const char	*hint = cv_suggest(key, cand, n);
+	const char	*hint = suggest_word(key, cand, n);
 
 	if (hint != NULL)
 		host->conf_error(ctx, path, "unknown key; did you mean "
@@ -432,7 +381,7 @@ cv_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 			if (strcmp(st->scheme, cv_schemes[i]) == 0)
 				break;
 		if (i == NELEM(cv_schemes)) {
-			key = cv_suggest(st->scheme, cv_schemes,
+			key = suggest_word(st->scheme, cv_schemes,
 			    NELEM(cv_schemes));
 			if (key != NULL)
 				host->conf_error(ctx, "region_scheme",

@@ -18,6 +18,7 @@
 
 #include "mock_host.c"
 #include "../../plugins/lib/csvparse.c"
+#include "../../plugins/lib/suggest.c"
 #include "../../plugins/csv.c"
 
 static struct rm_plugin	 plug;

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cbs.h: what the files of the cbs_statline plugin share: the parsed
+ * config (config.c, series.c), the state of one collect run (main.c), and
+ * the prototypes of each file's job, grouped under the file's banner.
+ * Plugin-internal: -fvisibility=hidden keeps all of it out of the .so.
+ */
+#ifndef CBS_H
+#define CBS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regiomon-plugin.h"
+
+#define CBS_PAGE_LIMIT		1000	/* default page_limit */
+#define CBS_CODE_MAX		64	/* longest dimension code we accept */
+#define CBS_SHOWN		60	/* server text quoted in a log */
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+enum cbs_api {
+	CBS_V3,			/* opendata.cbs.nl ODataApi */
+	CBS_V3_FEED,		/* opendata.cbs.nl ODataFeed (bulk) */
+	CBS_V4			/* datasets.cbs.nl */
+};
+
+/* Period types, as a bit set. */
+#define CBS_YEAR	0x1	/* 2020JJ00 */
+#define CBS_QUARTER	0x2	/* 2020KW03 */
+#define CBS_MONTH	0x4	/* 2020MM07 */
+
+/* A measure as configured (key or title) and as resolved at run time. */
+struct cbs_measure {
+	char	*key;		/* configured key, or NULL */
+	char	*title;		/* configured title, or NULL */
+	char	*resolved;	/* the key in this table's current design */
+};
+
+/* A dimension filter, e.g. Geslacht eq 'T001038'. */
+struct cbs_filter {
+	char	*dim;
+	char	*code;		/* trimmed, as configured */
+	char	*padded;	/* v3: padded to the dimension's width */
+};
+
+/* A region of a series: catalog id and CBS code. */
+struct cbs_region {
+	char	*id;
+	char	*code;		/* trimmed, as in the catalog */
+	char	*padded;	/* v3: padded to the dimension's width */
+};
+
+struct cbs_series {
+	size_t			 index;		/* position in "series" */
+	char			*indicator;
+	struct cbs_measure	*terms;		/* summed (v3); one in v4 */
+	size_t			 nterms;
+	struct cbs_measure	*per;		/* v3 denominator, or NULL */
+	struct cbs_filter	*filters;
+	size_t			 nfilters;
+	struct cbs_region	*regions;	/* NULL with a fixed region */
+	size_t			 nregions;
+	char			*region;	/* fixed: no region dimension */
+	unsigned		 periods;	/* CBS_YEAR | ... */
+	double			 scale;
+};
+
+struct cbs_conf {
+	enum cbs_api		 api;
+	char			*base;		/* no trailing '/' */
+	int			 is_file;	/* base is a file: URL */
+	char			*table;
+	int			 typed;		/* v3: TypedDataSet */
+	long			 page_limit;
+	char			*region_dim;
+	char			*period_dim;
+	struct cbs_series	*series;
+	size_t			 nseries;
+	char			 hash[17];	/* of the config, hex */
+};
+
+/* A growable string; oom is sticky, so callers check once at the end. */
+struct cbs_buf {
+	char	*p;
+	size_t	 len;
+	size_t	 cap;
+	int	 oom;
+};
+
+/* The status of one period code, from Perioden/PeriodenCodes. */
+struct cbs_status {
+	char		 code[16];
+	unsigned char	 provisional;
+};
+
+/* The width of a v3 dimension's keys, as the server pads them. */
+struct cbs_width {
+	char	*dim;
+	size_t	 width;
+};
+
+/* One collect run. */
+struct cbs_run {
+	struct rm_ctx		*ctx;
+	struct cbs_conf		*conf;
+	struct cbs_status	*status;	/* sorted by code */
+	size_t			 nstatus;
+	struct cbs_width	*widths;
+	size_t			 nwidths;
+	size_t			 requests;	/* made so far, for the log */
+};
+
+/* Rows of one page: 0 to go on, -1 to stop (logged by the callee). */
+typedef int	(*cbs_rows_fn)(struct cbs_run *, json_t *, const char *,
+		    size_t, void *);
+
+/* main.c */
+extern const struct rm_host	*cbs_host;
+
+/* config.c */
+int	 cbs_conf_parse(struct rm_ctx *, const json_t *, struct cbs_conf **);
+void	 cbs_conf_free(struct cbs_conf *);
+const char *cbs_api_name(enum cbs_api);
+int	 cbs_word_ok(const char *, const char *, size_t);
+int	 cbs_text_ok(const json_t *, size_t);
+char	*cbs_dup(struct rm_ctx *, const char *, const char *);
+int	 cbs_check_keys(struct rm_ctx *, const json_t *, const char *,
+	    const char *const *, size_t);
+
+/* series.c */
+int	 cbs_series_conf(struct rm_ctx *, struct cbs_conf *, const json_t *,
+	    size_t);
+int	 cbs_check_overlap(struct rm_ctx *, const struct cbs_conf *);
+
+/* codes.c */
+void	 cbs_trim(const char *, const char **, size_t *);
+int	 cbs_trim_copy(const char *, char *, size_t);
+int	 cbs_pad(const char *, size_t, char *, size_t);
+unsigned cbs_period_type(const char *);
+int	 cbs_untyped(const char *, double *, int *);
+int	 cbs_number(const char *, double *);
+int	 cbs_scale(const char *, double *);
+const char *cbs_show(const char *, char *, size_t);
+uint64_t cbs_hash(const void *, size_t, uint64_t);
+
+/* odata.c */
+void	 cbs_buf_add(struct cbs_buf *, const char *);
+void	 cbs_buf_addn(struct cbs_buf *, const char *, size_t);
+void	 cbs_buf_enc(struct cbs_buf *, const char *);
+void	 cbs_buf_literal(struct cbs_buf *, const char *);
+void	 cbs_buf_free(struct cbs_buf *);
+char	*cbs_url(const struct cbs_conf *, const char *, const char *);
+void	 cbs_url_param(struct cbs_buf *, const char *, const char *);
+void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
+	    const struct cbs_series *);
+int	 cbs_same_origin(const char *, const char *);
+int	 cbs_get(struct cbs_run *, const char *, const char *, size_t,
+	    json_t **);
+int	 cbs_pages(struct cbs_run *, const char *, const char *, cbs_rows_fn,
+	    void *);
+
+/* meta.c */
+int	 cbs_stamp(struct cbs_run *, char **);
+int	 cbs_measures(struct cbs_run *);
+
+/* status.c */
+int	 cbs_statuses(struct cbs_run *);
+int	 cbs_provisional(const struct cbs_run *, const char *);
+
+/* widths.c */
+int	 cbs_widths(struct cbs_run *);
+
+/* obs.c */
+struct cbs_emit {
+	const struct cbs_series	*series;
+	size_t			 matched;	/* rows of this series */
+	size_t			*rcount;	/* rows per region, or NULL */
+	size_t			 early;		/* rows before 1970, skipped */
+	size_t			 page;
+	const char		*url;
+	size_t			 rhint;		/* last region found */
+};
+int	 cbs_emit_row(struct cbs_run *, struct cbs_emit *, const char *,
+	    const char *, double, int, size_t);
+long	 cbs_region_index(struct cbs_emit *, const char *);
+
+/* v3.c */
+char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);
+int	 cbs_v3_rows(struct cbs_run *, json_t *, const char *, size_t,
+	    void *);
+
+/* v4.c */
+char	*cbs_v4_query(struct cbs_run *, const struct cbs_series *);
+int	 cbs_v4_rows(struct cbs_run *, json_t *, const char *, size_t,
+	    void *);
+
+#endif /* CBS_H */

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * v3.c: the TypedDataSet and UntypedDataSet of opendata.cbs.nl.  Wide
+ * rows, one column per measure ({"ID": 0, "RegioS": "PV20  ", "Perioden":
+ * "2020JJ00", "Werkloosheidspercentage_13": 4.4}); typed cells are numbers
+ * or null, untyped cells left-padded strings or a missing-value symbol.
+ * A series may sum several columns and divide by another.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbs.h"
+
+/*
+ * The data URL of series s: $filter on padded region and filter keys and
+ * on period types, $select of the columns read.  New, or NULL (logged).
+ */
+char *
+cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
+{
+	const struct cbs_conf	*c = run->conf;
+	struct cbs_buf		 u, f, sel;
+	char			*url;
+	size_t			 i;
+
+	memset(&u, 0, sizeof(u));
+	memset(&f, 0, sizeof(f));
+	memset(&sel, 0, sizeof(sel));
+	url = cbs_url(c, c->typed ? "TypedDataSet" : "UntypedDataSet",
+	    c->typed ? "typed-page-1.json" : "untyped-page-1.json");
+	if (url == NULL)
+		goto oom;
+	cbs_buf_add(&u, url);
+	free(url);
+	if (c->is_file)
+		goto done;
+	cbs_filter_where(&f, c, s);
+	if (s->nregions > 0) {
+		cbs_buf_add(&sel, c->region_dim);
+		cbs_buf_add(&sel, ",");
+	}
+	for (i = 0; i < s->nfilters; i++) {
+		cbs_buf_add(&sel, s->filters[i].dim);
+		cbs_buf_add(&sel, ",");
+	}
+	cbs_buf_add(&sel, c->period_dim);
+	for (i = 0; i < s->nterms; i++) {
+		cbs_buf_add(&sel, ",");
+		cbs_buf_add(&sel, s->terms[i].resolved);
+	}
+	if (s->per != NULL) {
+		cbs_buf_add(&sel, ",");
+		cbs_buf_add(&sel, s->per->resolved);
+	}
+	if (f.oom || sel.oom)
+		goto oom;
+	cbs_url_param(&u, "$filter", f.p);
+	cbs_url_param(&u, "$select", sel.p);
+done:
+	cbs_buf_free(&f);
+	cbs_buf_free(&sel);
+	if (u.oom)
+		goto oom;
+	return u.p;
+oom:
+	cbs_buf_free(&u);
+	cbs_buf_free(&f);
+	cbs_buf_free(&sel);
+	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+	return NULL;
+}
+
+/*
+ * The value of cell col in row i: *v, or *missing.  Typed cells are
+ * numbers or null; untyped cells strings.  0, or -1 logged.
+ */
+static int
+cbs_v3_cell(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
+    size_t i, const char *col, double *v, int *missing)
+{
+	const json_t	*cell = json_object_get(row, col);
+	char		 shown[CBS_SHOWN + 8];
+
+	*v = 0;
+	*missing = 0;
+	if (cell == NULL) {
+		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+		    "%zu (%s): value[%zu]: no column \"%s\" (was the table "
+		    "redesigned?)",
+		    em->series->index, em->page, em->url, i, col);
+		return -1;
+	}
+	if (json_is_null(cell)) {
+		*missing = 1;
+		return 0;
+	}
+	if (run->conf->typed && json_is_number(cell)) {
+		*v = json_number_value(cell);
+		return 0;
+	}
+	if (!run->conf->typed && json_is_string(cell) &&
+	    cbs_untyped(json_string_value(cell), v, missing) == 0)
+		return 0;
+	if (run->conf->typed)
+		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+		    "%zu (%s): value[%zu].%s: expected a number or null",
+		    em->series->index, em->page, em->url, i, col);
+	else
+		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+		    "%zu (%s): value[%zu].%s: expected a number or a "
+		    "missing-value symbol (\".\", \"x\", \"-\", \"?\" or "
+		    "blank), got \"%s\"",
+		    em->series->index, em->page, em->url, i, col,
+		    json_is_string(cell) ? cbs_show(json_string_value(cell),
+		    shown, sizeof(shown)) : "(not a string)");
+	return -1;
+}
+
+/* Trimmed text of the code column col into buf.  0, or -1 logged. */
+static int
+cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
+    size_t i, const char *col, char *buf, size_t len)
+{
+	const char	*s = json_string_value(json_object_get(row, col));
+
+	if (s != NULL && cbs_trim_copy(s, buf, len) == 0)
+		return 0;
+	cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page %zu (%s): "
+	    "value[%zu].%s: expected a code (a string of at most %zu "
+	    "bytes)", em->series->index, em->page, em->url, i, col, len - 1);
+	return -1;
+}
+
+/*
+ * One page of a TypedDataSet or UntypedDataSet for the series in arg (a
+ * struct cbs_emit).  Rows of other filter codes or regions are skipped.
+ */
+int
+cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
+    void *arg)
+{
+	struct cbs_emit		*em = arg;
+	const struct cbs_series	*s = em->series;
+	const struct cbs_conf	*c = run->conf;
+	const json_t		*row;
+	char			 reg[CBS_CODE_MAX + 1], per[32];
+	char			 code[CBS_CODE_MAX + 1];
+	size_t			 i, k;
+	double			 sum, v;
+	int			 missing, m, skip;
+
+	em->page = page;
+	em->url = url;
+	json_array_foreach(rows, i, row) {
+		if (!json_is_object(row)) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+			    "%zu (%s): value[%zu]: expected a row object",
+			    s->index, page, url, i);
+			return -1;
+		}
+		for (skip = 0, k = 0; k < s->nfilters && !skip; k++) {
+			if (cbs_v3_code(run, em, row, i, s->filters[k].dim,
+			    code, sizeof(code)) == -1)
+				return -1;
+			skip = strcmp(code, s->filters[k].code) != 0;
+		}
+		if (skip)
+			continue;
+		if (s->region == NULL && cbs_v3_code(run, em, row, i,
+		    c->region_dim, reg, sizeof(reg)) == -1)
+			return -1;
+		if (s->region == NULL && cbs_region_index(em, reg) == -1)
+			continue;
+		if (cbs_v3_code(run, em, row, i, c->period_dim, per,
+		    sizeof(per)) == -1)
+			return -1;
+		sum = 0;
+		missing = 0;
+		for (k = 0; k < s->nterms; k++) {
+			if (cbs_v3_cell(run, em, row, i, s->terms[k].resolved,
+			    &v, &m) == -1)
+				return -1;
+			missing |= m;
+			sum += v;
+		}
+		if (s->per != NULL) {
+			if (cbs_v3_cell(run, em, row, i, s->per->resolved, &v,
+			    &m) == -1)
+				return -1;
+			/* A share of nothing is no value, not infinity. */
+			missing |= m || v == 0;
+			if (!missing)
+				sum /= v;
+		}
+		if (cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per,
+		    sum, missing, i) == -1)
+			return -1;
+	}
+	return 0;
+}

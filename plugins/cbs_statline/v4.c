@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * v4.c: the Observations of datasets.cbs.nl.  Long rows, one measure per
+ * row ({"Measure": "M001534", "ValueAttribute": "None", "Value": 230194,
+ * "RegioS": "NL01", "Perioden": "2015JJ00", ...}); a null Value or a
+ * ValueAttribute other than "None" is a missing value.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cbs.h"
+
+/*
+ * The Observations URL of series s: $filter on measure, regions, filters
+ * and period types; $select of the columns read.  New, or NULL (logged).
+ */
+char *
+cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
+{
+	const struct cbs_conf	*c = run->conf;
+	struct cbs_buf		 u, f, sel;
+	char			*url;
+	size_t			 i;
+
+	memset(&u, 0, sizeof(u));
+	memset(&f, 0, sizeof(f));
+	memset(&sel, 0, sizeof(sel));
+	if ((url = cbs_url(c, "Observations", "observations-page-1.json")) ==
+	    NULL)
+		goto oom;
+	cbs_buf_add(&u, url);
+	free(url);
+	if (c->is_file)
+		goto done;
+	cbs_buf_add(&f, "Measure eq ");
+	cbs_buf_literal(&f, s->terms[0].resolved);
+	cbs_filter_where(&f, c, s);
+	cbs_buf_add(&sel, "Measure,ValueAttribute,Value,");
+	if (s->nregions > 0) {
+		cbs_buf_add(&sel, c->region_dim);
+		cbs_buf_add(&sel, ",");
+	}
+	for (i = 0; i < s->nfilters; i++) {
+		cbs_buf_add(&sel, s->filters[i].dim);
+		cbs_buf_add(&sel, ",");
+	}
+	cbs_buf_add(&sel, c->period_dim);
+	if (f.oom || sel.oom)
+		goto oom;
+	cbs_url_param(&u, "$filter", f.p);
+	cbs_url_param(&u, "$select", sel.p);
+done:
+	cbs_buf_free(&f);
+	cbs_buf_free(&sel);
+	if (u.oom)
+		goto oom;
+	return u.p;
+oom:
+	cbs_buf_free(&u);
+	cbs_buf_free(&f);
+	cbs_buf_free(&sel);
+	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+	return NULL;
+}
+
+/*
+ * The trimmed text of column col of row into buf.  0; 1 when the row
+ * lacks it and optional is set; -1 logged.
+ */
+static int
+cbs_v4_code(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
+    size_t i, const char *col, char *buf, size_t len)
+{
+	const char	*s = json_string_value(json_object_get(row, col));
+
+	if (s == NULL) {
+		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+		    "%zu (%s): value[%zu].%s: expected a code (a string)",
+		    em->series->index, em->page, em->url, i, col);
+		return -1;
+	}
+	if (cbs_trim_copy(s, buf, len) == -1) {
+		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+		    "%zu (%s): value[%zu].%s: code longer than %zu bytes",
+		    em->series->index, em->page, em->url, i, col, len - 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1 if the trimmed string value of row.col equals code. */
+static int
+cbs_col_is(const json_t *row, const char *col, const char *code, int *bad)
+{
+	const char	*s = json_string_value(json_object_get(row, col)), *p;
+	size_t		 n;
+
+	if (s == NULL) {
+		*bad = 1;
+		return 0;
+	}
+	cbs_trim(s, &p, &n);
+	return strlen(code) == n && memcmp(code, p, n) == 0;
+}
+
+/*
+ * One page of Observations for the series in arg (a struct cbs_emit).
+ * Rows of other measures, filter codes or regions are skipped: a file:
+ * source serves the whole table, and a server may ignore the filter.
+ */
+int
+cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
+    void *arg)
+{
+	struct cbs_emit		*em = arg;
+	const struct cbs_series	*s = em->series;
+	const struct cbs_conf	*c = run->conf;
+	const json_t		*row, *v;
+	const char		*va;
+	char			 reg[CBS_CODE_MAX + 1], per[32];
+	size_t			 i, k;
+	int			 bad, missing, skip;
+	double			 value;
+
+	em->page = page;
+	em->url = url;
+	json_array_foreach(rows, i, row) {
+		bad = 0;
+		if (!json_is_object(row) ||
+		    !cbs_col_is(row, "Measure", s->terms[0].resolved, &bad)) {
+			if (!bad && json_is_object(row))
+				continue;
+			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+			    "%zu (%s): value[%zu]%s: expected %s", s->index,
+			    page, url, i, json_is_object(row) ? ".Measure" : "",
+			    json_is_object(row) ? "a measure code" :
+			    "an observation object");
+			return -1;
+		}
+		for (skip = 0, k = 0; k < s->nfilters && !skip; k++)
+			skip = !cbs_col_is(row, s->filters[k].dim,
+			    s->filters[k].code, &bad);
+		if (bad) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+			    "%zu (%s): value[%zu].%s: expected a code (a "
+			    "string)", s->index, page, url, i,
+			    s->filters[k - 1].dim);
+			return -1;
+		}
+		if (skip)
+			continue;
+		if (s->region == NULL && cbs_v4_code(run, em, row, i,
+		    c->region_dim, reg, sizeof(reg)) == -1)
+			return -1;
+		if (cbs_v4_code(run, em, row, i, c->period_dim, per,
+		    sizeof(per)) == -1)
+			return -1;
+		va = json_string_value(json_object_get(row, "ValueAttribute"));
+		v = json_object_get(row, "Value");
+		missing = (va != NULL && strcmp(va, "None") != 0) ||
+		    v == NULL || json_is_null(v);
+		value = 0;
+		if (!missing && !json_is_number(v)) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+			    "%zu (%s): value[%zu].Value: expected a number or "
+			    "null", s->index, page, url, i);
+			return -1;
+		}
+		if (!missing)
+			value = json_number_value(v);
+		if (cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per,
+		    value, missing, i) == -1)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,225 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+"""Write a CBS OData v3 table in the wire shape opendata.cbs.nl serves
+(docs: ../shared/notes/cbs-statline.md, part 1): TableInfos,
+DataProperties, the dimension lists (RegioS keys padded to 6 characters
+like "PV20  ", Geslacht to 7), Perioden with Status, and the data as
+TypedDataSet (numbers, null) and UntypedDataSet (left-padded strings, "x"
+and "." for missing cells), each split over pages chained by
+"odata.nextLink" ($skip in steps of the page size, as ODataFeed does).
+
+No v3 recording with nextLinks exists in public, so the table is
+synthetic: modelled on 85268NED "Arbeidsdeelname; provincie" (labour
+force, participation, unemployment by region and quarter/year), with
+deterministic values.  Deterministic throughout: the same arguments
+write the same bytes.
+
+    /usr/bin/python3 tests/data/cbs/make_v3.py OUTDIR BASE_URL [PAGE_SIZE]
+
+writes OUTDIR/85268NED/{TableInfos,DataProperties,Geslacht,RegioS,
+Perioden,TypedDataSet,UntypedDataSet} (page 1) and TypedDataSet.pN /
+UntypedDataSet.pN (pages N >= 2), plus OUTDIR/85268NED/routes.json: the
+tests/lib/httpd.py rules that serve page N for its nextLink.  BASE_URL is
+what the nextLinks start with, e.g. http://127.0.0.1:8080/ODataFeed/odata.
+From Python: build(outdir, base_url, page_size) returns the rows and
+routes too (see build()).
+"""
+import json
+import os
+import sys
+
+TABLE = "85268NED"
+MODIFIED = "2026-05-15T02:00:00"
+
+GESLACHT = [("T001038", "Totaal mannen en vrouwen"), ("3000", "Mannen"),
+            ("4000", "Vrouwen")]
+REGIOS = [("NL01", "Nederland"), ("LD01", "Noord-Nederland (LD)"),
+          ("PV20", "Groningen (PV)"), ("PV21", "Fryslân (PV)"),
+          ("PV22", "Drenthe (PV)"), ("GM0014", "Groningen (gemeente)"),
+          ("GM0106", "Assen"), ("GM1730", "Tynaarlo")]
+YEARS = list(range(2013, 2026))
+# (key, title, unit, decimals)
+TOPICS = [
+    ("Beroepsbevolking_1", "Beroepsbevolking", "x 1 000", 0),
+    ("WerkzameBeroepsbevolking_2", "Werkzame beroepsbevolking", "x 1 000",
+     0),
+    ("NettoArbeidsparticipatie_12", "Netto arbeidsparticipatie", "%", 1),
+    ("Werkloosheidspercentage_13", "Werkloosheidspercentage", "%", 1),
+]
+
+
+def pad(code, width):
+    return code + " " * (width - len(code))
+
+
+def periods():
+    """Keys, titles and statuses, years and quarters as CBS orders them:
+    the last year provisional, the one before it 'nader voorlopig'."""
+    out = []
+    for y in YEARS:
+        status = ("Voorlopig" if y == YEARS[-1] else
+                  "NaderVoorlopig" if y == YEARS[-2] else "Definitief")
+        desc = {"Voorlopig": "Voorlopige cijfers",
+                "NaderVoorlopig": "Nader voorlopige cijfers"}.get(status, "")
+        out.append(("%dJJ00" % y, "%d" % y, desc, status))
+        for q in range(1, 5):
+            out.append(("%dKW%02d" % (y, q), "%d %de kwartaal" % (y, q),
+                        desc, status))
+    return out
+
+
+def value(topic, sex, region, period):
+    """A deterministic, plausible value (a float with at most one
+    decimal), or None where CBS publishes nothing: gemeenten have no
+    quarterly figures, and Tynaarlo's 2014 figures are suppressed."""
+    if region.startswith("GM") and "KW" in period:
+        return None
+    if region == "GM1730" and period.startswith("2014"):
+        return None
+    h = 0
+    for ch in topic + sex + region + period:
+        h = (h * 131 + ord(ch)) % 1000003
+    y = int(period[:4]) - 2013
+    if topic.startswith("Beroepsbevolking"):
+        size = {"NL": 9100, "LD": 850, "PV": 300, "GM": 60}[region[:2]]
+        return float(round(size * (1 + y * 0.01) + h % 97, 0))
+    if topic.startswith("Werkzame"):
+        size = {"NL": 8700, "LD": 800, "PV": 280, "GM": 56}[region[:2]]
+        return float(round(size * (1 + y * 0.01) + h % 89, 0))
+    if topic.startswith("Netto"):
+        return round(62 + (h % 120) / 10, 1)
+    return round(2.5 + (h % 60) / 10, 1)
+
+
+def rows_of(typed):
+    out = []
+    i = 0
+    for sex, _ in GESLACHT:
+        for reg, _ in REGIOS:
+            for per, _, _, _ in periods():
+                row = {"ID": i, "Geslacht": pad(sex, 7), "RegioS": pad(reg, 6),
+                       "Perioden": per}
+                for key, _, _, dec in TOPICS:
+                    v = value(key, sex, reg, per)
+                    if typed:
+                        row[key] = v
+                    elif v is None:
+                        # Suppressed cells read "x", impossible ones ".".
+                        row[key] = "       x" if reg == "GM1730" and \
+                            "KW" not in per else "       ."
+                    else:
+                        text = ("%.0f" if dec == 0 else "%.1f") % v
+                        row[key] = "%8s" % text
+                out.append(row)
+                i += 1
+    return out
+
+
+def envelope(base, entity, value_, next_link=None):
+    doc = {"odata.metadata": "%s/%s/$metadata#Cbs.OData.WebAPI.%s"
+           % (base, TABLE, entity), "value": value_}
+    if next_link:
+        doc["odata.nextLink"] = next_link
+    return doc
+
+
+def data_properties():
+    props = [
+        {"odata.type": "Cbs.OData.Dimension", "ID": 0, "Position": 0,
+         "ParentID": None, "Type": "Dimension", "Key": "Geslacht",
+         "Title": "Geslacht", "Description": ""},
+        {"odata.type": "Cbs.OData.GeoDimension", "ID": 1, "Position": 1,
+         "ParentID": None, "Type": "GeoDimension", "Key": "RegioS",
+         "Title": "Regio's", "Description": "", "MapYear": 2024,
+         "ReleasePolicy": False},
+        {"odata.type": "Cbs.OData.TimeDimension", "ID": 2, "Position": 2,
+         "ParentID": None, "Type": "TimeDimension", "Key": "Perioden",
+         "Title": "Perioden", "Description": "", "ReleasePolicy": True},
+        {"odata.type": "Cbs.OData.TopicGroup", "ID": 3, "Position": 3,
+         "ParentID": None, "Type": "TopicGroup", "Key": "",
+         "Title": "Arbeidsdeelname", "Description": ""},
+    ]
+    for n, (key, title, unit, dec) in enumerate(TOPICS):
+        props.append({"odata.type": "Cbs.OData.Topic", "ID": 4 + n,
+                      "Position": 4 + n, "ParentID": 3, "Type": "Topic",
+                      "Key": key, "Title": title, "Description": "",
+                      "Datatype": "Double", "Unit": unit, "Decimals": dec,
+                      "Default": "Missing"})
+    return props
+
+
+def write(path, doc):
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
+
+
+def build(outdir, base, page_size=500, url_prefix=None):
+    """Write the table under outdir/85268NED.  base: the service URL the
+    nextLinks start with.  url_prefix: the server path of outdir (default:
+    the path part of base).  Returns {"typed": rows, "untyped": rows,
+    "routes": [...], "pages": {entity: [nextLink, ...]}}."""
+    d = os.path.join(outdir, TABLE)
+    os.makedirs(d, exist_ok=True)
+    if url_prefix is None:
+        url_prefix = "/" + base.split("://", 1)[1].split("/", 1)[1]
+    write(os.path.join(d, "TableInfos"), envelope(base, "TableInfos", [{
+        "ID": 0, "Title": "Arbeidsdeelname; provincie",
+        "ShortTitle": "Arbeidsdeelname; provincie", "Identifier": TABLE,
+        "Summary": "Beroepsbevolking, arbeidsparticipatie en werkloosheid",
+        "Modified": MODIFIED, "MetaDataModified": MODIFIED,
+        "ReasonDelivery": "Actualisering", "ExplanatoryText": "",
+        "OutputStatus": "Regulier", "Source": "CBS.", "Language": "nl",
+        "Catalog": "CBS", "Frequency": "Perkwartaal",
+        "Period": "2013 t/m 2025", "ShortDescription": "",
+        "Description": "", "DefaultPresentation": "",
+        "DefaultSelection": "$filter=((Geslacht eq 'T001038'))",
+        "GraphTypes": "Table,Bar,Line", "RecordCount": 0,
+        "ColumnCount": 4 + len(TOPICS), "SearchPriority": "2"}]))
+    write(os.path.join(d, "DataProperties"),
+          envelope(base, "DataProperties", data_properties()))
+    write(os.path.join(d, "Geslacht"), envelope(base, "Geslacht", [
+        {"Key": pad(k, 7), "Title": t, "Description": "",
+         "CategoryGroupID": None} for k, t in GESLACHT]))
+    write(os.path.join(d, "RegioS"), envelope(base, "RegioS", [
+        {"Key": pad(k, 6), "Title": t, "Description": "",
+         "CategoryGroupID": 1} for k, t in REGIOS]))
+    write(os.path.join(d, "Perioden"), envelope(base, "Perioden", [
+        {"Key": k, "Title": t, "Description": desc, "Status": s}
+        for k, t, desc, s in periods()]))
+    out = {"routes": [], "pages": {}}
+    for entity, typed in (("TypedDataSet", True), ("UntypedDataSet", False)):
+        rows = rows_of(typed)
+        out["typed" if typed else "untyped"] = rows
+        chunks = [rows[i:i + page_size]
+                  for i in range(0, len(rows), page_size)]
+        links = []
+        for n, chunk in enumerate(chunks):
+            skip = (n + 1) * page_size
+            nxt = None
+            if n + 1 < len(chunks):
+                nxt = "%s/%s/%s?$format=json&$skip=%d" % (base, TABLE,
+                                                         entity, skip)
+                links.append(nxt)
+            name = entity if n == 0 else "%s.p%d" % (entity, n + 1)
+            write(os.path.join(d, name), envelope(base, entity, chunk, nxt))
+            if n > 0:
+                out["routes"].append({
+                    "regex": r"/%s/%s\?.*\$skip=%d$" % (TABLE, entity,
+                                                       n * page_size),
+                    "file": "%s/%s/%s" % (url_prefix.strip("/"), TABLE,
+                                          name)})
+        out["pages"][entity] = links
+    write(os.path.join(d, "routes.json"), out["routes"])
+    return out
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.stderr.write(__doc__)
+        sys.exit(2)
+    build(sys.argv[1], sys.argv[2].rstrip("/"),
+          int(sys.argv[3]) if len(sys.argv) == 4 else 500)
+
+
+if __name__ == "__main__":
+    main()
