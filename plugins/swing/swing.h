@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * swing.h: what the swing plugin's files share: the source's state (its
+ * checked config), the denominator table of ratio series, and the host
+ * table.  Plugin-internal: nothing here is exported from the .so.
+ */
+#ifndef SWING_H
+#define SWING_H
+
+#include <stddef.h>
+
+#include "regiomon-plugin.h"
+
+#define SW_BASE		"https://klimaatmonitor.databank.nl/jiveservices/odata"
+#define SW_KEY_MAX	1024
+#define SW_PERIOD	16
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The host table, set once by rm_plugin_init(), read-only after. */
+extern const struct rm_host	*sw_host;
+
+struct sw_series {
+	char	*variable;
+	char	*indicator;
+	char	*per;		/* denominator variable, or NULL */
+	double	 mul, div;	/* value * mul, or value / div */
+};
+
+struct sw_state {
+	char		 *base;
+	int		  file;		/* base is a file: URL */
+	char		 *key_file;
+	char		 *geo_level;
+	char		 *period_level;
+	char		 *period;
+	struct sw_series *series;
+	size_t		  nseries;
+	char		**regions;	/* catalog ids; NULL: every known */
+	const char	**codes;	/* their Swing codes, borrowed */
+	size_t		  nregions;
+	char		**missing;
+	size_t		  nmissing;
+	char		  dec;
+	long		  max_pages;
+};
+
+/* config.c */
+int	sw_init(struct rm_ctx *, const json_t *, void **);
+void	sw_fini(void *);
+
+#endif /* SWING_H */
