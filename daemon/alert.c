@@ -1,0 +1,828 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * alert.c: after each store step, evaluate the series with new data, check
+ * every series for staleness, and mail what moved since the last notice
+ * as one digest per run.  The evaluation and the last state mailed live
+ * in state.series[KEY].eval, so a restart neither repeats nor loses one.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "regiomon.h"
+
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+#define EVAL_VERSION	1
+#define REMINDER_MAX	1000
+
+enum kind {
+	K_MOVED,		/* a new state, worse or better */
+	K_RESOLVED,		/* back to ok */
+	K_REMINDER		/* still warning or critical, N releases on */
+};
+
+/* One line of the digest; the pointers are borrowed from rm. */
+struct item {
+	const struct indicator	*ind;
+	const struct region	*reg;
+	json_t			*ev;
+	const char		*from;	/* NULL: never mailed before */
+	const char		*to;
+	enum kind		 kind;
+	size_t			 iorder, rorder;
+};
+
+struct items {
+	struct item	*v;
+	size_t		 n;
+};
+
+struct alertconf {
+	int	 reminder;	/* releases, 0: never */
+	int	 send_resolved;
+};
+
+static const char *const alert_keys[] = {
+	"reminder_releases", "send_resolved"
+};
+
+/*
+ * Check the "alerts" object of the config: every problem goes to d as
+ * "file: alerts.key: what was expected".  0, or -1 if any was found.
+ */
+int
+alert_conf_check(const json_t *v, const char *file, struct diags *d)
+{
+	const char	*key;
+	json_t		*e;
+	char		 path[64], q[128];
+	size_t		 before = d->n;
+
+	if (!json_is_object(v)) {
+		diag_add(d, file, "alerts", "expected an object, got %s",
+		    conf_got(v, q, sizeof(q)));
+		return -1;
+	}
+	json_object_foreach((json_t *)v, key, e) {
+		conf_jpath(path, sizeof(path), "alerts", key, 0);
+		if (strcmp(key, "reminder_releases") == 0) {
+			if (!json_is_integer(e) || json_integer_value(e) < 0 ||
+			    json_integer_value(e) > REMINDER_MAX)
+				diag_add(d, file, path, "expected an integer "
+				    "from 0 (never) to %d, got %s",
+				    REMINDER_MAX, json_is_integer(e) ?
+				    "a number out of range" :
+				    conf_got(e, q, sizeof(q)));
+		} else if (strcmp(key, "send_resolved") == 0) {
+			if (!json_is_boolean(e))
+				diag_add(d, file, path, "expected true or "
+				    "false, got %s", conf_got(e, q,
+				    sizeof(q)));
+		} else
+			conf_unknown_key(d, file, "alerts", key, alert_keys,
+			    nitems(alert_keys));
+	}
+	return d->n > before ? -1 : 0;
+}
+
+/* The checked "alerts" settings, with their defaults. */
+static void
+alert_conf_get(const struct conf *conf, struct alertconf *ac)
+{
+	json_t	*a = json_object_get(conf->root, "alerts"), *v;
+
+	ac->reminder = 0;
+	ac->send_resolved = 1;
+	if ((v = json_object_get(a, "reminder_releases")) != NULL &&
+	    json_is_integer(v))
+		ac->reminder = (int)json_integer_value(v);
+	if ((v = json_object_get(a, "send_resolved")) != NULL)
+		ac->send_resolved = json_is_true(v);
+}
+
+/* A JSON number, or null for NaN and infinities.  New. */
+static json_t *
+jnum(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *
+jperiod(const struct period *p)
+{
+	char	 buf[PERIOD_MAX];
+
+	if (period_format(p, buf, sizeof(buf)) == -1)
+		return json_null();
+	return json_string(buf);
+}
+
+/*
+ * What the evaluation of ind depends on besides the series: a change in
+ * the catalog (thresholds, direction, the baseline) re-evaluates.
+ */
+static void
+rules_print(char *buf, size_t size, const struct indicator *ind,
+    const char *region)
+{
+	const struct baseline	*b = indicator_baseline(ind, region);
+	char			 per[PERIOD_MAX] = "-";
+
+	if (b != NULL)
+		period_format(&b->period, per, sizeof(per));
+	snprintf(buf, size, "%d %d %.17g %.17g %.17g %d %ld %s %.17g",
+	    (int)ind->direction, ind->relative, ind->warning, ind->critical,
+	    ind->hysteresis, ind->confirm, ind->grace, per,
+	    b != NULL ? b->value : 0.0);
+}
+
+static int
+is_provisional(const json_t *series, const char *period)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(series, "provisional"), i, v)
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), period) == 0)
+			return 1;
+	return 0;
+}
+
+/* The evaluation r of a series as its state.json object.  New, or NULL. */
+static json_t *
+eval_json(const struct indicator *ind, const char *region,
+    const struct evresult *r, const json_t *series)
+{
+	json_t	*ev, *o;
+	char	 per[PERIOD_MAX], rules[256];
+
+	if ((ev = json_object()) == NULL)
+		return NULL;
+	rules_print(rules, sizeof(rules), ind, region);
+	json_object_set_new(ev, "version", json_integer(EVAL_VERSION));
+	json_object_set_new(ev, "rules", json_string(rules));
+	json_object_set_new(ev, "judged",
+	    json_string(eval_state_name(r->state)));
+	json_object_set_new(ev, "state",
+	    json_string(eval_state_name(r->state)));
+	json_object_set_new(ev, "reason", r->reason != NULL ?
+	    json_string(r->reason) : json_null());
+	json_object_set_new(ev, "since", r->m.has_since ?
+	    jperiod(&r->m.since) : json_null());
+	json_object_set_new(ev, "pending_state", r->m.npending > 0 ?
+	    json_string(eval_state_name(r->m.pending)) : json_null());
+	json_object_set_new(ev, "pending_count",
+	    json_integer(r->m.npending));
+	if (r->has_base) {
+		o = json_object();
+		json_object_set_new(o, "period", jperiod(&r->base.period));
+		json_object_set_new(o, "value", jnum(r->base.value));
+		json_object_set_new(o, "from", json_string(
+		    r->base.from_catalog ? "catalog" : "series"));
+		json_object_set_new(ev, "baseline", o);
+	} else
+		json_object_set_new(ev, "baseline", json_null());
+	if (r->has_latest) {
+		period_format(&r->latest, per, sizeof(per));
+		o = json_object();
+		json_object_set_new(o, "period", json_string(per));
+		json_object_set_new(o, "value", jnum(r->latest_value));
+		json_object_set_new(o, "provisional",
+		    json_boolean(is_provisional(series, per)));
+		json_object_set_new(ev, "latest", o);
+		json_object_set_new(ev, "stale_after", json_integer(
+		    (json_int_t)eval_stale_after(ind, &r->latest)));
+	} else {
+		json_object_set_new(ev, "latest", json_null());
+		json_object_set_new(ev, "stale_after", json_null());
+	}
+	if (r->has_base && r->has_latest) {
+		json_object_set_new(ev, "shift_abs", jnum(r->j.shift_abs));
+		json_object_set_new(ev, "shift_pct", jnum(r->j.shift_pct));
+	} else {
+		json_object_set_new(ev, "shift_abs", json_null());
+		json_object_set_new(ev, "shift_pct", json_null());
+	}
+	return ev;
+}
+
+/*
+ * Evaluate the stored series of ind in region, whose state.series object
+ * is series (may be NULL).  Returns a new eval object without the
+ * notification members, its "state" not yet checked for staleness (see
+ * alert_stale), or NULL if the series cannot be read (logged).
+ */
+json_t *
+alert_evaluate(struct regiomon *rm, const struct indicator *ind,
+    const char *region, const json_t *series)
+{
+	struct evresult	 r;
+	struct point	*pts = NULL;
+	size_t		 n = 0;
+	json_t		*ev;
+
+	if (store_read(rm->conf->state_dir, ind->id, region, ind->freq, &pts,
+	    &n) == -1)
+		return NULL;
+	eval_series(ind, region, pts, n, &r);
+	free(pts);
+	if ((ev = eval_json(ind, region, &r, series)) == NULL)
+		log_errx("%s/%s: out of memory", ind->id, region);
+	return ev;
+}
+
+/* The latest period of ev, or 0 with none. */
+static int
+latest_period(const json_t *ev, struct period *p)
+{
+	return period_parse(json_string_value(json_object_get(
+	    json_object_get(ev, "latest"), "period")), p) == 0;
+}
+
+/*
+ * Set ev's "state" for now: stale if the period after its latest one has
+ * been over for longer than ind's grace (see eval_stale), else the judged
+ * state.
+ */
+void
+alert_stale(json_t *ev, const struct indicator *ind, time_t now)
+{
+	struct period	 p;
+
+	if (latest_period(ev, &p) && eval_stale(ind, &p, now))
+		json_object_set_new(ev, "state", json_string("stale"));
+	else
+		json_object_set(ev, "state", json_object_get(ev, "judged"));
+}
+
+/* 1 if ev was made by this version under the current rules. */
+int
+alert_eval_current(const json_t *ev, const struct indicator *ind,
+    const char *region)
+{
+	char	 rules[256];
+
+	if (!json_is_object(ev) || json_integer_value(json_object_get(ev,
+	    "version")) != EVAL_VERSION)
+		return 0;
+	rules_print(rules, sizeof(rules), ind, region);
+	return json_is_string(json_object_get(ev, "rules")) &&
+	    strcmp(json_string_value(json_object_get(ev, "rules")),
+	    rules) == 0;
+}
+
+/*
+ * Re-evaluate the series behind ss (fresh data, no evaluation yet, or one
+ * made under other rules) and keep the notification members of the old
+ * one.  A new latest period is a release: it counts towards a reminder.
+ * 0, or -1 (logged) with ss untouched, so the next cycle tries again.
+ */
+static int
+refresh(struct regiomon *rm, const struct indicator *ind,
+    const char *region, json_t *ss)
+{
+	json_t		*old = json_object_get(ss, "eval"), *ev, *v;
+	struct period	 po, pn;
+	json_int_t	 releases;
+	const char	*keep[] = { "notified_state", "notified_at" };
+	size_t		 i;
+
+	if ((ev = alert_evaluate(rm, ind, region, ss)) == NULL)
+		return -1;
+	for (i = 0; i < nitems(keep); i++)
+		if ((v = json_object_get(old, keep[i])) != NULL)
+			json_object_set(ev, keep[i], v);
+	releases = json_integer_value(json_object_get(old,
+	    "releases_since_notice"));
+	if (latest_period(ev, &pn) && (!latest_period(old, &po) ||
+	    period_cmp(&pn, &po) > 0))
+		releases++;
+	json_object_set_new(ev, "releases_since_notice",
+	    json_integer(releases));
+	json_object_set_new(ss, "eval", ev);
+	json_object_del(ss, "fresh");
+	return 0;
+}
+
+/*
+ * What a state means for mail: nodata is no news, like ok; a series that
+ * was never mailed about was ok as far as the reader knows.
+ */
+static const char *
+mail_class(const char *state)
+{
+	if (state == NULL || strcmp(state, "nodata") == 0)
+		return "ok";
+	return state;
+}
+
+static void
+items_add(struct items *it, const struct item *x)
+{
+	struct item	*v;
+
+	if ((v = reallocarray(it->v, it->n + 1, sizeof(*v))) == NULL)
+		fatal(NULL);
+	it->v = v;
+	it->v[it->n++] = *x;
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct item	*x = a, *y = b;
+
+	if (x->ind->challenge != y->ind->challenge)
+		return x->ind->challenge < y->ind->challenge ? -1 : 1;
+	if (x->iorder != y->iorder)
+		return x->iorder < y->iorder ? -1 : 1;
+	if (x->rorder != y->rorder)
+		return x->rorder < y->rorder ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Decide what to tell about one series: a move (the state differs from
+ * the one last mailed), a reminder, or nothing.  Silently record changes
+ * that are no news (ok and nodata are the same to a reader) and resolved
+ * notices the config does not want.
+ */
+static void
+decide(struct regiomon *rm, const struct alertconf *ac,
+    const struct silences *sil, const struct indicator *ind,
+    const struct region *reg, json_t *ev, time_t now, struct items *it)
+{
+	const char	*cur, *was;
+	struct item	 x;
+	json_int_t	 releases;
+
+	cur = json_string_value(json_object_get(ev, "state"));
+	was = json_string_value(json_object_get(ev, "notified_state"));
+	if (cur == NULL)
+		return;
+	memset(&x, 0, sizeof(x));
+	x.ind = ind;
+	x.reg = reg;
+	x.ev = ev;
+	x.from = was;
+	x.to = cur;
+	x.iorder = (size_t)(ind - rm->catalog->indicators);
+	x.rorder = (size_t)(reg - rm->catalog->regions);
+	if (strcmp(mail_class(cur), mail_class(was)) == 0) {
+		/* Replacing the member frees was: use cur from here on. */
+		if (was == NULL || strcmp(cur, was) != 0) {
+			json_object_set_new(ev, "notified_state",
+			    json_string(cur));
+			x.from = cur;
+		}
+		releases = json_integer_value(json_object_get(ev,
+		    "releases_since_notice"));
+		if (ac->reminder == 0 || releases < ac->reminder ||
+		    (strcmp(cur, "warning") != 0 &&
+		    strcmp(cur, "critical") != 0))
+			return;
+		x.kind = K_REMINDER;
+	} else if (strcmp(cur, "ok") == 0) {
+		if (!ac->send_resolved) {
+			json_object_set_new(ev, "notified_state",
+			    json_string(cur));
+			return;
+		}
+		x.kind = K_RESOLVED;
+	} else
+		x.kind = K_MOVED;
+	/* Silenced: the state moves on, the mail waits for the expiry. */
+	if (silence_match(sil, ind->id, reg->id, now) != NULL)
+		return;
+	items_add(it, &x);
+}
+
+/* The latest value and its period, "*" if provisional: "5.9 (2024*)". */
+static void
+fmt_latest(char *buf, size_t size, const json_t *ev)
+{
+	const json_t	*l = json_object_get(ev, "latest");
+	char		 val[64];
+
+	if (l == NULL || json_is_null(l)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	fmt_double(val, sizeof(val), json_number_value(json_object_get(l,
+	    "value")));
+	snprintf(buf, size, "%s (%s%s)", val,
+	    json_string_value(json_object_get(l, "period")),
+	    json_is_true(json_object_get(l, "provisional")) ? "*" : "");
+}
+
+static void
+fmt_base(char *buf, size_t size, const json_t *ev)
+{
+	const json_t	*b = json_object_get(ev, "baseline");
+	char		 val[64];
+
+	if (b == NULL || json_is_null(b)) {
+		snprintf(buf, size, "no baseline");
+		return;
+	}
+	fmt_double(val, sizeof(val), json_number_value(json_object_get(b,
+	    "value")));
+	snprintf(buf, size, "%s (%s)", val,
+	    json_string_value(json_object_get(b, "period")));
+}
+
+/* "ok -> warning", "warning -> ok (resolved)", "still critical". */
+static void
+fmt_change(char *buf, size_t size, const struct item *x)
+{
+	if (x->kind == K_REMINDER)
+		snprintf(buf, size, "still %s", x->to);
+	else if (x->kind == K_RESOLVED)
+		snprintf(buf, size, "%s -> ok (resolved)",
+		    x->from != NULL ? x->from : "new");
+	else
+		snprintf(buf, size, "%s -> %s",
+		    x->from != NULL ? mail_class(x->from) : "new", x->to);
+}
+
+/* "uitdaging 1, 5" for the challenges of the items, in order. */
+static void
+fmt_challenges(char *buf, size_t size, const struct items *it)
+{
+	size_t	 i, o = 0;
+	int	 n, last = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].ind->challenge == last)
+			continue;
+		last = it->v[i].ind->challenge;
+		n = snprintf(buf + o, size - o, "%s%d",
+		    o == 0 ? "uitdaging " : ", ", last);
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+/*
+ * "regiomon: 3 indicators moved (uitdaging 1, 5)"; "back to ok" when
+ * every move is a resolution; reminders counted after the moves.
+ */
+static char *
+subject(const struct items *it)
+{
+	char		 chal[256], moves[64] = "", rem[64] = "";
+	size_t		 i, nmoved = 0, nres = 0, nrem = 0;
+	char		*s;
+
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].kind == K_REMINDER)
+			nrem++;
+		else {
+			nmoved++;
+			if (it->v[i].kind == K_RESOLVED)
+				nres++;
+		}
+	}
+	fmt_challenges(chal, sizeof(chal), it);
+	if (nmoved > 0)
+		snprintf(moves, sizeof(moves), "%zu indicator%s %s", nmoved,
+		    nmoved == 1 ? "" : "s",
+		    nres == nmoved ? "back to ok" : "moved");
+	if (nrem > 0)
+		snprintf(rem, sizeof(rem), "%s%zu reminder%s",
+		    nmoved > 0 ? ", " : "", nrem, nrem == 1 ? "" : "s");
+	xasprintf(&s, "regiomon: %s%s (%s)", moves, rem, chal);
+	return s;
+}
+
+/* The digest's table: a header and one row per item. */
+#define NCOLS	5
+static const char *const headings[NCOLS] = {
+	"Indicator", "Region", "Change", "Latest", "Shift vs baseline"
+};
+
+/* ev[a] or ev[a][b] as a number, NaN if it is not one. */
+static double
+jdbl(const json_t *ev, const char *a, const char *b)
+{
+	const json_t	*v = json_object_get(ev, a);
+
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void
+row_cells(const struct item *x, char cells[NCOLS][256])
+{
+	char	 shift[96], base[96];
+
+	snprintf(cells[0], 256, "%s", x->ind->title);
+	snprintf(cells[1], 256, "%s", x->reg->name);
+	fmt_change(cells[2], 256, x);
+	fmt_latest(cells[3], 256, x->ev);
+	status_fmt_shift(shift, sizeof(shift), jdbl(x->ev, "shift_abs", NULL),
+	    jdbl(x->ev, "shift_pct", NULL), jdbl(x->ev, "latest", "value"),
+	    jdbl(x->ev, "baseline", "value"));
+	fmt_base(base, sizeof(base), x->ev);
+	snprintf(cells[4], 256, "%s vs %s", shift, base);
+}
+
+static void
+html_escape(FILE *fp, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", fp);
+			break;
+		case '<':
+			fputs("&lt;", fp);
+			break;
+		case '>':
+			fputs("&gt;", fp);
+			break;
+		case '"':
+			fputs("&quot;", fp);
+			break;
+		case '\'':
+			fputs("&#39;", fp);
+			break;
+		default:
+			fputc(*s, fp);
+		}
+	}
+}
+
+/*
+ * The plain text body: one block per challenge, columns aligned over the
+ * whole mail (widths in characters, not bytes: titles are Dutch UTF-8).
+ */
+static void
+text_body(FILE *fp, struct regiomon *rm, const struct items *it,
+    const char *subj)
+{
+	const struct challenge	*ch;
+	char			 cells[NCOLS][256];
+	size_t			 w[NCOLS], i, c, len;
+	int			 last = 0, prov = 0;
+
+	for (c = 0; c < NCOLS; c++)
+		w[c] = status_width(headings[c]);
+	for (i = 0; i < it->n; i++) {
+		row_cells(&it->v[i], cells);
+		for (c = 0; c < NCOLS; c++)
+			if ((len = status_width(cells[c])) > w[c])
+				w[c] = len;
+		prov |= strchr(cells[3], '*') != NULL;
+	}
+	fprintf(fp, "%s\n", subj + strlen("regiomon: "));
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].ind->challenge != last) {
+			last = it->v[i].ind->challenge;
+			ch = catalog_challenge(rm->catalog, last);
+			fprintf(fp, "\nUitdaging %d: %s\n\n", last,
+			    ch != NULL ? ch->title : "");
+			fputs("  ", fp);
+			for (c = 0; c < NCOLS; c++)
+				status_pad(fp, headings[c],
+				    c + 1 < NCOLS ? w[c] + 2 : 0);
+			fputc('\n', fp);
+		}
+		row_cells(&it->v[i], cells);
+		fputs("  ", fp);
+		for (c = 0; c < NCOLS; c++)
+			status_pad(fp, cells[c], c + 1 < NCOLS ? w[c] + 2 : 0);
+		fputc('\n', fp);
+	}
+	fputs("\n", fp);
+	if (prov)
+		fputs("* provisional figure\n", fp);
+	fputs("Shift: latest minus baseline, and in % of the baseline.\n"
+	    "`regiomon status` lists every series; "
+	    "`regiomon silence add` mutes one.\n", fp);
+}
+
+static void
+html_body(FILE *fp, struct regiomon *rm, const struct items *it,
+    const char *subj)
+{
+	const struct challenge	*ch;
+	char			 cells[NCOLS][256];
+	size_t			 i, c;
+	int			 last = 0;
+
+	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+	    "<title>", fp);
+	html_escape(fp, subj);
+	fputs("</title></head>\n<body style=\"font-family: sans-serif\">\n"
+	    "<p>", fp);
+	html_escape(fp, subj + strlen("regiomon: "));
+	fputs("</p>\n", fp);
+	for (i = 0; i < it->n; i++) {
+		if (it->v[i].ind->challenge != last) {
+			if (last != 0)
+				fputs("</table>\n", fp);
+			last = it->v[i].ind->challenge;
+			ch = catalog_challenge(rm->catalog, last);
+			fprintf(fp, "<h2>Uitdaging %d: ", last);
+			html_escape(fp, ch != NULL ? ch->title : "");
+			fputs("</h2>\n<table border=\"1\" cellpadding=\"4\" "
+			    "style=\"border-collapse: collapse\">\n<tr>", fp);
+			for (c = 0; c < NCOLS; c++) {
+				fputs("<th>", fp);
+				html_escape(fp, headings[c]);
+				fputs("</th>", fp);
+			}
+			fputs("</tr>\n", fp);
+		}
+		row_cells(&it->v[i], cells);
+		fputs("<tr>", fp);
+		for (c = 0; c < NCOLS; c++) {
+			fputs("<td>", fp);
+			html_escape(fp, cells[c]);
+			fputs("</td>", fp);
+		}
+		fputs("</tr>\n", fp);
+	}
+	if (last != 0)
+		fputs("</table>\n", fp);
+	fputs("<p>* provisional figure. Shift: latest minus baseline, and "
+	    "in % of the baseline.</p>\n</body></html>\n", fp);
+}
+
+/*
+ * Attach the graph (PNG) of each series of the digest to msg, referenced
+ * from the HTML part (graph_mail_attach in graph.c), in the report's
+ * language, at most GRAPH_MAIL_MAX.  A graph that cannot be drawn is
+ * logged and left out: the alert goes without it.  Returns 0.
+ */
+static int
+alert_attach_graphs(struct regiomon *rm, const struct items *it,
+    struct mail_msg *msg)
+{
+	enum lang	 lang = report_conf_lang(rm->conf);
+	size_t		 i;
+
+	for (i = 0; i < it->n && msg->nimages < GRAPH_MAIL_MAX; i++)
+		(void)graph_mail_attach(rm, it->v[i].ind, it->v[i].reg, lang,
+		    msg);
+	return 0;
+}
+
+/* Build the digest into msg: members new, free with mail_msg_free(). */
+static int
+digest(struct regiomon *rm, const struct items *it, struct mail_msg *msg)
+{
+	FILE	*fp;
+	size_t	 len;
+
+	memset(msg, 0, sizeof(*msg));
+	msg->subject = subject(it);
+	if ((fp = open_memstream(&msg->text, &len)) == NULL)
+		goto fail;
+	text_body(fp, rm, it, msg->subject);
+	if (fclose(fp) == EOF)
+		goto fail;
+	if ((fp = open_memstream(&msg->html, &len)) == NULL)
+		goto fail;
+	html_body(fp, rm, it, msg->subject);
+	if (fclose(fp) == EOF)
+		goto fail;
+	return alert_attach_graphs(rm, it, msg);
+fail:
+	log_err("alert digest");
+	return -1;
+}
+
+/* Split "IND/REG" into the catalog's indicator and region, or 0. */
+static int
+series_key(const struct catalog *cat, const char *key,
+    const struct indicator **ind, const struct region **reg)
+{
+	const char	*slash = strchr(key, '/');
+	char		 id[ID_MAX];
+
+	if (slash == NULL || (size_t)(slash - key) >= sizeof(id))
+		return 0;
+	memcpy(id, key, (size_t)(slash - key));
+	id[slash - key] = '\0';
+	*ind = catalog_indicator(cat, id);
+	*reg = catalog_region(cat, slash + 1);
+	return *ind != NULL && *reg != NULL;
+}
+
+/* Queue the digest of it; on success the items count as told. */
+static int
+send_digest(struct regiomon *rm, const struct items *it, time_t now)
+{
+	struct mail_msg	 msg;
+	json_t		*mailconf;
+	size_t		 i;
+	int		 rc;
+
+	mailconf = json_object_get(rm->conf->root, "mail");
+	if (digest(rm, it, &msg) == -1) {
+		mail_msg_free(&msg);
+		return -1;
+	}
+	rc = mail_queue(rm->conf, mailconf, &msg);
+	if (rc == 0)
+		log_info("alert digest queued: %s", msg.subject);
+	mail_msg_free(&msg);
+	if (rc == -1)
+		return -1;
+	for (i = 0; i < it->n; i++) {
+		json_object_set(it->v[i].ev, "notified_state",
+		    json_object_get(it->v[i].ev, "state"));
+		json_object_set_new(it->v[i].ev, "notified_at",
+		    json_integer((json_int_t)now));
+		json_object_set_new(it->v[i].ev, "releases_since_notice",
+		    json_integer(0));
+	}
+	/*
+	 * Saved now, not at the end of the run: the digest is durable in
+	 * the outbox, and a crash before the next save would mail it again.
+	 */
+	return state_save(rm->conf->state_dir, rm->state);
+}
+
+/*
+ * One evaluation and alert cycle at now, after the sources of a run have
+ * been stored: re-evaluate every series with fresh data (clearing
+ * "fresh"), check every series for staleness, queue one digest of what
+ * moved since the last notice (silenced series wait), then flush the
+ * outbox.  A series that cannot be read keeps "fresh" for the next cycle;
+ * a digest that cannot be queued is tried again next cycle, since the
+ * notified states only advance once it is queued.  0, or -1 (logged).
+ */
+int
+alert_cycle(struct regiomon *rm, time_t now)
+{
+	const struct indicator	*ind;
+	const struct region	*reg;
+	struct alertconf	 ac;
+	struct silences		 sil;
+	struct diags		 d;
+	struct items		 it;
+	const char		*key;
+	json_t			*series, *ss, *ev;
+	size_t			 i;
+	int			 rc = 0, silok, left;
+
+	memset(&it, 0, sizeof(it));
+	memset(&d, 0, sizeof(d));
+	alert_conf_get(rm->conf, &ac);
+	if ((silok = silences_load(rm->conf->state_dir, &sil, &d)) == -1) {
+		for (i = 0; i < d.n; i++)
+			log_errx("%s: %s%s%s", d.v[i].file, d.v[i].where ?
+			    d.v[i].where : "", d.v[i].where ? ": " : "",
+			    d.v[i].msg);
+		log_errx("no alert mail until the silences can be read");
+		diag_free(&d);
+		rc = -1;
+	}
+	series = json_object_get(rm->state, "series");
+	json_object_foreach(series, key, ss) {
+		if (!series_key(rm->catalog, key, &ind, &reg)) {
+			log_debug("%s: not in the catalog, not evaluated",
+			    key);
+			continue;
+		}
+		ev = json_object_get(ss, "eval");
+		if (json_is_true(json_object_get(ss, "fresh")) ||
+		    !alert_eval_current(ev, ind, reg->id)) {
+			if (refresh(rm, ind, reg->id, ss) == -1) {
+				rc = -1;
+				continue;
+			}
+			ev = json_object_get(ss, "eval");
+		}
+		alert_stale(ev, ind, now);
+		if (silok == 0)
+			decide(rm, &ac, &sil, ind, reg, ev, now, &it);
+	}
+	if (it.n > 0) {
+		qsort(it.v, it.n, sizeof(it.v[0]), item_cmp);
+		if (send_digest(rm, &it, now) == -1)
+			rc = -1;
+	}
+	free(it.v);
+	if (silok == 0)
+		silences_free(&sil);
+	left = mail_flush(rm->conf, json_object_get(rm->conf->root, "mail"));
+	if (left == -1)
+		rc = -1;
+	else if (left > 0)
+		log_notice("%d alert mail%s still queued in %s/outbox", left,
+		    left == 1 ? "" : "s", rm->conf->state_dir);
+	return rc;
+}
