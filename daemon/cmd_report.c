@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_report.c: `regiomon report [-o DIR] [--lang nl|en]`, the static
+ * HTML report written once, to DIR or where the config's "report.dir"
+ * says (STATE/report by default).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "regiomon.h"
+#include "cmd.h"
+
+#define REPORT_USAGE	"usage: regiomon report [-o DIR] [--lang nl|en]\n"
+
+int
+cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	struct report_conf	 rc;
+	const char		*dir = NULL, *lang = NULL;
+	enum lang		 l;
+	int			 i, r;
+
+	(void)o;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-o") == 0 ||
+		    strcmp(argv[i], "--output") == 0) {
+			if (i + 1 == argc)
+				goto usage;
+			dir = argv[++i];
+		} else if (strcmp(argv[i], "--lang") == 0) {
+			if (i + 1 == argc)
+				goto usage;
+			lang = argv[++i];
+		} else {
+			fprintf(stderr, "regiomon: report: unexpected "
+			    "argument \"%s\"\n", argv[i]);
+			goto usage;
+		}
+	}
+	if (report_conf_get(rm->conf, &rc) == -1)
+		return 1;
+	l = rc.lang;
+	if (lang != NULL && label_lang(lang, &l) == -1) {
+		fprintf(stderr, "regiomon: report: --lang %s: expected nl or "
+		    "en\n", lang);
+		report_conf_free(&rc);
+		return EXIT_USAGE;
+	}
+	if (dir == NULL)
+		dir = rc.dir;
+	r = report_write(rm, dir, l);
+	if (r >= 0)
+		printf("%s/index.html\n", dir);
+	report_conf_free(&rc);
+	return r == 0 ? 0 : 1;
+usage:
+	fputs(REPORT_USAGE, stderr);
+	return EXIT_USAGE;
+}
