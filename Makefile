@@ -36,7 +36,7 @@ endif
 CFLAGS		?= -O2 -g
 PKGS		= libcurl jansson librrd
 PKG_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
 CMOCKA_CFLAGS	= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS	= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 JANSSON_LIBS	= $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)
@@ -87,7 +87,7 @@ REPLAYS		:= $(FUZZ_NAMES:%=$(B)/tests/fuzz/replay_%)
 BIN		:= $(B)/regiomon
 
 .PHONY: all plugins tests check check-build deps deps-test demo install \
-	uninstall clean lint fuzz bench
+	uninstall clean lint fuzz bench valgrind
 
 all: $(BIN) plugins
 
@@ -120,17 +120,21 @@ $(PLUGIN_FILES:%=$(B)/plugins/%.so): $(B)/plugins/%.so: \
 
 .SECONDEXPANSION:
 $(PLUGIN_DIRS:%=$(B)/plugins/%.so): $(B)/plugins/%.so: \
-    $$(patsubst %.c,$(B)/%.pic.o,$$(wildcard plugins/%/*.c)) $(PLIB)
+    $$(addprefix $(B)/,$$(subst .c,.pic.o,$$(wildcard plugins/$$*/*.c))) \
+    $(PLIB)
 	$(CC) $(ALL_LDFLAGS) -shared -o $@ $^ $(JANSSON_LIBS) \
 	    $(PLUGIN_LIBS_$*)
 
 # Per-plugin extra libraries.
 PLUGIN_LIBS_uwv	= $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null)
+# Unit tests that include a plugin's files need its libraries too.
+UNIT_LIBS_test_uwv = $(PLUGIN_LIBS_uwv)
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libregiomon.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -Iplugins/lib -o $@ $< \
-	    $(B)/libregiomon.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl
+	    $(B)/libregiomon.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl \
+	    $(UNIT_LIBS_$*)
 
 $(B)/tests/plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(@D)
@@ -144,26 +148,47 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
 
 # Each fuzz target also builds with a plain main() that replays its corpus
 # (tests/fuzz/corpus/NAME, crashes found included) in `make check`.
+# The plugin targets run a plugin's own sources through tests/fuzz/
+# fakehost.c (see there).
+FUZZ_EXTRA_cbs_v3 = $(wildcard plugins/cbs_statline/*.c)
+FUZZ_EXTRA_cbs_v4 = $(wildcard plugins/cbs_statline/*.c)
+FUZZ_EXTRA_jsonstat = $(wildcard plugins/eurostat/*.c)
+
 $(B)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
-    $(B)/libregiomon.a $(PLIB)
+    $$(FUZZ_EXTRA_$$*) tests/fuzz/fakehost.c $(B)/libregiomon.a $(PLIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Iplugins/lib -o $@ $< tests/fuzz/replay.c \
+	    $(FUZZ_EXTRA_$*) \
 	    $(B)/libregiomon.a $(PLIB) $(ALL_LDFLAGS) $(PKG_LIBS) \
 	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
 
 tests: all $(UNIT_BIN) $(TPLUGINS) $(TOOLS) $(REPLAYS)
 
-# libFuzzer builds: clang, everything compiled into each target.
+# libFuzzer builds: clang; the daemon's and plugins' objects are compiled
+# once (instrumented, without libFuzzer's main) and linked into each target.
 FUZZ_CC		?= clang
 FUZZ_SECONDS	?= 60
 FUZZ_CFLAGS	= -g -O1 -fsanitize=fuzzer,address,undefined \
 		  $(RM_CFLAGS) $(PKG_CFLAGS) -Iplugins/lib
+FUZZ_OBJ_CFLAGS	= -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		  $(RM_CFLAGS) $(PKG_CFLAGS) -Iplugins/lib -MMD -MP
 FUZZ_LIB_SRC	= $(filter-out daemon/main.c,$(DAEMON_SRC)) $(PLIB_SRC)
+FUZZ_LIB_OBJ	= $(FUZZ_LIB_SRC:%.c=build-fuzz/obj/%.o)
+fuzz_obj	= $(patsubst %.c,build-fuzz/obj/%.o,$(1))
 
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_SRC)
+build-fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB_SRC) $(PKG_LIBS) \
+	$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
+
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) \
+    $$(call fuzz_obj,$$(FUZZ_EXTRA_$$*)) tests/fuzz/fakehost.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< \
+	    $(call fuzz_obj,$(FUZZ_EXTRA_$*)) $(FUZZ_LIB_OBJ) \
+	    $(PKG_LIBS) \
 	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
+
+-include $(wildcard build-fuzz/obj/*/*.d build-fuzz/obj/*/*/*.d)
 
 # Run every target for FUZZ_SECONDS, seeded from its corpus; a crash stops
 # the run and its input is left as build-fuzz/crash-NAME-*, to be added to
@@ -188,7 +213,8 @@ fuzz:
 BUILD_DEPS	= gcc make pkg-config libcurl4-openssl-dev libjansson-dev \
 		  librrd-dev libarchive-dev rrdtool fonts-dejavu-core
 TEST_DEPS	= $(BUILD_DEPS) libcmocka-dev python3 python3-aiosmtpd \
-		  python3-rrdtool rrdcached
+		  python3-rrdtool rrdcached systemd groff-base chromium \
+		  valgrind time
 
 deps:
 	@sh tests/deps.sh $(BUILD_DEPS)
@@ -210,7 +236,132 @@ demo:
 	@echo "RRD files:   $(DEMO_STATE)/rrd/"
 	@find $(DEMO_STATE)/rrd -name '*.rrd' | sort | sed 's/^/  /'
 	@echo "State:       $(DEMO_STATE)/state.json"
+	@echo "Alert mail:  $(DEMO_STATE)/mail/new/"
+	@echo "Report:      $(DEMO_STATE)/report/index.html"
+	@echo "Status:      $(BIN) -c etc/regiomon.json -S $(DEMO_STATE) status"
 	@echo "Look at one: $(BIN) -c etc/regiomon.json -S $(DEMO_STATE) history unemployment-rate groningen"
+
+# Install.  The paths are compiled in (conf.c, main.c) and DESTDIR never
+# is; the stamp rebuilds what uses them when they change, so `make install
+# PREFIX=/usr` after a plain `make` installs a binary that looks in /usr.
+PATHS		= $(SYSCONFDIR) $(PLUGINDIR) $(DATADIR) $(LOCALSTATEDIR) \
+		  $(INCLUDEDIR)
+PATH_MACROS	= REGIOMON_\(CONF\|PLUGINDIR\|DATADIR\|STATEDIR\)
+PATH_USERS	:= $(shell grep -l '$(PATH_MACROS)' daemon/*.c)
+
+$(B)/paths.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(PATHS)' | cmp -s - $@ 2>/dev/null || echo '$(PATHS)' > $@
+
+$(PATH_USERS:%.c=$(B)/%.o): $(B)/paths.stamp
+
+.PHONY: FORCE
+FORCE:
+
+# pkg-config file for plugin authors: `pkg-config --cflags
+# regiomon-plugin`, and --variable=plugindir for where plugins go.
+$(B)/regiomon-plugin.pc: $(B)/paths.stamp
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$(INCLUDEDIR)' \
+	    'plugindir=$(PLUGINDIR)' '' 'Name: regiomon-plugin' \
+	    'Description: regiomon source plugin ABI' \
+	    'Version: $(VERSION)' 'Requires: jansson' \
+	    'Cflags: -I$${includedir}' > $@
+
+# The shipped config with its source-tree paths made the installed ones.
+$(B)/regiomon.json: etc/regiomon.json $(B)/paths.stamp
+	sed -e 's|"file:\.\./share/|"file://$(DATADIR)/|g' \
+	    -e 's|"\.\./share/|"$(DATADIR)/|g' \
+	    -e 's|"\.\./build/plugins"|"$(PLUGINDIR)"|g' \
+	    -e 's|"\.\./var"|"$(LOCALSTATEDIR)/regiomon"|g' \
+	    -e 's|"\.\./var/|"$(LOCALSTATEDIR)/regiomon/|g' etc/regiomon.json > $@
+
+$(B)/regiomon.service: systemd/regiomon.service $(B)/paths.stamp
+	sed 's|/usr/bin/regiomon|$(BINDIR)/regiomon|g' \
+	    systemd/regiomon.service > $@
+
+SHARE_TREES	= demo examples
+ETCDIR		= $(SYSCONFDIR)/regiomon
+
+install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) \
+	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
+	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR) $(DESTDIR)$(UNITDIR) \
+	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/regiomon
+	$(INSTALL) -m 0755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	$(INSTALL) -m 0644 daemon/regiomon-plugin.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 0644 $(B)/regiomon-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
+	$(INSTALL) -m 0644 share/catalog.json $(DESTDIR)$(DATADIR)/
+	@set -e; for t in $(SHARE_TREES); do \
+		[ -d share/$$t ] || continue; \
+		find share/$$t -type f | while read -r f; do \
+			d=$(DESTDIR)$(DATADIR)/$${f#share/}; \
+			$(INSTALL) -d "$${d%/*}"; \
+			m=0644; [ -x "$$f" ] && m=0755; \
+			$(INSTALL) -m $$m "$$f" "$$d"; \
+		done; \
+	done
+	$(INSTALL) -m 0644 share/man/regiomon.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 share/man/regiomon.json.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 share/man/regiomon-plugin.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 0644 $(B)/regiomon.service $(DESTDIR)$(UNITDIR)/
+	$(INSTALL) -m 0644 systemd/regiomon.sysusers \
+	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
+	@if [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \
+		echo "kept $(DESTDIR)$(ETCDIR)/regiomon.json;" \
+		    "the shipped one is $(B)/regiomon.json"; \
+	else \
+		echo "$(INSTALL) -m 0644 $(B)/regiomon.json" \
+		    "$(DESTDIR)$(ETCDIR)/regiomon.json"; \
+		$(INSTALL) -m 0644 $(B)/regiomon.json \
+		    $(DESTDIR)$(ETCDIR)/regiomon.json; \
+	fi
+
+# The config goes only if it is still the shipped one; the state never.
+uninstall: $(B)/regiomon.json
+	rm -f $(DESTDIR)$(BINDIR)/regiomon \
+	    $(PLUGINS:$(B)/plugins/%=$(DESTDIR)$(PLUGINDIR)/%) \
+	    $(DESTDIR)$(INCLUDEDIR)/regiomon-plugin.h \
+	    $(DESTDIR)$(PKGCONFIGDIR)/regiomon-plugin.pc \
+	    $(DESTDIR)$(MANDIR)/man8/regiomon.8 \
+	    $(DESTDIR)$(MANDIR)/man5/regiomon.json.5 \
+	    $(DESTDIR)$(MANDIR)/man7/regiomon-plugin.7 \
+	    $(DESTDIR)$(UNITDIR)/regiomon.service \
+	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
+	rm -rf $(DESTDIR)$(DATADIR)
+	@if cmp -s $(B)/regiomon.json $(DESTDIR)$(ETCDIR)/regiomon.json; then \
+		rm -f $(DESTDIR)$(ETCDIR)/regiomon.json; \
+	elif [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \
+		echo "kept $(DESTDIR)$(ETCDIR)/regiomon.json (changed)"; \
+	fi
+	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(ETCDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(LIBDIR)/regiomon 2>/dev/null
+
+# The unit tests under valgrind: any error or definitely lost block fails.
+valgrind: tests
+	@sh tests/deps.sh valgrind
+	@export REGIOMON_BUILD=$(CURDIR)/$(B) REGIOMON_TOP=$(CURDIR); \
+	for t in $(UNIT_BIN); do \
+		echo "== valgrind $$t"; \
+		valgrind -q --leak-check=full --errors-for-leak-kinds=definite \
+		    --error-exitcode=1 $$t >$$t.valgrind 2>&1 || { \
+		    grep -v '^\[' $$t.valgrind | tail -40; exit 1; }; \
+	done; echo "valgrind: $(words $(UNIT_BIN)) unit tests clean"
+
+# `make bench`: regiomon against a Python cron job and the floor of the
+# RRD writes (tests/bench/bench.py), written to tests/bench/RESULTS.md.
+BENCH_CELLS	?= 100000 1000000 4000000
+BENCH_RUNS	?= 3
+$(B)/tests/bench/floor: tests/bench/floor.c $(B)/libregiomon.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libregiomon.a $(ALL_LDFLAGS) \
+	    $(PKG_LIBS) -ldl
+
+bench: all $(B)/tests/bench/floor
+	@sh tests/deps.sh python3 python3-rrdtool time
+	/usr/bin/python3 tests/bench/bench.py --build $(B) \
+	    --cells "$(BENCH_CELLS)" --runs $(BENCH_RUNS)
 
 lint:
 	@sh tests/lint.sh
@@ -218,4 +369,6 @@ lint:
 clean:
 	rm -rf build build-san build-fuzz var
 
--include $(DAEMON_OBJ:.o=.d) $(PLIB_OBJ:.o=.d)
+-include $(DAEMON_OBJ:.o=.d) $(PLIB_OBJ:.o=.d) \
+    $(wildcard $(B)/plugins/*.pic.d $(B)/plugins/*/*.pic.d) \
+    $(wildcard $(B)/tests/unit/*.d)

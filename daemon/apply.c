@@ -3,11 +3,17 @@
  * apply.c: turning a successful run's spool into RRD files and state.
  * A spool is complete before it is applied, and applying is idempotent
  * (store_write compares before it writes), so a crash half-way through is
- * finished by applying the same spool again on the next start.
+ * finished by applying the same spool again on the next start.  Memory
+ * stays bounded whatever the spool's size: one pass indexes the series,
+ * the next streams every series whose lines are consecutive (what every
+ * plugin emits) and writes each as soon as its last line is read; series
+ * scattered over the spool are collected in further passes, as many of
+ * them at a time as APPLY_BUDGET entries allow.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,78 +22,246 @@
 
 #include "regiomon.h"
 
+/*
+ * Entries of scattered series collected at a time (about 8 MB); the
+ * environment's REGIOMON_APPLY_BUDGET overrides it, for tests.
+ */
+#define APPLY_BUDGET	(256 * 1024)
+
 struct entry {
 	struct period	 period;
 	double		 value;
+	uint32_t	 seq;		/* arrival order: the last one wins */
 	int		 provisional;
-	size_t		 seq;		/* arrival order: the last one wins */
 };
 
+/* A series as the index knows it, and its entries while collected. */
 struct series {
 	char		 indicator[ID_MAX];
 	char		 region[ID_MAX];
+	size_t		 count;		/* lines in the spool */
+	size_t		 runs;		/* blocks of consecutive lines */
+	long		 pass;		/* pass that collects it, 0: streamed */
 	struct entry	*v;
 	size_t		 n, cap;
 };
 
-struct batch {
-	json_t		*index;		/* "ind/reg" -> position in v */
+/* Every series of a spool, found by "indicator/region" in a hash. */
+struct sindex {
 	struct series	*v;
 	size_t		 n, cap;
-	size_t		 seq;
+	size_t		*slot;		/* position + 1, 0: empty */
+	size_t		 nslot;		/* a power of two */
+	size_t		 last;		/* position of the previous line's */
+	int		 has_last;
 };
 
-static struct series *
-batch_series(struct batch *b, const struct obs *ob)
-{
-	char		 key[2 * ID_MAX];
-	json_t		*pos;
-	struct series	*s;
+/* A spool being read: the file, its line and line number. */
+struct reader {
+	const char	*path;
+	FILE		*fp;
+	char		*line;
+	size_t		 cap;
+	size_t		 lineno;
+};
 
-	snprintf(key, sizeof(key), "%s/%s", ob->indicator, ob->region);
-	if ((pos = json_object_get(b->index, key)) != NULL)
-		return &b->v[json_integer_value(pos)];
-	if (b->n == b->cap) {
-		b->cap = b->cap == 0 ? 16 : b->cap * 2;
-		if ((b->v = reallocarray(b->v, b->cap, sizeof(*b->v))) == NULL)
-			fatal(NULL);
+static uint64_t
+sindex_hash(const char *ind, const char *reg)
+{
+	uint64_t	 h = 14695981039346656037ULL;
+
+	for (; *ind != '\0'; ind++)
+		h = (h ^ (unsigned char)*ind) * 1099511628211ULL;
+	h = (h ^ '/') * 1099511628211ULL;
+	for (; *reg != '\0'; reg++)
+		h = (h ^ (unsigned char)*reg) * 1099511628211ULL;
+	return h;
+}
+
+static int
+sindex_is(const struct series *s, const struct obs *ob)
+{
+	return strcmp(s->indicator, ob->indicator) == 0 &&
+	    strcmp(s->region, ob->region) == 0;
+}
+
+/* Double the hash table.  0, or -1 (logged). */
+static int
+sindex_grow(struct sindex *x)
+{
+	size_t	*slot, nslot = x->nslot == 0 ? 256 : x->nslot * 2, i, h;
+
+	if ((slot = calloc(nslot, sizeof(*slot))) == NULL) {
+		log_err("apply");
+		return -1;
 	}
-	s = &b->v[b->n];
+	for (i = 0; i < x->n; i++) {
+		h = (size_t)sindex_hash(x->v[i].indicator, x->v[i].region);
+		while (slot[h & (nslot - 1)] != 0)
+			h++;
+		slot[h & (nslot - 1)] = i + 1;
+	}
+	free(x->slot);
+	x->slot = slot;
+	x->nslot = nslot;
+	return 0;
+}
+
+/*
+ * The position of ob's series; with add, a new one is made if it is not
+ * there.  -1 if it is not there (or, logged, out of memory).  Lines come
+ * series by series, so the previous line's series is tried first.
+ */
+static long
+sindex_find(struct sindex *x, const struct obs *ob, int add)
+{
+	struct series	*s;
+	size_t		 h, pos;
+
+	if (x->has_last && sindex_is(&x->v[x->last], ob))
+		return (long)x->last;
+	if (x->nslot > 0) {
+		h = (size_t)sindex_hash(ob->indicator, ob->region);
+		for (;; h++) {
+			if ((pos = x->slot[h & (x->nslot - 1)]) == 0)
+				break;
+			if (sindex_is(&x->v[pos - 1], ob)) {
+				x->last = pos - 1;
+				x->has_last = 1;
+				return (long)(pos - 1);
+			}
+		}
+	}
+	if (!add)
+		return -1;
+	if ((x->n + 1) * 2 > x->nslot && sindex_grow(x) == -1)
+		return -1;
+	if (x->n == x->cap) {
+		size_t cap = x->cap == 0 ? 64 : x->cap * 2;
+
+		if ((s = reallocarray(x->v, cap, sizeof(*s))) == NULL) {
+			log_err("apply");
+			return -1;
+		}
+		x->v = s;
+		x->cap = cap;
+	}
+	s = &x->v[x->n];
 	memset(s, 0, sizeof(*s));
 	strlcpy(s->indicator, ob->indicator, sizeof(s->indicator));
 	strlcpy(s->region, ob->region, sizeof(s->region));
-	json_object_set_new(b->index, key, json_integer((json_int_t)b->n));
-	b->n++;
-	return s;
+	h = (size_t)sindex_hash(ob->indicator, ob->region);
+	while (x->slot[h & (x->nslot - 1)] != 0)
+		h++;
+	x->slot[h & (x->nslot - 1)] = x->n + 1;
+	x->last = x->n;
+	x->has_last = 1;
+	return (long)x->n++;
 }
 
 static void
-batch_add(struct batch *b, const struct obs *ob)
-{
-	struct series	*s = batch_series(b, ob);
-	struct entry	*e;
-
-	if (s->n == s->cap) {
-		s->cap = s->cap == 0 ? 64 : s->cap * 2;
-		if ((s->v = reallocarray(s->v, s->cap, sizeof(*s->v))) == NULL)
-			fatal(NULL);
-	}
-	e = &s->v[s->n++];
-	e->period = ob->period;
-	e->value = ob->missing ? NAN : ob->value;
-	e->provisional = ob->provisional;
-	e->seq = b->seq++;
-}
-
-static void
-batch_free(struct batch *b)
+sindex_free(struct sindex *x)
 {
 	size_t	 i;
 
-	for (i = 0; i < b->n; i++)
-		free(b->v[i].v);
-	free(b->v);
-	json_decref(b->index);
+	for (i = 0; i < x->n; i++)
+		free(x->v[i].v);
+	free(x->v);
+	free(x->slot);
+	memset(x, 0, sizeof(*x));
+}
+
+static int
+reader_open(struct reader *r, const char *path)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = path;
+	if ((r->fp = fopen(path, "re")) == NULL) {
+		log_warn("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+reader_close(struct reader *r)
+{
+	if (r->fp != NULL)
+		fclose(r->fp);
+	free(r->line);
+	r->fp = NULL;
+	r->line = NULL;
+}
+
+/*
+ * The next observation of the spool.  1, 0 at the end, -1 (logged with
+ * the file and line) for a line that is not an observation or a read
+ * error.  Spool lines are obs_write_line()'s; jansson reads the others
+ * (a spool left by an older regiomon).
+ */
+static int
+reader_next(struct reader *r, struct obs *ob)
+{
+	json_error_t	 jerr;
+	json_t		*o;
+	ssize_t		 len;
+	char		 err[256];
+
+	errno = 0;
+	if ((len = getline(&r->line, &r->cap, r->fp)) == -1) {
+		if (ferror(r->fp)) {
+			log_err("%s", r->path);
+			return -1;
+		}
+		return 0;
+	}
+	r->lineno++;
+	if (len > 0 && r->line[len - 1] == '\n')
+		len--;
+	if (obs_parse_line(r->line, (size_t)len, ob) == 1)
+		return 1;
+	if ((o = json_loadb(r->line, (size_t)len, 0, &jerr)) == NULL ||
+	    obs_from_json(o, ob, err, sizeof(err)) == -1) {
+		log_errx("%s:%zu: %s", r->path, r->lineno,
+		    o == NULL ? jerr.text : err);
+		json_decref(o);
+		return -1;
+	}
+	json_decref(o);
+	return 1;
+}
+
+static int
+series_add(struct series *s, const struct obs *ob, const char *path)
+{
+	struct entry	*e;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap == 0 ? 64 : s->cap * 2;
+
+		if (cap > s->count)
+			cap = s->count;
+		if ((e = reallocarray(s->v, cap, sizeof(*e))) == NULL) {
+			log_err("%s", path);
+			return -1;
+		}
+		s->v = e;
+		s->cap = cap;
+	}
+	e = &s->v[s->n];
+	e->period = ob->period;
+	e->value = ob->missing ? NAN : ob->value;
+	e->provisional = ob->provisional;
+	e->seq = (uint32_t)s->n++;
+	return 0;
+}
+
+static void
+series_release(struct series *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
 }
 
 static int
@@ -99,40 +273,6 @@ entry_cmp(const void *a, const void *b)
 	if (c != 0)
 		return c;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
-}
-
-/* Read a spool into b.  0, or -1 (logged) naming the line. */
-static int
-batch_read(struct batch *b, const char *path)
-{
-	FILE		*fp;
-	char		*line = NULL, err[256];
-	size_t		 cap = 0, lineno = 0;
-	json_error_t	 jerr;
-	json_t		*o;
-	struct obs	 ob;
-	int		 rc = 0;
-
-	if ((fp = fopen(path, "r")) == NULL) {
-		log_warn("%s", path);
-		return -1;
-	}
-	while (getline(&line, &cap, fp) != -1) {
-		lineno++;
-		o = json_loads(line, 0, &jerr);
-		if (o == NULL || obs_from_json(o, &ob, err, sizeof(err)) == -1) {
-			log_errx("%s:%zu: %s", path, lineno,
-			    o == NULL ? jerr.text : err);
-			json_decref(o);
-			rc = -1;
-			break;
-		}
-		json_decref(o);
-		batch_add(b, &ob);
-	}
-	free(line);
-	fclose(fp);
-	return rc;
 }
 
 /* The periods of s marked provisional, merged into the series' state. */
@@ -183,7 +323,7 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	const struct indicator	*ind;
 	struct point		*pts;
 	size_t			 i, n = 0;
-	int			 changed = 0;
+	int			 changed = 0, sorted = 1;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -191,7 +331,11 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		    source, s->indicator);
 		return -1;
 	}
-	qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
+	/* Plugins send periods in order; sort only when one did not. */
+	for (i = 1; i < s->n && sorted; i++)
+		sorted = period_cmp(&s->v[i - 1].period, &s->v[i].period) < 0;
+	if (!sorted)
+		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
 	for (i = 0; i < s->n; i++) {
 		if (n > 0 && period_cmp(&s->v[n - 1].period,
 		    &s->v[i].period) == 0)
@@ -218,6 +362,121 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	return changed;
 }
 
+/* Apply s and free its entries; count the outcome in *nchanged, *failed. */
+static void
+apply_done(struct regiomon *rm, struct series *s, const char *source,
+    int *nchanged, int *failed)
+{
+	int	 r;
+
+	if ((r = apply_series(rm, s, source)) == -1)
+		*failed = 1;
+	else
+		*nchanged += r;
+	series_release(s);
+}
+
+/*
+ * Pass 1: every series of the spool, with its number of lines and of
+ * blocks of consecutive lines.  Then the scattered series (more than one
+ * block) get the pass that collects them: 1 for the first budget's
+ * worth of entries, 2 for the next, and so on.  The number of the last
+ * pass, or -1 (logged).
+ */
+static long
+apply_index(struct sindex *x, const char *path)
+{
+	struct reader	 r;
+	struct obs	 ob;
+	const char	*env;
+	char		*end;
+	long		 pos, prev = -1, pass = 1;
+	size_t		 i, used = 0, budget = APPLY_BUDGET;
+	int		 rc;
+
+	if ((env = getenv("REGIOMON_APPLY_BUDGET")) != NULL) {
+		errno = 0;
+		budget = strtoul(env, &end, 10);
+		if (errno != 0 || *end != '\0' || budget == 0)
+			budget = APPLY_BUDGET;
+	}
+
+	if (reader_open(&r, path) == -1)
+		return -1;
+	while ((rc = reader_next(&r, &ob)) == 1) {
+		if ((pos = sindex_find(x, &ob, 1)) == -1)
+			break;
+		x->v[pos].count++;
+		if (pos != prev)
+			x->v[pos].runs++;
+		prev = pos;
+	}
+	reader_close(&r);
+	if (rc != 0)
+		return -1;
+	for (i = 0; i < x->n; i++) {
+		if (x->v[i].runs == 1)
+			continue;
+		if (used > 0 && used + x->v[i].count > budget) {
+			pass++;
+			used = 0;
+		}
+		x->v[i].pass = pass;
+		used += x->v[i].count;
+	}
+	return pass;
+}
+
+/*
+ * One more pass over the spool: collect the series of this pass and, in
+ * pass 1, stream the consecutive ones, each written when its block ends.
+ * Then write what was collected.  0, or -1 if the spool could not be
+ * read (logged); failed series set *failed.
+ */
+static int
+apply_pass(struct regiomon *rm, struct sindex *x, const char *source,
+    const char *path, long pass, int *nchanged, int *failed)
+{
+	struct reader	 r;
+	struct obs	 ob;
+	struct series	*s;
+	long		 pos, cur = -1;
+	size_t		 i;
+	int		 rc;
+
+	if (reader_open(&r, path) == -1)
+		return -1;
+	while ((rc = reader_next(&r, &ob)) == 1) {
+		if ((pos = sindex_find(x, &ob, 0)) == -1) {
+			log_errx("%s: changed while being applied", path);
+			rc = -1;
+			break;
+		}
+		if (cur != -1 && pos != cur) {
+			apply_done(rm, &x->v[cur], source, nchanged, failed);
+			cur = -1;
+		}
+		s = &x->v[pos];
+		if (s->pass == 0 && pass == 1)
+			cur = pos;
+		else if (s->pass != pass)
+			continue;
+		if (series_add(s, &ob, path) == -1) {
+			rc = -1;
+			break;
+		}
+	}
+	reader_close(&r);
+	if (cur != -1 && rc == 0)
+		apply_done(rm, &x->v[cur], source, nchanged, failed);
+	for (i = 0; i < x->n; i++) {
+		if (x->v[i].pass == pass && rc == 0)
+			apply_done(rm, &x->v[i], source, nchanged, failed);
+		series_release(&x->v[i]);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
 /*
  * Apply the spool at path, written by a successful run of source.  Every
  * series is tried even when one fails.  Returns the number of series whose
@@ -226,23 +485,25 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 int
 apply_spool(struct regiomon *rm, const char *source, const char *path)
 {
-	struct batch	 b;
-	size_t		 i;
-	int		 r, nchanged = 0, failed = 0;
+	struct sindex	 x;
+	long		 pass, npass;
+	int		 nchanged = 0, failed = 0;
 
-	memset(&b, 0, sizeof(b));
-	b.index = json_object();
-	if (batch_read(&b, path) == -1) {
-		batch_free(&b);
+	memset(&x, 0, sizeof(x));
+	if ((npass = apply_index(&x, path)) == -1) {
+		sindex_free(&x);
 		return -1;
 	}
-	for (i = 0; i < b.n; i++) {
-		if ((r = apply_series(rm, &b.v[i], source)) == -1)
+	for (pass = 1; pass <= npass; pass++) {
+		if (apply_pass(rm, &x, source, path, pass, &nchanged,
+		    &failed) == -1) {
 			failed = 1;
-		else
-			nchanged += r;
+			break;
+		}
 	}
-	batch_free(&b);
+	log_debug("%s: %zu series applied in %ld passes over %s", source,
+	    x.n, npass + 1, path);
+	sindex_free(&x);
 	return failed ? -1 : nchanged;
 }
 

@@ -34,6 +34,8 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need)
 		free(rm->conf->state_dir);
 		rm->conf->state_dir = xstrdup(o->state_dir);
 	}
+	if (store_use_rrdcached(rm->conf->rrdcached) == -1)
+		return 1;
 	if (need == NEED_CONF)
 		return 0;
 	rm->catalog = catalog_load(rm->conf->catalogs, rm->conf->ncatalogs,

@@ -40,6 +40,9 @@ int	cmd_open(struct regiomon *, const struct opts *, enum need);
 void	cmd_close(struct regiomon *);
 
 /* cmd_run.c */
+FILE	*run_spool_open(const struct conf *, const struct source *);
+int	run_store(struct regiomon *, const struct source *, FILE *, int,
+	    const char *, char *, size_t, int *);
 int	run_source(struct regiomon *, const struct source *);
 int	cmd_run(struct regiomon *, const struct opts *, int, char **);
 int	cmd_fetch(struct regiomon *, const struct opts *, int, char **);
@@ -51,5 +54,26 @@ int	cmd_history(struct regiomon *, const struct opts *, int, char **);
 int	cmd_check_config(struct regiomon *, const struct opts *, int,
 	    char **);
 int	cmd_plugins(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_status.c */
+int	cmd_status(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_silence.c */
+int	cmd_silence(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_testmail.c */
+int	cmd_test_mail(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_graph.c */
+int	cmd_graph(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_report.c */
+int	cmd_report(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_daemon.c */
+int	cmd_daemon(struct regiomon *, const struct opts *, int, char **);
+
+/* daemon.c */
+int	daemon_run(struct regiomon *, const struct opts *);
 
 #endif /* REGIOMON_CMD_H */

@@ -39,36 +39,46 @@ note_source(struct regiomon *rm, const struct source *src, int result,
 }
 
 /*
- * Run one source and store its data.  0 on success (changed or not), -1 if
- * the source failed (logged once, with the reason).
+ * Open the spool a run of src writes to, STATE/spool/SOURCE.jsonl.part.
+ * A new FILE, or NULL (logged).
+ */
+FILE *
+run_spool_open(const struct conf *conf, const struct source *src)
+{
+	char	*part = spool_path(conf, src->name, 0);
+	FILE	*sink;
+
+	if ((sink = fopen(part, "we")) == NULL)
+		log_warn("%s", part);
+	free(part);
+	return sink;
+}
+
+/*
+ * Finish a run of src whose child ended with result (see job_finish(); a
+ * NULL sink: the run could not start, for the reason in why): make the
+ * spool durable, rename it complete, apply it, and note the run in the
+ * state.  sink is closed.  Returns the final result, JOB_FAILED with why
+ * filled in when storing failed; *nchanged is the number of series whose
+ * file changed.  The run's failure is not logged here: `run` logs every
+ * one, the daemon each change between working and failing (sched.c).
  */
 int
-run_source(struct regiomon *rm, const struct source *src)
+run_store(struct regiomon *rm, const struct source *src, FILE *sink,
+    int result, const char *mark, char *why, size_t whylen, int *nchanged)
 {
-	const struct plugin	*p;
-	char			 why[1024], *part, *done, *mark = NULL;
-	FILE			*sink;
-	size_t			 nobs = 0;
-	int			 result, nchanged = 0;
+	char	*part, *done;
 
-	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
-	    why, sizeof(why))) == NULL) {
-		log_errx("%s: %s", src->name, why);
+	*nchanged = 0;
+	if (sink == NULL) {
 		note_source(rm, src, JOB_FAILED, why, NULL);
-		return -1;
+		return JOB_FAILED;
 	}
 	part = spool_path(rm->conf, src->name, 0);
 	done = spool_path(rm->conf, src->name, 1);
-	if ((sink = fopen(part, "we")) == NULL) {
-		log_warn("%s", part);
-		result = JOB_FAILED;
-		snprintf(why, sizeof(why), "cannot write the spool");
-		goto out;
-	}
-	result = job_run(rm, src, p, sink, &mark, &nobs, why, sizeof(why));
 	if (fflush(sink) == EOF || fsync(fileno(sink)) == -1) {
 		result = JOB_FAILED;
-		snprintf(why, sizeof(why), "cannot write the spool %s: %s",
+		snprintf(why, whylen, "cannot write the spool %s: %s",
 		    part, strerror(errno));
 	}
 	fclose(sink);
@@ -81,17 +91,50 @@ run_source(struct regiomon *rm, const struct source *src)
 		log_warn("rename %s", done);
 		unlink(part);
 		result = JOB_FAILED;
-		snprintf(why, sizeof(why), "cannot keep the spool");
+		snprintf(why, whylen, "cannot keep the spool");
 		goto out;
 	}
-	if ((nchanged = apply_spool(rm, src->name, done)) == -1) {
+	if ((*nchanged = apply_spool(rm, src->name, done)) == -1) {
+		*nchanged = 0;
 		result = JOB_FAILED;
-		snprintf(why, sizeof(why), "storing failed; the spool is "
+		snprintf(why, whylen, "storing failed; the spool is "
 		    "kept and applied again on the next run");
 		goto out;
 	}
 	unlink(done);
 out:
+	note_source(rm, src, result, why, mark);
+	free(part);
+	free(done);
+	return result;
+}
+
+/*
+ * Run one source and store its data.  0 on success (changed or not), -1 if
+ * the source failed (logged once, with the reason).
+ */
+int
+run_source(struct regiomon *rm, const struct source *src)
+{
+	const struct plugin	*p;
+	char			 why[1024], *mark = NULL;
+	FILE			*sink;
+	size_t			 nobs = 0;
+	int			 result = JOB_FAILED, nchanged;
+
+	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
+	    why, sizeof(why))) == NULL) {
+		log_errx("%s: %s", src->name, why);
+		note_source(rm, src, JOB_FAILED, why, NULL);
+		return -1;
+	}
+	if ((sink = run_spool_open(rm->conf, src)) == NULL)
+		snprintf(why, sizeof(why), "cannot write the spool");
+	else
+		result = job_run(rm, src, p, sink, &mark, &nobs, why,
+		    sizeof(why));
+	result = run_store(rm, src, sink, result, mark, why, sizeof(why),
+	    &nchanged);
 	if (result == JOB_FAILED)
 		log_errx("%s: failed: %s", src->name, why);
 	else if (result == JOB_UNCHANGED)
@@ -99,10 +142,7 @@ out:
 	else
 		log_info("%s: %zu observations, %d series changed",
 		    src->name, nobs, nchanged);
-	note_source(rm, src, result, why, mark);
 	free(mark);
-	free(part);
-	free(done);
 	return result == JOB_FAILED ? -1 : 0;
 }
 
@@ -125,7 +165,7 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	const struct conf	*conf = rm->conf;
 	const struct source	*src;
 	size_t			 i;
-	int			 a, failed = 0, ran = 0;
+	int			 a, failed = 0, ran = 0, changed;
 
 	(void)o;
 	for (a = 1; a < argc; a++) {
@@ -154,6 +194,12 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		if (run_source(rm, src) == -1)
 			failed = 1;
 	}
+	/* Evaluate what the sources stored, mail what moved, report it. */
+	changed = report_fresh(rm);
+	if (alert_cycle(rm, time(NULL)) == -1)
+		failed = 1;
+	if (changed && report_cycle(rm) == -1)
+		failed = 1;
 	if (state_save(conf->state_dir, rm->state) == -1)
 		failed = 1;
 	if (ran == 0)

@@ -94,6 +94,10 @@ struct cctx {
 
 static void	cat_list(struct cctx *, json_t *, const char *);
 static void	sources(struct cctx *, json_t *, const char *);
+static void	mail_section(struct cctx *, json_t *, const char *);
+static void	alerts_section(struct cctx *, json_t *, const char *);
+static void	daemon_section(struct cctx *, json_t *, const char *);
+static void	report_section(struct cctx *, json_t *, const char *);
 
 #define CONF(f)		offsetof(struct conf, f)
 #define SRC(f)		offsetof(struct source, f)
@@ -117,8 +121,8 @@ static const struct key store_keys[] = {
 static const struct keytab store_tab = { store_keys, nitems(store_keys) };
 
 /*
- * "mail", "alerts", "report" and "daemon" belong to later parts of the
- * program, which check their contents; here they only have to be objects.
+ * "mail" is checked by mailconf.c, "alerts" by alert.c, "report" by
+ * report.c, "daemon" by cmd_daemon.c.
  */
 static const struct key top_keys[] = {
 	{ "state_dir", K_PATH, .off = CONF(state_dir) },
@@ -128,10 +132,10 @@ static const struct key top_keys[] = {
 	{ "limits", K_SECTION, .sub = &limits_tab },
 	{ "store", K_SECTION, .sub = &store_tab },
 	{ "sources", K_FUNC, .fn = sources },
-	{ "mail", K_OBJECT, .off = NOWHERE },
-	{ "alerts", K_OBJECT, .off = NOWHERE },
-	{ "report", K_OBJECT, .off = NOWHERE },
-	{ "daemon", K_OBJECT, .off = NOWHERE },
+	{ "mail", K_FUNC, .fn = mail_section },
+	{ "alerts", K_FUNC, .fn = alerts_section },
+	{ "report", K_FUNC, .fn = report_section },
+	{ "daemon", K_FUNC, .fn = daemon_section },
 };
 static const struct keytab top_tab = { top_keys, nitems(top_keys) };
 
@@ -583,6 +587,38 @@ cat_list(struct cctx *c, json_t *v, const char *path)
 	}
 }
 
+/* "mail": mailconf.c owns its keys and reports its own JSON paths. */
+static void
+mail_section(struct cctx *c, json_t *v, const char *path)
+{
+	(void)path;
+	mail_conf_check(v, c->file, c->d);
+}
+
+/* "alerts": alert.c owns its keys and reports its own JSON paths. */
+static void
+alerts_section(struct cctx *c, json_t *v, const char *path)
+{
+	(void)path;
+	alert_conf_check(v, c->file, c->d);
+}
+
+/* "report": report.c owns its keys and reports its own JSON paths. */
+static void
+report_section(struct cctx *c, json_t *v, const char *path)
+{
+	(void)path;
+	report_conf_check(v, c->file, c->d);
+}
+
+/* "daemon": cmd_daemon.c owns its keys and reports its own JSON paths. */
+static void
+daemon_section(struct cctx *c, json_t *v, const char *path)
+{
+	(void)path;
+	daemon_conf_check(v, c->file, c->d);
+}
+
 /*
  * "sources": an array of source objects.  Names must be unique; each
  * source's "config" goes unchecked to its plugin, an empty object if
@@ -688,9 +724,19 @@ conf_load(const char *path, struct diags *d)
 	json_t		*root;
 	char		*dir;
 
+	char		*abs;
+
 	if ((root = conf_json_file(path, d)) == NULL)
 		return NULL;
 	dir = path_dirname(path);
+	/*
+	 * Absolute, so that paths resolved against it stay right after a
+	 * plugin's child process changes into it.
+	 */
+	if ((abs = realpath(dir, NULL)) != NULL) {
+		free(dir);
+		dir = abs;
+	}
 	conf = conf_build(root, path, dir, d);
 	free(dir);
 	return conf;

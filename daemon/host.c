@@ -20,6 +20,10 @@ struct rm_ctx {
 	struct diags		*diags;		/* config errors go here */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
+	/* The last pair the catalog accepted ("": none); see host_emit. */
+	char			 ok_ind[ID_MAX];
+	char			 ok_reg[ID_MAX];
+	enum freq		 ok_freq;
 };
 
 static void
@@ -111,8 +115,20 @@ host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 	ob.missing = o->missing || o->value != o->value;
 	ob.value = o->value;
 	ob.provisional = o->provisional != 0;
-	if (host_obs_check(ctx->rm->catalog, &ob, err, sizeof(err)) == -1)
-		goto refuse;
+	/*
+	 * A plugin emits the periods of a series one after another: the
+	 * catalog (a list) is searched once per series, not once per cell.
+	 */
+	if (ob.period.freq != ctx->ok_freq ||
+	    strcmp(ob.indicator, ctx->ok_ind) != 0 ||
+	    strcmp(ob.region, ctx->ok_reg) != 0) {
+		if (host_obs_check(ctx->rm->catalog, &ob, err,
+		    sizeof(err)) == -1)
+			goto refuse;
+		strlcpy(ctx->ok_ind, ob.indicator, sizeof(ctx->ok_ind));
+		strlcpy(ctx->ok_reg, ob.region, sizeof(ctx->ok_reg));
+		ctx->ok_freq = ob.period.freq;
+	}
 	if (ctx->out == NULL || obs_write_line(ctx->out, &ob) == -1) {
 		strlcpy(err, "cannot write to the parent", sizeof(err));
 		goto refuse;

@@ -13,6 +13,8 @@
 #include "cmd.h"
 
 static const struct command commands[] = {
+	{ "daemon", cmd_daemon, NEED_ALL,
+	    "", "run the sources on their schedules until stopped" },
 	{ "run", cmd_run, NEED_ALL,
 	    "[SOURCE ...]", "run every enabled source (or those named) once" },
 	{ "fetch", cmd_fetch, NEED_CATALOG,
@@ -23,6 +25,19 @@ static const struct command commands[] = {
 	    "", "validate the config, the catalog and every source's config" },
 	{ "plugins", cmd_plugins, NEED_CONF,
 	    "", "list the plugins in the plugin dir" },
+	{ "status", cmd_status, NEED_ALL,
+	    "[--challenge N] [--region ID] [--json]",
+	    "every series against its 2020 baseline, per challenge" },
+	{ "silence", cmd_silence, NEED_CATALOG,
+	    "add|list|remove", "stop alert mail about a series until a date" },
+	{ "test-mail", cmd_test_mail, NEED_CONF,
+	    "", "send a test message through the configured transport" },
+	{ "graph", cmd_graph, NEED_ALL,
+	    "INDICATOR REGION -o FILE.png|FILE.svg [-w W] [-h H] [--lang L]",
+	    "draw one series: history, 2020 baseline, warning zones" },
+	{ "report", cmd_report, NEED_ALL,
+	    "[-o DIR] [--lang nl|en]",
+	    "write the static HTML report with a graph per series" },
 };
 
 static const struct option longopts[] = {
@@ -61,9 +76,10 @@ cmd_wants_help(const struct command *c, int argc, char **argv)
 {
 	int	 i;
 
+	/* "-h" only alone: `graph ... -h 200` is a height. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
-		    strcmp(argv[i], "-h") == 0) {
+		    (argc == 2 && strcmp(argv[i], "-h") == 0)) {
 			printf("usage: regiomon %s %s\n\n%s\n", c->name,
 			    c->args, c->help);
 			return 1;

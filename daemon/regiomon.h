@@ -198,6 +198,27 @@ struct regiomon {
 	int		 verbose;
 };
 
+/*
+ * A mail to send, before encoding: mail.c turns it into an RFC 5322
+ * message (text part, HTML alternative, inline images referenced from the
+ * HTML as "cid:<cid>").  All strings are UTF-8; header values are
+ * sanitised by mail.c, never by the caller.
+ */
+struct mail_image {
+	char		*cid;		/* e.g. "unemployment-rate.groningen" */
+	char		*filename;	/* e.g. "unemployment-rate-groningen.png" */
+	unsigned char	*data;		/* PNG bytes */
+	size_t		 len;
+};
+
+struct mail_msg {
+	char		*subject;
+	char		*text;		/* plain text body, '\n' line ends */
+	char		*html;		/* HTML alternative, or NULL */
+	struct mail_image *images;
+	size_t		 nimages;
+};
+
 /* log.c */
 void	log_init(int, int);
 void	log_set_tag(const char *);
@@ -278,9 +299,12 @@ void	conf_unknown_key(struct diags *, const char *, const char *,
 	    const char *, const char *const *, size_t);
 
 /* obs.c */
+#define OBS_LINE_MAX	320	/* a line as obs_write_line() writes it */
 int	obs_from_json(const json_t *, struct obs *, char *, size_t);
 json_t	*obs_to_json(const struct obs *);
 int	obs_write_line(FILE *, const struct obs *);
+size_t	obs_format_line(const struct obs *, char *, size_t);
+int	obs_parse_line(const char *, size_t, struct obs *);
 
 /* store.c */
 char	*store_path(const char *, const char *, const char *);
@@ -331,6 +355,11 @@ struct job;
 double	mono_now(void);
 struct job *job_start(struct regiomon *, const struct source *,
 	    const struct plugin *, FILE *);
+struct job *job_start_captured(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *);
+int	job_log_fd(const struct job *);
+int	job_read_log(struct job *);
+const char *job_log(const struct job *);
 int	job_fd(const struct job *);
 pid_t	job_pid(const struct job *);
 const struct source *job_source(const struct job *);
@@ -347,5 +376,326 @@ int	job_run(struct regiomon *, const struct source *,
 int	apply_spool(struct regiomon *, const char *, const char *);
 char	*spool_path(const struct conf *, const char *, int);
 int	apply_pending(struct regiomon *);
+
+/* eval.c */
+enum estate {				/* names as in state.json */
+	ES_OK,
+	ES_IMPROVED,
+	ES_WARNING,
+	ES_CRITICAL,
+	ES_STALE,
+	ES_NODATA
+};
+#define ES_COUNT	6
+
+/* One value against the baseline; the measure is in the thresholds' unit. */
+struct judgement {
+	double		 shift_abs;
+	double		 shift_pct;	/* NaN: baseline 0 */
+	double		 measure;
+	double		 worse;		/* > 0 is bad news */
+};
+
+/* Per-series state machine: confirmation and hysteresis. */
+struct evmachine {
+	enum estate	 state;		/* confirmed, never stale/nodata */
+	enum estate	 pending;	/* candidate while npending > 0 */
+	int		 npending;
+	struct period	 since;		/* release that confirmed state */
+	int		 has_since;
+	int		 releases;
+};
+
+struct evbase {
+	struct period	 period;
+	double		 value;
+	int		 from_catalog;	/* else the series' own 2020 */
+};
+
+struct evresult {
+	enum estate	 state;		/* judged; nodata with a reason */
+	const char	*reason;	/* static, or NULL */
+	int		 has_base, has_latest;
+	struct evbase	 base;
+	struct period	 latest;
+	double		 latest_value;
+	struct judgement j;		/* of the latest value */
+	struct evmachine m;
+};
+
+const char *eval_state_name(enum estate);
+int	eval_state_parse(const char *, enum estate *);
+int	eval_state_rank(enum estate);
+void	eval_judge(const struct indicator *, double, double,
+	    struct judgement *);
+enum estate eval_raw(const struct indicator *, const struct judgement *,
+	    enum estate);
+void	eval_machine_init(struct evmachine *);
+int	eval_machine_step(struct evmachine *, const struct indicator *,
+	    const struct period *, const struct judgement *);
+int	eval_baseline(const struct indicator *, const char *,
+	    const struct point *, size_t, struct evbase *);
+time_t	eval_stale_after(const struct indicator *, const struct period *);
+int	eval_stale(const struct indicator *, const struct period *, time_t);
+void	eval_series(const struct indicator *, const char *,
+	    const struct point *, size_t, struct evresult *);
+
+/* silence.c */
+struct silence {
+	long		 id;
+	char		 indicator[ID_MAX];
+	char		 region[ID_MAX];	/* "": every region */
+	char		 until[16];		/* "YYYY-MM-DD" */
+	time_t		 ends;			/* 00:00 UTC after until */
+	char		*comment;
+	char		*created;		/* ISO 8601 UTC, or NULL */
+};
+
+struct silences {
+	struct silence	*v;
+	size_t		 n;
+	long		 next_id;
+};
+
+char	*silence_path(const char *);
+int	silence_date_parse(const char *, time_t *);
+int	silence_comment_ok(const char *);
+int	silences_load(const char *, struct silences *, struct diags *);
+int	silences_save(const char *, const struct silences *);
+void	silences_free(struct silences *);
+long	silence_add(struct silences *, const char *, const char *,
+	    const char *, time_t, const char *, time_t);
+int	silence_remove(struct silences *, long);
+int	silence_expired(const struct silence *, time_t);
+const struct silence *silence_match(const struct silences *, const char *,
+	    const char *, time_t);
+
+/* alert.c */
+int	alert_conf_check(const json_t *, const char *, struct diags *);
+json_t	*alert_evaluate(struct regiomon *, const struct indicator *,
+	    const char *, const json_t *);
+void	alert_stale(json_t *, const struct indicator *, time_t);
+int	alert_eval_current(const json_t *, const struct indicator *,
+	    const char *);
+int	alert_cycle(struct regiomon *, time_t);
+
+/* status.c */
+size_t	status_width(const char *);
+void	status_pad(FILE *, const char *, size_t);
+void	status_fmt_shift(char *, size_t, double, double, double, double);
+json_t	*status_build(struct regiomon *, time_t, int, const char *,
+	    const struct silences *);
+
+/* mail.c */
+struct mail_head {
+	const char	*from;		/* bare address */
+	const char	*from_name;	/* display name, or NULL */
+	char *const	*to;
+	size_t		 nto;
+	const char	*msgid;		/* "<id@host>" */
+	time_t		 date;
+};
+int	mail_build(const struct mail_head *, const struct mail_msg *,
+	    char **, size_t *);
+char	*mail_header_clean(const char *);
+int	mail_random(void *, size_t);
+void	mail_hostname(char *, size_t);
+
+/* mailconf.c */
+enum mail_transport {
+	MAIL_MAILDIR,
+	MAIL_SMTP
+};
+struct mail_conf {
+	enum mail_transport transport;
+	char		*from;
+	char		*from_name;
+	char		**to;
+	size_t		 nto;
+	char		*maildir;	/* resolved against the state dir */
+	char		*url;		/* smtp:// or smtps:// */
+	char		*username;	/* NULL: no AUTH */
+	char		*password_file;	/* resolved against the config dir */
+	char		*ca_file;	/* NULL: the system's CAs */
+	long		 timeout;	/* seconds */
+	int		 starttls;	/* require STARTTLS on smtp:// */
+	int		 implicit_tls;	/* smtps:// */
+	int		 loopback;
+};
+int	mail_conf_check(const json_t *, const char *, struct diags *);
+int	mail_conf_get(const struct conf *, const json_t *, struct mail_conf *);
+void	mail_conf_free(struct mail_conf *);
+const char *mail_conf_describe(const struct mail_conf *, char *, size_t);
+
+/* outbox.c */
+int	mail_queue(const struct conf *, const json_t *,
+	    const struct mail_msg *);
+int	mail_queue_id(const struct conf *, const json_t *,
+	    const struct mail_msg *, char *, size_t);
+int	mail_flush(const struct conf *, const json_t *);
+void	mail_msg_free(struct mail_msg *);
+int	outbox_pending(const struct conf *, const char *, char *, size_t);
+int	outbox_drop(const struct conf *, const char *);
+
+/* smtp.c */
+struct smtp;
+int	smtp_url_check(const char *, int *, int *, char *, size_t);
+int	smtp_read_password(const char *, char *, size_t, char *, size_t);
+struct smtp *smtp_open(const struct mail_conf *, char *, size_t);
+int	smtp_send(struct smtp *, const char *, size_t, int *, long *, char *,
+	    size_t);
+void	smtp_close(struct smtp *);
+
+/* maildir.c */
+int	maildir_deliver(const char *, const char *, size_t, char *, size_t);
+
+/* label.c */
+enum lang {
+	LANG_NL,
+	LANG_EN
+};
+
+/* The words of graphs and the report; the table in label.c is in order. */
+enum lbl {
+	L_REPORT_TITLE, L_REPORT_INTRO, L_UPDATED, L_CHOOSE_REGION,
+	L_KIND_REGION, L_KIND_PROVINCE, L_KIND_GEMEENTE, L_KIND_COUNTRY,
+	L_CHALLENGE, L_CONTENTS, L_SUM_IMPROVED, L_SUM_STABLE, L_SUM_WORSE,
+	L_SUM_UNKNOWN, L_SUM_NONE, L_ST_OK, L_ST_IMPROVED, L_ST_WARNING,
+	L_ST_CRITICAL, L_ST_STALE, L_ST_NODATA, L_BASELINE, L_LATEST,
+	L_SHIFT, L_PROVISIONAL, L_SOURCE, L_SILENCED, L_NO_GRAPH,
+	L_FROM_SERIES, L_DIR_HIGHER, L_DIR_LOWER, L_DIR_NEUTRAL,
+	L_WARNING_ZONE, L_CRITICAL_ZONE, L_OBSERVED, L_GRAPH_OF, L_GRAPHS,
+	L_FOOTER, L_PCT_POINTS, L_PROVISIONAL_LEGEND, L_GRAPH_FAILED,
+	L_COUNT
+};
+
+const char *label(enum lang, enum lbl);
+int	label_check(void);
+int	label_lang(const char *, enum lang *);
+const char *label_lang_name(enum lang);
+const char *label_state(enum lang, const char *);
+int	label_decimals(double, int);
+void	label_num(enum lang, double, int, int, char *, size_t);
+void	label_value(enum lang, double, const char *, char *, size_t);
+
+/* graph.c */
+#define GRAPH_WIDTH		640	/* `regiomon graph` and the report */
+#define GRAPH_HEIGHT		240
+#define GRAPH_MAIL_WIDTH	600
+#define GRAPH_MAIL_HEIGHT	220
+#define GRAPH_MAIL_MAX		20	/* graphs in one alert mail */
+#define GRAPH_SIZE_MIN		100
+#define GRAPH_SIZE_MAX		4000
+
+enum graph_fmt {
+	GRAPH_PNG,
+	GRAPH_SVG
+};
+
+struct graph_req {
+	const struct indicator	*ind;
+	const struct region	*reg;
+	enum lang		 lang;
+	enum graph_fmt		 fmt;
+	int			 width, height;	/* of the whole image */
+	struct renderer		*renderer;	/* NULL: one for this graph */
+};
+
+int	graph_series(struct regiomon *, const struct graph_req *,
+	    unsigned char **, size_t *);
+int	graph_mail_attach(struct regiomon *, const struct indicator *,
+	    const struct region *, enum lang, struct mail_msg *);
+void	graph_latest_text(enum lang, const struct indicator *,
+	    const struct point *, int, char *, size_t);
+const char *graph_title(enum lang, const struct indicator *);
+
+/* render.c */
+struct renderer {
+	pid_t		 pid;
+	int		 fd;		/* -1: lost */
+};
+struct renderer *render_start(void);
+void	render_stop(struct renderer *);
+int	render_draw(struct renderer *, int, char **, const char *,
+	    unsigned char **, size_t *);
+
+/* report.c */
+#define REPORT_MAIN_REGION	"rga"	/* index.html; the others region-ID */
+#define REPORT_GRAPH_WIDTH	540
+#define REPORT_GRAPH_HEIGHT	240
+
+struct report_conf {
+	char		*dir;		/* resolved against the state dir */
+	enum lang	 lang;
+	int		 enabled;
+};
+int	report_conf_check(const json_t *, const char *, struct diags *);
+int	report_conf_get(const struct conf *, struct report_conf *);
+void	report_conf_free(struct report_conf *);
+enum lang report_conf_lang(const struct conf *);
+int	report_write(struct regiomon *, const char *, enum lang);
+int	report_cycle(struct regiomon *);
+int	report_fresh(const struct regiomon *);
+
+/* report_html.c */
+void	report_html_puts(FILE *, const char *);
+void	report_page_name(const struct region *, char *, size_t);
+void	report_html_page(FILE *, struct regiomon *, const json_t *,
+	    const struct region *, enum lang, time_t);
+
+/* sched.c */
+typedef double sched_clock_fn(void);
+typedef int sched_block_fn(void *, const char *);
+struct sched;
+struct sched_entry {
+	char		 name[ID_MAX];	/* the source's */
+	long		 interval;	/* seconds */
+	double		 due;		/* next run, on the scheduler's clock */
+	double		 started;	/* the current or last run */
+	double		 last;		/* end of the last run, -1: none */
+	unsigned	 failures;	/* consecutive */
+	int		 running;
+	int		 failing;	/* the failure was logged */
+	int		 slow;		/* the overlong run was logged */
+	int		 removed;	/* left the config, still running */
+	int		 seen;		/* mark of a sync */
+	char		 why[256];	/* the last failure */
+};
+double	sched_first_delay(const char *, long);
+double	sched_backoff(const char *, long, unsigned);
+const char *sched_fmt_duration(char *, size_t, double);
+struct sched *sched_new(sched_clock_fn *);
+void	sched_free(struct sched *);
+double	sched_now(const struct sched *);
+size_t	sched_count(const struct sched *);
+struct sched_entry *sched_entry_at(const struct sched *, size_t);
+struct sched_entry *sched_find(const struct sched *, const char *);
+void	sched_sync_begin(struct sched *);
+struct sched_entry *sched_sync_add(struct sched *, const char *, long,
+	    double, unsigned, const char *);
+void	sched_sync_end(struct sched *);
+struct sched_entry *sched_next(struct sched *, double, sched_block_fn *,
+	    void *);
+double	sched_wait(const struct sched *, double, sched_block_fn *, void *);
+void	sched_started(struct sched *, struct sched_entry *, double);
+void	sched_done(struct sched *, struct sched_entry *, double, int,
+	    const char *);
+
+/* sdnotify.c */
+struct sdnotify;
+struct sdnotify *sdnotify_open(void);
+void	sdnotify_close(struct sdnotify *);
+int	sdnotify_active(const struct sdnotify *);
+long long sdnotify_watchdog_usec(const struct sdnotify *);
+int	sdnotify_send(struct sdnotify *, const char *, ...)
+	    __attribute__((__format__ (printf, 2, 3)));
+int	sdnotify_reloading(struct sdnotify *);
+
+/* cmd_daemon.c */
+int	daemon_conf_check(const json_t *, const char *, struct diags *);
+int	daemon_max_children(const struct conf *);
+
+/* store.c (rrdcached) */
+int	store_use_rrdcached(const char *);
 
 #endif /* REGIOMON_H */

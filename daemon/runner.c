@@ -7,12 +7,14 @@
  * `fetch`), and decides the run's fate from the child's exit: a crash, a
  * hang past the timeout, or one bad line fails the whole run.
  */
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,6 +28,7 @@
 
 #define LINE_MAX_BYTES	(1024 * 1024)	/* a longer line is garbage */
 #define EXIT_UNCHANGED	10		/* child: RM_UNCHANGED */
+#define LOG_KEEP	(64 * 1024)	/* of a captured stderr, the end */
 
 struct job {
 	struct regiomon		*rm;
@@ -38,10 +41,17 @@ struct job {
 	size_t			 lineno;
 	size_t			 nobs;
 	char			*mark;
+	/* The last (indicator, region) the catalog accepted ("": none). */
+	char			 ok_ind[ID_MAX];
+	char			 ok_reg[ID_MAX];
+	enum freq		 ok_freq;
 	char			 err[512];	/* first protocol error */
 	double			 deadline;	/* monotonic seconds */
 	int			 timed_out;
 	int			 eof;
+	int			 logfd;		/* the child's stderr, or -1 */
+	char			*log;		/* its last LOG_KEEP bytes */
+	size_t			 loglen;
 };
 
 double
@@ -84,13 +94,15 @@ child_limit_memory(size_t bytes)
 /* The child's whole life: never returns. */
 static __dead void
 child_main(struct regiomon *rm, const struct source *src,
-    const struct plugin *p, int wfd)
+    const struct plugin *p, int wfd, int logfd)
 {
 	struct rm_ctx	*ctx;
 	FILE		*out;
 	void		*state = NULL;
 	int		 rc, devnull;
 
+	if (logfd != -1 && dup2(logfd, STDERR_FILENO) == -1)
+		_exit(1);
 	/*
 	 * The child inherits every descriptor of the parent, the spool and
 	 * RRD files among them; a plugin that writes to a stray descriptor
@@ -109,6 +121,16 @@ child_main(struct regiomon *rm, const struct source *src,
 		close(devnull);
 	}
 	child_limit_memory(rm->conf->child_memory);
+	/*
+	 * A plugin parses page after page of the same size: keep the heap
+	 * the last page grew instead of giving it back to the kernel and
+	 * faulting it in again for the next one (glibc trims above 128 KB).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
+	/* Relative paths in a plugin's config are relative to the config. */
+	if (rm->conf->dir != NULL && chdir(rm->conf->dir) == -1)
+		log_warn("%s: chdir %s", src->name, rm->conf->dir);
 	if ((out = fdopen(wfd, "w")) == NULL)
 		_exit(1);
 	setvbuf(out, NULL, _IOFBF, 64 * 1024);
@@ -125,19 +147,22 @@ child_main(struct regiomon *rm, const struct source *src,
 	_exit(rc == RM_OK ? 0 : rc == RM_UNCHANGED ? EXIT_UNCHANGED : 1);
 }
 
-/*
- * Start src's plugin in a child.  Validated observations will be written
- * to sink.  New job, or NULL (logged) if fork or pipe failed.
- */
-struct job *
-job_start(struct regiomon *rm, const struct source *src,
-    const struct plugin *p, FILE *sink)
+static struct job *
+job_spawn(struct regiomon *rm, const struct source *src,
+    const struct plugin *p, FILE *sink, int capture)
 {
 	struct job	*j;
-	int		 pfd[2];
+	pid_t		 parent = getpid();
+	int		 pfd[2], lfd[2] = { -1, -1 };
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
 		log_err("%s: pipe", src->name);
+		return NULL;
+	}
+	if (capture && pipe2(lfd, O_CLOEXEC) == -1) {
+		log_err("%s: pipe", src->name);
+		close(pfd[0]);
+		close(pfd[1]);
 		return NULL;
 	}
 	fflush(NULL);
@@ -146,21 +171,108 @@ job_start(struct regiomon *rm, const struct source *src,
 	j->src = src;
 	j->sink = sink;
 	j->deadline = mono_now() + (double)src->timeout;
+	j->logfd = lfd[0];
 	if ((j->pid = fork()) == -1) {
 		log_err("%s: fork", src->name);
 		close(pfd[0]);
 		close(pfd[1]);
+		if (capture) {
+			close(lfd[0]);
+			close(lfd[1]);
+		}
 		free(j);
 		return NULL;
 	}
 	if (j->pid == 0) {
+		/* A plugin must not outlive the parent that would reap it. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(1);
 		close(pfd[0]);
-		child_main(rm, src, p, pfd[1]);
+		if (capture)
+			close(lfd[0]);
+		child_main(rm, src, p, pfd[1], lfd[1]);
 	}
 	close(pfd[1]);
 	j->fd = pfd[0];
 	fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);
+	if (capture) {
+		close(lfd[1]);
+		fcntl(j->logfd, F_SETFL, fcntl(j->logfd, F_GETFL) | O_NONBLOCK);
+	}
 	return j;
+}
+
+/*
+ * Start src's plugin in a child.  Validated observations will be written
+ * to sink.  New job, or NULL (logged) if fork or pipe failed.
+ */
+struct job *
+job_start(struct regiomon *rm, const struct source *src,
+    const struct plugin *p, FILE *sink)
+{
+	return job_spawn(rm, src, p, sink, 0);
+}
+
+/*
+ * As job_start, but what the child writes to stderr (its log) goes to a
+ * pipe that the caller reads with job_read_log(): the daemon decides
+ * whether a failing source's messages are news.
+ */
+struct job *
+job_start_captured(struct regiomon *rm, const struct source *src,
+    const struct plugin *p, FILE *sink)
+{
+	return job_spawn(rm, src, p, sink, 1);
+}
+
+/* The read end of the child's captured stderr, or -1 (none, or at EOF). */
+int
+job_log_fd(const struct job *j)
+{
+	return j->logfd;
+}
+
+/*
+ * Read what the child has logged so far, keeping the last LOG_KEEP
+ * bytes.  1 at end of file (the descriptor is closed), else 0.
+ */
+int
+job_read_log(struct job *j)
+{
+	char	 buf[8192];
+	ssize_t	 n;
+	size_t	 keep;
+
+	while (j->logfd != -1) {
+		n = read(j->logfd, buf, sizeof(buf));
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return 0;
+		if (n <= 0) {
+			close(j->logfd);
+			j->logfd = -1;
+			break;
+		}
+		if (j->log == NULL && (j->log = malloc(LOG_KEEP + 1)) == NULL)
+			fatal(NULL);
+		/* n <= sizeof(buf) < LOG_KEEP: drop the oldest bytes. */
+		keep = j->loglen + (size_t)n > LOG_KEEP ?
+		    LOG_KEEP - (size_t)n : j->loglen;
+		memmove(j->log, j->log + j->loglen - keep, keep);
+		memcpy(j->log + keep, buf, (size_t)n);
+		j->loglen = keep + (size_t)n;
+		j->log[j->loglen] = '\0';
+	}
+	return 1;
+}
+
+/* What the child logged (NUL-terminated, its end), borrowed, or "". */
+const char *
+job_log(const struct job *j)
+{
+	return j->log != NULL ? j->log : "";
 }
 
 static void
@@ -182,6 +294,32 @@ job_fail(struct job *j, const char *fmt, ...)
 		kill(j->pid, SIGKILL);
 }
 
+/*
+ * The catalog check of host_obs_check(), remembering the last pair it
+ * accepted: a plugin emits the periods of one series one after another,
+ * so most lines skip the catalog lookups.  0, or -1 with err set.
+ */
+static int
+job_check(struct job *j, const struct obs *ob, char *err, size_t errlen)
+{
+	if (ob->period.freq == j->ok_freq &&
+	    strcmp(ob->indicator, j->ok_ind) == 0 &&
+	    strcmp(ob->region, j->ok_reg) == 0)
+		return 0;
+	if (host_obs_check(j->rm->catalog, ob, err, errlen) == -1)
+		return -1;
+	strlcpy(j->ok_ind, ob->indicator, sizeof(j->ok_ind));
+	strlcpy(j->ok_reg, ob->region, sizeof(j->ok_reg));
+	j->ok_freq = ob->period.freq;
+	return 0;
+}
+
+/*
+ * One line of the child's.  Lines in the exact form obs_write_line()
+ * gives them are read without a JSON tree; anything else (a "mark", an
+ * exec plugin's own spacing, garbage) goes through jansson, which also
+ * explains what is wrong.
+ */
 static void
 job_line(struct job *j, const char *line, size_t len)
 {
@@ -191,8 +329,9 @@ job_line(struct job *j, const char *line, size_t len)
 	char		 err[256];
 
 	j->lineno++;
-	if ((o = json_loadb(line, len, 0, &jerr)) ==
-	    NULL) {
+	if (obs_parse_line(line, len, &ob) == 1)
+		goto check;
+	if ((o = json_loadb(line, len, 0, &jerr)) == NULL) {
 		job_fail(j, "output line %zu: not JSON (%s)", j->lineno,
 		    jerr.text);
 		return;
@@ -209,13 +348,17 @@ job_line(struct job *j, const char *line, size_t len)
 		json_decref(o);
 		return;
 	}
-	if (obs_from_json(o, &ob, err, sizeof(err)) == -1 ||
-	    host_obs_check(j->rm->catalog, &ob, err, sizeof(err)) == -1) {
+	if (obs_from_json(o, &ob, err, sizeof(err)) == -1) {
 		job_fail(j, "output line %zu: %s", j->lineno, err);
 		json_decref(o);
 		return;
 	}
 	json_decref(o);
+check:
+	if (job_check(j, &ob, err, sizeof(err)) == -1) {
+		job_fail(j, "output line %zu: %s", j->lineno, err);
+		return;
+	}
 	if (obs_write_line(j->sink, &ob) == -1) {
 		job_fail(j, "cannot write the spool: %s", strerror(errno));
 		return;
@@ -394,8 +537,11 @@ job_free(struct job *j)
 	}
 	if (j->fd != -1)
 		close(j->fd);
+	if (j->logfd != -1)
+		close(j->logfd);
 	free(j->buf);
 	free(j->mark);
+	free(j->log);
 	free(j);
 }
 

@@ -27,6 +27,9 @@
  * whose average is v.  That is three or four update arguments a period,
  * not three a day, and a missing period is one "end:U".  The file layout
  * itself is the plain one from design.md.
+ *
+ * With store.rrdcached the same update arguments go to rrdcached instead,
+ * in chunks (see "rrdcached" below); the direct path is unchanged.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -44,6 +47,7 @@
 #include <unistd.h>
 
 #include <rrd.h>
+#include <rrd_client.h>	/* after rrd.h, which it needs */
 
 #include "regiomon.h"
 
@@ -456,6 +460,234 @@ fsync_file(const char *file)
 }
 
 /*
+ * rrdcached (store.rrdcached).  The address travels in RRDCACHED_ADDRESS,
+ * librrd's own variable, so that rrd_graph_v() and rrdtool(1) run from
+ * here see the queued updates too.  librrd's _r functions never talk to
+ * the daemon (notes/librrd.md 1.3), so: appends go through rrdc_update();
+ * a file is flushed before it is read (its rows, last update and info)
+ * and before a rebuild, and forgotten after the rebuild's rename.
+ * Without the flush, a rebuild would start from rows that miss the queued
+ * periods, which the daemon then replays into the new file or, told to
+ * forget, drops: lost with no error but a line in the daemon's log.  The
+ * forget keeps the daemon from judging new updates by the old file.
+ */
+#define RRDCACHED_ENV	"RRDCACHED_ADDRESS"
+#define CMD_MARGIN	64	/* below RRD_CMD_MAX, for the client's use */
+
+enum cached_op {
+	CACHED_FLUSH,
+	CACHED_FORGET,
+	CACHED_UPDATE
+};
+
+/*
+ * Route this process's RRD access through rrdcached at addr ("unix:PATH",
+ * "/PATH" or "HOST[:PORT]"), or, with NULL, to the files directly.  0, or
+ * -1 (logged).
+ */
+int
+store_use_rrdcached(const char *addr)
+{
+	rrdc_disconnect();
+	if (addr == NULL) {
+		if (unsetenv(RRDCACHED_ENV) == -1) {
+			log_err("unsetenv");
+			return -1;
+		}
+		return 0;
+	}
+	if (setenv(RRDCACHED_ENV, addr, 1) == -1) {
+		log_err("setenv");
+		return -1;
+	}
+	/*
+	 * librrd writes to the daemon's socket with stdio: a daemon that
+	 * went away would kill us with SIGPIPE instead of failing the write.
+	 */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+static const char *
+cached_addr(void)
+{
+	const char	*a = getenv(RRDCACHED_ENV);
+
+	return a != NULL && *a != '\0' ? a : NULL;
+}
+
+/* What the last rrdc_* call that returned rc said. */
+static const char *
+cached_error(int rc)
+{
+	const char	*e = rrd_get_error();
+
+	if (e != NULL && *e != '\0')
+		return e;
+	return rc > 0 ? strerror(rc) : "failed without a message";
+}
+
+/*
+ * The absolute name of path for the daemon: its client resolves relative
+ * names with realpath(), which fails for a file that is not there yet.
+ * New, caller frees; NULL (logged) if the directory cannot be resolved.
+ */
+static char *
+cached_path(const char *path)
+{
+	const char	*base;
+	char		*dir, *real, *p;
+
+	base = (p = strrchr(path, '/')) != NULL ? p + 1 : path;
+	dir = path_dirname(path);
+	if ((real = realpath(dir, NULL)) == NULL) {
+		log_err("%s", dir);
+		free(dir);
+		return NULL;
+	}
+	xasprintf(&p, "%s/%s", real, base);
+	free(real);
+	free(dir);
+	return p;
+}
+
+/*
+ * One command about file, on the connection to addr.  librrd cannot tell
+ * a dead connection (a restarted daemon) from a live one, so a failure is
+ * tried once more on a new connection.  0, or librrd's status with the
+ * message in rrd_get_error().
+ */
+static int
+cached_call(const char *addr, enum cached_op op, const char *file, int argc,
+    const char *const *argv)
+{
+	int	 try, rc = -1;
+
+	for (try = 0; try < 2; try++) {
+		if (try > 0)
+			rrdc_disconnect();
+		rrd_clear_error();
+		if ((rc = rrdc_connect(addr)) != 0)
+			continue;
+		rrd_clear_error();
+		if (op == CACHED_FLUSH)
+			rc = rrdc_flush(file);
+		else if (op == CACHED_FORGET)
+			rc = rrdc_forget(file);
+		else
+			rc = rrdc_update(file, argc, argv);
+		if (rc == 0)
+			break;
+	}
+	return rc;
+}
+
+/*
+ * Have rrdcached write what it queued for path, so that a direct read
+ * sees it.  0 (also without rrdcached), or -1 (logged): reading the file
+ * without the flush could rebuild it from stale rows.
+ */
+static int
+cached_flush(const char *path)
+{
+	const char	*addr = cached_addr();
+	char		*abs;
+	int		 rc;
+
+	if (addr == NULL)
+		return 0;
+	if ((abs = cached_path(path)) == NULL)
+		return -1;
+	if ((rc = cached_call(addr, CACHED_FLUSH, abs, 0, NULL)) != 0)
+		log_errx("rrdcached %s: flush %s: %s", addr, abs,
+		    cached_error(rc));
+	free(abs);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
+ * Make rrdcached drop what it knows of path, which was just replaced.
+ * Not knowing the file is fine; any other failure is logged, and does
+ * little harm since the file was flushed before the rebuild.
+ */
+static void
+cached_forget(const char *path)
+{
+	const char	*addr = cached_addr();
+	char		*abs;
+	int		 rc;
+
+	if (addr == NULL || (abs = cached_path(path)) == NULL)
+		return;
+	if ((rc = cached_call(addr, CACHED_FORGET, abs, 0, NULL)) != 0) {
+		/* The daemon's answer (rc < 0), not a failed connection. */
+		if (rc < 0 && strstr(cached_error(rc), strerror(ENOENT)) !=
+		    NULL)
+			log_debug("rrdcached: %s was not cached", abs);
+		else
+			log_warnx("rrdcached %s: forget %s: %s", addr, abs,
+			    cached_error(rc));
+	}
+	free(abs);
+}
+
+/* The bytes the client sends for s: spaces and backslashes escaped. */
+static size_t
+cached_len(const char *s)
+{
+	size_t	 n = strlen(s);
+
+	for (; *s != '\0'; s++)
+		n += *s == ' ' || *s == '\\';
+	return n;
+}
+
+/*
+ * Send a's update arguments for path to rrdcached, as many per command
+ * as fit in one (RRD_CMD_MAX bytes: larger commands fail with ENOBUFS).
+ * 0, or -1 (logged); a chunk that failed leaves the file's last period
+ * incomplete, which the next write rebuilds.
+ */
+static int
+cached_update(const char *addr, const char *path, const struct args *a)
+{
+	const char	**argv;
+	char		 *abs;
+	size_t		  fixed, used, i, j;
+	int		  rc = 0;
+
+	if (a->n == 0)
+		return 0;
+	if ((abs = cached_path(path)) == NULL)
+		return -1;
+	if ((argv = args_argv(a)) == NULL) {
+		free(abs);
+		return -1;
+	}
+	fixed = strlen("update ") + cached_len(abs) + 1 + CMD_MARGIN;
+	for (i = 0; i < a->n && rc == 0; i = j) {
+		for (used = fixed, j = i; j < a->n; j++) {
+			if (used + strlen(argv[j]) + 1 > RRD_CMD_MAX)
+				break;
+			used += strlen(argv[j]) + 1;
+		}
+		if (j == i) {
+			log_errx("rrdcached: %s: path too long for a command",
+			    abs);
+			rc = -1;
+			break;
+		}
+		if ((rc = cached_call(addr, CACHED_UPDATE, abs, (int)(j - i),
+		    argv + i)) != 0)
+			log_errx("rrdcached %s: update %s: %s", addr, abs,
+			    cached_error(rc));
+	}
+	free(argv);
+	free(abs);
+	return rc == 0 ? 0 : -1;
+}
+
+/*
  * Refuse what the file cannot hold: points not of frequency f, not in
  * ascending order, starting at the epoch (librrd turns last_up 0 into
  * "now") or spanning more days than the archive has rows.
@@ -509,6 +741,8 @@ fetch_rows(const char *path, time_t *start, time_t *end, double **data)
 	int		  try;
 
 	for (try = 0;; try++) {
+		/* In and out: the resolution asked for, then the one given. */
+		step = (unsigned long)DAY;
 		rrd_clear_error();
 		if (rrd_fetch_r(path, "AVERAGE", start, end, &step, &ds_cnt,
 		    &names, data) == 0)
@@ -605,7 +839,7 @@ series_read(const char *path, enum freq f, struct series *s)
 	int		 rc;
 
 	memset(s, 0, sizeof(*s));
-	if (check_freq(path, f) == -1)
+	if (cached_flush(path) == -1 || check_freq(path, f) == -1)
 		return -1;
 	rrd_clear_error();
 	if ((s->last = rrd_last_r(path)) == -1)
@@ -759,10 +993,11 @@ rebuild(const char *path, enum freq f, const struct point *pts, size_t n)
 		free(a.buf);
 		return -1;
 	}
-	/*
-	 * With rrdcached (store.rrdcached), rrdc_flush(path) goes here, so
-	 * that no update queued for the old file is replayed into the new.
-	 */
+	/* No update queued for the old file may be replayed into the new. */
+	if (access(path, F_OK) == 0 && cached_flush(path) == -1) {
+		free(a.buf);
+		return -1;
+	}
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	dir = path_dirname(path);
 	if (create_file(tmp, f, period_start(&pts[0].period), &a) == -1)
@@ -773,7 +1008,8 @@ rebuild(const char *path, enum freq f, const struct point *pts, size_t n)
 	}
 	if (fsync_dir(dir) == -1)
 		log_err("fsync %s", dir);
-	/* With rrdcached, rrdc_forget(path) goes here: the file is new. */
+	/* rrdcached must not check updates against the old file. */
+	cached_forget(path);
 	rc = 0;
 done:
 	if (rc == -1)
@@ -790,14 +1026,19 @@ append(const char *path, const struct series *s, const struct point *pts,
     size_t n)
 {
 	struct args	 a;
+	const char	*addr;
 	int		 rc = -1;
 
 	if (s->n > 0 &&
 	    span_check(path, &s->pts[0].period, &pts[n - 1].period) == -1)
 		return -1;
 	memset(&a, 0, sizeof(a));
-	if (args_build(&a, path, pts, n, &s->lastp) == 0 &&
-	    update_file(path, &a) == 0 && fsync_file(path) == 0)
+	if (args_build(&a, path, pts, n, &s->lastp) == -1)
+		rc = -1;
+	else if ((addr = cached_addr()) != NULL)
+		/* rrdcached writes it, durable by its journal (-j). */
+		rc = cached_update(addr, path, &a);
+	else if (update_file(path, &a) == 0 && fsync_file(path) == 0)
 		rc = 0;
 	free(a.buf);
 	return rc;

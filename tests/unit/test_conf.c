@@ -73,7 +73,7 @@ test_valid(void **state)
 	    "   \"max_bytes\": \"1M\", \"retries\": 0},"
 	    " \"limits\": {\"child_memory\": \"512M\"},"
 	    " \"store\": {\"rrdcached\": \"unix:/run/rrdcached.sock\"},"
-	    " \"mail\": {\"anything\": 1}, \"alerts\": {}, \"report\": {},"
+	    " \"mail\": {}, \"alerts\": {}, \"report\": {},"
 	    " \"daemon\": {},"
 	    " \"sources\": ["
 	    "  {\"name\": \"demo-baselines\", \"plugin\": \"csv\","

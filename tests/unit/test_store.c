@@ -122,6 +122,7 @@ check_rows(const char *path, const struct point *pts, size_t n)
 
 	start = period_start(&pts[0].period);
 	end = period_end(&pts[n - 1].period);
+	step = DAY;	/* in and out */
 	rrd_clear_error();
 	if (rrd_fetch_r(path, "AVERAGE", &start, &end, &step, &ds_cnt, &names,
 	    &data) != 0)

@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: ISC
+"""The spool between a plugin's child and the RRD files, in bounded memory
+(daemon/apply.c): series whose lines are consecutive are written as they
+stream past; series scattered over the spool are collected in further
+passes, as many at a time as the budget allows (REGIOMON_APPLY_BUDGET
+makes it tiny here, so one run takes several passes).  Whatever the
+order, every period reads back exactly, a period sent twice keeps the
+last value, provisional marks land in the state, and an observation line
+in another JSON form (an exec plugin's) is read like the canonical one."""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import rmtest  # noqa: E402
+
+UR = "unemployment-rate"
+REGIONS = ["groningen", "drenthe", "assen", "nl"]
+YEARS = [str(y) for y in range(2012, 2024)]
+
+
+def value(region, year):
+    return REGIONS.index(region) * 10 + int(year) / 8 + 0.1
+
+
+def scattered():
+    """Period-major: every series of the first three regions is spread
+    over the whole spool; "nl" comes in one block in the middle; a period
+    of Groningen is sent twice, and Drenthe's years come backwards."""
+    obs = []
+    for i, y in enumerate(YEARS):
+        for r in REGIONS[:3]:
+            yy = YEARS[-1 - i] if r == "drenthe" else y
+            obs.append([UR, r, yy, value(r, yy), yy == YEARS[-1]])
+        if i == len(YEARS) // 2:
+            obs += [[UR, "nl", z, value("nl", z), False] for z in YEARS]
+    # A revision later in the same run: the last one sent wins.
+    obs.append([UR, "groningen", "2015", 99.5, True])
+    obs.append([UR, "groningen", "2016", None, False])
+    return obs
+
+
+class Spool(unittest.TestCase):
+    def tearDown(self):
+        self.env.close()
+
+    def run_obs(self, obs, budget):
+        self.env = rmtest.Env([{"name": "s", "plugin": "t_ok",
+                                "config": {"obs": obs}}],
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        env = {"REGIOMON_APPLY_BUDGET": str(budget)} if budget else None
+        r = self.env.run("-v", "run", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("s: %d observations, 4 series changed" % len(obs),
+                      r.stderr)
+        return r.stderr
+
+    def check(self):
+        for r in REGIONS:
+            path = self.env.rrd(UR, r)
+            for y in YEARS:
+                want = value(r, y)
+                if r == "groningen" and y == "2015":
+                    want = 99.5
+                if r == "groningen" and y == "2016":
+                    want = None
+                self.assertEqual(rmtest.rrd_period_value(path, y), want,
+                                 "%s %s" % (r, y))
+        st = self.env.state_json()["series"]
+        self.assertEqual(sorted(st[UR + "/groningen"]["provisional"]),
+                         ["2015", YEARS[-1]])
+        self.assertEqual(st[UR + "/drenthe"]["provisional"], [YEARS[-1]])
+        self.assertEqual(st[UR + "/nl"]["provisional"], [])
+        self.assertFalse(os.listdir(os.path.join(self.env.state, "spool")))
+
+    def test_scattered_in_several_passes(self):
+        # Each scattered series (12-14 lines) is over the budget of 5:
+        # three passes after the index, one series each.
+        err = self.run_obs(scattered(), 5)
+        self.assertIn("s: 4 series applied in 4 passes", err)
+        self.check()
+
+    def test_scattered_in_one_pass(self):
+        err = self.run_obs(scattered(), None)
+        self.assertIn("s: 4 series applied in 2 passes", err)
+        self.check()
+
+    def test_consecutive_series_stream(self):
+        obs = [[UR, r, y, value(r, y), False] for r in REGIONS
+               for y in YEARS]
+        err = self.run_obs(obs, 1)
+        # Streamed in the pass after the index, whatever the budget.
+        self.assertIn("s: 4 series applied in 2 passes", err)
+        for r in REGIONS:
+            for y in YEARS:
+                self.assertEqual(rmtest.rrd_period_value(
+                    self.env.rrd(UR, r), y), value(r, y))
+
+
+if __name__ == "__main__":
+    unittest.main()
