@@ -6,7 +6,8 @@ READY=1 once started, STATUS= after a cycle, RELOADING=1 with a
 MONOTONIC_USEC= taken during the reload and READY=1 again on SIGHUP,
 STOPPING=1 on SIGTERM, in that order; the same over an abstract socket;
 WATCHDOG=1 pings when WATCHDOG_USEC asks for them, and none when
-WATCHDOG_PID names another process.
+WATCHDOG_PID names another process; and "<N>" priority prefixes on every
+log line when JOURNAL_STREAM says the journal reads them.
 
 Run from the repository root:
 
@@ -139,6 +140,22 @@ class Notify(unittest.TestCase):
         msgs += self.recv_until("STOPPING")
         self.assertTrue(all("WATCHDOG" not in m for m in msgs), msgs)
         self.assertEqual(self.d.wait_exit(), 0, self.d.log())
+
+    def test_journal_prefixes(self):
+        # Under systemd (JOURNAL_STREAM set) every line, the plugin
+        # children's and the signal handler's included, carries its
+        # syslog priority for the journal.
+        self.d = d = rmdaemon.Daemon(self.env,
+                                     extra_env={"JOURNAL_STREAM": "8:1234"})
+        d.wait_log("<6>good: 1 observations, 1 series changed")
+        d.wait_log("<5>running 1 sources")
+        d.send(signal.SIGTERM)
+        self.assertEqual(d.wait_exit(), 0, d.log())
+        lines = [l for l in d.log().splitlines() if l]
+        self.assertIn("<5>stopping after the store step under way; "
+                      "signal again to stop at once", lines)
+        for line in lines:
+            self.assertRegex(line, r"^<[3-7]>", d.log())
 
     def test_bad_socket_name(self):
         # A relative name is not the protocol's: said, and run anyway.
