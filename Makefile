@@ -214,7 +214,7 @@ BUILD_DEPS	= gcc make pkg-config libcurl4-openssl-dev libjansson-dev \
 		  librrd-dev libarchive-dev rrdtool fonts-dejavu-core
 TEST_DEPS	= $(BUILD_DEPS) libcmocka-dev python3 python3-aiosmtpd \
 		  python3-rrdtool rrdcached systemd groff-base chromium \
-		  valgrind time
+		  valgrind time man-db
 
 deps:
 	@sh tests/deps.sh $(BUILD_DEPS)

@@ -28,7 +28,6 @@ BUILD = os.environ.get("REGIOMON_BUILD", "./build")
 TOOL = os.path.join(BUILD, "tests", "tools", "rebuild_loop")
 
 KILLS = 60
-TIME_LIMIT = 50.0       # seconds for the whole kill loop
 NPOINTS = 300
 DAY = 86400
 
@@ -119,15 +118,11 @@ class StoreCrashTest(unittest.TestCase):
 
     def test_kill_during_rebuild(self):
         rng = random.Random(os.environ.get("SEED"))
-        deadline = time.monotonic() + TIME_LIMIT
         counts = {"A": 0, "B": 0, "none": 0}
         stale_seen = 0
         kills = 0
         existed = False
         while kills < KILLS:
-            self.assertLess(time.monotonic(), deadline,
-                            "only %d kills in %.0f s" % (kills,
-                                                         TIME_LIMIT))
             proc = self.start()
             time.sleep(rng.uniform(0.002, 0.08))
             if proc.poll() is not None:
@@ -156,6 +151,9 @@ class StoreCrashTest(unittest.TestCase):
               % (kills, counts["A"], counts["B"], counts["none"],
                  stale_seen), file=sys.stderr)
         self.assertGreater(counts["A"] + counts["B"], 0)
+        # Some kills must have landed in the middle of a rebuild, or the
+        # test proved nothing about atomicity.
+        self.assertGreater(stale_seen, 0)
 
 
 if __name__ == "__main__":
