@@ -414,8 +414,8 @@ fmt_latest(char *buf, size_t size, const json_t *ev)
 		snprintf(buf, size, "-");
 		return;
 	}
-	fmt_double(val, sizeof(val), json_number_value(json_object_get(l,
-	    "value")));
+	fmt_human(val, sizeof(val), json_number_value(json_object_get(l,
+	    "value")), FMT_HUMAN_DEC);
 	snprintf(buf, size, "%s (%s%s)", val,
 	    json_string_value(json_object_get(l, "period")),
 	    json_is_true(json_object_get(l, "provisional")) ? "*" : "");
@@ -431,8 +431,8 @@ fmt_base(char *buf, size_t size, const json_t *ev)
 		snprintf(buf, size, "no baseline");
 		return;
 	}
-	fmt_double(val, sizeof(val), json_number_value(json_object_get(b,
-	    "value")));
+	fmt_human(val, sizeof(val), json_number_value(json_object_get(b,
+	    "value")), FMT_HUMAN_DEC);
 	snprintf(buf, size, "%s (%s)", val,
 	    json_string_value(json_object_get(b, "period")));
 }

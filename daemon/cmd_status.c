@@ -69,7 +69,7 @@ fmt_point(char *buf, size_t size, const json_t *p, int mark)
 		snprintf(buf, size, "-");
 		return;
 	}
-	fmt_double(val, sizeof(val), jnumv(p, "value", NULL));
+	fmt_human(val, sizeof(val), jnumv(p, "value", NULL), FMT_HUMAN_DEC);
 	snprintf(buf, size, "%s%s (%s)", val,
 	    mark && json_is_true(json_object_get(p, "provisional")) ? "*" : "",
 	    jstrv(p, "period", NULL));
@@ -217,14 +217,6 @@ opt_value(int argc, char **argv, int *i, const char *name, int *missing)
 	return argv[++*i];
 }
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: regiomon status [--challenge N] "
-	    "[--region ID] [--json]\n");
-	return EXIT_USAGE;
-}
-
 int
 cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
@@ -232,7 +224,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	struct diags	 d;
 	const char	*region = NULL, *v, *nc;
 	json_t		*doc;
-	char		*end;
+	char		*end, *text;
 	long		 challenge = 0;
 	int		 i, json = 0, missing = 0, colours;
 
@@ -267,7 +259,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			else
 				fprintf(stderr, "regiomon: status: unknown "
 				    "argument \"%s\"\n", argv[i]);
-			return usage();
+			return EXIT_USAGE;
 		}
 	}
 	memset(&d, 0, sizeof(d));
@@ -277,15 +269,20 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		fprintf(stderr, "regiomon: status: silences not shown\n");
 		diag_free(&d);
 	}
-	doc = status_build(rm, time(NULL), (int)challenge, region, &sil);
+	doc = status_build(rm, wall_now(), (int)challenge, region, &sil);
 	silences_free(&sil);
 	if (doc == NULL)
 		return 1;
 	if (json) {
-		if (json_dumpf(doc, stdout, JSON_INDENT(2) |
-		    JSON_PRESERVE_ORDER) == -1)
-			log_errx("status: cannot write JSON");
+		/* Exact values, shortest: 65.7, not 65.700000000000003. */
+		if ((text = json_dumps_exact(doc, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER)) == NULL) {
+			json_decref(doc);
+			return 1;
+		}
+		fputs(text, stdout);
 		putchar('\n');
+		free(text);
 	} else {
 		nc = getenv("NO_COLOR");
 		colours = isatty(STDOUT_FILENO) &&

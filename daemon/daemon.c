@@ -328,20 +328,31 @@ sched_from_conf(struct daemon *d)
 
 /*
  * The host a source fetches from, "host[:port]" in lower case, from its
- * config's "url" or "base_url"; "" for a file or when it cannot tell.
+ * config's "url", "base_url" or "catalog_url"; "" for a file URL, which
+ * no server sees.  A source with none of these fetches from its plugin's
+ * built-in default (opendata.cbs.nl, ec.europa.eu, ...), which the daemon
+ * cannot see either: "plugin:NAME" then serialises the sources of that
+ * plugin, erring on the polite side.
  */
 static void
 source_host(const struct source *src, char *buf, size_t len)
 {
-	const char	*url, *p, *at;
+	static const char *const keys[] = { "url", "base_url", "catalog_url" };
+	const char	*url = NULL, *p, *at;
 	size_t		 n, i;
+	int		 r;
 
 	buf[0] = '\0';
-	url = json_string_value(json_object_get(src->config, "url"));
-	if (url == NULL)
-		url = json_string_value(json_object_get(src->config,
-		    "base_url"));
-	if (url == NULL || strncasecmp(url, "file:", 5) == 0 ||
+	for (i = 0; url == NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
+		url = json_string_value(json_object_get(src->config, keys[i]));
+	if (url == NULL) {
+		/* A plugin name longer than the buffer still gets a key. */
+		r = snprintf(buf, len, "plugin:%s", src->plugin);
+		if (r < 0)
+			buf[0] = '\0';
+		return;
+	}
+	if (strncasecmp(url, "file:", 5) == 0 ||
 	    (p = strstr(url, "://")) == NULL)
 		return;
 	p += 3;

@@ -144,31 +144,22 @@ label_state(enum lang lang, const char *state)
 }
 
 /*
- * Decimals worth showing for v: those of its shortest exact notation (the
- * figures are decimal, so 4.4 has one), at most max.  A mean of quarters
- * like 5.6333... is cut to max.
+ * Decimals worth showing for v: fmt_human_decimals(), the one rule for
+ * numbers in text (those of v's shortest exact notation, the figures are
+ * decimal, at most max and 6 significant digits).
  */
 int
 label_decimals(double v, int max)
 {
-	char		 buf[40];
-	const char	*dot;
-	int		 d;
-
-	fmt_double(buf, sizeof(buf), v);
-	if (strchr(buf, 'e') != NULL)
-		return max;
-	if ((dot = strchr(buf, '.')) == NULL)
-		return 0;
-	d = (int)strlen(dot + 1);
-	return d > max ? max : d;
+	return fmt_human_decimals(v, max);
 }
 
 /*
- * Write v into buf as lang writes numbers: at most maxdec decimals (fewer
- * if v has fewer), decimal comma and "." between thousands in Dutch, the
- * other way round in English; sign "+" too when plus is set.  "-" for a
- * NaN.  Truncated output is cut, never overflowing buf.
+ * Write v into buf as lang writes numbers: the digits of fmt_human()
+ * (at most maxdec decimals, fewer if v has fewer, no trailing zeros),
+ * decimal comma and "." between thousands in Dutch, the other way round
+ * in English; sign "+" too when plus is set.  "-" for a NaN.  Truncated
+ * output is cut, never overflowing buf.
  */
 void
 label_num(enum lang lang, double v, int maxdec, int plus, char *buf,
@@ -179,7 +170,6 @@ label_num(enum lang lang, double v, int maxdec, int plus, char *buf,
 	char		 dsep = lang == LANG_EN ? '.' : ',';
 	char		 tsep = lang == LANG_EN ? ',' : '.';
 	size_t		 o = 0, intlen, i;
-	int		 d;
 
 	if (size == 0)
 		return;
@@ -187,10 +177,10 @@ label_num(enum lang lang, double v, int maxdec, int plus, char *buf,
 		strlcpy(buf, "-", size);
 		return;
 	}
-	d = label_decimals(v, maxdec);
-	snprintf(raw, sizeof(raw), "%.*f", d, fabs(v));
-	/* Rounded to nothing: "0", never "-0" or "+0,000". */
-	if (strspn(raw, "0.") == strlen(raw)) {
+	/* The digits of fmt_human(), the one rule for numbers in text. */
+	fmt_human(raw, sizeof(raw), fabs(v), maxdec);
+	/* Rounded to nothing: "0", never "-0" or "+0". */
+	if (strcmp(raw, "0") == 0) {
 		strlcpy(buf, "0", size);
 		return;
 	}
@@ -225,7 +215,7 @@ label_value(enum lang lang, double v, const char *unit, char *buf,
 {
 	char	 num[64];
 
-	label_num(lang, v, 3, 0, num, sizeof(num));
+	label_num(lang, v, FMT_HUMAN_DEC, 0, num, sizeof(num));
 	if (unit == NULL || *unit == '\0' || !isfinite(v))
 		snprintf(buf, size, "%s", num);
 	else if (strcmp(unit, "%") == 0)

@@ -304,9 +304,9 @@ card_latest(FILE *fp, const json_t *e, const struct indicator *ind,
 		return;
 	bv = jdouble(b, "value");
 	/* As many decimals as the figures compared: 26.9 - 28 is -1.1. */
-	d = label_decimals(lv, 3);
-	if (label_decimals(bv, 3) > d)
-		d = label_decimals(bv, 3);
+	d = label_decimals(lv, FMT_HUMAN_DEC);
+	if (label_decimals(bv, FMT_HUMAN_DEC) > d)
+		d = label_decimals(bv, FMT_HUMAN_DEC);
 	label_num(lang, jdouble(s, "abs"), d, 1, num, sizeof(num));
 	/* A shift of a percentage is in percentage points. */
 	if (strcmp(ind->unit, "%") == 0)

@@ -38,34 +38,20 @@ status_pad(FILE *fp, const char *s, size_t width)
 		fputc(' ', fp);
 }
 
-/* Digits after the point in v's shortest exact notation (at most 6). */
-static int
-decimals(double v)
-{
-	char		 buf[40];
-	const char	*dot;
-
-	fmt_double(buf, sizeof(buf), v);
-	if (strchr(buf, 'e') != NULL)
-		return 6;
-	if ((dot = strchr(buf, '.')) == NULL)
-		return 0;
-	return strlen(dot + 1) > 6 ? 6 : (int)strlen(dot + 1);
-}
-
 /*
  * "-1.1 (-3.9%)": the shift abs = latest - base, rounded to as many
- * decimals as the two figures have (26.9 - 28 is -1.1000000000000014 in
- * doubles, and -1.1 to a reader), with the shift in % of |base| (pct NaN:
- * the baseline is 0 and there is no relative shift).  "-" if abs is NaN.
+ * decimals as fmt_human() shows of the two figures (26.9 - 28 is
+ * -1.1000000000000014 in doubles, and -1.1 to a reader), with the shift
+ * in % of |base| (pct NaN: the baseline is 0 and there is no relative
+ * shift).  "-" if abs is NaN.
  */
 void
 status_fmt_shift(char *buf, size_t size, double abs, double pct,
     double latest, double base)
 {
-	char	 p[32];
-	int	 d = decimals(latest) > decimals(base) ? decimals(latest) :
-		    decimals(base);
+	char	 p[32], n[64];
+	int	 dl = fmt_human_decimals(latest, FMT_HUMAN_DEC);
+	int	 db = fmt_human_decimals(base, FMT_HUMAN_DEC);
 
 	if (isnan(abs)) {
 		snprintf(buf, size, "-");
@@ -77,11 +63,10 @@ status_fmt_shift(char *buf, size_t size, double abs, double pct,
 		snprintf(p, sizeof(p), "0.0%%");
 	else
 		snprintf(p, sizeof(p), "%+.1f%%", pct);
-	/* Avoid "-0.0" and "+0.0" for a shift that rounds to nothing. */
-	if (fabs(abs) < 0.5 * pow(10, -d))
-		snprintf(buf, size, "0 (%s)", p);
-	else
-		snprintf(buf, size, "%+.*f (%s)", d, abs, p);
+	/* fmt_human() writes "0", never "-0", for one that rounds to 0. */
+	fmt_human(n, sizeof(n), abs, dl > db ? dl : db);
+	snprintf(buf, size, "%s%s (%s)", abs > 0 && strcmp(n, "0") != 0 ?
+	    "+" : "", n, p);
 }
 
 static json_t *

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,4 +360,164 @@ fmt_double(char *buf, size_t size, double v)
 			return;
 	}
 	snprintf(buf, size, "%.17g", v);
+}
+
+/*
+ * The wall clock that status and alert judge by: time(NULL), or the
+ * REGIOMON_NOW environment variable (seconds since the epoch), a test
+ * hook so that what turns stale does not depend on the day a test runs.
+ * It is read here only, and says so on stderr when set, so that it cannot
+ * skew a user's judgements unnoticed; a bad value is logged and ignored.
+ */
+time_t
+wall_now(void)
+{
+	const char	*s = getenv("REGIOMON_NOW");
+	char		*end;
+	long long	 v;
+
+	if (s == NULL || *s == '\0')
+		return time(NULL);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < 0 ||
+	    (long long)(time_t)v != v) {
+		log_warnx("REGIOMON_NOW=\"%s\": expected seconds since the "
+		    "epoch; using the clock", s);
+		return time(NULL);
+	}
+	log_warnx("REGIOMON_NOW is set: judging as of %lld (a test hook)", v);
+	return (time_t)v;
+}
+
+/*
+ * Decimals to show v with in text for people: those of its shortest
+ * exact notation (the figures are decimal: 4.4 has one), but at most
+ * maxdec and at most as many as leave FMT_HUMAN_SIG significant digits, so
+ * a derived 37.60022227514487 shows as 37.6002 and 1234.56789 as 1234.57.
+ */
+int
+fmt_human_decimals(double v, int maxdec)
+{
+	char		 buf[400];
+	const char	*dot;
+	int		 d, intdigits;
+
+	if (!isfinite(v))
+		return 0;
+	fmt_double(buf, sizeof(buf), v);
+	if (strchr(buf, 'e') != NULL)
+		d = maxdec;
+	else if ((dot = strchr(buf, '.')) == NULL)
+		d = 0;
+	else
+		d = (int)strlen(dot + 1);
+	if (d > maxdec)
+		d = maxdec;
+	/* Digits before the point: "%.0f" of 0.3 is "0", which has none. */
+	snprintf(buf, sizeof(buf), "%.0f", fabs(v));
+	intdigits = strcmp(buf, "0") == 0 ? 0 : (int)strlen(buf);
+	if (d > FMT_HUMAN_SIG - intdigits)
+		d = FMT_HUMAN_SIG - intdigits;
+	return d < 0 ? 0 : d;
+}
+
+/*
+ * v as people read it: fmt_human_decimals(v, maxdec) decimals, trailing
+ * zeros cut ("37.6", never "37.6000"), "." as the decimal point, never
+ * "-0", "-" for a NaN or an infinity.  Text only: the digits cut are
+ * gone, so data (JSON, RRD files, the state) keeps fmt_double().
+ * label_num() writes the same digits the way a language writes them.
+ */
+void
+fmt_human(char *buf, size_t size, double v, int maxdec)
+{
+	size_t	 n;
+
+	if (size == 0)
+		return;
+	if (!isfinite(v)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	snprintf(buf, size, "%.*f", fmt_human_decimals(v, maxdec), v);
+	if (strchr(buf, '.') != NULL) {
+		n = strlen(buf);
+		while (n > 0 && buf[n - 1] == '0')
+			buf[--n] = '\0';
+		if (n > 0 && buf[n - 1] == '.')
+			buf[--n] = '\0';
+	}
+	if (strcmp(buf, "-0") == 0)
+		snprintf(buf, size, "0");
+}
+
+/*
+ * json_dumps() with every real in its shortest exact notation: jansson
+ * writes "%.17g", 65.700000000000003 for 65.7; this rewrites each real
+ * of its output with fmt_double(), which reads back as the same double,
+ * and keeps a ".0" so that a real stays a real.  New, caller frees with
+ * free(); NULL when out of memory (logged).
+ */
+char *
+json_dumps_exact(const json_t *doc, size_t flags)
+{
+	char		*text, *out = NULL, num[64], tok[64];
+	const char	*p, *q;
+	size_t		 len, o = 0, cap, n;
+	int		 instr = 0, real;
+
+	if ((text = json_dumps(doc, flags | JSON_REAL_PRECISION(17))) ==
+	    NULL) {
+		log_warnx("json_dumps: out of memory");
+		return NULL;
+	}
+	/* A number never grows: "%.17g" is at least as long as the rest. */
+	len = strlen(text);
+	cap = len + 1;
+	if ((out = malloc(cap)) == NULL) {
+		log_warn("json_dumps_exact");
+		free(text);
+		return NULL;
+	}
+	for (p = text; *p != '\0'; p++) {
+		if (instr) {
+			out[o++] = *p;
+			if (*p == '\\' && p[1] != '\0')
+				out[o++] = *++p;
+			else if (*p == '"')
+				instr = 0;
+			continue;
+		}
+		if (*p == '"')
+			instr = 1;
+		if (*p != '-' && (*p < '0' || *p > '9')) {
+			out[o++] = *p;
+			continue;
+		}
+		q = p + strspn(p, "0123456789+-.eE");
+		n = (size_t)(q - p);
+		real = memchr(p, '.', n) != NULL || memchr(p, 'e', n) != NULL ||
+		    memchr(p, 'E', n) != NULL;
+		if (!real || n >= sizeof(tok)) {
+			memcpy(out + o, p, n);
+			o += n;
+		} else {
+			memcpy(tok, p, n);
+			tok[n] = '\0';
+			fmt_double(num, sizeof(num), strtod(tok, NULL));
+			if (strpbrk(num, ".eE") == NULL &&
+			    strlen(num) + 2 < sizeof(num))
+				memcpy(num + strlen(num), ".0", 3);
+			/* Shorter than tok, or tok itself: never longer. */
+			if (strlen(num) > n)
+				snprintf(num, sizeof(num), "%s", tok);
+			memcpy(out + o, num, strlen(num));
+			o += strlen(num);
+		}
+		p = q - 1;
+	}
+	out[o] = '\0';
+	free(text);
+	return out;
 }

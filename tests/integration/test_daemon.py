@@ -17,6 +17,7 @@ REGIOMON_BUILD names the build directory (default ./build).
 import glob
 import json
 import os
+import re
 import shutil
 import signal
 import sys
@@ -270,6 +271,37 @@ class Daemon(unittest.TestCase):
             except FileNotFoundError:
                 return True
         d.wait(gone, "the plugin child %d to die" % child, alive=False)
+
+    def test_one_run_at_a_time_per_plugin_host(self):
+        # Sources without a url fetch from their plugin's default host
+        # (like the shipped live CBS sources): two of one plugin never
+        # run at once, while a source of another plugin (another host)
+        # runs meanwhile.  Each hang ends at its 2 s timeout.
+        d = self.start([src("h1", "t_hang", timeout="2s"),
+                        src("h2", "t_hang", timeout="2s"),
+                        src("good", "t_ok", config={"obs": GOOD})],
+                       extra={"daemon": {"max_children": 4}})
+        d.wait_log("h1: started", 2)
+        d.wait_log("h2: started", 2)
+        ev = re.compile(r"\b(h1|h2|good): (started|failing: "
+                        r"|attempt \d+ failed: )")
+        running, overlap, good_meanwhile = set(), [], 0
+        for line in d.log().splitlines():
+            m = ev.search(line)
+            if m is None:
+                continue
+            name, what = m.groups()
+            if name == "good":
+                good_meanwhile += what == "started" and len(running) > 0
+            elif what == "started":
+                if running:
+                    overlap.append(line)
+                running.add(name)
+            else:
+                running.discard(name)
+        self.assertEqual(overlap, [], d.log())
+        self.assertGreater(good_meanwhile, 0, d.log())
+        self.assertEqual(d.stop(), 0, d.log())
 
     def test_second_sigterm(self):
         # 150 series of 20 years: storing them takes a while.

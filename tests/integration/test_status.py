@@ -6,7 +6,9 @@ run into a temp state dir, then `status --json` checked against the
 state.json the run left, against the catalog, and against an evaluation
 done here in Python from the RRD files read back with librrd; the
 filters; the text table; colours only on a terminal; and that status
-writes nothing.
+writes nothing.  The run and status judge as of a fixed date (the
+REGIOMON_NOW test hook), so what is stale does not depend on the day the
+test runs; one test moves that date on to see the data turn stale.
 
 Run from the repository root:
 
@@ -21,7 +23,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -31,16 +32,33 @@ CONF = os.path.join(rmtest.TOP, "etc", "regiomon.json")
 STATES = ["ok", "improved", "warning", "critical", "stale", "nodata"]
 RANK = {"improved": 0, "ok": 1, "nodata": 2, "stale": 3, "warning": 4,
         "critical": 5}
+# 2026-01-01T00:00:00Z: the demo data moves in every direction then.
+NOW = 1767225600
 
 
 def regiomon(state, *args, env=None):
     e = dict(os.environ)
     e.pop("NO_COLOR", None)
+    e["REGIOMON_NOW"] = str(NOW)
     if env:
         e.update(env)
     return subprocess.run(
         [rmtest.BIN, "-c", CONF, "-P", rmtest.PLUGINS, "-S", state]
         + list(args), capture_output=True, text=True, timeout=120, env=e)
+
+
+def human(v, maxdec=4, sig=6):
+    """A number as util.c's fmt_human() writes it for people: the
+    decimals of its shortest notation, at most maxdec and sig significant
+    digits, trailing zeros cut, never "-0"."""
+    r = repr(v)
+    d = maxdec if "e" in r else len(r.split(".")[1]) if "." in r else 0
+    whole = "%.0f" % abs(v)
+    d = max(0, min(d, maxdec, sig - (0 if whole == "0" else len(whole))))
+    t = "%.*f" % (d, v)
+    if "." in t:
+        t = t.rstrip("0").rstrip(".")
+    return "0" if t == "-0" else t
 
 
 def periods(freq, first=1990, last=2040):
@@ -170,7 +188,7 @@ class Status(unittest.TestCase):
     def test_json_against_state_catalog_and_rrd(self):
         before = self.state_json()
         doc = self.status_json()
-        now = time.time()
+        now = NOW
         self.assertRegex(doc["generated"],
                          r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         # Every challenge, in the strategy's order, with its title.
@@ -246,7 +264,7 @@ class Status(unittest.TestCase):
         # The demo data moves in every direction.
         states = {s["state"] for _, s in got.values()}
         self.assertTrue({"ok", "improved", "warning", "critical",
-                         "nodata"} <= states, states)
+                         "stale", "nodata"} <= states, states)
         # Summaries: counts per state and the worst one.
         for c in doc["challenges"]:
             n = {st: 0 for st in STATES}
@@ -317,8 +335,18 @@ class Status(unittest.TestCase):
                 if state == "stale":
                     state = "stale (%s)" % s["judged"]
                 self.assertTrue(row.rstrip().endswith(state), row)
+                # Values rounded for people: "37.6002 (2020)", not
+                # "37.60022227514487 (2020)".
+                if s["baseline"] is not None:
+                    self.assertEqual(cells[2:4], [
+                        human(s["baseline"]["value"]),
+                        "(%s)" % s["baseline"]["period"]], row)
                 if s["latest"] is not None:
                     self.assertIn(" (%s)" % s["latest"]["period"], row)
+                    self.assertIn(" %s%s (%s)" % (
+                        human(s["latest"]["value"]),
+                        "*" if s["latest"]["provisional"] else "",
+                        s["latest"]["period"]), row)
                     if s["latest"]["provisional"]:
                         self.assertIn("* (%s)" % s["latest"]["period"],
                                       row)
@@ -329,11 +357,56 @@ class Status(unittest.TestCase):
                 self.assertEqual(row[col - 2:col], "  ", row)
                 self.assertNotEqual(row[col], " ", row)
         self.assertIn("* provisional figure", out)
+        # Derived series (means of quarters, shares) were rounded.
+        rounded = [s["latest"]["value"] for c in doc["challenges"]
+                   for s in c["series"] if s["latest"] is not None
+                   and human(s["latest"]["value"]) != repr(
+                       s["latest"]["value"])]
+        self.assertTrue(rounded)
+        self.assertIn("37.6002 (2020)", out)
+        self.assertNotIn("37.60022227514487", out)
+
+    def test_json_numbers_shortest(self):
+        # Exact values in their shortest notation, as Python's repr()
+        # writes them: 65.7, never 65.700000000000003.
+        reals = []
+
+        def real(text):
+            reals.append(text)
+            return float(text)
+        json.loads(self.status("--json"), parse_float=real)
+        self.assertGreater(len(reals), 100)
+        for t in reals:
+            self.assertEqual(t, repr(float(t)))
+        self.assertTrue(any(len(t) > 12 for t in reals),
+                        "derived series keep all their digits")
+
+    def test_clock_hook(self):
+        # Years later every series with data is stale, judged as before;
+        # the hook says on stderr that it is in effect.
+        r = regiomon(self.state, "status", "--json",
+                     env={"REGIOMON_NOW": str(NOW + 20 * 365 * 86400)})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("REGIOMON_NOW is set", r.stderr)
+        then = self.by_key(json.loads(r.stdout))
+        now = self.by_key(self.status_json())
+        self.assertEqual(set(then), set(now))
+        for k, (_, s) in then.items():
+            want = "nodata" if now[k][1]["state"] == "nodata" else "stale"
+            self.assertEqual(s["state"], want, k)
+            self.assertEqual(s["judged"], now[k][1]["judged"], k)
+        # A bad value is refused, loudly, and the clock used.
+        r = regiomon(self.state, "status", "--json",
+                     env={"REGIOMON_NOW": "2026-01-01"})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('REGIOMON_NOW="2026-01-01": expected seconds since '
+                      'the epoch; using the clock', r.stderr)
 
     def test_colours_only_on_a_terminal(self):
         def on_pty(no_color):
             env = dict(os.environ)
             env.pop("NO_COLOR", None)
+            env["REGIOMON_NOW"] = str(NOW)
             if no_color is not None:
                 env["NO_COLOR"] = no_color
             master, slave = pty.openpty()
