@@ -22,17 +22,26 @@ struct opts {
 	int		 verbose;
 };
 
+/*
+ * One subcommand.  Its usage line(s), summary and help text live here, in
+ * the table in main.c, and nowhere else: `--help`, the usage error and
+ * the global list all print from it.
+ */
 struct command {
 	const char	*name;
 	int		(*fn)(struct regiomon *, const struct opts *, int,
 			    char **);
 	enum need	 need;
-	const char	*args;
-	const char	*help;
+	int		 minargs;	/* arguments after the name */
+	int		 maxargs;	/* -1: any number */
+	const char	*usage;		/* "graph INDICATOR ...", a line each */
+	const char	*summary;	/* one line, for `regiomon --help` */
+	const char	*help;		/* arguments, options, exit status */
 };
 
 /* main.c */
 int	cmd_wants_help(const struct command *, int, char **);
+void	cmd_usage(const struct command *, FILE *);
 
 /* cmd.c */
 int	cmd_main(const struct command *, const struct opts *, int, char **);

@@ -70,10 +70,8 @@ daemon_max_children(const struct conf *conf)
 int
 cmd_daemon(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
+	/* main.c refused any argument. */
+	(void)argc;
 	(void)argv;
-	if (argc != 1) {
-		fprintf(stderr, "usage: regiomon daemon\n");
-		return EXIT_USAGE;
-	}
 	return daemon_run(rm, o);
 }

@@ -15,9 +15,6 @@
 #include "regiomon.h"
 #include "cmd.h"
 
-#define GRAPH_USAGE	"usage: regiomon graph INDICATOR REGION -o FILE.png|" \
-			"FILE.svg [-w WIDTH] [-h HEIGHT] [--lang nl|en]\n"
-
 /* The format a file name asks for: 0, or -1 if neither .png nor .svg. */
 static int
 format_of(const char *path, enum graph_fmt *fmt)
@@ -120,7 +117,7 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 
 		if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
 			if ((out = v) == NULL)
-				goto usage;
+				goto needs;
 			i++;
 		} else if (strcmp(a, "-w") == 0 ||
 		    strcmp(a, "--width") == 0) {
@@ -142,19 +139,25 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			i++;
 		} else if (strcmp(a, "--lang") == 0) {
 			if ((lang = v) == NULL)
-				goto usage;
+				goto needs;
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "regiomon: graph: unknown option "
 			    "\"%s\"\n", a);
-			goto usage;
+			return EXIT_USAGE;
 		} else if (npos < 2)
 			pos[npos++] = a;
-		else
-			goto usage;
+		else {
+			fprintf(stderr, "regiomon: graph: unexpected argument "
+			    "\"%s\"\n", a);
+			return EXIT_USAGE;
+		}
 	}
-	if (npos != 2 || out == NULL)
-		goto usage;
+	if (npos != 2 || out == NULL) {
+		fprintf(stderr, "regiomon: graph: %s is required\n",
+		    npos != 2 ? "INDICATOR REGION" : "-o FILE");
+		return EXIT_USAGE;
+	}
 	if (format_of(out, &rq.fmt) == -1) {
 		fprintf(stderr, "regiomon: graph: -o %s: expected a file name "
 		    "ending in .png or .svg\n", out);
@@ -192,7 +195,8 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	r = write_image(out, img, len);
 	free(img);
 	return r == -1 ? 1 : 0;
-usage:
-	fputs(GRAPH_USAGE, stderr);
+needs:
+	/* main.c prints the usage line after this. */
+	fprintf(stderr, "regiomon: graph: %s needs a value\n", argv[i]);
 	return EXIT_USAGE;
 }

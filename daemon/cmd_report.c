@@ -10,8 +10,6 @@
 #include "regiomon.h"
 #include "cmd.h"
 
-#define REPORT_USAGE	"usage: regiomon report [-o DIR] [--lang nl|en]\n"
-
 int
 cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
@@ -25,16 +23,16 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		if (strcmp(argv[i], "-o") == 0 ||
 		    strcmp(argv[i], "--output") == 0) {
 			if (i + 1 == argc)
-				goto usage;
+				goto needs;
 			dir = argv[++i];
 		} else if (strcmp(argv[i], "--lang") == 0) {
 			if (i + 1 == argc)
-				goto usage;
+				goto needs;
 			lang = argv[++i];
 		} else {
 			fprintf(stderr, "regiomon: report: unexpected "
 			    "argument \"%s\"\n", argv[i]);
-			goto usage;
+			return EXIT_USAGE;
 		}
 	}
 	if (report_conf_get(rm->conf, &rc) == -1)
@@ -53,7 +51,8 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		printf("%s/index.html\n", dir);
 	report_conf_free(&rc);
 	return r == 0 ? 0 : 1;
-usage:
-	fputs(REPORT_USAGE, stderr);
+needs:
+	/* main.c prints the usage line after this. */
+	fprintf(stderr, "regiomon: report: %s needs a value\n", argv[i]);
 	return EXIT_USAGE;
 }

@@ -4,6 +4,7 @@
  * fetch` (one source, printed, nothing stored).  A run spools the child's
  * observations to STATE/spool/SOURCE.jsonl.part, renames it complete only
  * when the run succeeded, then applies it: a failed run stores nothing.
+ * Both check the plugin configs of the sources they run first (exit 78).
  */
 #include <sys/stat.h>
 
@@ -146,6 +147,53 @@ run_source(struct regiomon *rm, const struct source *src)
 	return result == JOB_FAILED ? -1 : 0;
 }
 
+/* 1 if `run` with these arguments runs src: named, or enabled if none. */
+static int
+selected(const struct source *src, int argc, char **argv)
+{
+	int	 a;
+
+	if (argc == 1)
+		return src->enabled;
+	for (a = 1; a < argc; a++)
+		if (strcmp(argv[a], src->name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Check the plugin config of every source about to run, as check-config
+ * does, before anything runs: a bad one is a bad config (EXIT_CONFIG,
+ * every error printed), not a failed run.  A plugin that cannot be loaded
+ * is left to the run, which fails that source alone.  0 or EXIT_CONFIG.
+ */
+static int
+check_sources(struct regiomon *rm, int argc, char **argv)
+{
+	const struct plugin	*p;
+	const struct source	*src;
+	struct diags		 d;
+	char			 why[1024];
+	size_t			 i;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < rm->conf->nsources; i++) {
+		src = &rm->conf->sources[i];
+		if (!selected(src, argc, argv))
+			continue;
+		if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir,
+		    src->plugin, why, sizeof(why))) != NULL)
+			host_check_source(rm, p, src, &d);
+	}
+	if (d.n == 0)
+		return 0;
+	diag_print(&d, stderr);
+	fprintf(stderr, "regiomon: %zu error%s in the sources' plugin "
+	    "configs; nothing was run\n", d.n, d.n == 1 ? "" : "s");
+	diag_free(&d);
+	return EXIT_CONFIG;
+}
+
 static int
 prepare_state_dir(const struct conf *conf)
 {
@@ -175,28 +223,23 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (check_sources(rm, argc, argv) != 0)
+		return EXIT_CONFIG;
 	if (prepare_state_dir(conf) == -1)
 		return 1;
 	if (apply_pending(rm) == -1)
 		failed = 1;
 	for (i = 0; i < conf->nsources; i++) {
 		src = &conf->sources[i];
-		if (argc > 1) {
-			for (a = 1; a < argc; a++)
-				if (strcmp(argv[a], src->name) == 0)
-					break;
-			if (a == argc)
-				continue;
-		} else if (!src->enabled) {
+		if (!selected(src, argc, argv))
 			continue;
-		}
 		ran++;
 		if (run_source(rm, src) == -1)
 			failed = 1;
 	}
 	/* Evaluate what the sources stored, mail what moved, report it. */
 	changed = report_fresh(rm);
-	if (alert_cycle(rm, time(NULL)) == -1)
+	if (alert_cycle(rm, wall_now()) == -1)
 		failed = 1;
 	if (changed && report_cycle(rm) == -1)
 		failed = 1;
@@ -217,16 +260,16 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	size_t			 nobs, n;
 	int			 result;
 
+	/* main.c counted the arguments: SOURCE. */
 	(void)o;
-	if (argc != 2) {
-		fprintf(stderr, "usage: regiomon fetch SOURCE\n");
-		return EXIT_USAGE;
-	}
+	(void)argc;
 	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
 		fprintf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
 		    argv[1], rm->conf->path);
 		return EXIT_USAGE;
 	}
+	if (check_sources(rm, argc, argv) != 0)
+		return EXIT_CONFIG;
 	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
 	    why, sizeof(why))) == NULL) {
 		log_errx("%s: %s", src->name, why);

@@ -12,16 +12,6 @@
 #include "regiomon.h"
 #include "cmd.h"
 
-static int
-usage(void)
-{
-	fprintf(stderr, "usage: regiomon silence add INDICATOR[/REGION] "
-	    "--until YYYY-MM-DD --comment TEXT\n"
-	    "       regiomon silence list\n"
-	    "       regiomon silence remove ID\n");
-	return EXIT_USAGE;
-}
-
 /* Load the silences; print every problem and return -1 if unreadable. */
 static int
 load(struct regiomon *rm, struct silences *ss)
@@ -118,14 +108,14 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 		else {
 			fprintf(stderr, "regiomon: silence add: unexpected "
 			    "argument \"%s\"\n", argv[i]);
-			return usage();
+			return EXIT_USAGE;
 		}
 	}
 	if (target == NULL || until == NULL || comment == NULL) {
 		fprintf(stderr, "regiomon: silence add: %s is required\n",
 		    target == NULL ? "INDICATOR[/REGION]" : until == NULL ?
 		    "--until YYYY-MM-DD" : "--comment TEXT (why)");
-		return usage();
+		return EXIT_USAGE;
 	}
 	if (parse_target(rm->catalog, target, ind, reg) == -1)
 		return EXIT_USAGE;
@@ -163,7 +153,7 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 }
 
 static int
-silence_cmd_list(struct regiomon *rm, int argc)
+silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 {
 	struct silences		 ss;
 	const struct silence	*s;
@@ -171,8 +161,11 @@ silence_cmd_list(struct regiomon *rm, int argc)
 	time_t			 now = time(NULL);
 	size_t			 i, w = strlen("series");
 
-	if (argc != 2)
-		return usage();
+	if (argc != 2) {
+		fprintf(stderr, "regiomon: silence list: unexpected argument "
+		    "\"%s\"\n", argv[2]);
+		return EXIT_USAGE;
+	}
 	if (load(rm, &ss) == -1)
 		return 1;
 	if (ss.n == 0) {
@@ -208,8 +201,11 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 	char		*end;
 	long		 id;
 
-	if (argc != 3)
-		return usage();
+	if (argc != 3) {
+		fprintf(stderr, "regiomon: silence remove: %s\n", argc < 3 ?
+		    "ID is required" : "expected one ID");
+		return EXIT_USAGE;
+	}
 	id = strtol(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || id < 1) {
 		fprintf(stderr, "regiomon: silence remove: expected an id "
@@ -239,14 +235,14 @@ cmd_silence(struct regiomon *rm, const struct opts *o, int argc,
 {
 	(void)o;
 	if (argc < 2)
-		return usage();
+		return EXIT_USAGE;
 	if (strcmp(argv[1], "add") == 0)
 		return silence_cmd_add(rm, argc, argv);
 	if (strcmp(argv[1], "list") == 0)
-		return silence_cmd_list(rm, argc);
+		return silence_cmd_list(rm, argc, argv);
 	if (strcmp(argv[1], "remove") == 0)
 		return silence_cmd_remove(rm, argc, argv);
 	fprintf(stderr, "regiomon: silence: unknown subcommand \"%s\"\n",
 	    argv[1]);
-	return usage();
+	return EXIT_USAGE;
 }

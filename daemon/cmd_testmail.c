@@ -71,11 +71,9 @@ cmd_test_mail(struct regiomon *rm, const struct opts *o, int argc,
 	int			 rc = 1, pending;
 
 	(void)o;
+	/* main.c refused any argument. */
+	(void)argc;
 	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: regiomon test-mail\n");
-		return EXIT_USAGE;
-	}
 	memset(&m, 0, sizeof(m));
 	mailconf = json_object_get(rm->conf->root, "mail");
 	if (mail_conf_get(rm->conf, mailconf, &mc) == -1) {

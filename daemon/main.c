@@ -12,32 +12,137 @@
 #include "regiomon.h"
 #include "cmd.h"
 
+#define STR_(x)		#x
+#define STR(x)		STR_(x)
+
+/* The exit status line every command's help ends with, but its own. */
+#define EXIT_HELP(ok, fail, usage) \
+	"\nexit status:\n" \
+	"  0   " ok "\n" \
+	"  1   " fail "\n" \
+	"  2   usage: " usage "\n" \
+	"  78  bad config: the config, the catalog or a source's plugin " \
+	"config\n"
+
 static const struct command commands[] = {
-	{ "daemon", cmd_daemon, NEED_ALL,
-	    "", "run the sources on their schedules until stopped" },
-	{ "run", cmd_run, NEED_ALL,
-	    "[SOURCE ...]", "run every enabled source (or those named) once" },
-	{ "fetch", cmd_fetch, NEED_CATALOG,
-	    "SOURCE", "run one source and print its observations" },
-	{ "history", cmd_history, NEED_ALL,
-	    "INDICATOR REGION", "print a stored series period by period" },
-	{ "check-config", cmd_check_config, NEED_NOTHING,
-	    "", "validate the config, the catalog and every source's config" },
-	{ "plugins", cmd_plugins, NEED_CONF,
-	    "", "list the plugins in the plugin dir" },
-	{ "status", cmd_status, NEED_ALL,
-	    "[--challenge N] [--region ID] [--json]",
-	    "every series against its 2020 baseline, per challenge" },
-	{ "silence", cmd_silence, NEED_CATALOG,
-	    "add|list|remove", "stop alert mail about a series until a date" },
-	{ "test-mail", cmd_test_mail, NEED_CONF,
-	    "", "send a test message through the configured transport" },
-	{ "graph", cmd_graph, NEED_ALL,
-	    "INDICATOR REGION -o FILE.png|FILE.svg [-w W] [-h H] [--lang L]",
-	    "draw one series: history, 2020 baseline, warning zones" },
-	{ "report", cmd_report, NEED_ALL,
-	    "[-o DIR] [--lang nl|en]",
-	    "write the static HTML report with a graph per series" },
+	{ "daemon", cmd_daemon, NEED_ALL, 0, 0,
+	    "daemon",
+	    "run the sources on their schedules until stopped",
+	    "Runs in the foreground (systemd Type=notify); takes no "
+	    "arguments.\n"
+	    "  SIGHUP        reload config, catalog and plugins; a bad new "
+	    "config is\n"
+	    "                logged and the old one kept\n"
+	    "  SIGTERM       finish the store step under way, save the "
+	    "state, exit 0\n"
+	    EXIT_HELP("stopped by SIGTERM or SIGINT",
+		"could not start (state dir, plugins)", "any argument") },
+	{ "run", cmd_run, NEED_ALL, 0, -1,
+	    "run [SOURCE ...]",
+	    "run every enabled source (or those named) once",
+	    "  SOURCE ...    run only these sources, enabled or not "
+	    "(default: every\n"
+	    "                enabled source); then evaluate, mail and "
+	    "report once\n"
+	    EXIT_HELP("every source ran (mail that could not be sent yet "
+		"stays queued)",
+		"a source, storing, alert mail or the report failed",
+		"a SOURCE that is not in the config") },
+	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 1,
+	    "fetch SOURCE",
+	    "run one source and print its observations",
+	    "  SOURCE        the source (its \"name\" in the config) to run; "
+	    "its\n"
+	    "                observations are printed as JSON lines and "
+	    "not stored\n"
+	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
+		"printed)", "no SOURCE, or one not in the config") },
+	{ "history", cmd_history, NEED_ALL, 2, 2,
+	    "history INDICATOR REGION",
+	    "print a stored series period by period",
+	    "  INDICATOR     an indicator id of the catalog (`regiomon "
+	    "status` lists them)\n"
+	    "  REGION        a region id: groningen, drenthe, rga, nl, "
+	    "...\n"
+	    EXIT_HELP("printed", "nothing stored yet, or the file is "
+		"unreadable", "unknown INDICATOR or REGION") },
+	{ "check-config", cmd_check_config, NEED_NOTHING, 0, 0,
+	    "check-config",
+	    "validate the config, the catalog and every source's config",
+	    "Checks the config (-c), its catalogs and every source's plugin "
+	    "config,\n"
+	    "and prints every error with its file and JSON path; takes no "
+	    "arguments.\n"
+	    EXIT_HELP("\"configuration OK\"", "a file could not be read",
+		"any argument") },
+	{ "plugins", cmd_plugins, NEED_CONF, 0, 0,
+	    "plugins",
+	    "list the plugins in the plugin dir",
+	    "Lists each plugin of the plugin dir (-P, or \"plugin_dir\") "
+	    "with its ABI\n"
+	    "and description, or why it is refused; takes no arguments.\n"
+	    EXIT_HELP("every plugin loads", "a plugin is refused or the "
+		"dir is unreadable", "any argument") },
+	{ "status", cmd_status, NEED_ALL, 0, -1,
+	    "status [--challenge N] [--region ID] [--json]",
+	    "every series against its 2020 baseline, per challenge",
+	    "  --challenge N  only challenge N of the strategy (1 to 6)\n"
+	    "  --region ID    only the series of region ID\n"
+	    "  --json         one JSON document instead of the table\n"
+	    EXIT_HELP("printed", "the state could not be read",
+		"unknown option, challenge or region") },
+	{ "silence", cmd_silence, NEED_CATALOG, 1, -1,
+	    "silence add INDICATOR[/REGION] --until YYYY-MM-DD\n"
+	    "            --comment TEXT\n"
+	    "silence list\n"
+	    "silence remove ID",
+	    "stop alert mail about a series until a date",
+	    "  add INDICATOR[/REGION]  silence INDICATOR in every region, "
+	    "or in REGION\n"
+	    "  --until YYYY-MM-DD      the last day silenced (UTC), not "
+	    "over yet\n"
+	    "  --comment TEXT          why, one line (required)\n"
+	    "  list                    every silence: id, series, until, "
+	    "active/expired\n"
+	    "  remove ID               delete silence ID (an id from "
+	    "`silence list`)\n"
+	    EXIT_HELP("done", "no silence ID, or STATE/silences.json is "
+		"unreadable", "unknown subcommand, id, date or series") },
+	{ "test-mail", cmd_test_mail, NEED_CONF, 0, 0,
+	    "test-mail",
+	    "send a test message through the configured transport",
+	    "Sends one message to the \"mail.to\" recipients via SMTP, or "
+	    "to the\n"
+	    "Maildir STATE/mail when no SMTP is configured; takes no "
+	    "arguments.\n"
+	    EXIT_HELP("the server or the Maildir took it", "it was not "
+		"delivered (the reason is printed)", "any argument") },
+	{ "graph", cmd_graph, NEED_ALL, 4, -1,
+	    "graph INDICATOR REGION -o FILE.png|FILE.svg [-w WIDTH]\n"
+	    "      [-h HEIGHT] [--lang nl|en]",
+	    "draw one series: history, 2020 baseline, warning zones",
+	    "  INDICATOR REGION     the series to draw\n"
+	    "  -o, --output FILE    the file to write; .png or .svg picks "
+	    "the format\n"
+	    "  -w, --width WIDTH    in pixels, " STR(GRAPH_SIZE_MIN) " to "
+	    STR(GRAPH_SIZE_MAX) " (default " STR(GRAPH_WIDTH) ")\n"
+	    "  -h, --height HEIGHT  in pixels, " STR(GRAPH_SIZE_MIN) " to "
+	    STR(GRAPH_SIZE_MAX) " (default " STR(GRAPH_HEIGHT) ")\n"
+	    "  --lang nl|en         labels in Dutch or English (default: "
+	    "\"report.lang\")\n"
+	    EXIT_HELP("written", "nothing stored for the series yet, or "
+		"drawing failed", "unknown series, option, size or file "
+		"type") },
+	{ "report", cmd_report, NEED_ALL, 0, -1,
+	    "report [-o DIR] [--lang nl|en]",
+	    "write the static HTML report with a graph per series",
+	    "  -o, --output DIR  write DIR/index.html and its graphs "
+	    "(default:\n"
+	    "                    \"report.dir\", STATE/report)\n"
+	    "  --lang nl|en      Dutch or English (default: "
+	    "\"report.lang\", nl)\n"
+	    EXIT_HELP("written", "writing failed", "unknown option or "
+		"language") },
 };
 
 static const struct option longopts[] = {
@@ -58,8 +163,8 @@ usage(FILE *fp)
 	fprintf(fp, "usage: regiomon [-v] [-c FILE] [-P PLUGINDIR] "
 	    "[-S STATEDIR] COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(fp, "  %-13s %-18s %s\n", commands[i].name,
-		    commands[i].args, commands[i].help);
+		fprintf(fp, "  %-13s %s\n", commands[i].name,
+		    commands[i].summary);
 	fprintf(fp, "\n  -c FILE       config file (default %s)\n"
 	    "  -P DIR        plugin dir (overrides the config)\n"
 	    "  -S DIR        state dir (overrides the config)\n"
@@ -70,7 +175,48 @@ usage(FILE *fp)
 	    REGIOMON_CONF);
 }
 
-/* 1 if argv asks for help, after printing the command's usage. */
+/* A usage error without a command: the synopsis, not the whole list. */
+static int
+usage_error(void)
+{
+	fprintf(stderr, "usage: regiomon [-v] [-c FILE] [-P PLUGINDIR] "
+	    "[-S STATEDIR] COMMAND [ARGS]\n"
+	    "try `regiomon --help` for the commands\n");
+	return EXIT_USAGE;
+}
+
+/* The usage lines of c: "usage: regiomon ..." then "       regiomon ...". */
+void
+cmd_usage(const struct command *c, FILE *fp)
+{
+	const char	*p = c->usage, *nl;
+	int		 first = 1;
+
+	for (; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl, first = 0) {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		/* A line that starts with blanks continues the one before. */
+		if (*p == ' ')
+			fprintf(fp, "                %.*s\n", (int)(nl - p), p);
+		else
+			fprintf(fp, "%s regiomon %.*s\n",
+			    first ? "usage:" : "      ", (int)(nl - p), p);
+	}
+}
+
+/*
+ * A usage error in c's arguments, after whatever the command said about
+ * it: its own usage line and where to read more, not the global help.
+ */
+static int
+cmd_usage_error(const struct command *c)
+{
+	cmd_usage(c, stderr);
+	fprintf(stderr, "try `regiomon %s --help` for more\n", c->name);
+	return EXIT_USAGE;
+}
+
+/* 1 if argv asks for help, after printing the command's help. */
 int
 cmd_wants_help(const struct command *c, int argc, char **argv)
 {
@@ -80,8 +226,8 @@ cmd_wants_help(const struct command *c, int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    (argc == 2 && strcmp(argv[i], "-h") == 0)) {
-			printf("usage: regiomon %s %s\n\n%s\n", c->name,
-			    c->args, c->help);
+			cmd_usage(c, stdout);
+			printf("\n%s.\n\n%s", c->summary, c->help);
 			return 1;
 		}
 	}
@@ -94,7 +240,7 @@ main(int argc, char **argv)
 	struct opts	 o;
 	const struct command *c = NULL;
 	size_t		 i;
-	int		 ch;
+	int		 ch, rc;
 
 	memset(&o, 0, sizeof(o));
 	o.conf_path = REGIOMON_CONF;
@@ -121,26 +267,34 @@ main(int argc, char **argv)
 			    REGIOMON_VERSION, RM_ABI_MAJOR, RM_ABI_MINOR);
 			return 0;
 		default:
-			usage(stderr);
-			return EXIT_USAGE;
+			return usage_error();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1) {
-		usage(stderr);
-		return EXIT_USAGE;
+		fprintf(stderr, "regiomon: no command given\n");
+		return usage_error();
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			c = &commands[i];
 	if (c == NULL) {
 		fprintf(stderr, "regiomon: unknown command \"%s\"\n", argv[0]);
-		usage(stderr);
-		return EXIT_USAGE;
+		return usage_error();
 	}
 	log_init(-1, o.verbose);
 	if (cmd_wants_help(c, argc, argv))
 		return 0;
-	return cmd_main(c, &o, argc, argv);
+	/* Count the arguments before loading anything the command needs. */
+	if (argc - 1 < c->minargs || (c->maxargs != -1 &&
+	    argc - 1 > c->maxargs)) {
+		fprintf(stderr, "regiomon: %s: %s\n", c->name,
+		    argc - 1 < c->minargs ? "missing arguments" :
+		    "too many arguments");
+		return cmd_usage_error(c);
+	}
+	if ((rc = cmd_main(c, &o, argc, argv)) == EXIT_USAGE)
+		cmd_usage_error(c);
+	return rc;
 }

@@ -137,9 +137,18 @@ cv_char(struct rm_ctx *ctx, const json_t *conf, const char *key,
 	if (v == NULL)
 		return 0;
 	s = json_string_value(v);
-	if (s == NULL || json_string_length(v) != 1 ||
+	if (s == NULL) {
+		host->conf_error(ctx, key, "expected %s, got %s", what,
+		    json_is_number(v) ? "a number" : json_is_array(v) ?
+		    "an array" : json_is_object(v) ? "an object" :
+		    json_is_null(v) ? "null" : "true or false");
+		return -1;
+	}
+	/* Say what was there: "got \"|\"" finds the typo at a glance. */
+	if (json_string_length(v) != 1 || s[0] == '\0' ||
 	    strchr(allowed, s[0]) == NULL) {
-		host->conf_error(ctx, key, "expected %s", what);
+		host->conf_error(ctx, key, "expected %s, got \"%.32s\"",
+		    what, s);
 		return -1;
 	}
 	*c = s[0];

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: ISC
 """Evaluation and alert mail end to end: `regiomon run` on observations
 from the t_ok test plugin, real RRD files, the real outbox and the default
-Maildir transport (STATE/mail/new), plus one run through a real SMTP
-server on 127.0.0.1 (tests/lib/smtpd.py, Debian's python3-aiosmtpd).
+Maildir transport (STATE/mail/new), plus runs through a real SMTP
+server on 127.0.0.1 (tests/lib/smtpd.py, Debian's python3-aiosmtpd): a
+digest, an outage that queues digests until the server is back, a
+resolved mail and a silence that holds mail until it expires.
 
 Covers: one digest for a run that moves several series across two
 challenges (subject, grouping, aligned columns, HTML escaping); no mail
@@ -501,6 +503,142 @@ class Smtp(Base):
             self.assertEqual(len(srv.messages()), 1)
         finally:
             srv.stop()
+
+
+class SmtpCycles(Base):
+    """Outage, resolved mail and silences through real `regiomon run`
+    cycles against a real SMTP server on 127.0.0.1.  Retries are
+    immediate (REGIOMON_MAIL_BACKOFF_S=0), so each run tries every queued
+    message once."""
+
+    def setUp(self):
+        super().setUp()
+        import smtpd as rmsmtpd  # tests/lib/smtpd.py, not the stdlib's
+        self.smtpd = rmsmtpd
+        self.srv = None
+        self.port = rmsmtpd.free_port()
+        self.old_backoff = os.environ.get("REGIOMON_MAIL_BACKOFF_S")
+        os.environ["REGIOMON_MAIL_BACKOFF_S"] = "0"
+        self.extra = {"mail": {
+            "from": "regiomon@example.org", "to": ["analist@example.org"],
+            "smtp": {"url": "smtp://127.0.0.1:%d" % self.port}}}
+
+    def tearDown(self):
+        if self.srv is not None:
+            self.srv.stop()
+        if self.old_backoff is None:
+            os.environ.pop("REGIOMON_MAIL_BACKOFF_S", None)
+        else:
+            os.environ["REGIOMON_MAIL_BACKOFF_S"] = self.old_backoff
+        super().tearDown()
+
+    def start_smtp(self):
+        self.srv = self.smtpd.start(os.path.join(self.env.dir, "smtp"),
+                                    port=self.port)
+
+    def received(self):
+        """Every message the server accepted, parsed, oldest first."""
+        if self.srv is None:
+            return []
+        return [email.message_from_bytes(m["raw"],
+                                         policy=email.policy.default)
+                for m in self.srv.messages()]
+
+    def queued(self):
+        """The messages waiting in STATE/outbox (their .eml files)."""
+        d = os.path.join(self.env.state, "outbox")
+        if not os.path.isdir(d):
+            return []
+        return sorted(n for n in os.listdir(d) if n.endswith(".eml"))
+
+    def test_outage_then_every_digest_once(self):
+        # Two runs while nothing listens, each with a transition: two
+        # digests wait in the outbox, none is lost.
+        obs = [[UR, "groningen", "2021", 5.5, False]]
+        self.configure(obs)
+        r = self.env.run("run")
+        # An outage delays mail; it is not a failed run.
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("not delivered (attempt 1", r.stderr)
+        self.assertIn("1 alert mail still queued", r.stderr)
+        self.assertEqual(len(self.queued()), 1, r.stderr)
+        obs = obs + [[GAS, "rga", "2021", 50, False]]
+        self.configure(obs)
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 alert mails still queued", r.stderr)
+        self.assertEqual(len(self.queued()), 2, r.stderr)
+        # Neither went to the Maildir instead.
+        self.no_mail()
+        ev = self.eval_of(UR, "groningen")
+        self.assertEqual(ev["state"], "critical")
+        # The server comes up: the next run delivers both, once each.
+        self.start_smtp()
+        self.run_ok("run")
+        msgs = self.received()
+        ids = [m["Message-ID"] for m in msgs]
+        self.assertEqual(len(ids), 2, ids)
+        self.assertEqual(len(set(ids)), 2, ids)
+        subjects = sorted(m["Subject"] for m in msgs)
+        self.assertEqual(subjects, [
+            "regiomon: 1 indicator moved (uitdaging 1)",
+            "regiomon: 1 indicator moved (uitdaging 5)"])
+        bodies = {m["Subject"]: self.text(m) for m in msgs}
+        self.assertIn("new -> critical", bodies[
+            "regiomon: 1 indicator moved (uitdaging 5)"])
+        self.assertIn("new -> critical", bodies[
+            "regiomon: 1 indicator moved (uitdaging 1)"])
+        self.assertEqual(os.listdir(os.path.join(self.env.state,
+                                                 "outbox")), [])
+        # A further run has nothing to send.
+        self.run_ok("run")
+        self.assertEqual([m["Message-ID"] for m in self.received()], ids)
+        self.no_mail()
+
+    def test_resolved_over_smtp(self):
+        self.start_smtp()
+        base = [[UR, "groningen", "2020", 4.4, False],
+                [UR, "groningen", "2021", 5.0, False]]
+        self.feed(base)
+        msgs = self.received()
+        self.assertEqual(len(msgs), 1)
+        self.assertIn("new -> warning", self.text(msgs[0]))
+        self.feed(base + [[UR, "groningen", "2022", 4.6, False]])
+        msgs = self.received()
+        self.assertEqual(len(msgs), 2)
+        self.assertEqual(msgs[1]["Subject"],
+                         "regiomon: 1 indicator back to ok (uitdaging 5)")
+        self.assertIn("warning -> ok (resolved)", self.text(msgs[1]))
+        self.assertEqual(self.queued(), [])
+        self.no_mail()
+
+    def test_silence_over_smtp(self):
+        self.start_smtp()
+        tomorrow = time.strftime("%Y-%m-%d",
+                                 time.gmtime(time.time() + 86400))
+        self.configure([])
+        self.run_ok("silence", "add", UR, "--until", tomorrow,
+                    "--comment", "CBS methodebreuk 2021")
+        self.feed([[UR, "groningen", "2021", 5.5, False]])
+        self.run_ok("run")
+        self.assertEqual(self.received(), [])
+        self.assertEqual(self.queued(), [])
+        # The silence expires: the waiting transition goes out, once.
+        path = os.path.join(self.env.state, "silences.json")
+        with open(path) as f:
+            doc = json.load(f)
+        doc["silences"][0]["until"] = "2020-01-01"
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        self.run_ok("run")
+        msgs = self.received()
+        self.assertEqual(len(msgs), 1)
+        self.assertEqual(msgs[0]["Subject"],
+                         "regiomon: 1 indicator moved (uitdaging 5)")
+        self.assertIn("new -> critical", self.text(msgs[0]))
+        self.run_ok("run")
+        self.assertEqual(len(self.received()), 1)
+        self.no_mail()
 
 
 if __name__ == "__main__":
