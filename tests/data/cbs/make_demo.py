@@ -5,11 +5,22 @@
 stays small.  Rows are kept as recorded (only fewer of them); long prose
 fields are cut.  Deterministic: run it again and nothing changes.
 
+It also writes share/demo/cbs/v3/85268NED/: no v3 recording exists in
+public, so this one is make_v3.py's synthetic table in the v3 wire shape,
+cut to the total of both sexes and the catalog's regions, on one page,
+under the names a `file:` base reads.
+
     /usr/bin/python3 tests/data/cbs/make_demo.py [FIXTURES] [OUT]
+
+OUT is the v4 directory; the v3 one is its sibling OUT/../v3.
 """
 import json
 import os
 import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import make_v3  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
@@ -40,9 +51,34 @@ def cut(text):
     return first if len(first) < 400 else first[:397] + "..."
 
 
+def v3_demo(out):
+    """share/demo/cbs/v3/85268NED from make_v3.py: every entity the
+    plugin reads, under its file: name, the data on a single page (so no
+    nextLink, which would have to be a file: URL)."""
+    base = "https://opendata.cbs.nl/ODataFeed/odata"
+    table = make_v3.TABLE
+    names = {"TableInfos": "table-infos.json",
+             "DataProperties": "data-properties.json",
+             "Perioden": "codes-Perioden.json",
+             "Geslacht": "codes-Geslacht.json",
+             "RegioS": "codes-RegioS.json"}
+    with tempfile.TemporaryDirectory() as tmp:
+        built = make_v3.build(tmp, base, 1000000)
+        for entity, name in names.items():
+            doc = load(os.path.join(tmp, table, entity))
+            save(os.path.join(out, table, name), doc)
+    rows = [r for r in built["typed"] if r["Geslacht"].strip() == "T001038"
+            and r["RegioS"].strip() in REGIONS]
+    for i, r in enumerate(rows):
+        r["ID"] = i
+    save(os.path.join(out, table, "typed-page-1.json"),
+         make_v3.envelope(base, "TypedDataSet", rows))
+
+
 def main():
     src = sys.argv[1] if len(sys.argv) > 1 else FIXTURES
     out = sys.argv[2] if len(sys.argv) > 2 else OUT
+    v3_demo(os.path.join(os.path.dirname(os.path.abspath(out)), "v3"))
     for t in TABLES:
         d = os.path.join(src, t)
         props = load(os.path.join(d, "properties.json"))

@@ -23,6 +23,13 @@ tests/lib/httpd.py rules that serve page N for its nextLink.  BASE_URL is
 what the nextLinks start with, e.g. http://127.0.0.1:8080/ODataFeed/odata.
 From Python: build(outdir, base_url, page_size) returns the rows and
 routes too (see build()).
+
+    /usr/bin/python3 tests/data/cbs/make_v3.py --months TABLE OUTDIR \
+        BASE_URL [PAGE_SIZE]
+
+writes the same table under the id TABLE with months (YYYYMMnn) next to
+the years and quarters, as CBS's monthly labour tables have them; the
+plain form's output does not change.
 """
 import json
 import os
@@ -52,9 +59,14 @@ def pad(code, width):
     return code + " " * (width - len(code))
 
 
-def periods():
-    """Keys, titles and statuses, years and quarters as CBS orders them:
-    the last year provisional, the one before it 'nader voorlopig'."""
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli",
+          "augustus", "september", "oktober", "november", "december"]
+
+
+def periods(months=False):
+    """Keys, titles and statuses, years, quarters (and months) as CBS
+    orders them: the last year provisional, the one before it 'nader
+    voorlopig'."""
     out = []
     for y in YEARS:
         status = ("Voorlopig" if y == YEARS[-1] else
@@ -65,14 +77,18 @@ def periods():
         for q in range(1, 5):
             out.append(("%dKW%02d" % (y, q), "%d %de kwartaal" % (y, q),
                         desc, status))
+        for m in range(1, 13 if months else 1):
+            out.append(("%dMM%02d" % (y, m), "%d %s" % (y, MONTHS[m - 1]),
+                        desc, status))
     return out
 
 
 def value(topic, sex, region, period):
     """A deterministic, plausible value (a float with at most one
     decimal), or None where CBS publishes nothing: gemeenten have no
-    quarterly figures, and Tynaarlo's 2014 figures are suppressed."""
-    if region.startswith("GM") and "KW" in period:
+    quarterly or monthly figures, and Tynaarlo's 2014 figures are
+    suppressed."""
+    if region.startswith("GM") and period[4:6] in ("KW", "MM"):
         return None
     if region == "GM1730" and period.startswith("2014"):
         return None
@@ -91,12 +107,12 @@ def value(topic, sex, region, period):
     return round(2.5 + (h % 60) / 10, 1)
 
 
-def rows_of(typed):
+def rows_of(typed, months=False):
     out = []
     i = 0
     for sex, _ in GESLACHT:
         for reg, _ in REGIOS:
-            for per, _, _, _ in periods():
+            for per, _, _, _ in periods(months):
                 row = {"ID": i, "Geslacht": pad(sex, 7), "RegioS": pad(reg, 6),
                        "Perioden": per}
                 for key, _, _, dec in TOPICS:
@@ -106,7 +122,7 @@ def rows_of(typed):
                     elif v is None:
                         # Suppressed cells read "x", impossible ones ".".
                         row[key] = "       x" if reg == "GM1730" and \
-                            "KW" not in per else "       ."
+                            per[4:6] == "JJ" else "       ."
                     else:
                         text = ("%.0f" if dec == 0 else "%.1f") % v
                         row[key] = "%8s" % text
@@ -115,9 +131,9 @@ def rows_of(typed):
     return out
 
 
-def envelope(base, entity, value_, next_link=None):
+def envelope(base, entity, value_, next_link=None, table=TABLE):
     doc = {"odata.metadata": "%s/%s/$metadata#Cbs.OData.WebAPI.%s"
-           % (base, TABLE, entity), "value": value_}
+           % (base, table, entity), "value": value_}
     if next_link:
         doc["odata.nextLink"] = next_link
     return doc
@@ -153,42 +169,50 @@ def write(path, doc):
         json.dump(doc, f, ensure_ascii=False, separators=(",", ":"))
 
 
-def build(outdir, base, page_size=500, url_prefix=None):
-    """Write the table under outdir/85268NED.  base: the service URL the
+def build(outdir, base, page_size=500, url_prefix=None, table=TABLE,
+          months=False):
+    """Write the table under outdir/TABLE.  base: the service URL the
     nextLinks start with.  url_prefix: the server path of outdir (default:
-    the path part of base).  Returns {"typed": rows, "untyped": rows,
-    "routes": [...], "pages": {entity: [nextLink, ...]}}."""
-    d = os.path.join(outdir, TABLE)
+    the path part of base).  months: add monthly periods.  Returns
+    {"typed": rows, "untyped": rows, "periods": [(key, title, description,
+    status), ...], "routes": [...], "pages": {entity: [nextLink, ...]}}."""
+    d = os.path.join(outdir, table)
     os.makedirs(d, exist_ok=True)
     if url_prefix is None:
         url_prefix = "/" + base.split("://", 1)[1].split("/", 1)[1]
-    write(os.path.join(d, "TableInfos"), envelope(base, "TableInfos", [{
+
+    def env(entity, value_, next_link=None):
+        return envelope(base, entity, value_, next_link, table)
+
+    write(os.path.join(d, "TableInfos"), env("TableInfos", [{
         "ID": 0, "Title": "Arbeidsdeelname; provincie",
-        "ShortTitle": "Arbeidsdeelname; provincie", "Identifier": TABLE,
+        "ShortTitle": "Arbeidsdeelname; provincie", "Identifier": table,
         "Summary": "Beroepsbevolking, arbeidsparticipatie en werkloosheid",
         "Modified": MODIFIED, "MetaDataModified": MODIFIED,
         "ReasonDelivery": "Actualisering", "ExplanatoryText": "",
         "OutputStatus": "Regulier", "Source": "CBS.", "Language": "nl",
-        "Catalog": "CBS", "Frequency": "Perkwartaal",
+        "Catalog": "CBS",
+        "Frequency": "Permaand" if months else "Perkwartaal",
         "Period": "2013 t/m 2025", "ShortDescription": "",
         "Description": "", "DefaultPresentation": "",
         "DefaultSelection": "$filter=((Geslacht eq 'T001038'))",
         "GraphTypes": "Table,Bar,Line", "RecordCount": 0,
         "ColumnCount": 4 + len(TOPICS), "SearchPriority": "2"}]))
     write(os.path.join(d, "DataProperties"),
-          envelope(base, "DataProperties", data_properties()))
-    write(os.path.join(d, "Geslacht"), envelope(base, "Geslacht", [
+          env("DataProperties", data_properties()))
+    write(os.path.join(d, "Geslacht"), env("Geslacht", [
         {"Key": pad(k, 7), "Title": t, "Description": "",
          "CategoryGroupID": None} for k, t in GESLACHT]))
-    write(os.path.join(d, "RegioS"), envelope(base, "RegioS", [
+    write(os.path.join(d, "RegioS"), env("RegioS", [
         {"Key": pad(k, 6), "Title": t, "Description": "",
          "CategoryGroupID": 1} for k, t in REGIOS]))
-    write(os.path.join(d, "Perioden"), envelope(base, "Perioden", [
+    pers = periods(months)
+    write(os.path.join(d, "Perioden"), env("Perioden", [
         {"Key": k, "Title": t, "Description": desc, "Status": s}
-        for k, t, desc, s in periods()]))
-    out = {"routes": [], "pages": {}}
+        for k, t, desc, s in pers]))
+    out = {"routes": [], "pages": {}, "periods": pers}
     for entity, typed in (("TypedDataSet", True), ("UntypedDataSet", False)):
-        rows = rows_of(typed)
+        rows = rows_of(typed, months)
         out["typed" if typed else "untyped"] = rows
         chunks = [rows[i:i + page_size]
                   for i in range(0, len(rows), page_size)]
@@ -197,16 +221,16 @@ def build(outdir, base, page_size=500, url_prefix=None):
             skip = (n + 1) * page_size
             nxt = None
             if n + 1 < len(chunks):
-                nxt = "%s/%s/%s?$format=json&$skip=%d" % (base, TABLE,
+                nxt = "%s/%s/%s?$format=json&$skip=%d" % (base, table,
                                                          entity, skip)
                 links.append(nxt)
             name = entity if n == 0 else "%s.p%d" % (entity, n + 1)
-            write(os.path.join(d, name), envelope(base, entity, chunk, nxt))
+            write(os.path.join(d, name), env(entity, chunk, nxt))
             if n > 0:
                 out["routes"].append({
-                    "regex": r"/%s/%s\?.*\$skip=%d$" % (TABLE, entity,
+                    "regex": r"/%s/%s\?.*\$skip=%d$" % (table, entity,
                                                        n * page_size),
-                    "file": "%s/%s/%s" % (url_prefix.strip("/"), TABLE,
+                    "file": "%s/%s/%s" % (url_prefix.strip("/"), table,
                                           name)})
         out["pages"][entity] = links
     write(os.path.join(d, "routes.json"), out["routes"])
@@ -214,11 +238,16 @@ def build(outdir, base, page_size=500, url_prefix=None):
 
 
 def main():
-    if len(sys.argv) not in (3, 4):
+    args = sys.argv[1:]
+    table, months = TABLE, False
+    if args[:1] == ["--months"] and len(args) >= 2:
+        table, months, args = args[1], True, args[2:]
+    if len(args) not in (2, 3):
         sys.stderr.write(__doc__)
         sys.exit(2)
-    build(sys.argv[1], sys.argv[2].rstrip("/"),
-          int(sys.argv[3]) if len(sys.argv) == 4 else 500)
+    build(args[0], args[1].rstrip("/"),
+          int(args[2]) if len(args) == 3 else 500, table=table,
+          months=months)
 
 
 if __name__ == "__main__":
