@@ -187,6 +187,7 @@ long	 cbs_region_index(struct cbs_emit *, const char *);
 
 /* v3.c */
 char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);
+char	*cbs_v3_query_n(struct cbs_run *, const struct cbs_series *, size_t);
 int	 cbs_v3_rows(struct cbs_run *, json_t *, const char *, size_t,
 	    void *);
 

@@ -3,7 +3,8 @@
  * main.c: the cbs_statline plugin's entry point and its run: check the
  * table's modification stamp and stop there when nothing changed since
  * the last successful run; otherwise resolve measures, read period
- * statuses (and v3 key widths), then page through each series' data.
+ * statuses (and v3 key widths), then page through each series' data
+ * (v3 series that read the same rows, through one request).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,59 +41,134 @@ cbs_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 	return RM_OK;
 }
 
-/* Page through the data of series s.  0, or -1 logged. */
+/*
+ * 1 if series a and b ask for the same rows of a v3 table: the same
+ * regions in the same order (or both a fixed region), the same filters
+ * and period types.  Their measures are columns of the same wide rows.
+ */
 static int
-cbs_series_run(struct cbs_run *run, const struct cbs_series *s)
+cbs_same_rows(const struct cbs_series *a, const struct cbs_series *b)
 {
-	struct cbs_emit	 em;
-	char		*url;
-	size_t		 i;
-	int		 rc = -1;
+	size_t	 i;
 
-	memset(&em, 0, sizeof(em));
-	em.series = s;
-	if (s->nregions > 0 &&
-	    (em.rcount = calloc(s->nregions, sizeof(*em.rcount))) == NULL) {
-		cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
-		return -1;
-	}
-	url = run->conf->api == CBS_V4 ? cbs_v4_query(run, s) :
-	    cbs_v3_query(run, s);
-	if (url == NULL)
-		goto done;
-	cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: %s", s->index,
-	    s->indicator, url);
-	if (cbs_pages(run, url, run->conf->api == CBS_V4 ? "Observations" :
-	    run->conf->typed ? "TypedDataSet" : "UntypedDataSet",
-	    run->conf->api == CBS_V4 ? cbs_v4_rows : cbs_v3_rows, &em) == -1)
-		goto done;
-	if (em.early > 0)
+	if ((a->region == NULL) != (b->region == NULL) ||
+	    a->nregions != b->nregions || a->nfilters != b->nfilters ||
+	    a->periods != b->periods)
+		return 0;
+	for (i = 0; i < a->nregions; i++)
+		if (strcmp(a->regions[i].code, b->regions[i].code) != 0)
+			return 0;
+	for (i = 0; i < a->nfilters; i++)
+		if (strcmp(a->filters[i].dim, b->filters[i].dim) != 0 ||
+		    strcmp(a->filters[i].code, b->filters[i].code) != 0)
+			return 0;
+	return 1;
+}
+
+/* The series sharing one page loop, each with its own emit state. */
+struct cbs_group {
+	struct cbs_emit	*em;
+	size_t		 n;
+	cbs_rows_fn	 fn;
+};
+
+/* One page for every series of the group, a series at a time. */
+static int
+cbs_group_rows(struct cbs_run *run, json_t *rows, const char *url,
+    size_t page, void *arg)
+{
+	struct cbs_group	*g = arg;
+	size_t			 k;
+
+	for (k = 0; k < g->n; k++)
+		if (g->fn(run, rows, url, page, &g->em[k]) == -1)
+			return -1;
+	return 0;
+}
+
+/* After the pages: what a series got, judged.  0, or -1 logged. */
+static int
+cbs_series_done(struct cbs_run *run, const struct cbs_emit *em)
+{
+	const struct cbs_series	*s = em->series;
+	size_t			 i;
+
+	if (em->early > 0)
 		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: %zu "
 		    "rows of periods before 1970 left out (RRD files start in "
-		    "1970)", s->index, s->indicator, em.early);
+		    "1970)", s->index, s->indicator, em->early);
 	/*
 	 * Nothing at all for a series means the config and the table no
 	 * longer meet (a new regional layout, a renamed code); storing
 	 * nothing and calling it success would hide that.
 	 */
-	if (em.matched == 0) {
+	if (em->matched == 0) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] %s: table %s "
 		    "has no rows for the regions, filters and period types "
 		    "asked for", s->index, s->indicator, run->conf->table);
-		goto done;
+		return -1;
 	}
 	for (i = 0; i < s->nregions; i++)
-		if (em.rcount[i] == 0)
+		if (em->rcount[i] == 0)
 			cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] "
 			    "%s: no rows for region %s (%s)", s->index,
 			    s->indicator, s->regions[i].id,
 			    s->regions[i].code);
 	cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: %zu "
-	    "observations", s->index, s->indicator, em.matched);
-	rc = 0;
+	    "observations", s->index, s->indicator, em->matched);
+	return 0;
+}
+
+/*
+ * Page through the data of the n series from s on, which select the same
+ * rows (v3; v4 rows hold one measure, so there n is 1): one request for
+ * all of them instead of one per series, and each page parsed once.
+ * 0, or -1 logged.
+ */
+static int
+cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
+{
+	struct cbs_group	 g;
+	char			*url = NULL;
+	size_t			 k;
+	int			 rc = -1;
+
+	memset(&g, 0, sizeof(g));
+	g.fn = run->conf->api == CBS_V4 ? cbs_v4_rows : cbs_v3_rows;
+	if ((g.em = calloc(n, sizeof(*g.em))) == NULL)
+		goto oom;
+	g.n = n;
+	for (k = 0; k < n; k++) {
+		g.em[k].series = &s[k];
+		if (s[k].nregions > 0 && (g.em[k].rcount = calloc(s[k].nregions,
+		    sizeof(*g.em[k].rcount))) == NULL)
+			goto oom;
+	}
+	url = run->conf->api == CBS_V4 ? cbs_v4_query(run, s) :
+	    cbs_v3_query_n(run, s, n);
+	if (url == NULL)
+		goto done;
+	if (n > 1)
+		cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu-%zu] share "
+		    "their rows: %s", s->index, s[n - 1].index, url);
+	else
+		cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: %s",
+		    s->index, s->indicator, url);
+	if (cbs_pages(run, url, run->conf->api == CBS_V4 ? "Observations" :
+	    run->conf->typed ? "TypedDataSet" : "UntypedDataSet",
+	    cbs_group_rows, &g) == -1)
+		goto done;
+	for (rc = 0, k = 0; k < n; k++)
+		if (cbs_series_done(run, &g.em[k]) == -1)
+			rc = -1;
+	goto done;
+oom:
+	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 done:
+	for (k = 0; k < g.n; k++)
+		free(g.em[k].rcount);
+	free(g.em);
 	free(url);
-	free(em.rcount);
 	return rc;
 }
 
@@ -107,7 +183,7 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 	struct cbs_run	 run;
 	const char	*old;
 	char		*mark = NULL;
-	size_t		 i;
+	size_t		 i, n;
 	int		 rc = RM_ERR;
 
 	memset(&run, 0, sizeof(run));
@@ -126,9 +202,15 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 		goto done;
 	if (run.conf->api != CBS_V4 && cbs_widths(&run) == -1)
 		goto done;
-	for (i = 0; i < run.conf->nseries; i++)
-		if (cbs_series_run(&run, &run.conf->series[i]) == -1)
+	/* Consecutive v3 series that read the same rows share requests. */
+	for (i = 0; i < run.conf->nseries; i += n) {
+		for (n = 1; run.conf->api != CBS_V4 &&
+		    i + n < run.conf->nseries && cbs_same_rows(
+		    &run.conf->series[i], &run.conf->series[i + n]); n++)
+			;
+		if (cbs_series_run(&run, &run.conf->series[i], n) == -1)
 			goto done;
+	}
 	cbs_host->set_mark(ctx, mark);
 	cbs_host->log(ctx, RM_LOG_DEBUG, "table %s: %zu requests",
 	    run.conf->table, run.requests);

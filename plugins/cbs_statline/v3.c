@@ -12,17 +12,38 @@
 
 #include "cbs.h"
 
+/* Add col to the comma-separated $select list sel, once. */
+static void
+cbs_select_add(struct cbs_buf *sel, const char *col)
+{
+	const char	*p = sel->p;
+	size_t		 n = strlen(col), len;
+
+	while (p != NULL && *p != '\0') {
+		len = strcspn(p, ",");
+		if (len == n && strncmp(p, col, n) == 0)
+			return;
+		p += len + (p[len] == ',');
+	}
+	if (sel->len > 0)
+		cbs_buf_add(sel, ",");
+	cbs_buf_add(sel, col);
+}
+
 /*
- * The data URL of series s: $filter on padded region and filter keys and
- * on period types, $select of the columns read.  New, or NULL (logged).
+ * The data URL of the n series from s on, which select the same rows
+ * (see cbs_same_rows() in main.c): $filter on padded region and filter
+ * keys and on period types, $select of every column they read.  One
+ * request then serves them all, as wide rows are meant to.  New, or NULL
+ * (logged).
  */
 char *
-cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
+cbs_v3_query_n(struct cbs_run *run, const struct cbs_series *s, size_t n)
 {
 	const struct cbs_conf	*c = run->conf;
 	struct cbs_buf		 u, f, sel;
 	char			*url;
-	size_t			 i;
+	size_t			 i, k;
 
 	memset(&u, 0, sizeof(u));
 	memset(&f, 0, sizeof(f));
@@ -36,22 +57,16 @@ cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
 	if (c->is_file)
 		goto done;
 	cbs_filter_where(&f, c, s);
-	if (s->nregions > 0) {
-		cbs_buf_add(&sel, c->region_dim);
-		cbs_buf_add(&sel, ",");
-	}
-	for (i = 0; i < s->nfilters; i++) {
-		cbs_buf_add(&sel, s->filters[i].dim);
-		cbs_buf_add(&sel, ",");
-	}
-	cbs_buf_add(&sel, c->period_dim);
-	for (i = 0; i < s->nterms; i++) {
-		cbs_buf_add(&sel, ",");
-		cbs_buf_add(&sel, s->terms[i].resolved);
-	}
-	if (s->per != NULL) {
-		cbs_buf_add(&sel, ",");
-		cbs_buf_add(&sel, s->per->resolved);
+	if (s->nregions > 0)
+		cbs_select_add(&sel, c->region_dim);
+	for (i = 0; i < s->nfilters; i++)
+		cbs_select_add(&sel, s->filters[i].dim);
+	cbs_select_add(&sel, c->period_dim);
+	for (k = 0; k < n; k++) {
+		for (i = 0; i < s[k].nterms; i++)
+			cbs_select_add(&sel, s[k].terms[i].resolved);
+		if (s[k].per != NULL)
+			cbs_select_add(&sel, s[k].per->resolved);
 	}
 	if (f.oom || sel.oom)
 		goto oom;
@@ -69,6 +84,13 @@ oom:
 	cbs_buf_free(&sel);
 	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 	return NULL;
+}
+
+/* The data URL of series s alone.  New, or NULL (logged). */
+char *
+cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
+{
+	return cbs_v3_query_n(run, s, 1);
 }
 
 /*

@@ -44,6 +44,8 @@ sys.path.insert(0, HERE)
 import cbsgen  # noqa: E402
 
 PY = "/usr/bin/python3"
+SETTLE = 40     # seconds after deleting state dirs (see Size.clean)
+RUNS = 3        # per variant and size; --runs
 TIME = "/usr/bin/time"
 VARIANTS = ("regiomon", "py-per-cell", "py-batched", "floor")
 
@@ -145,6 +147,14 @@ class Size:
         write_json(os.path.join(self.work, "catalog.json"),
                    catalog(self.nregions))
         self.results = {v: [] for v in VARIANTS}
+        # Every run's files are kept until the size is done (see clean());
+        # without the room for that, each run's go right after it, and a
+        # pause follows.
+        need = (4 * RUNS + 2) * self.nregions * cbsgen.MEASURES * 180e3
+        self.eager = shutil.disk_usage(work).free < 1.5 * need
+        if self.eager:
+            log("  not enough disk to keep every run's files: removing "
+                "each run's right after it, with a %d s pause" % SETTLE)
 
     def state(self, tag):
         d = os.path.join(self.work, "state-" + tag)
@@ -167,7 +177,7 @@ class Size:
             "python_batched.py"
         return [PY, os.path.join(HERE, script), jf]
 
-    def run(self, variant, tag, keep=False):
+    def run(self, variant, tag):
         state = self.state(tag)
         os.makedirs(state)
         before = self.srv.counters()
@@ -180,12 +190,27 @@ class Size:
             raise SystemExit("bench: %s failed (exit %d), see %s"
                              % (variant, rc, out))
         check_files(state, self.nregions, variant)
+        if self.eager and not (variant == "regiomon" and
+                               tag == "regiomon-%d" % (RUNS - 1)):
+            shutil.rmtree(state, ignore_errors=True)
+            time.sleep(SETTLE)
         r = {"wall": wall, "cpu": cpu, "rss": rss,
              "requests": after[0] - before[0],
              "bytes": after[1] - before[1]}
-        if not keep:
-            shutil.rmtree(state, ignore_errors=True)
         return r, state
+
+    def clean(self):
+        """Remove this size's state dirs, then give ext4 time to forget
+        the inodes: right after thousands of files are deleted, creating
+        files is slow (ext4 skips "recently deleted" inodes, measured in
+        the kernel's inode allocator), which would tax whatever runs
+        next.  So no run follows a deletion: the state dirs are kept
+        until the size is done."""
+        for d in os.listdir(self.work):
+            if d.startswith("state-"):
+                shutil.rmtree(os.path.join(self.work, d),
+                              ignore_errors=True)
+        time.sleep(SETTLE)
 
     def stop(self):
         self.srv.shutdown()
@@ -401,7 +426,7 @@ BUILD = os.path.join(TOP, "build")
 
 
 def main():
-    global BUILD
+    global BUILD, RUNS
     ap = argparse.ArgumentParser()
     ap.add_argument("--cells", default="100000 1000000 4000000")
     ap.add_argument("--runs", type=int, default=3)
@@ -412,6 +437,7 @@ def main():
     ap.add_argument("--work", help="work dir (default: a temp dir, removed)")
     a = ap.parse_args()
     BUILD = a.build = os.path.abspath(a.build)
+    RUNS = a.runs
     only = [v for v in a.only.split(",") if v]
     for v in only:
         if v not in VARIANTS:
@@ -428,6 +454,9 @@ def main():
     nochange = {}
     idle = None
     started = time.time()
+    # Files deleted just before (an earlier bench, a test run) would slow
+    # down the first runs' file creation; see Size.clean().
+    time.sleep(SETTLE)
     try:
         for cells in [int(x) for x in a.cells.split()]:
             s = Size(cells, a.build, work)
@@ -442,19 +471,14 @@ def main():
                 for v in VARIANTS:
                     if v not in only:
                         continue
-                    keep = v == "regiomon" and i == a.runs - 1
-                    r, state = s.run(v, "%s-%d" % (v, i), keep=keep)
+                    r, state = s.run(v, "%s-%d" % (v, i))
                     s.results[v].append(r)
                     log("  %s run %d: %.2f s wall, %.2f s CPU, %.1f MiB"
                         % (v, i + 1, r["wall"], r["cpu"],
                            r["rss"] / 1024))
-                    if keep:
+                    if v == "regiomon" and i == a.runs - 1:
                         nochange[cells] = no_change(s, state)
-            shutil.rmtree(s.work + "/state-regiomon-%d" % (a.runs - 1),
-                          ignore_errors=True)
-            if cells == max(int(x) for x in a.cells.split()) or \
-                    len(a.cells.split()) == 1:
-                pass
+            s.clean()
         if a.idle_seconds > 0 and sizes:
             small = min(sizes, key=lambda x: x.cells)
             log("idle daemon for %d s" % a.idle_seconds)

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: ISC
 """python_per_cell.py: the job regiomon's cbs_statline source does, as the
 first cron script anyone writes: urllib, json and Debian's python3-rrdtool,
-one rrdtool.update() per cell as the rows arrive.
+one rrdtool.update() per cell as the rows arrive.  It makes the requests
+regiomon makes: one TypedDataSet query for all measures (wide rows), then
+every "odata.nextLink".
 
     /usr/bin/python3 tests/bench/python_per_cell.py JOB.json
 
@@ -32,12 +34,15 @@ def month_bounds(code):
     return start, calendar.timegm((y, m, 1, 0, 0, 0))
 
 
-def data_url(job, measure):
+def data_url(job):
+    """The TypedDataSet query for every series at once: the measures are
+    columns of the same wide rows (the request regiomon makes too)."""
     regions = " or ".join("RegioS eq '%s'" % c.ljust(6)
                           for c in job["regions"])
     query = [("$format", "json"),
              ("$filter", "(%s) and (substringof('MM',Perioden))" % regions),
-             ("$select", "RegioS,Perioden," + measure)]
+             ("$select", ",".join(["RegioS", "Perioden"] +
+                                  [s["measure"] for s in job["series"]]))]
     return "%s/%s/TypedDataSet?%s" % (
         job["base"], job["table"],
         urllib.parse.urlencode(query, quote_via=urllib.parse.quote,
@@ -54,16 +59,16 @@ def main():
         job = json.load(f)
     created = set()
     cells = 0
-    for s in job["series"]:
-        url = data_url(job, s["measure"])
-        while url:
-            page = get(url)
-            for row in page["value"]:
-                region = job["regions"].get(row["RegioS"].strip())
-                period = row["Perioden"]
-                if region is None or period[4:6] != "MM":
-                    continue
-                start, end = month_bounds(period)
+    url = data_url(job)
+    while url:
+        page = get(url)
+        for row in page["value"]:
+            region = job["regions"].get(row["RegioS"].strip())
+            period = row["Perioden"]
+            if region is None or period[4:6] != "MM":
+                continue
+            start, end = month_bounds(period)
+            for s in job["series"]:
                 path = os.path.join(job["state_dir"], "rrd", s["indicator"],
                                     region + ".rrd")
                 if path not in created:
@@ -76,7 +81,7 @@ def main():
                 rrdtool.update(path, "%d:%s" % (end, "U" if v is None
                                                 else repr(v)))
                 cells += 1
-            url = page.get("odata.nextLink")
+        url = page.get("odata.nextLink")
     print("%d cells, %d files" % (cells, len(created)))
 
 

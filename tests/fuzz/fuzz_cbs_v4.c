@@ -21,7 +21,8 @@ static const struct fh_default v4_defaults[] = {
 	{ "Properties", "{\"Identifier\":\"99999NED\",\"Modified\":"
 	    "\"2026-01-01T00:00:00+01:00\",\"Status\":\"Regulier\"}" },
 	{ "MeasureCodes", "{\"value\":["
-	    "{\"Identifier\":\"M001534\",\"Title\":\"Gemiddelde verkoopprijs\"},"
+	    "{\"Identifier\":\"M001534\",\"Title\":"
+	    "\"Gemiddelde verkoopprijs\"},"
 	    "{\"Identifier\":\"M000365\",\"Title\":\"Gemiddelde bevolking \"}"
 	    "]}" },
 	{ "Dimensions", "{\"value\":["
@@ -49,7 +50,8 @@ static const struct fh_region v4_regions[] = {
 };
 
 #define V4_CONF \
-	"{\"api\": \"v4\", \"base_url\": \"https://fuzz.example/odata/v1/CBS\"," \
+	"{\"api\": \"v4\", \"base_url\": " \
+	"\"https://fuzz.example/odata/v1/CBS\"," \
 	" \"table\": \"99999NED\", \"page_limit\": 5, \"series\": [" \
 	"{\"indicator\": \"house-price\", \"measure\": \"M001534\", " \
 	"\"filters\": {\"Geslacht\": \"T001038\"}, \"regions\": [\"nl\", " \

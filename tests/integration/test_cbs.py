@@ -8,7 +8,12 @@
   pages chained by "@odata.nextLink";
 - v3 (opendata.cbs.nl): a table written by tests/data/cbs/make_v3.py in
   the documented v3 shape (wide rows, padded RegioS keys, TypedDataSet and
-  UntypedDataSet, Perioden with Status), paged with "odata.nextLink".
+  UntypedDataSet, Perioden with Status), paged with "odata.nextLink"; and
+  the same table with months (make_v3.py --months) as 99997NED.
+
+Quarterly and monthly series feed the quarterly and monthly indicators of
+tests/data/cbs/catalog-periods.json (the shipped catalog has no quarterly
+or monthly unemployment indicator), added to the shipped catalog.
 
 Every stored period of every series is compared with the served value
 with ==; provisional periods, a revised value, the unchanged-table skip
@@ -25,6 +30,7 @@ recorded v4 responses (default ../shared/fixtures/cbs-v4).
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -51,10 +57,20 @@ ALL = sorted(CODES)
 
 # The recorded tables are all Definitief; fresh years are provisional at
 # CBS, so the served PeriodenCodes of 83625NED say so for 2024 and 2025.
+# 80590ned's latest quarters and months likewise.
 V4_STATUS = {"83625NED": {"2024JJ00": "NaderVoorlopig",
-                          "2025JJ00": "Voorlopig"}}
+                          "2025JJ00": "Voorlopig"},
+             "80590ned": {"2026KW01": "NaderVoorlopig",
+                          "2026KW02": "Voorlopig",
+                          "2026MM04": "NaderVoorlopig",
+                          "2026MM05": "Voorlopig",
+                          "2026MM06": "Voorlopig"}}
 V4_PAGE = 2000
 V3_PAGE = 500
+V3_MONTHS = "99997NED"
+PERIODS_CATALOG = os.path.join(TOP, "tests", "data", "cbs",
+                               "catalog-periods.json")
+PTYPE = {"year": "JJ", "quarter": "KW", "month": "MM"}
 
 HEALTHY_CSV = "indicator;region;period;value\njobs;rga;2020;251570\n" \
     "jobs;rga;2021;252000,5\n"
@@ -126,6 +142,47 @@ def v4_expected(rows, measure, codes, filters=None, scale=1):
     return out
 
 
+def period_of(code):
+    """regiomon's period of a CBS period code: 2020JJ00 -> 2020, 2020KW03
+    -> 2020-Q3, 2020MM07 -> 2020-07."""
+    kind, n = code[4:6], int(code[6:8])
+    return {"JJ": code[:4], "KW": "%s-Q%d" % (code[:4], n),
+            "MM": "%s-%02d" % (code[:4], n)}[kind]
+
+
+def v4_expected_of(rows, measure, filters, ptype):
+    """{(None, period): value} of a national v4 series of one period type
+    ("KW", "MM")."""
+    out = {}
+    for r in rows:
+        if r["Measure"].strip() != measure or r["Perioden"][4:6] != ptype:
+            continue
+        if any(r[d].strip() != c for d, c in filters.items()):
+            continue
+        missing = r["ValueAttribute"] != "None" or r["Value"] is None
+        out[(None, period_of(r["Perioden"]))] = None if missing else \
+            r["Value"]
+    return out
+
+
+def v3_expected_of(rows, key, codes, ptype, typed=True):
+    """{(code, period): value} of a v3 series of one period type."""
+    out = {}
+    for r in rows:
+        if r["Geslacht"].strip() != "T001038" or \
+                r["Perioden"][4:6] != ptype:
+            continue
+        code = r["RegioS"].strip()
+        if code not in codes:
+            continue
+        v = r[key]
+        if not typed:
+            v = v.strip()
+            v = None if v in ("", ".", "x", "-", "?") else float(v)
+        out[(code, period_of(r["Perioden"]))] = v
+    return out
+
+
 def v3_expected(rows, key, codes, sex="T001038", typed=True, scale=1):
     out = {}
     for r in rows:
@@ -160,6 +217,10 @@ class Cbs(unittest.TestCase):
         cls.v3 = make_v3.build(os.path.join(cls.root, "ODataFeed", "odata"),
                                cls.v3base, V3_PAGE)
         routes += cls.v3["routes"]
+        cls.v3m = make_v3.build(os.path.join(cls.root, "ODataFeed", "odata"),
+                                cls.v3base, V3_PAGE, table=V3_MONTHS,
+                                months=True)
+        routes += cls.v3m["routes"]
         cls.routes = routes
         cls.srv.set_routes(routes)
 
@@ -180,7 +241,7 @@ class Cbs(unittest.TestCase):
 
     # ---- helpers
 
-    def make_env(self, sources, http=None):
+    def make_env(self, sources, http=None, catalog=rmtest.CATALOG):
         healthy = tempfile.NamedTemporaryFile("w", suffix=".csv",
                                               delete=False, dir=self.alt)
         healthy.write(HEALTHY_CSV)
@@ -190,7 +251,7 @@ class Cbs(unittest.TestCase):
         # The report is not this plugin's business; skip its graphs.
         extra = {"http": dict({"retries": 3}, **(http or {})),
                  "report": {"enabled": False}}
-        self.env = rmtest.Env(sources, extra=extra)
+        self.env = rmtest.Env(sources, catalog=catalog, extra=extra)
         return self.env
 
     def run_rm(self, *args):
@@ -396,6 +457,173 @@ class Cbs(unittest.TestCase):
     def test_v3_untyped_every_period_exact(self):
         self.check_v3("v3", False)
 
+    def test_v3_series_of_the_same_rows_share_requests(self):
+        # Two measures of the same regions, filter and periods are two
+        # columns of the same wide rows: one page loop reads both.
+        regions = ["groningen", "drenthe", "nl"]
+        series = [{"indicator": "unemployment-rate",
+                   "measure": "Werkloosheidspercentage_13",
+                   "filters": {"Geslacht": "T001038"}, "regions": regions},
+                  {"indicator": "labour-participation",
+                   "measure_title": "Netto arbeidsparticipatie",
+                   "filters": {"Geslacht": "T001038"}, "regions": regions}]
+        self.make_env([{"name": "v3", "plugin": "cbs_statline", "config": {
+            "api": "v3-feed", "base_url": self.v3base, "table": "85268NED",
+            "series": series}}])
+        r, reqs = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        data = [l.split()[1] for l in reqs if "/85268NED/TypedDataSet" in l]
+        links = self.v3["pages"]["TypedDataSet"]
+        self.assertEqual(len(data), 1 + len(links))
+        self.assertIn("$select=RegioS%2CGeslacht%2CPerioden%2C"
+                      "Werkloosheidspercentage_13%2C"
+                      "NettoArbeidsparticipatie_12", data[0])
+        rows = self.v3["typed"]
+        codes = {CODES[x] for x in regions}
+        self.assert_series("unemployment-rate", v3_expected(
+            rows, "Werkloosheidspercentage_13", codes))
+        self.assert_series("labour-participation", v3_expected(
+            rows, "NettoArbeidsparticipatie_12", codes))
+
+    # ---- quarters and months
+
+    def assert_only(self, fetched, indicator, expected, provisional):
+        """The lines `fetch` printed for indicator are exactly expected
+        (no period of another type, none left out), each with its
+        status."""
+        national = all(code is None for code, _ in expected)
+        got = {}
+        for o in fetched:
+            if o["indicator"] != indicator:
+                continue
+            code = None if national else CODES[o["region"]]
+            self.assertNotIn((code, o["period"]), got)
+            got[(code, o["period"])] = o["value"]
+            self.assertEqual(o["status"], "provisional" if o["period"] in
+                             provisional else "final", o)
+        self.assertEqual(got, expected, indicator)
+
+    def test_v4_quarters_and_months_exact(self):
+        # 80590ned, national unemployment: one table, years, quarters and
+        # months of every measure mixed on its pages.  The quarterly and
+        # the monthly indicator each get their own periods only.
+        filters = {"Geslacht": "T001038", "Leeftijd": "52052"}
+        self.make_env([{"name": "unemp", "plugin": "cbs_statline",
+                        "config": {
+                            "api": "v4", "base_url": self.v4base,
+                            "table": "80590ned",
+                            "series": [
+                                {"indicator": "unemployment-rate-quarter",
+                                 "measure": "M001906_2", "region": "nl",
+                                 "filters": filters,
+                                 "periods": ["quarter"]},
+                                {"indicator": "unemployment-rate-month",
+                                 "measure": "M004210", "region": "nl",
+                                 "filters": filters,
+                                 "periods": ["month"]}]}}],
+                      catalog=[rmtest.CATALOG, PERIODS_CATALOG])
+        rows = self.v4["80590ned"]["rows"]
+        quarters = v4_expected_of(rows, "M001906_2", filters, "KW")
+        months = v4_expected_of(rows, "M004210", filters, "MM")
+        self.assertEqual(len(quarters), 94)
+        self.assertEqual(len(months), 282)
+        prov_q = ["2026-Q1", "2026-Q2"]
+        prov_m = ["2026-04", "2026-05", "2026-06"]
+        r, _ = self.run_rm("fetch", "unemp")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = rmtest.fetch_lines(r.stdout)
+        self.assertEqual(len(lines), len(quarters) + len(months))
+        self.assert_only(lines, "unemployment-rate-quarter", quarters,
+                         prov_q)
+        self.assert_only(lines, "unemployment-rate-month", months, prov_m)
+        r, reqs = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_series("unemployment-rate-quarter", quarters)
+        self.assert_series("unemployment-rate-month", months)
+        st = self.env.state_json()["series"]
+        self.assertEqual(sorted(st["unemployment-rate-quarter/nl"]
+                                ["provisional"]), prov_q)
+        self.assertEqual(sorted(st["unemployment-rate-month/nl"]
+                                ["provisional"]), prov_m)
+        # The yearly rows were served too (the server ignores $filter)
+        # but asked for by no series: nothing yearly was stored.
+        self.assertFalse(os.path.exists(os.path.join(
+            self.env.state, "rrd", "unemployment-rate")))
+        obs = [l.split()[1] for l in reqs if "/80590ned/Observations?" in l
+               and "$filter" in l]
+        self.assertTrue(any("contains%28Perioden%2C%27KW%27%29" in u
+                            for u in obs), obs)
+        self.assertTrue(any("contains%28Perioden%2C%27MM%27%29" in u
+                            for u in obs), obs)
+        self.assertFalse(any("%27JJ%27" in u for u in obs), obs)
+        self.assert_healthy()
+
+    def check_v3_months(self, api, typed):
+        regions = ["groningen", "drenthe", "nl", "assen"]
+        codes = {CODES[x] for x in regions}
+        self.make_env([{"name": "v3m", "plugin": "cbs_statline", "config": {
+            "api": api, "base_url": self.v3base, "table": V3_MONTHS,
+            "typed": typed,
+            "series": [
+                {"indicator": "unemployment-rate-quarter",
+                 "measure": "Werkloosheidspercentage_13",
+                 "filters": {"Geslacht": "T001038"}, "regions": regions,
+                 "periods": ["quarter"]},
+                {"indicator": "unemployment-rate-month",
+                 "measure_title": "Werkloosheidspercentage",
+                 "filters": {"Geslacht": "T001038"}, "regions": regions,
+                 "periods": ["month"]}]}}],
+            catalog=[rmtest.CATALOG, PERIODS_CATALOG])
+        rows = self.v3m["typed" if typed else "untyped"]
+        quarters = v3_expected_of(rows, "Werkloosheidspercentage_13", codes,
+                                  "KW", typed)
+        months = v3_expected_of(rows, "Werkloosheidspercentage_13", codes,
+                                "MM", typed)
+        self.assertEqual(len(quarters), 4 * 13 * 4)
+        self.assertEqual(len(months), 4 * 13 * 12)
+        # Assen has no quarterly or monthly figures: unknown, not zero.
+        self.assertIsNone(quarters[("GM0106", "2020-Q1")])
+        self.assertIsNone(months[("GM0106", "2020-01")])
+        prov = {period_of(k) for k, _, _, st in self.v3m["periods"]
+                if st in ("Voorlopig", "NaderVoorlopig")}
+        r, _ = self.run_rm("fetch", "v3m")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = rmtest.fetch_lines(r.stdout)
+        self.assertEqual(len(lines), len(quarters) + len(months))
+        self.assert_only(lines, "unemployment-rate-quarter", quarters, prov)
+        self.assert_only(lines, "unemployment-rate-month", months, prov)
+        r, reqs = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_series("unemployment-rate-quarter", quarters)
+        self.assert_series("unemployment-rate-month", months)
+        st = self.env.state_json()["series"]
+        for region in ("groningen", "drenthe", "nl"):
+            self.assertEqual(sorted(st["unemployment-rate-quarter/" + region]
+                                    ["provisional"]),
+                             ["%d-Q%d" % (y, q) for y in (2024, 2025)
+                              for q in range(1, 5)])
+            self.assertEqual(sorted(st["unemployment-rate-month/" + region]
+                                    ["provisional"]),
+                             ["%d-%02d" % (y, m) for y in (2024, 2025)
+                              for m in range(1, 13)])
+        self.assertFalse(os.path.exists(os.path.join(
+            self.env.state, "rrd", "unemployment-rate")))
+        entity = "TypedDataSet" if typed else "UntypedDataSet"
+        data = [l.split()[1] for l in reqs
+                if "/%s/%s?" % (V3_MONTHS, entity) in l and "$filter" in l]
+        self.assertTrue(any("substringof%28%27KW%27%2CPerioden%29" in u
+                            for u in data), data)
+        self.assertTrue(any("substringof%28%27MM%27%2CPerioden%29" in u
+                            for u in data), data)
+        self.assertFalse(any("%27JJ%27" in u for u in data), data)
+        self.assert_healthy()
+
+    def test_v3_feed_quarters_and_months_exact(self):
+        self.check_v3_months("v3-feed", True)
+
+    def test_v3_untyped_quarters_and_months_exact(self):
+        self.check_v3_months("v3", False)
+
     def test_revised_provisional_value_rebuilds(self):
         self.make_env([self.house_prices()])
         r, _ = self.run_rm("run")
@@ -464,6 +692,46 @@ class Cbs(unittest.TestCase):
         r, third = self.run_rm("run", "hp")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(any("/83625NED/Observations" in l for l in third))
+
+    # ---- the shipped demo
+
+    def test_demo_v3_source(self):
+        # `make demo` runs demo-cbs-labour-v3 on share/demo/cbs/v3 (file:
+        # base, v3-feed): every served cell of the series, and only those,
+        # is stored exactly.
+        conf = os.path.join(TOP, "etc", "regiomon.json")
+        src = next(s for s in load(conf)["sources"]
+                   if s["name"] == "demo-cbs-labour-v3")
+        self.assertNotEqual(src.get("enabled"), False)
+        series = src["config"]["series"][0]
+        rows = load(os.path.join(TOP, "share", "demo", "cbs", "v3",
+                                 "85268NED", "typed-page-1.json"))["value"]
+        want = v3_expected(rows, "Beroepsbevolking_1",
+                           {CODES[x] for x in series["regions"]},
+                           scale=1000)
+        self.assertEqual(len(want), 4 * 13)
+        self.assertIn(None, want.values())
+        state = tempfile.mkdtemp(prefix="demo.", dir=self.alt)
+        cmd = [rmtest.BIN, "-c", conf, "-P", rmtest.PLUGINS, "-S", state]
+        r = subprocess.run(cmd + ["fetch", "demo-cbs-labour-v3"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = {(CODES[o["region"]], o["period"]): o["value"]
+               for o in rmtest.fetch_lines(r.stdout)}
+        self.assertEqual(got, want)
+        r = subprocess.run(cmd + ["run", "demo-cbs-labour-v3"],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        byid = {c: i for i, c in CODES.items()}
+        for (code, period), value in want.items():
+            path = os.path.join(state, "rrd", "labour-force",
+                                byid[code] + ".rrd")
+            self.assertEqual(rmtest.rrd_period_value(path, period), value,
+                             (code, period))
+        with open(os.path.join(state, "state.json")) as f:
+            st = json.load(f)["series"]
+        self.assertEqual(sorted(st["labour-force/nl"]["provisional"]),
+                         ["2024", "2025"])
 
     # ---- faults
 

@@ -155,7 +155,8 @@ test_value_text(void **unused)
 		got[q - p] = '\0';
 		fmt_double(want, sizeof(want), v);
 		if (strcmp(got, want) != 0)
-			fail_msg("%.17g: wrote %s, fmt_double %s", v, got, want);
+			fail_msg("%.17g: wrote %s, fmt_double %s", v, got,
+			    want);
 		roundtrip(&ob);
 	}
 }
@@ -183,8 +184,8 @@ test_other_forms(void **unused)
 {
 	static const char *const lines[] = {
 		/* Valid, but in another form. */
-		"{\"indicator\":\"jobs\",\"region\":\"rga\",\"period\":\"2020\","
-		    "\"value\":1,\"status\":\"final\"}",
+		"{\"indicator\":\"jobs\",\"region\":\"rga\","
+		    "\"period\":\"2020\",\"value\":1,\"status\":\"final\"}",
 		"{\"region\": \"rga\", \"indicator\": \"jobs\", \"period\": "
 		    "\"2020\", \"value\": 1, \"status\": \"final\"}",
 		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
@@ -193,7 +194,8 @@ test_other_forms(void **unused)
 		    "\"2020\", \"value\": 1, \"status\": \"final\", \"note\": "
 		    "\"x\"}",
 		"{\"indicator\": \"j\\u006fbs\", \"region\": \"rga\", "
-		    "\"period\": \"2020\", \"value\": 1, \"status\": \"final\"}",
+		    "\"period\": \"2020\", \"value\": 1, "
+		    "\"status\": \"final\"}",
 		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
 		    "\"2020\", \"value\": 1, \"status\": \"final\"} ",
 		"{\"mark\": \"v3 x\"}",
@@ -249,8 +251,8 @@ test_other_forms(void **unused)
 	/* A NUL inside the period is no period for either reader. */
 	{
 		static const char nul[] = "{\"indicator\": \"jobs\", "
-		    "\"region\": \"rga\", \"period\": \"2020\0x\", \"value\": 1, "
-		    "\"status\": \"final\"}";
+		    "\"region\": \"rga\", \"period\": \"2020\0x\", "
+		    "\"value\": 1, \"status\": \"final\"}";
 
 		assert_int_equal(obs_parse_line(nul, sizeof(nul) - 1, &ob), 0);
 		assert_int_equal(slow(nul, sizeof(nul) - 1, &ob), -1);
