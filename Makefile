@@ -224,6 +224,7 @@ deps-test:
 
 check:
 	@$(MAKE) --no-print-directory deps-test
+	@sh tests/lint.sh
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(B)
 

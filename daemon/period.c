@@ -87,7 +87,7 @@ period_parse(const char *s, struct period *p)
 	return period_valid(p) ? 0 : -1;
 }
 
-/* Canonical text: "2020", "2020-Q3", "2020-07".  0, or -1 if it does not fit. */
+/* Canonical text: "2020", "2020-Q3", "2020-07".  0, or -1 if too long. */
 int
 period_format(const struct period *p, char *buf, size_t size)
 {

@@ -77,7 +77,7 @@ struct diags {
 struct region {
 	const char	*id;
 	const char	*name;
-	const char	*kind;		/* province, gemeente, region, country */
+	const char	*kind;		/* province, gemeente, region... */
 	const char	*parent;	/* NULL unless a gemeente */
 	json_t		*codes;		/* scheme -> code, borrowed */
 	json_t		*members;	/* array of region ids, or NULL */
@@ -141,7 +141,7 @@ struct source {
 
 struct conf {
 	char		*path;		/* as given */
-	char		*dir;		/* directory of path, for relative paths */
+	char		*dir;		/* path's directory, absolute */
 	json_t		*root;
 	char		*state_dir;	/* absolute or relative to cwd */
 	char		*plugin_dir;
@@ -206,7 +206,7 @@ struct regiomon {
  */
 struct mail_image {
 	char		*cid;		/* e.g. "unemployment-rate.groningen" */
-	char		*filename;	/* e.g. "unemployment-rate-groningen.png" */
+	char		*filename;	/* e.g. "jobs-assen.png" */
 	unsigned char	*data;		/* PNG bytes */
 	size_t		 len;
 };
@@ -226,13 +226,17 @@ void	log_err(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_warn(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
-void	log_notice(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
+void	log_notice(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_debug(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
-void	log_prio(int, const char *, ...) __attribute__((__format__ (printf, 2, 3)));
-void	log_vprio(int, const char *, va_list) __attribute__((__format__ (printf, 2, 0)));
+void	log_prio(int, const char *, ...)
+	    __attribute__((__format__ (printf, 2, 3)));
+void	log_vprio(int, const char *, va_list)
+	    __attribute__((__format__ (printf, 2, 0)));
 __dead void fatal(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
-__dead void fatalx(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
+__dead void fatalx(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
 
 /* util.c */
 size_t	strlcpy(char *, const char *, size_t);
@@ -278,7 +282,8 @@ const char *freq_name(enum freq);
 long	freq_max_seconds(enum freq);
 
 /* catalog.c */
-struct catalog *catalog_load(char *const *, size_t, const char *, struct diags *);
+struct catalog *catalog_load(char *const *, size_t, const char *,
+	    struct diags *);
 void	catalog_free(struct catalog *);
 const struct region *catalog_region(const struct catalog *, const char *);
 const struct indicator *catalog_indicator(const struct catalog *, const char *);
