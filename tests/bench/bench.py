@@ -450,6 +450,9 @@ def main():
     work = a.work or tempfile.mkdtemp(prefix="regiomon-bench.",
                                       dir="/var/tmp")
     os.makedirs(work, exist_ok=True)
+    # A copy of the binaries: a rebuild of the tree during the hour the
+    # bench takes must not change (or break) what it measures.
+    a.build = snapshot(a.build, os.path.join(work, "build"))
     sizes = []
     nochange = {}
     idle = None
@@ -490,6 +493,20 @@ def main():
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
     report(a, sizes, nochange, idle, time.time() - started, work)
+
+
+def snapshot(build, dest):
+    """Copy regiomon, its plugins and the floor program to dest."""
+    os.makedirs(os.path.join(dest, "plugins"))
+    os.makedirs(os.path.join(dest, "tests", "bench"))
+    shutil.copy2(os.path.join(build, "regiomon"), dest)
+    for f in os.listdir(os.path.join(build, "plugins")):
+        if f.endswith(".so"):
+            shutil.copy2(os.path.join(build, "plugins", f),
+                         os.path.join(dest, "plugins"))
+    shutil.copy2(os.path.join(build, "tests", "bench", "floor"),
+                 os.path.join(dest, "tests", "bench"))
+    return dest
 
 
 def no_change(s, state):
