@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -240,6 +241,42 @@ test_walk(void **state)
 	assert_int_equal(steps, 40);
 }
 
+/*
+ * period.c computes month starts by arithmetic, not with timegm(); every
+ * month of every valid year against the C library, and the order of
+ * period_cmp against the start instants.
+ */
+static void
+test_start_is_timegm(void **state)
+{
+	struct period	 p, prev;
+	struct tm	 tm;
+	int		 year, month;
+
+	(void)state;
+	prev = mk(1970, FREQ_MONTH, 1);
+	for (year = 1970; year <= 9998; year++) {
+		for (month = 1; month <= 12; month++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = year - 1900;
+			tm.tm_mon = month - 1;
+			tm.tm_mday = 1;
+			p = mk(year, FREQ_MONTH, month);
+			if (period_start(&p) != timegm(&tm))
+				fail_msg("%d-%02d starts at %lld, not %lld",
+				    year, month, (long long)period_start(&p),
+				    (long long)timegm(&tm));
+			if (year > 1970 || month > 1)
+				assert_int_equal(period_cmp(&prev, &p), -1);
+			prev = p;
+		}
+		p = mk(year, FREQ_YEAR, 0);
+		assert_int_equal(period_end(&p) - period_start(&p),
+		    ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ?
+		    366 : 365) * DAY);
+	}
+}
+
 static void
 test_freq(void **state)
 {
@@ -269,6 +306,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_cmp_next),
 		cmocka_unit_test(test_walk),
+		cmocka_unit_test(test_start_is_timegm),
 		cmocka_unit_test(test_freq),
 	};
 
