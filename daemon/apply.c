@@ -10,6 +10,8 @@
  * scattered over the spool are collected in further passes, as many of
  * them at a time as APPLY_BUDGET entries allow.
  */
+#include <sys/stat.h>
+
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -44,6 +46,8 @@ struct series {
 	long		 pass;		/* pass that collects it, 0: streamed */
 	struct entry	*v;
 	size_t		 n, cap;
+	uint64_t	 digest;	/* of the points stored ahead */
+	size_t		 npts;
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -54,6 +58,16 @@ struct sindex {
 	size_t		 nslot;		/* a power of two */
 	size_t		 last;		/* position of the previous line's */
 	int		 has_last;
+};
+
+/* One spool being applied, and the outcome so far. */
+struct applying {
+	struct regiomon	*rm;
+	const char	*source;
+	const char	*path;
+	struct ahead	*ahead;		/* what was stored ahead, or NULL */
+	int		 nchanged;
+	int		 failed;
 };
 
 /* A spool being read: the file, its line and line number. */
@@ -269,32 +283,11 @@ series_release(struct series *s)
 	s->n = s->cap = 0;
 }
 
-/*
- * period_cmp() without its two timegm() calls, which cost more than the
- * rest of applying a spool: periods order by the month they start in,
- * then by frequency, just as by their UTC start.
- */
-static int
-per_cmp(const struct period *a, const struct period *b)
-{
-	long	 ma, mb;
-
-	ma = a->year * 12L + (a->freq == FREQ_YEAR ? 0 : a->freq ==
-	    FREQ_QUARTER ? 3 * (a->index - 1) : a->index - 1);
-	mb = b->year * 12L + (b->freq == FREQ_YEAR ? 0 : b->freq ==
-	    FREQ_QUARTER ? 3 * (b->index - 1) : b->index - 1);
-	if (ma != mb)
-		return ma < mb ? -1 : 1;
-	if (a->freq != b->freq)
-		return a->freq < b->freq ? -1 : 1;
-	return 0;
-}
-
 static int
 entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
-	int		 c = per_cmp(&x->period, &y->period);
+	int		 c = period_cmp(&x->period, &y->period);
 
 	if (c != 0)
 		return c;
@@ -320,7 +313,7 @@ state_update_series(json_t *ss, const struct series *s,
 		if (period_parse(json_string_value(v), &p) == -1)
 			continue;
 		for (seen = 0, i = 0; i < s->n && !seen; i++)
-			seen = per_cmp(&p, &s->v[i].period) == 0;
+			seen = period_cmp(&p, &s->v[i].period) == 0;
 		if (!seen)
 			json_array_append(nprov, v);
 	}
@@ -340,16 +333,236 @@ state_update_series(json_t *ss, const struct series *s,
 }
 
 /*
- * Sort, drop duplicate periods (the last one sent wins) and write one
- * series.  1 if the file changed, 0 if not, -1 on failure (logged).
+ * Sort s's entries, drop duplicate periods (the last one sent wins) and
+ * make the points to store.  New, caller frees; NULL (logged).
  */
-static int
-apply_series(struct regiomon *rm, struct series *s, const char *source)
+static struct point *
+series_points(struct series *s, const char *source)
+{
+	struct point	*pts;
+	size_t		 i, n = 0;
+	int		 sorted = 1;
+
+	/* Plugins send periods in order; sort only when one did not. */
+	for (i = 1; i < s->n && sorted; i++)
+		sorted = period_cmp(&s->v[i - 1].period, &s->v[i].period) < 0;
+	if (!sorted)
+		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
+	for (i = 0; i < s->n; i++) {
+		if (n > 0 && period_cmp(&s->v[n - 1].period,
+		    &s->v[i].period) == 0)
+			n--;
+		s->v[n++] = s->v[i];
+	}
+	s->n = n;
+	if ((pts = calloc(n == 0 ? 1 : n, sizeof(*pts))) == NULL) {
+		log_err("%s", source);
+		return NULL;
+	}
+	for (i = 0; i < n; i++) {
+		pts[i].period = s->v[i].period;
+		pts[i].value = s->v[i].value;
+	}
+	return pts;
+}
+
+/* FNV-1a over the points' periods and value bits. */
+static uint64_t
+points_digest(const struct point *pts, size_t n)
+{
+	uint64_t	 h = 14695981039346656037ULL, bits;
+	size_t		 i;
+	int		 k;
+
+	for (i = 0; i < n; i++) {
+		memcpy(&bits, &pts[i].value, sizeof(bits));
+		bits ^= (uint64_t)pts[i].period.year << 40 ^
+		    (uint64_t)pts[i].period.freq << 32 ^
+		    (uint64_t)(unsigned)pts[i].period.index;
+		for (k = 0; k < 64; k += 8)
+			h = (h ^ ((bits >> k) & 0xff)) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/*
+ * Storing ahead.  While `regiomon run` waits for a source's child, the
+ * parent would be idle, and then write every file after the child is
+ * done.  Instead it reads the spool behind the child's output and writes
+ * each series whose file does not exist yet as soon as its block of
+ * lines is complete, into the store batch: temp files that only the
+ * commit after a successful run renames into place, and that an abort
+ * (a failed run) removes.  So fetching and writing overlap, and a failed
+ * run still stores nothing.  A series that has a file is left to
+ * apply_spool(), since an append cannot be undone (and is cheap); so is
+ * a series whose lines are scattered, and the last one.  apply_series()
+ * skips a series stored ahead, known by its key and its points' digest.
+ */
+#define AHEAD_MAX	100000	/* lines of one series held; more: left */
+
+struct ahead {
+	struct regiomon	*rm;
+	const char	*source;
+	struct reader	 r;		/* the spool, behind its writer */
+	struct sindex	 done;		/* series stored ahead, digests */
+	struct series	 cur;		/* the block being read */
+	int		 has_cur;
+	int		 too_long;	/* cur is over AHEAD_MAX lines */
+};
+
+/*
+ * Start storing ahead from the spool path that a run of source is
+ * writing.  Opens the store batch the run's apply commits (see
+ * ahead_free).  New, or NULL (logged): the run goes on without.
+ */
+struct ahead *
+ahead_start(struct regiomon *rm, const char *source, const char *path)
+{
+	struct ahead	*a;
+
+	if ((a = calloc(1, sizeof(*a))) == NULL) {
+		log_err("%s", source);
+		return NULL;
+	}
+	a->rm = rm;
+	a->source = source;
+	if (reader_open(&a->r, path) == -1 ||
+	    store_batch_begin(rm->conf->state_dir) == -1) {
+		reader_close(&a->r);
+		free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/*
+ * End storing ahead.  If the run's apply did not commit the batch (the
+ * run failed), what was stored ahead is removed.
+ */
+void
+ahead_free(struct ahead *a)
+{
+	if (a == NULL)
+		return;
+	store_batch_abort();
+	reader_close(&a->r);
+	sindex_free(&a->done);
+	series_release(&a->cur);
+	free(a);
+}
+
+/* Store the completed block a->cur if its series has no file yet. */
+static void
+ahead_store(struct ahead *a)
 {
 	const struct indicator	*ind;
 	struct point		*pts;
-	size_t			 i, n = 0;
-	int			 changed = 0, sorted = 1;
+	struct stat		 st;
+	struct obs		 key;
+	char			*path;
+	long			 pos;
+	int			 changed, fresh;
+
+	memset(&key, 0, sizeof(key));
+	strlcpy(key.indicator, a->cur.indicator, sizeof(key.indicator));
+	strlcpy(key.region, a->cur.region, sizeof(key.region));
+	/* Seen before: scattered, left to apply. */
+	if (sindex_find(&a->done, &key, 0) != -1 ||
+	    (ind = catalog_indicator(a->rm->catalog, key.indicator)) == NULL)
+		return;
+	if ((path = store_path(a->rm->conf->state_dir, key.indicator,
+	    key.region)) == NULL)
+		return;
+	fresh = stat(path, &st) == -1 && errno == ENOENT;
+	free(path);
+	if ((pos = sindex_find(&a->done, &key, 1)) == -1 || !fresh)
+		return;
+	if ((pts = series_points(&a->cur, a->source)) == NULL)
+		return;
+	/* Failed here: apply tries again, and reports it. */
+	if (store_write(a->rm->conf->state_dir, key.indicator, key.region,
+	    ind->freq, pts, a->cur.n, &changed) == 0 && changed) {
+		a->done.v[pos].digest = points_digest(pts, a->cur.n);
+		a->done.v[pos].npts = a->cur.n;
+	}
+	free(pts);
+}
+
+/*
+ * Read the spool's lines below offset end (complete lines: the writer
+ * flushed up to there) and store at most one completed series.  1 if
+ * there may be more to do below end, 0 if caught up.
+ */
+int
+ahead_step(struct ahead *a, off_t end)
+{
+	struct obs	 ob;
+	int		 stored = 0;
+
+	while (!stored && ftello(a->r.fp) < end) {
+		clearerr(a->r.fp);
+		if (reader_next(&a->r, &ob) != 1)
+			return 0;
+		if (a->has_cur && !sindex_is(&a->cur, &ob)) {
+			if (!a->too_long && a->cur.n > 0) {
+				ahead_store(a);
+				stored = 1;
+			}
+			series_release(&a->cur);
+			a->has_cur = 0;
+		}
+		if (!a->has_cur) {
+			memset(&a->cur, 0, sizeof(a->cur));
+			strlcpy(a->cur.indicator, ob.indicator,
+			    sizeof(a->cur.indicator));
+			strlcpy(a->cur.region, ob.region,
+			    sizeof(a->cur.region));
+			a->cur.count = AHEAD_MAX;
+			a->has_cur = 1;
+			a->too_long = 0;
+		}
+		if (a->too_long)
+			continue;
+		/* Too long to hold: left to apply, which bounds memory. */
+		if (a->cur.n == AHEAD_MAX) {
+			series_release(&a->cur);
+			a->too_long = 1;
+		} else if (series_add(&a->cur, &ob, a->r.path) == -1)
+			return 0;
+	}
+	return ftello(a->r.fp) < end;
+}
+
+/* 1 if ahead stored s with exactly the points pts. */
+static int
+ahead_has(struct ahead *a, const struct series *s, const struct point *pts)
+{
+	struct obs	 key;
+	long		 pos;
+
+	if (a == NULL)
+		return 0;
+	memset(&key, 0, sizeof(key));
+	strlcpy(key.indicator, s->indicator, sizeof(key.indicator));
+	strlcpy(key.region, s->region, sizeof(key.region));
+	if ((pos = sindex_find(&a->done, &key, 0)) == -1)
+		return 0;
+	return a->done.v[pos].npts == s->n && s->n > 0 &&
+	    a->done.v[pos].digest == points_digest(pts, s->n);
+}
+
+/*
+ * Write one series.  1 if the file changed, 0 if not, -1 on failure
+ * (logged).  A series that ahead stored with these very points is not
+ * written again.
+ */
+static int
+apply_series(struct regiomon *rm, struct series *s, const char *source,
+    struct ahead *ahead)
+{
+	const struct indicator	*ind;
+	struct point		*pts;
+	int			 changed = 0;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -357,28 +570,12 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		    source, s->indicator);
 		return -1;
 	}
-	/* Plugins send periods in order; sort only when one did not. */
-	for (i = 1; i < s->n && sorted; i++)
-		sorted = per_cmp(&s->v[i - 1].period, &s->v[i].period) < 0;
-	if (!sorted)
-		qsort(s->v, s->n, sizeof(*s->v), entry_cmp);
-	for (i = 0; i < s->n; i++) {
-		if (n > 0 && per_cmp(&s->v[n - 1].period,
-		    &s->v[i].period) == 0)
-			n--;
-		s->v[n++] = s->v[i];
-	}
-	s->n = n;
-	if ((pts = calloc(n, sizeof(*pts))) == NULL) {
-		log_err("%s", source);
+	if ((pts = series_points(s, source)) == NULL)
 		return -1;
-	}
-	for (i = 0; i < n; i++) {
-		pts[i].period = s->v[i].period;
-		pts[i].value = s->v[i].value;
-	}
-	if (store_write(rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, pts, n, &changed) == -1) {
+	if (ahead_has(ahead, s, pts))
+		changed = 1;
+	else if (store_write(rm->conf->state_dir, s->indicator, s->region,
+	    ind->freq, pts, s->n, &changed) == -1) {
 		free(pts);
 		return -1;
 	}
@@ -388,17 +585,16 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	return changed;
 }
 
-/* Apply s and free its entries; count the outcome in *nchanged, *failed. */
+/* Apply s and free its entries; count the outcome in ap. */
 static void
-apply_done(struct regiomon *rm, struct series *s, const char *source,
-    int *nchanged, int *failed)
+apply_done(struct applying *ap, struct series *s)
 {
 	int	 r;
 
-	if ((r = apply_series(rm, s, source)) == -1)
-		*failed = 1;
+	if ((r = apply_series(ap->rm, s, ap->source, ap->ahead)) == -1)
+		ap->failed = 1;
 	else
-		*nchanged += r;
+		ap->nchanged += r;
 	series_release(s);
 }
 
@@ -456,11 +652,10 @@ apply_index(struct sindex *x, const char *path)
  * One more pass over the spool: collect the series of this pass and, in
  * pass 1, stream the consecutive ones, each written when its block ends.
  * Then write what was collected.  0, or -1 if the spool could not be
- * read (logged); failed series set *failed.
+ * read (logged); failed series set ap->failed.
  */
 static int
-apply_pass(struct regiomon *rm, struct sindex *x, const char *source,
-    const char *path, long pass, int *nchanged, int *failed)
+apply_pass(struct applying *ap, struct sindex *x, long pass)
 {
 	struct reader	 r;
 	struct obs	 ob;
@@ -469,16 +664,16 @@ apply_pass(struct regiomon *rm, struct sindex *x, const char *source,
 	size_t		 i;
 	int		 rc;
 
-	if (reader_open(&r, path) == -1)
+	if (reader_open(&r, ap->path) == -1)
 		return -1;
 	while ((rc = reader_next(&r, &ob)) == 1) {
 		if ((pos = sindex_find(x, &ob, 0)) == -1) {
-			log_errx("%s: changed while being applied", path);
+			log_errx("%s: changed while being applied", ap->path);
 			rc = -1;
 			break;
 		}
 		if (cur != -1 && pos != cur) {
-			apply_done(rm, &x->v[cur], source, nchanged, failed);
+			apply_done(ap, &x->v[cur]);
 			cur = -1;
 		}
 		s = &x->v[pos];
@@ -486,50 +681,63 @@ apply_pass(struct regiomon *rm, struct sindex *x, const char *source,
 			cur = pos;
 		else if (s->pass != pass)
 			continue;
-		if (series_add(s, &ob, path) == -1) {
+		if (series_add(s, &ob, ap->path) == -1) {
 			rc = -1;
 			break;
 		}
 	}
 	reader_close(&r);
 	if (cur != -1 && rc == 0)
-		apply_done(rm, &x->v[cur], source, nchanged, failed);
+		apply_done(ap, &x->v[cur]);
 	for (i = 0; i < x->n; i++) {
 		if (x->v[i].pass == pass && rc == 0)
-			apply_done(rm, &x->v[i], source, nchanged, failed);
+			apply_done(ap, &x->v[i]);
 		series_release(&x->v[i]);
 	}
 	return rc == 0 ? 0 : -1;
 }
 
 /*
- * Apply the spool at path, written by a successful run of source.  Every
- * series is tried even when one fails.  Returns the number of series whose
- * file changed, or -1 if any failed (logged).
+ * Apply the spool at path, written by a successful run of source, with
+ * what ahead (NULL: nothing) stored while the run was going on.  Every
+ * series is tried even when one fails; what was written is durable when
+ * this returns.  Returns the number of series whose file changed, or -1
+ * if any failed (logged).
  */
 int
-apply_spool(struct regiomon *rm, const char *source, const char *path)
+apply_spool(struct regiomon *rm, const char *source, const char *path,
+    struct ahead *ahead)
 {
+	struct applying	 ap;
 	struct sindex	 x;
 	long		 pass, npass;
-	int		 nchanged = 0, failed = 0;
 
 	memset(&x, 0, sizeof(x));
+	memset(&ap, 0, sizeof(ap));
+	ap.rm = rm;
+	ap.source = source;
+	ap.path = path;
+	ap.ahead = ahead;
+	/* One sync for the spool, not one per file (see store.c). */
+	if (ahead == NULL && store_batch_begin(rm->conf->state_dir) == -1)
+		return -1;
 	if ((npass = apply_index(&x, path)) == -1) {
 		sindex_free(&x);
+		store_batch_abort();
 		return -1;
 	}
 	for (pass = 1; pass <= npass; pass++) {
-		if (apply_pass(rm, &x, source, path, pass, &nchanged,
-		    &failed) == -1) {
-			failed = 1;
+		if (apply_pass(&ap, &x, pass) == -1) {
+			ap.failed = 1;
 			break;
 		}
 	}
+	if (store_batch_commit() == -1)
+		ap.failed = 1;
 	log_debug("%s: %zu series applied in %ld passes over %s", source,
 	    x.n, npass + 1, path);
 	sindex_free(&x);
-	return failed ? -1 : nchanged;
+	return ap.failed ? -1 : ap.nchanged;
 }
 
 /* The spool paths of source: the one being written, and the complete one. */
@@ -574,7 +782,7 @@ apply_pending(struct regiomon *rm)
 			de->d_name[len - 6] = '\0';
 			log_notice("applying the spool of %s left by an "
 			    "interrupted run", de->d_name);
-			if (apply_spool(rm, de->d_name, path) == -1)
+			if (apply_spool(rm, de->d_name, path, NULL) == -1)
 				rc = -1;
 			else
 				unlink(path);

@@ -51,7 +51,7 @@ void	cmd_close(struct regiomon *);
 /* cmd_run.c */
 FILE	*run_spool_open(const struct conf *, const struct source *);
 int	run_store(struct regiomon *, const struct source *, FILE *, int,
-	    const char *, char *, size_t, int *);
+	    const char *, char *, size_t, struct ahead *, int *);
 int	run_source(struct regiomon *, const struct source *);
 int	cmd_run(struct regiomon *, const struct opts *, int, char **);
 int	cmd_fetch(struct regiomon *, const struct opts *, int, char **);

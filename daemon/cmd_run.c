@@ -66,7 +66,8 @@ run_spool_open(const struct conf *conf, const struct source *src)
  */
 int
 run_store(struct regiomon *rm, const struct source *src, FILE *sink,
-    int result, const char *mark, char *why, size_t whylen, int *nchanged)
+    int result, const char *mark, char *why, size_t whylen,
+    struct ahead *ahead, int *nchanged)
 {
 	char	*part, *done;
 
@@ -95,7 +96,7 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
 		snprintf(why, whylen, "cannot keep the spool");
 		goto out;
 	}
-	if ((*nchanged = apply_spool(rm, src->name, done)) == -1) {
+	if ((*nchanged = apply_spool(rm, src->name, done, ahead)) == -1) {
 		*nchanged = 0;
 		result = JOB_FAILED;
 		snprintf(why, whylen, "storing failed; the spool is "
@@ -118,7 +119,8 @@ int
 run_source(struct regiomon *rm, const struct source *src)
 {
 	const struct plugin	*p;
-	char			 why[1024], *mark = NULL;
+	struct ahead		*ahead = NULL;
+	char			 why[1024], *mark = NULL, *part;
 	FILE			*sink;
 	size_t			 nobs = 0;
 	int			 result = JOB_FAILED, nchanged;
@@ -131,11 +133,16 @@ run_source(struct regiomon *rm, const struct source *src)
 	}
 	if ((sink = run_spool_open(rm->conf, src)) == NULL)
 		snprintf(why, sizeof(why), "cannot write the spool");
-	else
-		result = job_run(rm, src, p, sink, &mark, &nobs, why,
+	else {
+		part = spool_path(rm->conf, src->name, 0);
+		ahead = ahead_start(rm, src->name, part);
+		free(part);
+		result = job_run(rm, src, p, sink, ahead, &mark, &nobs, why,
 		    sizeof(why));
+	}
 	result = run_store(rm, src, sink, result, mark, why, sizeof(why),
-	    &nchanged);
+	    ahead, &nchanged);
+	ahead_free(ahead);
 	if (result == JOB_FAILED)
 		log_errx("%s: failed: %s", src->name, why);
 	else if (result == JOB_UNCHANGED)
@@ -280,7 +287,8 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		log_warn("tmpfile");
 		return 1;
 	}
-	result = job_run(rm, src, p, sink, &mark, &nobs, why, sizeof(why));
+	result = job_run(rm, src, p, sink, NULL, &mark, &nobs, why,
+	    sizeof(why));
 	free(mark);
 	if (result == JOB_FAILED) {
 		log_errx("%s: failed: %s", src->name, why);

@@ -473,7 +473,7 @@ start_failed(struct daemon *d, struct sched_entry *e,
 	int	 nchanged;
 
 	run_store(&d->cur->rm, src, NULL, JOB_FAILED, NULL, why, whylen,
-	    &nchanged);
+	    NULL, &nchanged);
 	sched_started(d->sched, e, now);
 	sched_done(d->sched, e, now, 0, why);
 	d->cyc_failed++;
@@ -622,8 +622,12 @@ finish_run(struct daemon *d, size_t i)
 	job_free(r->job);
 	if (result == JOB_OK)
 		log_debug("%s: storing %zu observations", r->src->name, nobs);
+	/*
+	 * Not stored ahead: runs of several hosts go on at once here, and
+	 * the store has one batch.
+	 */
 	result = run_store(&g->rm, r->src, r->sink, result, mark, why,
-	    sizeof(why), &nchanged);
+	    sizeof(why), NULL, &nchanged);
 	free(mark);
 	if (result == JOB_UNCHANGED)
 		log_debug("%s: %s", r->src->name, why);

@@ -324,6 +324,9 @@ int	store_read(const char *, const char *, const char *, enum freq,
 	    struct point **, size_t *);
 int	store_write(const char *, const char *, const char *, enum freq,
 	    const struct point *, size_t, int *);
+int	store_batch_begin(const char *);
+int	store_batch_commit(void);
+void	store_batch_abort(void);
 
 /* state.c */
 json_t	*state_load(const char *);
@@ -381,11 +384,17 @@ int	job_read(struct job *);
 int	job_check_timeout(struct job *, double);
 int	job_finish(struct job *, char **, char *, size_t);
 void	job_free(struct job *);
+struct ahead;
 int	job_run(struct regiomon *, const struct source *,
-	    const struct plugin *, FILE *, char **, size_t *, char *, size_t);
+	    const struct plugin *, FILE *, struct ahead *, char **, size_t *,
+	    char *, size_t);
 
 /* apply.c */
-int	apply_spool(struct regiomon *, const char *, const char *);
+int	apply_spool(struct regiomon *, const char *, const char *,
+	    struct ahead *);
+struct ahead *ahead_start(struct regiomon *, const char *, const char *);
+int	ahead_step(struct ahead *, off_t);
+void	ahead_free(struct ahead *);
 char	*spool_path(const struct conf *, const char *, int);
 int	apply_pending(struct regiomon *);
 

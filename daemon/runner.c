@@ -547,18 +547,22 @@ job_free(struct job *j)
 
 /*
  * Run src to the end in the foreground: start the child, read until EOF or
- * timeout, judge.  Returns JOB_OK, JOB_UNCHANGED or JOB_FAILED; *mark and
- * *nobs as job_finish() and job_nobs().
+ * timeout, judge.  With ahead, the series in the spool are stored while
+ * the child goes on (see apply.c): the pipe is drained first, so the child
+ * never waits for the files, then one series is stored at a time.
+ * Returns JOB_OK, JOB_UNCHANGED or JOB_FAILED; *mark and *nobs as
+ * job_finish() and job_nobs().
  */
 int
 job_run(struct regiomon *rm, const struct source *src,
-    const struct plugin *p, FILE *sink, char **mark, size_t *nobs,
-    char *why, size_t whylen)
+    const struct plugin *p, FILE *sink, struct ahead *ahead, char **mark,
+    size_t *nobs, char *why, size_t whylen)
 {
 	struct pollfd	 pfd;
 	struct job	*j;
 	double		 now;
-	int		 rc, ms;
+	off_t		 end;
+	int		 rc, ms, more = 0;
 
 	*mark = NULL;
 	*nobs = 0;
@@ -570,7 +574,7 @@ job_run(struct regiomon *rm, const struct source *src,
 		now = mono_now();
 		if (job_check_timeout(j, now))
 			continue;
-		ms = (int)((j->deadline - now) * 1000) + 1;
+		ms = more ? 0 : (int)((j->deadline - now) * 1000) + 1;
 		pfd.fd = j->fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, ms) == -1 && errno != EINTR) {
@@ -578,6 +582,10 @@ job_run(struct regiomon *rm, const struct source *src,
 			break;
 		}
 		job_read(j);
+		/* Only what is flushed is complete lines for the reader. */
+		if (ahead != NULL && j->err[0] == '\0' &&
+		    fflush(sink) != EOF && (end = ftello(sink)) != -1)
+			more = ahead_step(ahead, end);
 	}
 	rc = job_finish(j, mark, why, whylen);
 	*nobs = j->nobs;

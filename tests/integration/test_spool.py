@@ -6,9 +6,15 @@ passes, as many at a time as the budget allows (REGIOMON_APPLY_BUDGET
 makes it tiny here, so one run takes several passes).  Whatever the
 order, every period reads back exactly, a period sent twice keeps the
 last value, provisional marks land in the state, and an observation line
-in another JSON form (an exec plugin's) is read like the canonical one."""
+in another JSON form (an exec plugin's) is read like the canonical one.
+
+`regiomon run` stores a series whose file is new while the child is still
+fetching (apply.c, "storing ahead"), as temp files that only a successful
+run puts in place: a run that fails after that leaves nothing behind."""
 import os
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -95,6 +101,67 @@ class Spool(unittest.TestCase):
             for y in YEARS:
                 self.assertEqual(rmtest.rrd_period_value(
                     self.env.rrd(UR, r), y), value(r, y))
+
+
+# Prints every series in one block, then waits for GO to exist and fails.
+FAILING = """
+import json, os, sys, time
+for r in %r:
+    for y in %r:
+        print(json.dumps({"indicator": %r, "region": r, "period": y,
+                          "value": %d * 10 + int(y) / 8 + 0.1}))
+sys.stdout.flush()
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+sys.exit(1)
+"""
+
+
+class Ahead(unittest.TestCase):
+    def setUp(self):
+        self.env = None
+
+    def tearDown(self):
+        if self.env is not None:
+            self.env.close()
+
+    def rrd_names(self):
+        d = os.path.join(self.env.state, "rrd", UR)
+        return sorted(os.listdir(d)) if os.path.isdir(d) else []
+
+    def test_failed_run_leaves_nothing(self):
+        self.env = rmtest.Env([])
+        prog = os.path.join(self.env.dir, "fail.py")
+        go = os.path.join(self.env.dir, "go")
+        with open(prog, "w") as f:
+            f.write(FAILING % (REGIONS, YEARS, UR, 0))
+        self.env.write_conf({
+            "state_dir": self.env.state, "plugin_dir": rmtest.PLUGINS,
+            "catalog": [rmtest.CATALOG],
+            "sources": [{"name": "f", "plugin": "exec", "config": {
+                "command": ["/usr/bin/python3", prog, go]}}]})
+        p = subprocess.Popen(
+            [rmtest.BIN, "-c", self.env.conf, "-S", self.env.state, "run"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            # The child still runs: three series (all but the last, which
+            # may go on) are stored ahead, as temp files only.
+            end = time.monotonic() + 30
+            while len(self.rrd_names()) < 3:
+                self.assertLess(time.monotonic(), end, self.rrd_names())
+                time.sleep(0.05)
+            names = self.rrd_names()
+            self.assertEqual(len(names), 3, names)
+            self.assertTrue(all(".tmp" in n for n in names), names)
+        finally:
+            open(go, "w").close()
+            _, err = p.communicate(timeout=60)
+        self.assertEqual(p.returncode, 1, err)
+        self.assertIn("f: failed", err)
+        self.assertEqual(self.rrd_names(), [])
+        for r in REGIONS:
+            self.assertNotIn(UR + "/" + r,
+                             self.env.state_json().get("series", {}))
 
 
 if __name__ == "__main__":

@@ -9,8 +9,8 @@
  */
 #include <sys/stat.h>
 
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
 #include <float.h>
 #include <ftw.h>
 #include <math.h>
@@ -264,6 +264,132 @@ test_random_bits(void **state)
 	/* The same data again is no change: the comparison is exact too. */
 	write_ok(dir, "random", "bits", FREQ_MONTH, pts, n, 0);
 	free(pts);
+}
+
+/*
+ * What statistics offices publish: decimals of up to 16 digits, scaled
+ * from 1e-12 to 1e12, as strtod reads their text.  store.c writes these
+ * without printing them (encode_decimal); librrd must agree with it.
+ */
+static void
+test_random_decimals(void **state)
+{
+	const char	*dir = *state;
+	struct point	*pts;
+	double		 v[600];
+	char		 text[64];
+	uint64_t	 x = 0x2545f4914f6cdd1dULL, pow10;
+	size_t		 n, i;
+	int		 digits, exp10, d;
+
+	for (i = 0; i < nitems(v); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		digits = 1 + (int)(x % 16);
+		for (pow10 = 1, d = 0; d < digits; d++)
+			pow10 *= 10;
+		exp10 = (int)((x >> 8) % 25) - 12 - digits;
+		snprintf(text, sizeof(text), "%s%llue%d",
+		    (x >> 40) & 1 ? "-" : "",
+		    (unsigned long long)((x >> 12) % pow10), exp10);
+		v[i] = strtod(text, NULL);
+	}
+	pts = series(FREQ_MONTH, mk(1971, FREQ_MONTH, 1),
+	    mk(2020, FREQ_MONTH, 12), v, nitems(v), 0, &n);
+	assert_int_equal(n, 600);
+	write_ok(dir, "random", "decimals", FREQ_MONTH, pts, n, 1);
+	check_read(dir, "random", "decimals", FREQ_MONTH, pts, n);
+	free(pts);
+}
+
+/* The number of names in dir that contain ".tmp". */
+static int
+tmp_count(const char *dir)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 n = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL)
+		n += strstr(de->d_name, ".tmp") != NULL;
+	closedir(d);
+	return n;
+}
+
+/*
+ * In a batch a new or rebuilt series waits as a temp file until the
+ * commit; an abort removes it and leaves the old file; a series written
+ * twice in a batch ends with the second write; appends land too.
+ */
+static void
+test_batch(void **state)
+{
+	const char	*dir = *state;
+	struct point	*a, *b, *more;
+	double		 v[24], w[24];
+	char		*path, *idir;
+	size_t		 na, nb, nm, i;
+
+	for (i = 0; i < nitems(v); i++) {
+		v[i] = 100 + i * 0.1;
+		w[i] = 200 + i * 0.3;
+	}
+	a = series(FREQ_MONTH, mk(2018, FREQ_MONTH, 1),
+	    mk(2019, FREQ_MONTH, 12), v, nitems(v), 0, &na);
+	b = series(FREQ_MONTH, mk(2018, FREQ_MONTH, 1),
+	    mk(2019, FREQ_MONTH, 12), w, nitems(w), 0, &nb);
+	path = path_of(dir, "batch", "x");
+	xasprintf(&idir, "%s/rrd/batch", dir);
+
+	/* Aborted: nothing to see, nothing left. */
+	assert_int_equal(store_batch_begin(dir), 0);
+	write_ok(dir, "batch", "x", FREQ_MONTH, a, na, 1);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(tmp_count(idir), 1);
+	store_batch_abort();
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(tmp_count(idir), 0);
+
+	/* Committed: in place, exact. */
+	assert_int_equal(store_batch_begin(dir), 0);
+	write_ok(dir, "batch", "x", FREQ_MONTH, a, na, 1);
+	assert_int_equal(store_batch_commit(), 0);
+	check_read(dir, "batch", "x", FREQ_MONTH, a, na);
+	assert_int_equal(tmp_count(idir), 0);
+
+	/* A revision aborted keeps the old file. */
+	assert_int_equal(store_batch_begin(dir), 0);
+	write_ok(dir, "batch", "x", FREQ_MONTH, b, nb, 1);
+	store_batch_abort();
+	check_read(dir, "batch", "x", FREQ_MONTH, a, na);
+
+	/* Twice in one batch, then an append: the last write wins. */
+	assert_int_equal(store_batch_begin(dir), 0);
+	write_ok(dir, "batch", "y", FREQ_MONTH, a, na, 1);
+	write_ok(dir, "batch", "y", FREQ_MONTH, b, nb, 1);
+	more = series(FREQ_MONTH, mk(2020, FREQ_MONTH, 1),
+	    mk(2020, FREQ_MONTH, 3), v, 3, 0, &nm);
+	write_ok(dir, "batch", "x", FREQ_MONTH, more, nm, 1);
+	assert_int_equal(store_batch_commit(), 0);
+	check_read(dir, "batch", "y", FREQ_MONTH, b, nb);
+	assert_int_equal(tmp_count(idir), 0);
+	free(more);
+	more = series(FREQ_MONTH, mk(2018, FREQ_MONTH, 1),
+	    mk(2020, FREQ_MONTH, 3), v, nitems(v), 0, &nm);
+	check_read(dir, "batch", "x", FREQ_MONTH, more, nm);
+
+	/* Only one batch at a time. */
+	assert_int_equal(store_batch_begin(dir), 0);
+	assert_int_equal(store_batch_begin(dir), -1);
+	assert_int_equal(store_batch_commit(), 0);
+	free(more);
+	free(a);
+	free(b);
+	free(idir);
+	free(path);
 }
 
 static void
@@ -689,6 +815,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_random_decimals, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_bits, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_append, setup, teardown),
