@@ -1114,13 +1114,8 @@ store_batch_begin(const char *state_dir)
 		log_errx("store: a batch is already open");
 		return -1;
 	}
+	/* Made by the first write, if any: none, nothing to see. */
 	xasprintf(&batch.dir, "%s/rrd", state_dir);
-	if (mkdir_p(batch.dir, 0755) == -1) {
-		log_err("mkdir %s", batch.dir);
-		free(batch.dir);
-		batch.dir = NULL;
-		return -1;
-	}
 	batch.active = 1;
 	return 0;
 }
@@ -1158,14 +1153,25 @@ store_batch_commit(void)
 	return rc;
 }
 
-/* End a batch: rebuilt files are dropped, appends stay (unsynced). */
+/*
+ * End a batch: rebuilt files are dropped, appends stay (unsynced).  The
+ * directories made for the dropped files go too, if empty: a failed run
+ * leaves no trace.
+ */
 void
 store_batch_abort(void)
 {
 	size_t	 i;
+	char	*dir;
 
-	for (i = 0; i < batch.n; i++)
+	for (i = 0; i < batch.n; i++) {
 		unlink(batch.v[i].tmp);
+		dir = path_dirname(batch.v[i].tmp);
+		rmdir(dir);
+		free(dir);
+	}
+	if (batch.n > 0)
+		rmdir(batch.dir);
 	batch_end();
 }
 
