@@ -3,7 +3,8 @@
  * alert.c: after each store step, evaluate the series with new data, check
  * every series for staleness, and mail what moved since the last notice
  * as one digest per run.  The evaluation and the last state mailed live
- * in state.series[KEY].eval, so a restart neither repeats nor loses one.
+ * in state.series[KEY].eval (state_eval_get/put), so a restart neither
+ * repeats nor loses one.
  */
 #include <math.h>
 #include <stdio.h>
@@ -26,10 +27,11 @@ enum kind {
 	K_REMINDER		/* still warning or critical, N releases on */
 };
 
-/* One line of the digest; the pointers are borrowed from rm. */
+/* One line of the digest; ev is its own, the rest borrowed from rm. */
 struct item {
 	const struct indicator	*ind;
 	const struct region	*reg;
+	json_t			*ss;	/* the series, for state_eval_put */
 	json_t			*ev;
 	const char		*from;	/* NULL: never mailed before */
 	const char		*to;
@@ -279,22 +281,22 @@ alert_eval_current(const json_t *ev, const struct indicator *ind,
 
 /*
  * Re-evaluate the series behind ss (fresh data, no evaluation yet, or one
- * made under other rules) and keep the notification members of the old
- * one.  A new latest period is a release: it counts towards a reminder.
- * 0, or -1 (logged) with ss untouched, so the next cycle tries again.
+ * made under other rules) and keep the notification members of its old
+ * evaluation old (may be NULL).  A new latest period is a release: it
+ * counts towards a reminder.  New, or NULL (logged).
  */
-static int
+static json_t *
 refresh(struct regiomon *rm, const struct indicator *ind,
-    const char *region, json_t *ss)
+    const char *region, json_t *ss, const json_t *old)
 {
-	json_t		*old = json_object_get(ss, "eval"), *ev, *v;
+	json_t		*ev, *v;
 	struct period	 po, pn;
 	json_int_t	 releases;
 	const char	*keep[] = { "notified_state", "notified_at" };
 	size_t		 i;
 
 	if ((ev = alert_evaluate(rm, ind, region, ss)) == NULL)
-		return -1;
+		return NULL;
 	for (i = 0; i < nitems(keep); i++)
 		if ((v = json_object_get(old, keep[i])) != NULL)
 			json_object_set(ev, keep[i], v);
@@ -305,9 +307,29 @@ refresh(struct regiomon *rm, const struct indicator *ind,
 		releases++;
 	json_object_set_new(ev, "releases_since_notice",
 	    json_integer(releases));
-	json_object_set_new(ss, "eval", ev);
-	json_object_del(ss, "fresh");
-	return 0;
+	return ev;
+}
+
+/*
+ * The evaluation of series ss for this cycle: the saved one, or a new
+ * one (see refresh) with "fresh" of ss cleared; the caller saves it back.
+ * New, or NULL (logged) with ss untouched, so the next cycle tries again.
+ */
+static json_t *
+cycle_eval(struct regiomon *rm, const struct indicator *ind,
+    const char *region, json_t *ss)
+{
+	json_t	*old, *ev;
+
+	old = state_eval_get(ss);
+	if (!json_is_true(json_object_get(ss, "fresh")) &&
+	    alert_eval_current(old, ind, region))
+		return old;
+	ev = refresh(rm, ind, region, ss, old);
+	json_decref(old);
+	if (ev != NULL)
+		json_object_del(ss, "fresh");
+	return ev;
 }
 
 /*
@@ -331,6 +353,17 @@ items_add(struct items *it, const struct item *x)
 		fatal(NULL);
 	it->v = v;
 	it->v[it->n++] = *x;
+	json_incref(x->ev);
+}
+
+static void
+items_free(struct items *it)
+{
+	size_t	 i;
+
+	for (i = 0; i < it->n; i++)
+		json_decref(it->v[i].ev);
+	free(it->v);
 }
 
 static int
@@ -356,7 +389,8 @@ item_cmp(const void *a, const void *b)
 static void
 decide(struct regiomon *rm, const struct alertconf *ac,
     const struct silences *sil, const struct indicator *ind,
-    const struct region *reg, json_t *ev, time_t now, struct items *it)
+    const struct region *reg, json_t *ss, json_t *ev, time_t now,
+    struct items *it)
 {
 	const char	*cur, *was;
 	struct item	 x;
@@ -369,6 +403,7 @@ decide(struct regiomon *rm, const struct alertconf *ac,
 	memset(&x, 0, sizeof(x));
 	x.ind = ind;
 	x.reg = reg;
+	x.ss = ss;
 	x.ev = ev;
 	x.from = was;
 	x.to = cur;
@@ -747,6 +782,7 @@ send_digest(struct regiomon *rm, const struct items *it, time_t now)
 		    json_integer((json_int_t)now));
 		json_object_set_new(it->v[i].ev, "releases_since_notice",
 		    json_integer(0));
+		state_eval_put(it->v[i].ss, it->v[i].ev);
 	}
 	/*
 	 * Saved now, not at the end of the run: the digest is durable in
@@ -797,25 +833,22 @@ alert_cycle(struct regiomon *rm, time_t now)
 			    key);
 			continue;
 		}
-		ev = json_object_get(ss, "eval");
-		if (json_is_true(json_object_get(ss, "fresh")) ||
-		    !alert_eval_current(ev, ind, reg->id)) {
-			if (refresh(rm, ind, reg->id, ss) == -1) {
-				rc = -1;
-				continue;
-			}
-			ev = json_object_get(ss, "eval");
+		if ((ev = cycle_eval(rm, ind, reg->id, ss)) == NULL) {
+			rc = -1;
+			continue;
 		}
 		alert_stale(ev, ind, now);
 		if (silok == 0)
-			decide(rm, &ac, &sil, ind, reg, ev, now, &it);
+			decide(rm, &ac, &sil, ind, reg, ss, ev, now, &it);
+		state_eval_put(ss, ev);
+		json_decref(ev);
 	}
 	if (it.n > 0) {
 		qsort(it.v, it.n, sizeof(it.v[0]), item_cmp);
 		if (send_digest(rm, &it, now) == -1)
 			rc = -1;
 	}
-	free(it.v);
+	items_free(&it);
 	if (silok == 0)
 		silences_free(&sil);
 	left = mail_flush(rm->conf, json_object_get(rm->conf->root, "mail"));

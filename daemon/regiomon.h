@@ -333,6 +333,8 @@ json_t	*state_load(const char *);
 int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
 json_t	*state_source(json_t *, const char *);
+json_t	*state_eval_get(json_t *);
+void	state_eval_put(json_t *, json_t *);
 
 /* plugin.c */
 int	plugin_load_file(const char *, const char *, struct plugin *, char *,

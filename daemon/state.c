@@ -3,8 +3,15 @@
  * state.c: STATE/state.json, what the RRD files do not hold: per series
  * the provisional periods, source and last change, per source the last
  * fetch.  Written atomically; a corrupt file is set aside, never lost.
+ *
+ * In memory the "eval" member of a series holds the compact JSON text of
+ * the evaluation, not the object: a jansson object of its twenty members
+ * costs some 3 KB (a hash table, a pair per member), its text 400 bytes,
+ * and 16000 series held 45 MB of objects.  state_load packs, state_save
+ * unpacks; state_eval_get and state_eval_put are the only way in.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +22,13 @@
 #define STATE_FILE	"state.json"
 #define STATE_VERSION	1
 #define CORRUPT_MAX	100	/* state.json.corrupt, .corrupt.1, ... */
+#define STATE_DUMP	(JSON_INDENT(1) | JSON_SORT_KEYS)
+
+/* Where state_save writes to: indent is added after each newline. */
+struct out {
+	FILE	*fp;
+	int	 indent;
+};
 
 static json_t *
 state_new(void)
@@ -91,6 +105,27 @@ state_check(json_t *s, const char **why)
 }
 
 /*
+ * Pack the eval of every series into its text (see the top of the file).
+ * An eval that is not an object is dropped: nothing reads one, and the
+ * next alert cycle evaluates that series afresh anyway.
+ */
+static void
+state_pack(json_t *s)
+{
+	const char	*key;
+	json_t		*ss, *ev;
+
+	json_object_foreach(json_object_get(s, "series"), key, ss) {
+		if ((ev = json_object_get(ss, "eval")) == NULL)
+			continue;
+		if (json_is_object(ev))
+			state_eval_put(ss, ev);
+		else
+			json_object_del(ss, "eval");
+	}
+}
+
+/*
  * Load STATE/state.json.  A missing file gives a new empty state; a file
  * that is not valid JSON or not a state document is logged (with line and
  * column), renamed to state.json.corrupt and replaced by an empty state.
@@ -127,40 +162,205 @@ state_load(const char *state_dir)
 		set_aside(path);
 		json_decref(s);
 		s = state_new();
-	}
+	} else
+		state_pack(s);
 	free(path);
 	return s;
 }
 
+/* json_dump_callback() target: buf to o->fp, each line indented more. */
+static int
+out_write(const char *buf, size_t len, void *arg)
+{
+	struct out	*o = arg;
+	const char	*nl;
+	size_t		 n;
+
+	while ((nl = memchr(buf, '\n', len)) != NULL) {
+		n = (size_t)(nl - buf) + 1;
+		fwrite(buf, 1, n, o->fp);
+		fprintf(o->fp, "%*s", o->indent, "");
+		buf += n;
+		len -= n;
+	}
+	fwrite(buf, 1, len, o->fp);
+	return ferror(o->fp) ? -1 : 0;
+}
+
 /*
- * Write state to STATE/state.json atomically (temp file, fsync, rename).
- * 0, or -1 (logged) with the old file untouched.
+ * v as json_dumps(STATE_DUMP) writes it at depth: dumped on its own, then
+ * shifted right (a newline is never part of a JSON string, only of the
+ * layout).  0, or -1.
+ */
+static int
+dump_at(FILE *fp, const json_t *v, int depth)
+{
+	struct out	 o = { fp, depth };
+
+	return json_dump_callback(v, out_write, &o, STATE_DUMP |
+	    JSON_ENCODE_ANY);
+}
+
+static int
+key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The keys of object o in the order JSON_SORT_KEYS writes.  New. */
+static const char **
+sorted_keys(json_t *o)
+{
+	const char	**k;
+	const char	*key;
+	json_t		*v;
+	size_t		 n = 0;
+
+	k = xcalloc(json_object_size(o) + 1, sizeof(*k));
+	json_object_foreach(o, key, v)
+		k[n++] = key;
+	qsort(k, n, sizeof(*k), key_cmp);
+	return k;
+}
+
+typedef int	(*dump_fn)(FILE *, const char *, json_t *, int);
+
+/*
+ * Object o at depth, its members in sorted order, the value of each
+ * written by fn.  The same bytes as json_dumps(STATE_DUMP).  0, or -1.
+ */
+static int
+dump_members(FILE *fp, json_t *o, int depth, dump_fn fn)
+{
+	const char	**keys;
+	json_t		*k;
+	size_t		 i;
+	int		 rc = 0;
+
+	if (json_object_size(o) == 0)
+		return fputs("{}", fp) == EOF ? -1 : 0;
+	keys = sorted_keys(o);
+	fputc('{', fp);
+	for (i = 0; keys[i] != NULL && rc == 0; i++) {
+		fprintf(fp, "%s\n%*s", i > 0 ? "," : "", depth + 1, "");
+		if ((k = json_string(keys[i])) == NULL)
+			rc = -1;
+		else
+			rc = dump_at(fp, k, 0);
+		json_decref(k);
+		fputs(": ", fp);
+		if (rc == 0)
+			rc = fn(fp, keys[i], json_object_get(o, keys[i]),
+			    depth + 1);
+	}
+	fprintf(fp, "\n%*s}", depth, "");
+	free(keys);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+/* Series ss with its eval unpacked.  0, or -1. */
+static int
+dump_series(FILE *fp, const char *key, json_t *ss, int depth)
+{
+	json_t	*copy, *ev;
+	int	 rc;
+
+	(void)key;
+	if ((ev = state_eval_get(ss)) == NULL)
+		return dump_at(fp, ss, depth);
+	/* Shallow: only the eval member is new. */
+	if ((copy = json_copy(ss)) == NULL ||
+	    json_object_set_new(copy, "eval", ev) == -1) {
+		json_decref(copy);
+		return -1;
+	}
+	rc = dump_at(fp, copy, depth);
+	json_decref(copy);
+	return rc;
+}
+
+/* A member of the document: the series one by one, the rest whole. */
+static int
+dump_top(FILE *fp, const char *key, json_t *v, int depth)
+{
+	if (strcmp(key, "series") == 0 && json_is_object(v))
+		return dump_members(fp, v, depth, dump_series);
+	return dump_at(fp, v, depth);
+}
+
+/*
+ * The state document as json_dumps(STATE_DUMP) writes it, but evals
+ * unpacked a series at a time: only one is an object at any moment.
+ */
+static int
+state_dump(FILE *fp, json_t *state)
+{
+	return dump_members(fp, state, 0, dump_top);
+}
+
+/*
+ * Dump state into the open temp file fd, with a final newline so the file
+ * is a proper text file.  Streamed: json_dumps() held the whole text, and
+ * a copy of it, on top of the tree; at the end of a large run that was a
+ * quarter of the peak memory.  Closes fd.  0, or -1 (logged).
+ */
+static int
+state_write(int fd, const char *tmp, json_t *state)
+{
+	FILE	*fp;
+	int	 rc = 0;
+
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		log_warn("%s", tmp);
+		close(fd);
+		return -1;
+	}
+	if (state_dump(fp, state) == -1 || fputc('\n', fp) == EOF ||
+	    fflush(fp) == EOF) {
+		log_warn("write %s", tmp);
+		rc = -1;
+	} else if (fsync(fileno(fp)) == -1) {
+		log_warn("fsync %s", tmp);
+		rc = -1;
+	}
+	if (fclose(fp) == EOF && rc == 0) {
+		log_warn("close %s", tmp);
+		rc = -1;
+	}
+	return rc;
+}
+
+/*
+ * Write state to STATE/state.json atomically (temp file, fsync, rename),
+ * as write_file_atomic does.  0, or -1 (logged) with the old file
+ * untouched.
  */
 int
 state_save(const char *state_dir, json_t *state)
 {
-	char	*text, *path, *buf;
-	size_t	 len;
-	int	 rc;
+	char	*path, *tmp, *dir;
+	int	 fd, rc = -1;
 
-	if ((text = json_dumps(state, JSON_INDENT(1) | JSON_SORT_KEYS)) ==
-	    NULL) {
-		log_errx("%s: cannot serialize state", state_dir);
-		return -1;
-	}
-	/* A final newline, so the file is a proper text file. */
-	len = strlen(text);
-	if ((buf = realloc(text, len + 2)) == NULL) {
-		log_err("state");
-		free(text);
-		return -1;
-	}
-	buf[len++] = '\n';
-	buf[len] = '\0';
 	path = path_join(state_dir, STATE_FILE);
-	rc = write_file_atomic(path, buf, len);
+	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0640)) == -1)
+		log_warn("%s", tmp);
+	else if (state_write(fd, tmp, state) == 0) {
+		if (rename(tmp, path) == -1)
+			log_warn("rename %s", path);
+		else {
+			dir = path_dirname(path);
+			if (fsync_dir(dir) == -1)
+				log_warn("fsync %s", dir);
+			free(dir);
+			rc = 0;
+		}
+	}
+	if (rc == -1 && fd != -1)
+		unlink(tmp);
+	free(tmp);
 	free(path);
-	free(buf);
 	return rc;
 }
 
@@ -199,4 +399,31 @@ json_t *
 state_source(json_t *state, const char *name)
 {
 	return child_object(child_object(state, "sources"), name);
+}
+
+/*
+ * The eval of series ss (see the top of the file), or NULL if it has
+ * none or ss is not an object.  New.
+ */
+json_t *
+state_eval_get(json_t *ss)
+{
+	json_t	*v = json_object_get(ss, "eval");
+
+	if (!json_is_string(v))
+		return NULL;
+	return json_loadb(json_string_value(v), json_string_length(v), 0,
+	    NULL);
+}
+
+/* Set the eval of series ss to (a copy of) ev. */
+void
+state_eval_put(json_t *ss, json_t *ev)
+{
+	char	*text;
+
+	if ((text = json_dumps(ev, JSON_COMPACT)) == NULL ||
+	    json_object_set_new(ss, "eval", json_string(text)) == -1)
+		fatal(NULL);
+	free(text);
 }

@@ -113,18 +113,19 @@ static json_t *
 series_eval(struct regiomon *rm, const struct indicator *ind,
     const char *region, json_t *ss, time_t now)
 {
-	json_t	*ev = json_object_get(ss, "eval");
+	json_t	*saved = state_eval_get(ss), *ev;
 
 	if (ss != NULL && !json_is_true(json_object_get(ss, "fresh")) &&
-	    alert_eval_current(ev, ind, region))
-		ev = json_deep_copy(ev);
+	    alert_eval_current(saved, ind, region))
+		ev = saved;
 	else {
 		ev = alert_evaluate(rm, ind, region, ss);
 		/* Keep what was mailed, for "notified". */
-		if (ev != NULL && (ss = json_object_get(ss, "eval")) != NULL &&
-		    json_object_get(ss, "notified_state") != NULL)
+		if (ev != NULL && json_object_get(saved, "notified_state") !=
+		    NULL)
 			json_object_set(ev, "notified_state",
-			    json_object_get(ss, "notified_state"));
+			    json_object_get(saved, "notified_state"));
+		json_decref(saved);
 	}
 	if (ev == NULL)
 		return NULL;
