@@ -111,9 +111,12 @@ struct cbs_run {
 	size_t			 requests;	/* made so far, for the log */
 };
 
-/* Rows of one page: 0 to go on, -1 to stop (logged by the callee). */
+/*
+ * Rows of one page (url, page), rows[0] being row first of the page: a
+ * page comes in chunks.  0 to go on, -1 to stop (logged by the callee).
+ */
 typedef int	(*cbs_rows_fn)(struct cbs_run *, json_t *, const char *,
-		    size_t, void *);
+		    size_t, size_t, void *);
 
 /* main.c */
 extern const struct rm_host	*cbs_host;
@@ -157,8 +160,8 @@ void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
 int	 cbs_same_origin(const char *, const char *);
 int	 cbs_get(struct cbs_run *, const char *, const char *, size_t,
 	    json_t **);
-int	 cbs_pages(struct cbs_run *, const char *, const char *, cbs_rows_fn,
-	    void *);
+int	 cbs_pages(struct cbs_run *, const char *, const char *, const char *,
+	    cbs_rows_fn, void *);
 
 /* meta.c */
 int	 cbs_stamp(struct cbs_run *, char **);
@@ -189,11 +192,11 @@ long	 cbs_region_index(struct cbs_emit *, const char *);
 char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);
 char	*cbs_v3_query_n(struct cbs_run *, const struct cbs_series *, size_t);
 int	 cbs_v3_rows(struct cbs_run *, json_t *, const char *, size_t,
-	    void *);
+	    size_t, void *);
 
 /* v4.c */
 char	*cbs_v4_query(struct cbs_run *, const struct cbs_series *);
 int	 cbs_v4_rows(struct cbs_run *, json_t *, const char *, size_t,
-	    void *);
+	    size_t, void *);
 
 #endif /* CBS_H */

@@ -75,13 +75,13 @@ struct cbs_group {
 /* One page for every series of the group, a series at a time. */
 static int
 cbs_group_rows(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
 	struct cbs_group	*g = arg;
 	size_t			 k;
 
 	for (k = 0; k < g->n; k++)
-		if (g->fn(run, rows, url, page, &g->em[k]) == -1)
+		if (g->fn(run, rows, url, page, first, &g->em[k]) == -1)
 			return -1;
 	return 0;
 }
@@ -154,9 +154,10 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	else
 		cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: %s",
 		    s->index, s->indicator, url);
+	/* The rows of a region stay one block per series (see cbs_pages). */
 	if (cbs_pages(run, url, run->conf->api == CBS_V4 ? "Observations" :
 	    run->conf->typed ? "TypedDataSet" : "UntypedDataSet",
-	    cbs_group_rows, &g) == -1)
+	    n > 1 ? run->conf->region_dim : NULL, cbs_group_rows, &g) == -1)
 		goto done;
 	for (rc = 0, k = 0; k < n; k++)
 		if (cbs_series_done(run, &g.em[k]) == -1)

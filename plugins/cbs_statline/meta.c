@@ -138,7 +138,7 @@ cbs_is_dimension(const char *type)
 /* DataProperties (v3): Topic rows are measures, others dimensions. */
 static int
 cbs_v3_props(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
 	struct cbs_items	*it = arg;
 	const char		*type, *key, *title;
@@ -152,7 +152,7 @@ cbs_v3_props(struct cbs_run *run, json_t *rows, const char *url,
 		if (type == NULL || key == NULL) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "DataProperties "
 			    "page %zu (%s): value[%zu]: expected \"Type\" and "
-			    "\"Key\"", page, url, i);
+			    "\"Key\"", page, url, first + i);
 			return -1;
 		}
 		if (strcmp(type, "Topic") == 0) {
@@ -174,7 +174,7 @@ oom:
 /* MeasureCodes or Dimensions (v4): Identifier (and Title). */
 static int
 cbs_v4_items(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg, int dims)
+    size_t page, size_t first, void *arg, int dims)
 {
 	struct cbs_items	*it = arg;
 	const char		*key, *title;
@@ -188,7 +188,7 @@ cbs_v4_items(struct cbs_run *run, json_t *rows, const char *url,
 			cbs_host->log(run->ctx, RM_LOG_ERR, "%s page %zu (%s): "
 			    "value[%zu].Identifier: expected a string",
 			    dims ? "Dimensions" : "MeasureCodes", page, url,
-			    i);
+			    first + i);
 			return -1;
 		}
 		if ((dims ? cbs_item_add(&it->dims, &it->ndims, &it->dcap,
@@ -203,16 +203,16 @@ cbs_v4_items(struct cbs_run *run, json_t *rows, const char *url,
 
 static int
 cbs_v4_measures(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
-	return cbs_v4_items(run, rows, url, page, arg, 0);
+	return cbs_v4_items(run, rows, url, page, first, arg, 0);
 }
 
 static int
 cbs_v4_dims(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
-	return cbs_v4_items(run, rows, url, page, arg, 1);
+	return cbs_v4_items(run, rows, url, page, first, arg, 1);
 }
 
 /* Titles compare trimmed and ignoring ASCII case: CBS pads some. */
@@ -454,20 +454,21 @@ cbs_measures(struct cbs_run *run)
 		if ((url = cbs_url(c, "DataProperties",
 		    "data-properties.json")) == NULL)
 			goto oom;
-		if (cbs_pages(run, url, "DataProperties", cbs_v3_props,
+		if (cbs_pages(run, url, "DataProperties", NULL, cbs_v3_props,
 		    &it) == -1)
 			goto done;
 	} else {
 		if ((url = cbs_url(c, "MeasureCodes",
 		    "measure-codes.json")) == NULL)
 			goto oom;
-		if (cbs_pages(run, url, "MeasureCodes", cbs_v4_measures,
+		if (cbs_pages(run, url, "MeasureCodes", NULL, cbs_v4_measures,
 		    &it) == -1)
 			goto done;
 		free(url);
 		if ((url = cbs_url(c, "Dimensions", "dimensions.json")) == NULL)
 			goto oom;
-		if (cbs_pages(run, url, "Dimensions", cbs_v4_dims, &it) == -1)
+		if (cbs_pages(run, url, "Dimensions", NULL, cbs_v4_dims,
+		    &it) == -1)
 			goto done;
 	}
 	rc = 0;

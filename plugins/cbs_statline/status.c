@@ -18,7 +18,7 @@ struct cbs_status_list {
 /* Perioden (v3: Key) or PeriodenCodes (v4: Identifier) with Status. */
 static int
 cbs_status_rows(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
 	struct cbs_status_list	*l = arg;
 	struct cbs_status	*p;
@@ -32,7 +32,7 @@ cbs_status_rows(struct cbs_run *run, json_t *rows, const char *url,
 		if (code == NULL) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "%s page %zu (%s): "
 			    "value[%zu].%s: expected a period code",
-			    run->conf->period_dim, page, url, i,
+			    run->conf->period_dim, page, url, first + i,
 			    run->conf->api == CBS_V4 ? "Identifier" : "Key");
 			return -1;
 		}
@@ -92,7 +92,7 @@ cbs_statuses(struct cbs_run *run)
 		cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 		return -1;
 	}
-	if (cbs_pages(run, url, entity, cbs_status_rows, &l) == -1) {
+	if (cbs_pages(run, url, entity, NULL, cbs_status_rows, &l) == -1) {
 		free(l.v);
 		free(url);
 		return -1;

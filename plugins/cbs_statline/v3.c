@@ -160,7 +160,7 @@ cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
  */
 int
 cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
-    void *arg)
+    size_t first, void *arg)
 {
 	struct cbs_emit		*em = arg;
 	const struct cbs_series	*s = em->series;
@@ -168,13 +168,14 @@ cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 	const json_t		*row;
 	char			 reg[CBS_CODE_MAX + 1], per[32];
 	char			 code[CBS_CODE_MAX + 1];
-	size_t			 i, k;
+	size_t			 i, j, k;
 	double			 sum, v;
 	int			 missing, m, skip;
 
 	em->page = page;
 	em->url = url;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, j, row) {
+		i = first + j;
 		if (!json_is_object(row)) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
 			    "%zu (%s): value[%zu]: expected a row object",

@@ -111,7 +111,7 @@ cbs_col_is(const json_t *row, const char *col, const char *code, int *bad)
  */
 int
 cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
-    void *arg)
+    size_t first, void *arg)
 {
 	struct cbs_emit		*em = arg;
 	const struct cbs_series	*s = em->series;
@@ -119,13 +119,14 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 	const json_t		*row, *v;
 	const char		*va;
 	char			 reg[CBS_CODE_MAX + 1], per[32];
-	size_t			 i, k;
+	size_t			 i, j, k;
 	int			 bad, missing, skip;
 	double			 value;
 
 	em->page = page;
 	em->url = url;
-	json_array_foreach(rows, i, row) {
+	json_array_foreach(rows, j, row) {
+		i = first + j;
 		bad = 0;
 		if (!json_is_object(row) ||
 		    !cbs_col_is(row, "Measure", s->terms[0].resolved, &bad)) {

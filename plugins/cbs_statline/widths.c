@@ -22,7 +22,7 @@ struct cbs_dimscan {
 
 static int
 cbs_dim_rows(struct cbs_run *run, json_t *rows, const char *url,
-    size_t page, void *arg)
+    size_t page, size_t first, void *arg)
 {
 	struct cbs_dimscan	*d = arg;
 	const char		*key, *p;
@@ -34,7 +34,7 @@ cbs_dim_rows(struct cbs_run *run, json_t *rows, const char *url,
 		    "Key"))) == NULL) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "%s page %zu (%s): "
 			    "value[%zu].Key: expected a string", d->dim, page,
-			    url, i);
+			    url, first + i);
 			return -1;
 		}
 		if (strlen(key) > d->width)
@@ -115,7 +115,7 @@ cbs_width_one(struct cbs_run *run, const char *dim)
 		url = b.p;
 		memset(&b, 0, sizeof(b));
 	}
-	if (cbs_pages(run, url, dim, cbs_dim_rows, &d) == -1)
+	if (cbs_pages(run, url, dim, NULL, cbs_dim_rows, &d) == -1)
 		goto done;
 	rc = 0;
 	for (k = 0; k < d.nwant; k++) {

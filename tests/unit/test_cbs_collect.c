@@ -233,7 +233,7 @@ page(const char *file)
 	assert_int_equal(cbs_statuses(&r), 0);
 	memset(&em, 0, sizeof(em));
 	em.series = &c->series[0];
-	rc = cbs_pages(&r, file, "Observations", cbs_v4_rows, &em);
+	rc = cbs_pages(&r, file, "Observations", NULL, cbs_v4_rows, &em);
 	free(r.status);
 	plug.fini(st);
 	return rc;

@@ -302,13 +302,14 @@ test_next_link_resolved(void **unused)
 
 static int
 count_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
-    void *arg)
+    size_t first, void *arg)
 {
 	size_t	*n = arg;
 
 	(void)run;
 	(void)url;
 	(void)rows;
+	(void)first;
 	*n = page;
 	return 0;
 }
@@ -329,7 +330,7 @@ pages(const char *url, long limit, size_t *npages)
 	run.ctx = mock_ctx();
 	run.conf = c;
 	*npages = 0;
-	rc = cbs_pages(&run, url, "Observations", count_rows, npages);
+	rc = cbs_pages(&run, url, "Observations", NULL, count_rows, npages);
 	cbs_conf_free(c);
 	return rc;
 }
@@ -388,6 +389,145 @@ test_error_bodies(void **unused)
 	assert_int_equal(n, 0);
 }
 
+/* What fn was handed of a page: the first row of each call, the IDs. */
+struct handed {
+	size_t	 ncalls, nrows;
+	size_t	 first[16];
+	double	 id[1024];	/* -1 for a row that is not an object */
+};
+
+static int
+record_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
+    size_t first, void *arg)
+{
+	struct handed	*h = arg;
+	json_t		*row;
+	size_t		 i;
+
+	(void)run;
+	(void)url;
+	(void)page;
+	assert_true(h->ncalls < 16);
+	assert_int_equal(first, h->nrows);
+	h->first[h->ncalls++] = first;
+	json_array_foreach(rows, i, row) {
+		assert_true(h->nrows < 1024);
+		h->id[h->nrows++] = json_is_object(row) ?
+		    json_number_value(json_object_get(row, "ID")) : -1;
+	}
+	return 0;
+}
+
+/*
+ * A page of n rows, 100 to a region, whose strings look like structure;
+ * row at is the text odd instead (at >= n: none).  New.
+ */
+static char *
+page_of(size_t n, size_t at, const char *odd)
+{
+	char	*p, *s = strdup("{\"odata.metadata\": \"x]}\",\r\n "
+	    "\"value\" : [\n");
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (i == at)
+			assert_true(asprintf(&p, "%s%s%s", s, odd,
+			    i + 1 < n ? "," : "") != -1);
+		else
+			assert_true(asprintf(&p, "%s {\"ID\": %zu, "
+			    "\"RegioS\": \"R%zu\", \"T\": \"\\\"value\\\": "
+			    "[{\\\\\"}\t%s", s, i, i / 100,
+			    i + 1 < n ? ",\r\n" : "\n") != -1);
+		free(s);
+		s = p;
+	}
+	assert_true(asprintf(&p, "%s], \"odata.nextLink\": null}", s) != -1);
+	free(s);
+	return p;
+}
+
+/* cbs_pages() over the page body, rows recorded in h. */
+static int
+page_rows(const char *body, const char *cut, struct handed *h)
+{
+	struct cbs_conf	*c;
+	struct cbs_run	 run;
+	int		 rc;
+
+	c = conf_of("{\"api\": \"v3\", \"table\": \"T\", \"series\": "
+	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"nl\"]}]}");
+	memset(&run, 0, sizeof(run));
+	run.ctx = mock_ctx();
+	run.conf = c;
+	memset(h, 0, sizeof(*h));
+	mock_set_body(body);
+	rc = cbs_pages(&run, "https://opendata.cbs.nl/ODataApi/odata/T/x",
+	    "TypedDataSet", cut, record_rows, h);
+	cbs_conf_free(c);
+	return rc;
+}
+
+/* Rows come in chunks that end where the cut column changes. */
+static void
+test_rows_chunked(void **unused)
+{
+	struct handed	 h;
+	char		*body;
+	size_t		 i;
+
+	(void)unused;
+	body = page_of(600, 600, NULL);
+	assert_int_equal(page_rows(body, "RegioS", &h), 0);
+	assert_int_equal(h.ncalls, 2);
+	assert_int_equal(h.first[1], 300);
+	assert_int_equal(h.nrows, 600);
+	for (i = 0; i < 600; i++)
+		assert_true(h.id[i] == (double)i);
+	assert_int_equal(page_rows(body, NULL, &h), 0);
+	assert_int_equal(h.ncalls, 3);
+	assert_int_equal(h.first[2], 512);
+	assert_int_equal(h.nrows, 600);
+	free(body);
+	body = page_of(0, 0, NULL);
+	assert_int_equal(page_rows(body, NULL, &h), 0);
+	assert_int_equal(h.ncalls, 1);
+	assert_int_equal(h.nrows, 0);
+	free(body);
+	assert_int_equal(mock_nlogs(), 0);
+}
+
+/*
+ * A row that does not parse on its own: the whole page is parsed and fn
+ * gets the rows it has not seen, or the page fails as a whole text.
+ */
+static void
+test_rows_fallback(void **unused)
+{
+	struct handed	 h;
+	json_error_t	 jerr;
+	char		*body, *want;
+	size_t		 i;
+
+	(void)unused;
+	body = page_of(600, 400, "5");
+	assert_int_equal(page_rows(body, "RegioS", &h), 0);
+	assert_int_equal(h.ncalls, 2);
+	assert_int_equal(h.first[1], 300);
+	assert_int_equal(h.nrows, 600);
+	for (i = 0; i < 600; i++)
+		assert_true(h.id[i] == (i == 400 ? -1 : (double)i));
+	free(body);
+	body = page_of(600, 400, "{\"ID\": 400,, }");
+	assert_null(json_loads(body, 0, &jerr));
+	assert_true(asprintf(&want, "invalid JSON at line %d, column %d: %s",
+	    jerr.line, jerr.column, jerr.text) != -1);
+	assert_int_equal(page_rows(body, "RegioS", &h), -1);
+	assert_true(mock_log_has(RM_LOG_ERR, want));
+	free(want);
+	free(body);
+}
+
 int
 main(void)
 {
@@ -408,6 +548,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_offsite_next_link, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_error_bodies, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rows_chunked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rows_fallback, setup,
 		    teardown),
 	};
 
