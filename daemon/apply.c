@@ -65,7 +65,6 @@ struct applying {
 	struct regiomon	*rm;
 	const char	*source;
 	const char	*path;
-	struct ahead	*ahead;		/* what was stored ahead, or NULL */
 	int		 nchanged;
 	int		 failed;
 };
@@ -404,10 +403,11 @@ struct ahead {
 	struct regiomon	*rm;
 	const char	*source;
 	struct reader	 r;		/* the spool, behind its writer */
-	struct sindex	 done;		/* series stored ahead, digests */
+	struct sindex	 index;		/* every series read, as apply's */
+	long		 prev;		/* index of the previous line's */
 	struct series	 cur;		/* the block being read */
-	int		 has_cur;
 	int		 too_long;	/* cur is over AHEAD_MAX lines */
+	int		 broken;	/* a line could not be read */
 };
 
 /*
@@ -426,6 +426,7 @@ ahead_start(struct regiomon *rm, const char *source, const char *path)
 	}
 	a->rm = rm;
 	a->source = source;
+	a->prev = -1;
 	if (reader_open(&a->r, path) == -1 ||
 	    store_batch_begin(rm->conf->state_dir) == -1) {
 		reader_close(&a->r);
@@ -446,119 +447,132 @@ ahead_free(struct ahead *a)
 		return;
 	store_batch_abort();
 	reader_close(&a->r);
-	sindex_free(&a->done);
+	sindex_free(&a->index);
 	series_release(&a->cur);
 	free(a);
 }
 
-/* Store the completed block a->cur if its series has no file yet. */
+/*
+ * Store the completed block a->cur, the series at pos of the index, if
+ * it is the series' first block and it has no file yet; its digest then
+ * tells apply_series() not to write it again.
+ */
 static void
-ahead_store(struct ahead *a)
+ahead_store(struct ahead *a, long pos)
 {
+	struct series		*s = &a->index.v[pos];
 	const struct indicator	*ind;
 	struct point		*pts;
 	struct stat		 st;
-	struct obs		 key;
 	char			*path;
-	long			 pos;
 	int			 changed, fresh;
 
-	memset(&key, 0, sizeof(key));
-	strlcpy(key.indicator, a->cur.indicator, sizeof(key.indicator));
-	strlcpy(key.region, a->cur.region, sizeof(key.region));
-	/* Seen before: scattered, left to apply. */
-	if (sindex_find(&a->done, &key, 0) != -1 ||
-	    (ind = catalog_indicator(a->rm->catalog, key.indicator)) == NULL)
+	if (a->too_long || a->cur.n == 0 || s->runs > 1 ||
+	    (ind = catalog_indicator(a->rm->catalog, s->indicator)) == NULL)
 		return;
-	if ((path = store_path(a->rm->conf->state_dir, key.indicator,
-	    key.region)) == NULL)
+	if ((path = store_path(a->rm->conf->state_dir, s->indicator,
+	    s->region)) == NULL)
 		return;
 	fresh = stat(path, &st) == -1 && errno == ENOENT;
 	free(path);
-	if ((pos = sindex_find(&a->done, &key, 1)) == -1 || !fresh)
-		return;
-	if ((pts = series_points(&a->cur, a->source)) == NULL)
+	if (!fresh || (pts = series_points(&a->cur, a->source)) == NULL)
 		return;
 	/* Failed here: apply tries again, and reports it. */
-	if (store_write(a->rm->conf->state_dir, key.indicator, key.region,
+	if (store_write(a->rm->conf->state_dir, s->indicator, s->region,
 	    ind->freq, pts, a->cur.n, &changed) == 0 && changed) {
-		a->done.v[pos].digest = points_digest(pts, a->cur.n);
-		a->done.v[pos].npts = a->cur.n;
+		s->digest = points_digest(pts, a->cur.n);
+		s->npts = a->cur.n;
 	}
 	free(pts);
 }
 
 /*
+ * Read one line of the spool into the index and the current block.  1 if
+ * a block was completed and stored, 0 if not, -1 at the end or on error
+ * (a->broken).
+ */
+static int
+ahead_line(struct ahead *a)
+{
+	struct obs	 ob;
+	long		 pos;
+	int		 rc, stored = 0;
+
+	clearerr(a->r.fp);
+	if ((rc = reader_next(&a->r, &ob)) != 1) {
+		a->broken = rc == -1;
+		return -1;
+	}
+	if ((pos = sindex_find(&a->index, &ob, 1)) == -1) {
+		a->broken = 1;
+		return -1;
+	}
+	a->index.v[pos].count++;
+	if (pos != a->prev) {
+		if (a->prev != -1) {
+			ahead_store(a, a->prev);
+			stored = 1;
+		}
+		series_release(&a->cur);
+		a->cur.count = AHEAD_MAX;
+		a->too_long = 0;
+		a->index.v[pos].runs++;
+		a->prev = pos;
+	}
+	if (a->too_long)
+		return stored;
+	/* Too long to hold: left to apply, which bounds memory. */
+	if (a->cur.n == AHEAD_MAX) {
+		series_release(&a->cur);
+		a->too_long = 1;
+	} else if (series_add(&a->cur, &ob, a->r.path) == -1) {
+		a->broken = 1;
+		return -1;
+	}
+	return stored;
+}
+
+/*
  * Read the spool's lines below offset end (complete lines: the writer
- * flushed up to there) and store at most one completed series.  1 if
- * there may be more to do below end, 0 if caught up.
+ * flushed up to there) until one series is stored.  1 if there may be
+ * more to do below end, 0 if caught up.
  */
 int
 ahead_step(struct ahead *a, off_t end)
 {
-	struct obs	 ob;
-	int		 stored = 0;
+	int	 rc = 0;
 
-	while (!stored && ftello(a->r.fp) < end) {
-		clearerr(a->r.fp);
-		if (reader_next(&a->r, &ob) != 1)
-			return 0;
-		if (a->has_cur && !sindex_is(&a->cur, &ob)) {
-			if (!a->too_long && a->cur.n > 0) {
-				ahead_store(a);
-				stored = 1;
-			}
-			series_release(&a->cur);
-			a->has_cur = 0;
-		}
-		if (!a->has_cur) {
-			memset(&a->cur, 0, sizeof(a->cur));
-			strlcpy(a->cur.indicator, ob.indicator,
-			    sizeof(a->cur.indicator));
-			strlcpy(a->cur.region, ob.region,
-			    sizeof(a->cur.region));
-			a->cur.count = AHEAD_MAX;
-			a->has_cur = 1;
-			a->too_long = 0;
-		}
-		if (a->too_long)
-			continue;
-		/* Too long to hold: left to apply, which bounds memory. */
-		if (a->cur.n == AHEAD_MAX) {
-			series_release(&a->cur);
-			a->too_long = 1;
-		} else if (series_add(&a->cur, &ob, a->r.path) == -1)
-			return 0;
-	}
-	return ftello(a->r.fp) < end;
+	while (!a->broken && rc == 0 && ftello(a->r.fp) < end)
+		rc = ahead_line(a);
+	return !a->broken && ftello(a->r.fp) < end;
 }
 
-/* 1 if ahead stored s with exactly the points pts. */
+/*
+ * The run succeeded: read the rest of the spool, store what is new, the
+ * last block too, and hand over the index of every series.  0, or -1 if
+ * the spool could not be read (logged).
+ */
 static int
-ahead_has(struct ahead *a, const struct series *s, const struct point *pts)
+ahead_finish(struct ahead *a, struct sindex *x)
 {
-	struct obs	 key;
-	long		 pos;
-
-	if (a == NULL)
-		return 0;
-	memset(&key, 0, sizeof(key));
-	strlcpy(key.indicator, s->indicator, sizeof(key.indicator));
-	strlcpy(key.region, s->region, sizeof(key.region));
-	if ((pos = sindex_find(&a->done, &key, 0)) == -1)
-		return 0;
-	return a->done.v[pos].npts == s->n && s->n > 0 &&
-	    a->done.v[pos].digest == points_digest(pts, s->n);
+	while (!a->broken && ahead_line(a) != -1)
+		;
+	if (a->broken)
+		return -1;
+	if (a->prev != -1)
+		ahead_store(a, a->prev);
+	series_release(&a->cur);
+	*x = a->index;
+	memset(&a->index, 0, sizeof(a->index));
+	return 0;
 }
 
 /*
  * Write one series.  1 if the file changed, 0 if not, -1 on failure
- * (logged).  A series that ahead stored with these very points is not
- * written again.
+ * (logged).
  */
 static int
-apply_series(struct regiomon *rm, struct series *s, const char *source,
-    struct ahead *ahead)
+apply_series(struct regiomon *rm, struct series *s, const char *source)
 {
 	const struct indicator	*ind;
 	struct point		*pts;
@@ -572,7 +586,9 @@ apply_series(struct regiomon *rm, struct series *s, const char *source,
 	}
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
-	if (ahead_has(ahead, s, pts))
+	/* Stored ahead with these very points (see above). */
+	if (s->npts == s->n && s->n > 0 &&
+	    s->digest == points_digest(pts, s->n))
 		changed = 1;
 	else if (store_write(rm->conf->state_dir, s->indicator, s->region,
 	    ind->freq, pts, s->n, &changed) == -1) {
@@ -591,7 +607,7 @@ apply_done(struct applying *ap, struct series *s)
 {
 	int	 r;
 
-	if ((r = apply_series(ap->rm, s, ap->source, ap->ahead)) == -1)
+	if ((r = apply_series(ap->rm, s, ap->source)) == -1)
 		ap->failed = 1;
 	else
 		ap->nchanged += r;
@@ -599,22 +615,17 @@ apply_done(struct applying *ap, struct series *s)
 }
 
 /*
- * Pass 1: every series of the spool, with its number of lines and of
- * blocks of consecutive lines.  Then the scattered series (more than one
- * block) get the pass that collects them: 1 for the first budget's
- * worth of entries, 2 for the next, and so on.  The number of the last
- * pass, or -1 (logged).
+ * The scattered series of index x (more than one block) get the pass
+ * that collects them: 1 for the first budget's worth of entries, 2 for
+ * the next, and so on.  The number of the last pass.
  */
 static long
-apply_index(struct sindex *x, const char *path)
+apply_plan(struct sindex *x)
 {
-	struct reader	 r;
-	struct obs	 ob;
 	const char	*env;
 	char		*end;
-	long		 pos, prev = -1, pass = 1;
+	long		 pass = 1;
 	size_t		 i, used = 0, budget = APPLY_BUDGET;
-	int		 rc;
 
 	if ((env = getenv("REGIOMON_APPLY_BUDGET")) != NULL) {
 		errno = 0;
@@ -622,19 +633,6 @@ apply_index(struct sindex *x, const char *path)
 		if (errno != 0 || *end != '\0' || budget == 0)
 			budget = APPLY_BUDGET;
 	}
-	if (reader_open(&r, path) == -1)
-		return -1;
-	while ((rc = reader_next(&r, &ob)) == 1) {
-		if ((pos = sindex_find(x, &ob, 1)) == -1)
-			break;
-		x->v[pos].count++;
-		if (pos != prev)
-			x->v[pos].runs++;
-		prev = pos;
-	}
-	reader_close(&r);
-	if (rc != 0)
-		return -1;
 	for (i = 0; i < x->n; i++) {
 		if (x->v[i].runs == 1)
 			continue;
@@ -646,6 +644,32 @@ apply_index(struct sindex *x, const char *path)
 		used += x->v[i].count;
 	}
 	return pass;
+}
+
+/*
+ * Pass 0: every series of the spool, with its number of lines and of
+ * blocks of consecutive lines.  0, or -1 (logged).
+ */
+static int
+apply_index(struct sindex *x, const char *path)
+{
+	struct reader	 r;
+	struct obs	 ob;
+	long		 pos, prev = -1;
+	int		 rc;
+
+	if (reader_open(&r, path) == -1)
+		return -1;
+	while ((rc = reader_next(&r, &ob)) == 1) {
+		if ((pos = sindex_find(x, &ob, 1)) == -1)
+			break;
+		x->v[pos].count++;
+		if (pos != prev)
+			x->v[pos].runs++;
+		prev = pos;
+	}
+	reader_close(&r);
+	return rc == 0 ? 0 : -1;
 }
 
 /*
@@ -717,15 +741,22 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	ap.rm = rm;
 	ap.source = source;
 	ap.path = path;
-	ap.ahead = ahead;
-	/* One sync for the spool, not one per file (see store.c). */
-	if (ahead == NULL && store_batch_begin(rm->conf->state_dir) == -1)
-		return -1;
-	if ((npass = apply_index(&x, path)) == -1) {
-		sindex_free(&x);
+	/*
+	 * One sync for the spool, not one per file (see store.c).  What
+	 * was stored ahead is in the batch, and its index is the spool's.
+	 */
+	if (ahead == NULL || ahead_finish(ahead, &x) == -1) {
 		store_batch_abort();
-		return -1;
+		if (store_batch_begin(rm->conf->state_dir) == -1)
+			return -1;
+		sindex_free(&x);
+		if (apply_index(&x, path) == -1) {
+			sindex_free(&x);
+			store_batch_abort();
+			return -1;
+		}
 	}
+	npass = apply_plan(&x);
 	for (pass = 1; pass <= npass; pass++) {
 		if (apply_pass(&ap, &x, pass) == -1) {
 			ap.failed = 1;

@@ -917,9 +917,11 @@ series_read(const char *path, enum freq f, struct series *s)
 	rrd_clear_error();
 	if ((s->last = rrd_last_r(path)) == -1)
 		return rrd_failed("last", path);
-	rrd_clear_error();
-	if ((start = rrd_first_r(path, 0)) == -1)
-		return rrd_failed("first", path);
+	/*
+	 * The oldest row, as rrd_first_r() gives it for the one archive of
+	 * RRA_ROWS days, without opening the file once more.
+	 */
+	start = s->last - s->last % DAY - (RRA_ROWS - 1) * DAY;
 	if (start < DAY)
 		start = DAY;
 	/* The period that ends at last, or the one before an odd last. */
