@@ -10,8 +10,6 @@
  * scattered over the spool are collected in further passes, as many of
  * them at a time as APPLY_BUDGET entries allow.
  */
-#include <sys/stat.h>
-
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -463,19 +461,13 @@ ahead_store(struct ahead *a, long pos)
 	struct series		*s = &a->index.v[pos];
 	const struct indicator	*ind;
 	struct point		*pts;
-	struct stat		 st;
-	char			*path;
-	int			 changed, fresh;
+	int			 changed;
 
 	if (a->too_long || a->cur.n == 0 || s->runs > 1 ||
 	    (ind = catalog_indicator(a->rm->catalog, s->indicator)) == NULL)
 		return;
-	if ((path = store_path(a->rm->conf->state_dir, s->indicator,
-	    s->region)) == NULL)
-		return;
-	fresh = stat(path, &st) == -1 && errno == ENOENT;
-	free(path);
-	if (!fresh || (pts = series_points(&a->cur, a->source)) == NULL)
+	if (store_exists(a->rm->conf->state_dir, s->indicator,
+	    s->region) || (pts = series_points(&a->cur, a->source)) == NULL)
 		return;
 	/* Failed here: apply tries again, and reports it. */
 	if (store_write(a->rm->conf->state_dir, s->indicator, s->region,
@@ -576,7 +568,8 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 {
 	const struct indicator	*ind;
 	struct point		*pts;
-	int			 changed = 0;
+	json_t			*ss;
+	int			 changed = 0, whole;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -589,15 +582,22 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	/* Stored ahead with these very points (see above). */
 	if (s->npts == s->n && s->n > 0 &&
 	    s->digest == points_digest(pts, s->n))
-		changed = 1;
-	else if (store_write(rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, pts, s->n, &changed) == -1) {
-		free(pts);
-		return -1;
+		changed = whole = 1;
+	else {
+		whole = !store_exists(rm->conf->state_dir, s->indicator,
+		    s->region);
+		if (store_write(rm->conf->state_dir, s->indicator, s->region,
+		    ind->freq, pts, s->n, &changed) == -1) {
+			free(pts);
+			return -1;
+		}
 	}
+	ss = state_series(rm->state, s->indicator, s->region);
+	state_update_series(ss, s, source, changed);
+	/* A new file holds pts and nothing else: no need to read it. */
+	if (changed && whole)
+		alert_evaluate_stored(rm, ind, s->region, ss, pts, s->n);
 	free(pts);
-	state_update_series(state_series(rm->state, s->indicator, s->region),
-	    s, source, changed);
 	return changed;
 }
 

@@ -320,6 +320,7 @@ int	obs_parse_line(const char *, size_t, struct obs *);
 
 /* store.c */
 char	*store_path(const char *, const char *, const char *);
+int	store_exists(const char *, const char *, const char *);
 int	store_read(const char *, const char *, const char *, enum freq,
 	    struct point **, size_t *);
 int	store_write(const char *, const char *, const char *, enum freq,
@@ -501,6 +502,8 @@ void	alert_stale(json_t *, const struct indicator *, time_t);
 int	alert_eval_current(const json_t *, const struct indicator *,
 	    const char *);
 int	alert_cycle(struct regiomon *, time_t);
+void	alert_evaluate_stored(struct regiomon *, const struct indicator *,
+	    const char *, json_t *, const struct point *, size_t);
 
 /* status.c */
 size_t	status_width(const char *);

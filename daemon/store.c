@@ -127,6 +127,26 @@ store_path(const char *state_dir, const char *indicator, const char *region)
 	return p;
 }
 
+/*
+ * 1 unless the series' file is certainly not there (ENOENT): an invalid
+ * id or an odd error counts as there, so that a caller only takes the
+ * shortcuts of a new file for one.
+ */
+int
+store_exists(const char *state_dir, const char *indicator,
+    const char *region)
+{
+	struct stat	 st;
+	char		*path;
+	int		 rc;
+
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return 1;
+	rc = stat(path, &st) == 0 || errno != ENOENT;
+	free(path);
+	return rc;
+}
+
 /* The period of frequency f that contains instant t. */
 static void
 period_at(time_t t, enum freq f, struct period *p)

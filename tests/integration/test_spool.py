@@ -11,6 +11,7 @@ in another JSON form (an exec plugin's) is read like the canonical one.
 `regiomon run` stores a series whose file is new while the child is still
 fetching (apply.c, "storing ahead"), as temp files that only a successful
 run puts in place: a run that fails after that leaves nothing behind."""
+import json
 import os
 import subprocess
 import sys
@@ -101,6 +102,54 @@ class Spool(unittest.TestCase):
             for y in YEARS:
                 self.assertEqual(rmtest.rrd_period_value(
                     self.env.rrd(UR, r), y), value(r, y))
+
+
+class EvalFromMemory(unittest.TestCase):
+    """A series written to a new file is evaluated from the points in
+    memory (alert_evaluate_stored), not read back; the evaluation must be
+    the one reading the file gives: leading missing periods, a period
+    not sent at all, -0 and a missing last period included."""
+
+    def tearDown(self):
+        self.env.close()
+
+    def test_same_as_read_back(self):
+        years = [str(y) for y in range(2012, 2025)]
+        obs = []
+        for i, r in enumerate(REGIONS):
+            for y in years:
+                v = value(r, y) * (1 + i / 7)
+                if y in ("2012", "2013") and r == "drenthe":
+                    v = None
+                if y == "2017" and r == "assen":
+                    continue
+                if y in ("2016", "2024") and r == "nl":
+                    v = -0.0
+                if y == "2024" and r == "groningen":
+                    v = None
+                obs.append([UR, r, y, v, y == "2024"])
+        self.env = rmtest.Env([{"name": "s", "plugin": "t_ok",
+                                "config": {"obs": obs}}],
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        env = {"REGIOMON_NOW": "1767225600"}
+        r = self.env.run("run", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        state = self.env.state_json()
+        first = {k: v["eval"] for k, v in state["series"].items()}
+        self.assertEqual(len(first), 4)
+        # Mark every series fresh: the next cycle reads the files.
+        for v in state["series"].values():
+            v["fresh"] = True
+        with open(os.path.join(self.env.state, "state.json"), "w") as f:
+            json.dump(state, f)
+        r = self.env.run("run", env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("0 series changed", r.stderr)
+        again = {k: v["eval"]
+                 for k, v in self.env.state_json()["series"].items()}
+        for k in first:
+            self.assertNotIn("fresh", self.env.state_json()["series"][k])
+            self.assertEqual(first[k], again[k], k)
 
 
 # Prints every series in one block, then waits for GO to exist and fails.
