@@ -8,7 +8,9 @@
  * the next streams every series whose lines are consecutive (what every
  * plugin emits) and writes each as soon as its last line is read; series
  * scattered over the spool are collected in further passes, as many of
- * them at a time as APPLY_BUDGET entries allow.
+ * them at a time as APPLY_BUDGET entries allow.  With `regiomon run`
+ * most of this happens while the child is still fetching ("storing
+ * ahead", below), and the index comes from there.
  */
 #include <dirent.h>
 #include <errno.h>

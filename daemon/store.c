@@ -1,35 +1,26 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store.c: one RRD file per series, STATE/rrd/INDICATOR/REGION.rrd, and
- * the only file that includes <rrd.h>.  New periods are appended with one
- * rrd_update_r call; a revised or back-filled past value rebuilds the file
- * in a temp file that is renamed over the old one, so a reader or a crash
- * sees the old file or the new one, never a mix.
+ * store.c: one RRD file per series, STATE/rrd/INDICATOR/REGION.rrd; with
+ * store_cached.c the only file that includes <rrd.h>.  New periods are
+ * appended with one rrd_update_r call; a revised or back-filled past
+ * value rebuilds the file in a temp file that is renamed over the old
+ * one, so a reader or a crash sees the old file or the new one, never a
+ * mix.
  *
- * Bit-exact values.  librrd 1.7.2 loses the last bits of a value twice on
- * the way in (both measured against librrd and modelled exactly below):
- *  - rrd_update_r parses with its own rrd_strtod, which multiplies and
- *    divides by powers of ten in several rounded steps, so "%.17g" text
- *    often does not give back the double it came from (pi and 1e-300
- *    among them);
- *  - a GAUGE value v written after an interval of I seconds lands in the
- *    rows as ((v * I) / I * I) / I, which differs from v for some values
- *    unless I is a power of two (123456789.123 in a 28-day month does).
- * A period's value is the row of its last day (what a one-row fetch at
- * the period end returns), so only that row has to be exact.  A period is
- * written as its value at end-86400 (the earlier days, which graphs show,
- * hold it to within an ulp), "end-65536:U", then the value at the end:
- * the known 65536 s of the last day make every multiplication and division
- * exact, and 20864 unknown seconds stay below librrd's limit of half a
- * step of unknown time per row.  The text of the value is chosen so that
- * rrd_strtod gives the exact double; when no single text does, the last
- * day gets two values a and b 32768 s apart with a + b == 2v exactly,
- * whose average is v.  That is three or four update arguments a period,
- * not three a day, and a missing period is one "end:U".  The file layout
- * itself is the plain one from design.md.
+ * Bit-exact values.  A period's value is the row of its last day (what a
+ * one-row fetch at the period end returns), so only that row has to be
+ * exact.  A period is written as its value at end-86400 (the earlier
+ * days, which graphs show, hold it to within an ulp), "end-65536:U", then
+ * the value at the end: the known 65536 s of the last day make librrd's
+ * scaling by the interval exact, and 20864 unknown seconds stay below its
+ * limit of half a step of unknown time per row.  store_text.c picks the
+ * text (or two) that rrd_strtod reads as the exact double.  That is three
+ * or four update arguments a period, not three a day, and a missing
+ * period is one "end:U".  The file layout itself is the plain one from
+ * design.md.
  *
  * With store.rrdcached the same update arguments go to rrdcached instead,
- * in chunks (see "rrdcached" below); the direct path is unchanged.
+ * in chunks (store_cached.c); the direct path is unchanged.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -47,30 +38,12 @@
 #include <unistd.h>
 
 #include <rrd.h>
-#include <rrd_client.h>	/* after rrd.h, which it needs */
 
 #include "regiomon.h"
+#include "store.h"
 
-#define DAY		86400L
 #define RRA_ROWS	21915L		/* about 60 years of days */
-#define KNOWN_SECS	65536L		/* per day; a power of two */
-#define HALF_SECS	32768L
-#define VALUE_LIMIT	1e300		/* v * 65536 and 2 * v stay finite */
-#define TEXT_LEN	48		/* one value as text */
-#define ARG_LEN		64		/* "TIME:VALUE" */
 #define LOCK_TRIES	5
-
-/* How one period is written: no value (missing), one text or two. */
-struct enc {
-	int	n;
-	char	text[2][TEXT_LEN];
-};
-
-/* Update arguments: n strings of ARG_LEN bytes each in buf. */
-struct args {
-	char	*buf;
-	size_t	 n, cap;
-};
 
 /* A stored series as read back. */
 struct series {
@@ -169,233 +142,6 @@ period_at(time_t t, enum freq f, struct period *p)
 	}
 }
 
-/*
- * What librrd's rrd_strtod makes of s, step by step as it does it: digits
- * accumulated in a double, then scaled by 10^|exp| through repeated
- * squaring, one rounding per set bit of the exponent.
- */
-static double
-rrd_text_value(const char *s)
-{
-	double	 num = 0.0, p10 = 10.0;
-	int	 neg = 0, eneg = 0, exp = 0, e = 0, n;
-
-	if (*s == '-' || *s == '+')
-		neg = *s++ == '-';
-	for (; *s >= '0' && *s <= '9'; s++)
-		num = num * 10.0 + (*s - '0');
-	if (*s == '.')
-		for (s++; *s >= '0' && *s <= '9'; s++, exp--)
-			num = num * 10.0 + (*s - '0');
-	if (neg)
-		num = -num;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			eneg = *s++ == '-';
-		for (; *s >= '0' && *s <= '9'; s++)
-			e = e * 10 + (*s - '0');
-		exp += eneg ? -e : e;
-	}
-	if (exp < -1021 || exp > 1024)
-		return HUGE_VAL;
-	for (n = exp < 0 ? -exp : exp; n != 0; n >>= 1, p10 *= p10)
-		if (n & 1)
-			num = exp < 0 ? num / p10 : num * p10;
-	return num;
-}
-
-/*
- * The value librrd stores in the row of a day written as e: "U" for the
- * first 20864 s, then the value(s) over the remaining 65536 s.  The same
- * operations in the same order as rrd_update.c; the running sum starts at
- * zero because the previous day ended exactly on a step.
- */
-static double
-day_value(const struct enc *e)
-{
-	double	 sum = 0.0, a, b, I;
-
-	if (e->n == 1) {
-		I = KNOWN_SECS;
-		a = rrd_text_value(e->text[0]);
-		sum += a * I / I * I;
-	} else {
-		I = HALF_SECS;
-		a = rrd_text_value(e->text[0]);
-		b = rrd_text_value(e->text[1]);
-		sum += a * I;
-		sum += b * I / I * I;
-	}
-	return sum / (double)KNOWN_SECS;
-}
-
-/* 1 if a and b are the same double, NaN equal to NaN. */
-static int
-same_value(double a, double b)
-{
-	if (isnan(a) || isnan(b))
-		return isnan(a) && isnan(b);
-	return a == b && signbit(a) == signbit(b);
-}
-
-/* The fewest significant digits that strtod reads back as x. */
-static int
-shortest_prec(double x)
-{
-	char	 buf[TEXT_LEN];
-	int	 prec;
-
-	for (prec = 1; prec < 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*e", prec - 1, x);
-		if (strtod(buf, NULL) == x)
-			break;
-	}
-	return prec;
-}
-
-/*
- * Try one text for x: the shortest digits D with exponent E, also with
- * trailing zeros added (D0e(E-1), D00e(E-2), ...).  That moves the
- * exponent to one that rrd_strtod applies in fewer rounding steps (one
- * for 10^1, 10^2, 10^4, 10^8, 10^16).  0 with e->text[0] set, or -1.
- */
-static int
-encode_one(double x, struct enc *e)
-{
-	char	 digits[TEXT_LEN], *p;
-	long	 exp10;
-	int	 prec, zeros, len;
-
-	prec = shortest_prec(fabs(x));
-	snprintf(digits, sizeof(digits), "%.*e", prec - 1, fabs(x));
-	if ((p = strchr(digits, 'e')) == NULL)
-		return -1;
-	exp10 = strtol(p + 1, NULL, 10) - (prec - 1);
-	*p = '\0';
-	if (digits[1] == '.')
-		memmove(digits + 1, digits + 2, strlen(digits + 2) + 1);
-	e->n = 1;
-	for (zeros = 0; zeros <= 16; zeros++) {
-		len = snprintf(e->text[0], sizeof(e->text[0]), "%s%s%.*se%ld",
-		    signbit(x) ? "-" : "", digits, zeros, "0000000000000000",
-		    exp10 - zeros);
-		if (len < 0 || (size_t)len >= sizeof(e->text[0]))
-			return -1;
-		if (same_value(day_value(e), x))
-			return 0;
-	}
-	return -1;
-}
-
-/*
- * The decimal digits of v at p, not terminated; their number (at most
- * 20).  By hand, for the hot paths below.
- */
-static size_t
-put_digits(char *p, unsigned long long v)
-{
-	char	 d[20];
-	size_t	 n = 0, i;
-
-	do
-		d[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (i = 0; i < n; i++)
-		p[i] = d[n - 1 - i];
-	return n;
-}
-
-/*
- * The common case first: x is a decimal of few digits (4.4, 1234.5,
- * 530e6), M / 10^k for an integer M below 2^53.  Written as the digits of
- * M * 10^(j - k) with exponent -j, j the next of 0, 1, 2, 4, 8, 16 (the
- * exponents rrd_strtod applies in one step), the text is read as an
- * exact integer divided once by an exact power of ten: one rounding, the
- * same as the division that gave back x here.  No printing of x and no
- * strtod, which made the general way below most of the cost of a write.
- * 0 with e->text[0] set, or -1 to go the general way.
- */
-static int
-encode_decimal(double x, struct enc *e)
-{
-	static const double	 p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
-				    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13,
-				    1e14, 1e15, 1e16 };
-	static const int	 one_step[] = { 0, 1, 2, 4, 4, 8, 8, 8, 8,
-				    16, 16, 16, 16, 16, 16, 16, 16 };
-	double			 ax = fabs(x), m = 0;
-	char			*p;
-	int			 k, j;
-
-	for (k = 0; k <= 16; k++) {
-		m = nearbyint(ax * p10[k]);
-		if (m >= 0x1p53)
-			return -1;
-		if (m / p10[k] == ax)
-			break;
-	}
-	if (k > 16 || (m *= p10[(j = one_step[k]) - k]) >= 0x1p53)
-		return -1;
-	e->n = 1;
-	p = e->text[0];
-	if (signbit(x))
-		*p++ = '-';
-	p += put_digits(p, (unsigned long long)m);
-	*p++ = 'e';
-	*p++ = '-';
-	p += put_digits(p, (unsigned long long)j);
-	*p = '\0';
-	return same_value(day_value(e), x) ? 0 : -1;
-}
-
-/*
- * Two texts a, b with a + b == 2x exactly: a is 2x as text and b the
- * small remainder 2x - a (exact, a being within a few ulps of 2x), which
- * rrd_strtod may misread by far less than an ulp of 2x.
- */
-static int
-encode_two(double x, struct enc *e)
-{
-	double	 a, r;
-
-	e->n = 2;
-	snprintf(e->text[1], sizeof(e->text[1]), "%.17g", 2 * x);
-	a = rrd_text_value(e->text[1]);
-	r = 2 * x - a;
-	if (r == 0)
-		strlcpy(e->text[0], "0", sizeof(e->text[0]));
-	else
-		snprintf(e->text[0], sizeof(e->text[0]), "%.17g", r);
-	return same_value(day_value(e), x) ? 0 : -1;
-}
-
-/*
- * How to write x so that it reads back bit-exactly.  -0 is stored as 0
- * (librrd adds it to a running sum that starts at +0).  0, or -1 (logged)
- * for a value out of range or, never seen so far, one with no exact text.
- */
-static int
-encode(double x, const char *path, struct enc *e)
-{
-	memset(e, 0, sizeof(*e));
-	if (isnan(x))
-		return 0;
-	if (!isfinite(x) || fabs(x) > VALUE_LIMIT) {
-		log_errx("%s: value %g out of range", path, x);
-		return -1;
-	}
-	if (x == 0) {
-		e->n = 1;
-		strlcpy(e->text[0], "0", sizeof(e->text[0]));
-		return 0;
-	}
-	if (encode_decimal(x, e) == 0 || encode_one(x, e) == 0 ||
-	    encode_two(x, e) == 0)
-		return 0;
-	log_errx("%s: no exact text for value %.17g", path, x);
-	return -1;
-}
 
 /*
  * Append "t:value".  Formatted by hand: snprintf was a fifth of the cost
@@ -421,7 +167,7 @@ args_add(struct args *a, time_t t, const char *value)
 		log_errx("store: update time %lld", (long long)t);
 		return -1;
 	}
-	nd = put_digits(digits, (unsigned long long)t);
+	nd = store_digits(digits, (unsigned long long)t);
 	if (nd + 1 + (len = strlen(value)) >= ARG_LEN) {
 		log_errx("store: update argument too long");
 		return -1;
@@ -483,7 +229,7 @@ args_build(struct args *a, const char *path, const struct point *pts,
 				return -1;
 			period_next(&p, &q);
 		}
-		if (encode(pts[i].value, path, &e) == -1 ||
+		if (store_encode(pts[i].value, path, &e) == -1 ||
 		    args_period(a, &pts[i].period, &e, pts[i].value) == -1)
 			return -1;
 		period_next(&pts[i].period, &p);
@@ -492,8 +238,8 @@ args_build(struct args *a, const char *path, const struct point *pts,
 }
 
 /* The argv librrd wants, pointing into a->buf.  New, caller frees. */
-static const char **
-args_argv(const struct args *a)
+const char **
+store_argv(const struct args *a)
 {
 	const char	**v;
 	size_t		  i;
@@ -521,7 +267,7 @@ update_file(const char *file, const struct args *a)
 		log_errx("%s: too many updates", file);
 		return -1;
 	}
-	if ((argv = args_argv(a)) == NULL)
+	if ((argv = store_argv(a)) == NULL)
 		return -1;
 	for (i = 0; i < LOCK_TRIES; i++) {
 		rrd_clear_error();
@@ -552,233 +298,6 @@ fsync_file(const char *file)
 	return rc;
 }
 
-/*
- * rrdcached (store.rrdcached).  The address travels in RRDCACHED_ADDRESS,
- * librrd's own variable, so that rrd_graph_v() and rrdtool(1) run from
- * here see the queued updates too.  librrd's _r functions never talk to
- * the daemon (notes/librrd.md 1.3), so: appends go through rrdc_update();
- * a file is flushed before it is read (its rows, last update and info)
- * and before a rebuild, and forgotten after the rebuild's rename.
- * Without the flush, a rebuild would start from rows that miss the queued
- * periods, which the daemon then replays into the new file or, told to
- * forget, drops: lost with no error but a line in the daemon's log.  The
- * forget keeps the daemon from judging new updates by the old file.
- */
-#define RRDCACHED_ENV	"RRDCACHED_ADDRESS"
-#define CMD_MARGIN	64	/* below RRD_CMD_MAX, for the client's use */
-
-enum cached_op {
-	CACHED_FLUSH,
-	CACHED_FORGET,
-	CACHED_UPDATE
-};
-
-/*
- * Route this process's RRD access through rrdcached at addr ("unix:PATH",
- * "/PATH" or "HOST[:PORT]"), or, with NULL, to the files directly.  0, or
- * -1 (logged).
- */
-int
-store_use_rrdcached(const char *addr)
-{
-	rrdc_disconnect();
-	if (addr == NULL) {
-		if (unsetenv(RRDCACHED_ENV) == -1) {
-			log_err("unsetenv");
-			return -1;
-		}
-		return 0;
-	}
-	if (setenv(RRDCACHED_ENV, addr, 1) == -1) {
-		log_err("setenv");
-		return -1;
-	}
-	/*
-	 * librrd writes to the daemon's socket with stdio: a daemon that
-	 * went away would kill us with SIGPIPE instead of failing the write.
-	 */
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
-}
-
-static const char *
-cached_addr(void)
-{
-	const char	*a = getenv(RRDCACHED_ENV);
-
-	return a != NULL && *a != '\0' ? a : NULL;
-}
-
-/* What the last rrdc_* call that returned rc said. */
-static const char *
-cached_error(int rc)
-{
-	const char	*e = rrd_get_error();
-
-	if (e != NULL && *e != '\0')
-		return e;
-	return rc > 0 ? strerror(rc) : "failed without a message";
-}
-
-/*
- * The absolute name of path for the daemon: its client resolves relative
- * names with realpath(), which fails for a file that is not there yet.
- * New, caller frees; NULL (logged) if the directory cannot be resolved.
- */
-static char *
-cached_path(const char *path)
-{
-	const char	*base;
-	char		*dir, *real, *p;
-
-	base = (p = strrchr(path, '/')) != NULL ? p + 1 : path;
-	dir = path_dirname(path);
-	if ((real = realpath(dir, NULL)) == NULL) {
-		log_err("%s", dir);
-		free(dir);
-		return NULL;
-	}
-	xasprintf(&p, "%s/%s", real, base);
-	free(real);
-	free(dir);
-	return p;
-}
-
-/*
- * One command about file, on the connection to addr.  librrd cannot tell
- * a dead connection (a restarted daemon) from a live one, so a failure is
- * tried once more on a new connection.  0, or librrd's status with the
- * message in rrd_get_error().
- */
-static int
-cached_call(const char *addr, enum cached_op op, const char *file, int argc,
-    const char *const *argv)
-{
-	int	 try, rc = -1;
-
-	for (try = 0; try < 2; try++) {
-		if (try > 0)
-			rrdc_disconnect();
-		rrd_clear_error();
-		if ((rc = rrdc_connect(addr)) != 0)
-			continue;
-		rrd_clear_error();
-		if (op == CACHED_FLUSH)
-			rc = rrdc_flush(file);
-		else if (op == CACHED_FORGET)
-			rc = rrdc_forget(file);
-		else
-			rc = rrdc_update(file, argc, argv);
-		if (rc == 0)
-			break;
-	}
-	return rc;
-}
-
-/*
- * Have rrdcached write what it queued for path, so that a direct read
- * sees it.  0 (also without rrdcached), or -1 (logged): reading the file
- * without the flush could rebuild it from stale rows.
- */
-static int
-cached_flush(const char *path)
-{
-	const char	*addr = cached_addr();
-	char		*abs;
-	int		 rc;
-
-	if (addr == NULL)
-		return 0;
-	if ((abs = cached_path(path)) == NULL)
-		return -1;
-	if ((rc = cached_call(addr, CACHED_FLUSH, abs, 0, NULL)) != 0)
-		log_errx("rrdcached %s: flush %s: %s", addr, abs,
-		    cached_error(rc));
-	free(abs);
-	return rc == 0 ? 0 : -1;
-}
-
-/*
- * Make rrdcached drop what it knows of path, which was just replaced.
- * Not knowing the file is fine; any other failure is logged, and does
- * little harm since the file was flushed before the rebuild.
- */
-static void
-cached_forget(const char *path)
-{
-	const char	*addr = cached_addr();
-	char		*abs;
-	int		 rc;
-
-	if (addr == NULL || (abs = cached_path(path)) == NULL)
-		return;
-	if ((rc = cached_call(addr, CACHED_FORGET, abs, 0, NULL)) != 0) {
-		/* The daemon's answer (rc < 0), not a failed connection. */
-		if (rc < 0 && strstr(cached_error(rc), strerror(ENOENT)) !=
-		    NULL)
-			log_debug("rrdcached: %s was not cached", abs);
-		else
-			log_warnx("rrdcached %s: forget %s: %s", addr, abs,
-			    cached_error(rc));
-	}
-	free(abs);
-}
-
-/* The bytes the client sends for s: spaces and backslashes escaped. */
-static size_t
-cached_len(const char *s)
-{
-	size_t	 n = strlen(s);
-
-	for (; *s != '\0'; s++)
-		n += *s == ' ' || *s == '\\';
-	return n;
-}
-
-/*
- * Send a's update arguments for path to rrdcached, as many per command
- * as fit in one (RRD_CMD_MAX bytes: larger commands fail with ENOBUFS).
- * 0, or -1 (logged); a chunk that failed leaves the file's last period
- * incomplete, which the next write rebuilds.
- */
-static int
-cached_update(const char *addr, const char *path, const struct args *a)
-{
-	const char	**argv;
-	char		 *abs;
-	size_t		  fixed, used, i, j;
-	int		  rc = 0;
-
-	if (a->n == 0)
-		return 0;
-	if ((abs = cached_path(path)) == NULL)
-		return -1;
-	if ((argv = args_argv(a)) == NULL) {
-		free(abs);
-		return -1;
-	}
-	fixed = strlen("update ") + cached_len(abs) + 1 + CMD_MARGIN;
-	for (i = 0; i < a->n && rc == 0; i = j) {
-		for (used = fixed, j = i; j < a->n; j++) {
-			if (used + strlen(argv[j]) + 1 > RRD_CMD_MAX)
-				break;
-			used += strlen(argv[j]) + 1;
-		}
-		if (j == i) {
-			log_errx("rrdcached: %s: path too long for a command",
-			    abs);
-			rc = -1;
-			break;
-		}
-		if ((rc = cached_call(addr, CACHED_UPDATE, abs, (int)(j - i),
-		    argv + i)) != 0)
-			log_errx("rrdcached %s: update %s: %s", addr, abs,
-			    cached_error(rc));
-	}
-	free(argv);
-	free(abs);
-	return rc == 0 ? 0 : -1;
-}
 
 /*
  * Refuse what the file cannot hold: points not of frequency f, not in
@@ -1349,7 +868,8 @@ classify(const struct series *s, const struct point *pts, size_t n)
 		    &pts[i].period) == 0)
 			old = s->pts[j].value;
 		/* -0 is stored as 0, so it is no change. */
-		if (!same_value(old, pts[i].value == 0 ? 0.0 : pts[i].value))
+		if (!store_same_value(old, pts[i].value == 0 ? 0.0 :
+		    pts[i].value))
 			return -1;
 	}
 	return (long)n;
