@@ -596,6 +596,7 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	}
 	ss = state_series(rm->state, s->indicator, s->region);
 	state_update_series(ss, s, source, changed);
+	rm->nchanged += changed;
 	/* A new file holds pts and nothing else: no need to read it. */
 	if (changed && whole)
 		alert_evaluate_stored(rm, ind, s->region, ss, pts, s->n);

@@ -245,7 +245,8 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			failed = 1;
 	}
 	/* Evaluate what the sources stored, mail what moved, report it. */
-	changed = report_fresh(rm);
+	/* Evaluated while stored (a new file) is no longer "fresh". */
+	changed = rm->nchanged > 0 || report_fresh(rm);
 	if (alert_cycle(rm, wall_now()) == -1)
 		failed = 1;
 	if (changed && report_cycle(rm) == -1)

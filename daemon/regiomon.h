@@ -196,6 +196,7 @@ struct regiomon {
 	struct plugins	 plugins;
 	json_t		*state;		/* STATE/state.json, see state.c */
 	int		 verbose;
+	long		 nchanged;	/* series files changed, apply.c */
 };
 
 /*
