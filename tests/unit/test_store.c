@@ -330,7 +330,7 @@ test_batch(void **state)
 	const char	*dir = *state;
 	struct point	*a, *b, *more;
 	double		 v[24], w[24];
-	char		*path, *idir;
+	char		*path, *idir, *dead, *own;
 	size_t		 na, nb, nm, i;
 
 	for (i = 0; i < nitems(v); i++) {
@@ -366,6 +366,15 @@ test_batch(void **state)
 	store_batch_abort();
 	check_read(dir, "batch", "x", FREQ_MONTH, a, na);
 
+	/*
+	 * In a batch the directory is cleaned once, for every series: a
+	 * dead process's temp file of another series goes, ours stays.
+	 */
+	xasprintf(&dead, "%s/z.rrd.999999999.tmp", idir);
+	xasprintf(&own, "%s/z.rrd.%ld.tmp", idir, (long)getpid());
+	fclose(fopen(dead, "w"));
+	fclose(fopen(own, "w"));
+
 	/* Twice in one batch, then an append: the last write wins. */
 	assert_int_equal(store_batch_begin(dir), 0);
 	write_ok(dir, "batch", "y", FREQ_MONTH, a, na, 1);
@@ -375,6 +384,9 @@ test_batch(void **state)
 	write_ok(dir, "batch", "x", FREQ_MONTH, more, nm, 1);
 	assert_int_equal(store_batch_commit(), 0);
 	check_read(dir, "batch", "y", FREQ_MONTH, b, nb);
+	assert_int_equal(access(dead, F_OK), -1);
+	assert_int_equal(access(own, F_OK), 0);
+	assert_int_equal(unlink(own), 0);
 	assert_int_equal(tmp_count(idir), 0);
 	free(more);
 	more = series(FREQ_MONTH, mk(2018, FREQ_MONTH, 1),
@@ -388,6 +400,8 @@ test_batch(void **state)
 	free(more);
 	free(a);
 	free(b);
+	free(dead);
+	free(own);
 	free(idir);
 	free(path);
 }
