@@ -69,13 +69,14 @@ struct applying {
 	int		 failed;
 };
 
-/* A spool being read: the file, its line and line number. */
+/* A spool being read: the file, its line, line number and offset. */
 struct reader {
 	const char	*path;
 	FILE		*fp;
 	char		*line;
 	size_t		 cap;
 	size_t		 lineno;
+	off_t		 off;		/* of the next line: no ftello() */
 };
 
 static uint64_t
@@ -229,6 +230,7 @@ reader_next(struct reader *r, struct obs *ob)
 		return 0;
 	}
 	r->lineno++;
+	r->off += len;
 	if (len > 0 && r->line[len - 1] == '\n')
 		len--;
 	if (obs_parse_line(r->line, (size_t)len, ob) == 1)
@@ -536,9 +538,9 @@ ahead_step(struct ahead *a, off_t end)
 {
 	int	 rc = 0;
 
-	while (!a->broken && rc == 0 && ftello(a->r.fp) < end)
+	while (!a->broken && rc == 0 && a->r.off < end)
 		rc = ahead_line(a);
-	return !a->broken && ftello(a->r.fp) < end;
+	return !a->broken && a->r.off < end;
 }
 
 /*

@@ -281,6 +281,79 @@ test_integers(void **unused)
 	assert_same(&a, &b);
 }
 
+/*
+ * The value text v in a spool line, read both ways: the same double.
+ * Only integers too long for json_int_t are left to jansson.
+ */
+static void
+same_value(const char *v)
+{
+	char		 line[256];
+	struct obs	 a, b;
+	int		 n;
+
+	n = snprintf(line, sizeof(line), "{\"indicator\": \"jobs\", "
+	    "\"region\": \"rga\", \"period\": \"2020\", \"value\": %s, "
+	    "\"status\": \"final\"}", v);
+	if (slow(line, (size_t)n, &b) != 0)
+		fail_msg("%s: jansson refuses it", v);
+	if (obs_parse_line(line, (size_t)n, &a) != 1) {
+		if (strpbrk(v, ".eE") != NULL || strlen(v) <= 18)
+			fail_msg("%s: left to jansson", v);
+		return;
+	}
+	if (memcmp(&a.value, &b.value, sizeof(double)) != 0)
+		fail_msg("%s: fast %.17g, jansson %.17g", v, a.value,
+		    b.value);
+}
+
+/*
+ * Short decimals take the fast path (digits / 10^k); its edges (2^53,
+ * 10^22, 19 digits, signs, zeros) and random texts must give jansson's
+ * double bit for bit, or the spool would change values.
+ */
+static void
+test_decimals(void **unused)
+{
+	static const char *edge[] = {
+		"0", "-0", "0.0", "-0.0", "-5", "7", "0.1", "-0.1", "0.05",
+		"1003.9", "-1003.9", "9007199254740992", "9007199254740993",
+		"900719925474099.3", "900719925474099.35",
+		"0.0000000000000000000001", "0.00000000000000000000001",
+		"1.0000000000000000000001", "1234567890123456789",
+		"123456789012345678", "0.1234567890123456789",
+		"1e3", "1.5E-2", "-2.5e+10", "4.35", "0.3", "2.675",
+		"17976931348623157.0", "100000000000000000000.5",
+	};
+	char		 v[64];
+	uint64_t	 x = 88172645463325252ULL;
+	size_t		 i, len;
+	int		 k, neg;
+
+	(void)unused;
+	for (i = 0; i < nitems(edge); i++)
+		same_value(edge[i]);
+	for (i = 0; i < 20000; i++) {
+		/* xorshift64: any digits, any number of decimals. */
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (int)(x % 17);
+		neg = (int)(x & 1);
+		snprintf(v, sizeof(v), "%s%llu", neg ? "-" : "",
+		    (unsigned long long)(x >> (1 + x % 40)));
+		len = strlen(v);
+		if (k > 0 && len > (size_t)(k + neg)) {
+			memmove(v + len - k + 1, v + len - k, (size_t)k + 1);
+			v[len - k] = '.';
+		}
+		/* JSON has no leading zeros: "012" is not a number. */
+		if (v[neg] == '0' && v[neg + 1] != '.' && v[neg + 1] != '\0')
+			continue;
+		same_value(v);
+	}
+}
+
 int
 main(void)
 {
@@ -290,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_other_forms),
 		cmocka_unit_test(test_integers),
+		cmocka_unit_test(test_decimals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
