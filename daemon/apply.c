@@ -46,8 +46,8 @@ struct series {
 	long		 pass;		/* pass that collects it, 0: streamed */
 	struct entry	*v;
 	size_t		 n, cap;
-	uint64_t	 digest;	/* of the points stored ahead */
-	size_t		 npts;
+	int		 ahead;		/* stored ahead, with state and eval */
+	json_t		*before;	/* its state before that; NULL: none */
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -178,8 +178,10 @@ sindex_free(struct sindex *x)
 {
 	size_t	 i;
 
-	for (i = 0; i < x->n; i++)
+	for (i = 0; i < x->n; i++) {
 		free(x->v[i].v);
+		json_decref(x->v[i].before);
+	}
 	free(x->v);
 	free(x->slot);
 	memset(x, 0, sizeof(*x));
@@ -367,25 +369,6 @@ series_points(struct series *s, const char *source)
 	return pts;
 }
 
-/* FNV-1a over the points' periods and value bits. */
-static uint64_t
-points_digest(const struct point *pts, size_t n)
-{
-	uint64_t	 h = 14695981039346656037ULL, bits;
-	size_t		 i;
-	int		 k;
-
-	for (i = 0; i < n; i++) {
-		memcpy(&bits, &pts[i].value, sizeof(bits));
-		bits ^= (uint64_t)pts[i].period.year << 40 ^
-		    (uint64_t)pts[i].period.freq << 32 ^
-		    (uint64_t)(unsigned)pts[i].period.index;
-		for (k = 0; k < 64; k += 8)
-			h = (h ^ ((bits >> k) & 0xff)) * 1099511628211ULL;
-	}
-	return h;
-}
-
 /*
  * Storing ahead.  While `regiomon run` waits for a source's child, the
  * parent would be idle, and then write every file after the child is
@@ -396,8 +379,11 @@ points_digest(const struct point *pts, size_t n)
  * (a failed run) removes.  So fetching and writing overlap, and a failed
  * run still stores nothing.  A series that has a file is left to
  * apply_spool(), since an append cannot be undone (and is cheap); so is
- * a series whose lines are scattered, and the last one.  apply_series()
- * skips a series stored ahead, known by its key and its points' digest.
+ * a series whose lines are scattered, and the last one.  Its state and
+ * evaluation are updated then too, from the points in hand (the undo
+ * kept in the index puts back the old state if the run fails, or if
+ * the series turns out to be scattered); so apply_spool() does not read
+ * the spool again when every series was stored ahead.
  */
 #define AHEAD_MAX	100000	/* lines of one series held; more: left */
 
@@ -411,6 +397,17 @@ struct ahead {
 	int		 too_long;	/* cur is over AHEAD_MAX lines */
 	int		 broken;	/* a line could not be read */
 };
+
+/* Put back the state of s from before it was stored ahead. */
+static void
+ahead_undo(struct regiomon *rm, struct series *s)
+{
+	if (!s->ahead)
+		return;
+	state_series_restore(rm->state, s->indicator, s->region, s->before);
+	s->before = NULL;
+	s->ahead = 0;
+}
 
 /*
  * Start storing ahead from the spool path that a run of source is
@@ -440,14 +437,18 @@ ahead_start(struct regiomon *rm, const char *source, const char *path)
 
 /*
  * End storing ahead.  If the run's apply did not commit the batch (the
- * run failed), what was stored ahead is removed.
+ * run failed), what was stored ahead is removed, and its state undone.
  */
 void
 ahead_free(struct ahead *a)
 {
+	size_t	 i;
+
 	if (a == NULL)
 		return;
 	store_batch_abort();
+	for (i = 0; i < a->index.n; i++)
+		ahead_undo(a->rm, &a->index.v[i]);
 	reader_close(&a->r);
 	sindex_free(&a->index);
 	series_release(&a->cur);
@@ -456,8 +457,8 @@ ahead_free(struct ahead *a)
 
 /*
  * Store the completed block a->cur, the series at pos of the index, if
- * it is the series' first block and it has no file yet; its digest then
- * tells apply_series() not to write it again.
+ * it is the series' first block and it has no file yet, and update its
+ * state and evaluation as apply_series() would.
  */
 static void
 ahead_store(struct ahead *a, long pos)
@@ -465,6 +466,7 @@ ahead_store(struct ahead *a, long pos)
 	struct series		*s = &a->index.v[pos];
 	const struct indicator	*ind;
 	struct point		*pts;
+	json_t			*ss;
 	int			 changed;
 
 	if (a->too_long || a->cur.n == 0 || s->runs > 1 ||
@@ -476,8 +478,13 @@ ahead_store(struct ahead *a, long pos)
 	/* Failed here: apply tries again, and reports it. */
 	if (store_write(a->rm->conf->state_dir, s->indicator, s->region,
 	    ind->freq, pts, a->cur.n, &changed) == 0 && changed) {
-		s->digest = points_digest(pts, a->cur.n);
-		s->npts = a->cur.n;
+		s->before = state_series_copy(a->rm->state, s->indicator,
+		    s->region);
+		s->ahead = 1;
+		ss = state_series(a->rm->state, s->indicator, s->region);
+		state_update_series(ss, &a->cur, a->source, 1);
+		alert_evaluate_stored(a->rm, ind, s->region, ss, pts,
+		    a->cur.n);
 	}
 	free(pts);
 }
@@ -545,19 +552,26 @@ ahead_step(struct ahead *a, off_t end)
 
 /*
  * The run succeeded: read the rest of the spool, store what is new, the
- * last block too, and hand over the index of every series.  0, or -1 if
- * the spool could not be read (logged).
+ * last block too, and hand over the index of every series.  A series
+ * stored ahead whose lines turn out scattered is undone, for apply to
+ * write whole.  0, or -1 if the spool could not be read (logged; all
+ * undone).
  */
 static int
 ahead_finish(struct ahead *a, struct sindex *x)
 {
+	size_t	 i;
+
 	while (!a->broken && ahead_line(a) != -1)
 		;
-	if (a->broken)
-		return -1;
-	if (a->prev != -1)
+	if (!a->broken && a->prev != -1)
 		ahead_store(a, a->prev);
 	series_release(&a->cur);
+	for (i = 0; i < a->index.n; i++)
+		if (a->broken || a->index.v[i].runs > 1)
+			ahead_undo(a->rm, &a->index.v[i]);
+	if (a->broken)
+		return -1;
 	*x = a->index;
 	memset(&a->index, 0, sizeof(a->index));
 	return 0;
@@ -583,18 +597,11 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	}
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
-	/* Stored ahead with these very points (see above). */
-	if (s->npts == s->n && s->n > 0 &&
-	    s->digest == points_digest(pts, s->n))
-		changed = whole = 1;
-	else {
-		whole = !store_exists(rm->conf->state_dir, s->indicator,
-		    s->region);
-		if (store_write(rm->conf->state_dir, s->indicator, s->region,
-		    ind->freq, pts, s->n, &changed) == -1) {
-			free(pts);
-			return -1;
-		}
+	whole = !store_exists(rm->conf->state_dir, s->indicator, s->region);
+	if (store_write(rm->conf->state_dir, s->indicator, s->region,
+	    ind->freq, pts, s->n, &changed) == -1) {
+		free(pts);
+		return -1;
 	}
 	ss = state_series(rm->state, s->indicator, s->region);
 	state_update_series(ss, s, source, changed);
@@ -622,15 +629,18 @@ apply_done(struct applying *ap, struct series *s)
 /*
  * The scattered series of index x (more than one block) get the pass
  * that collects them: 1 for the first budget's worth of entries, 2 for
- * the next, and so on.  The number of the last pass.
+ * the next, and so on; pass 1 also streams the others, except those
+ * stored ahead (pass -1), which are done.  The number of the last pass,
+ * 0 if none is needed.
  */
 static long
 apply_plan(struct sindex *x)
 {
 	const char	*env;
 	char		*end;
-	long		 pass = 1;
+	long		 pass = 0;
 	size_t		 i, used = 0, budget = APPLY_BUDGET;
+	int		 stream = 0;
 
 	if ((env = getenv("REGIOMON_APPLY_BUDGET")) != NULL) {
 		errno = 0;
@@ -639,16 +649,22 @@ apply_plan(struct sindex *x)
 			budget = APPLY_BUDGET;
 	}
 	for (i = 0; i < x->n; i++) {
-		if (x->v[i].runs == 1)
+		if (x->v[i].ahead) {
+			x->v[i].pass = -1;
 			continue;
-		if (used > 0 && used + x->v[i].count > budget) {
+		}
+		if (x->v[i].runs == 1) {
+			stream = 1;
+			continue;
+		}
+		if (pass == 0 || (used > 0 && used + x->v[i].count > budget)) {
 			pass++;
 			used = 0;
 		}
 		x->v[i].pass = pass;
 		used += x->v[i].count;
 	}
-	return pass;
+	return pass == 0 && stream ? 1 : pass;
 }
 
 /*
@@ -739,7 +755,8 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 {
 	struct applying	 ap;
 	struct sindex	 x;
-	long		 pass, npass;
+	size_t		 i, nahead = 0;
+	long		 pass, npass, indexed = 0;
 
 	memset(&x, 0, sizeof(x));
 	memset(&ap, 0, sizeof(ap));
@@ -755,12 +772,18 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 		if (store_batch_begin(rm->conf->state_dir) == -1)
 			return -1;
 		sindex_free(&x);
+		indexed = 1;
 		if (apply_index(&x, path) == -1) {
 			sindex_free(&x);
 			store_batch_abort();
 			return -1;
 		}
 	}
+	/* Stored ahead: written, state and evaluation updated, changed. */
+	for (i = 0; i < x.n; i++)
+		nahead += (size_t)x.v[i].ahead;
+	ap.nchanged = (int)nahead;
+	rm->nchanged += ap.nchanged;
 	npass = apply_plan(&x);
 	for (pass = 1; pass <= npass; pass++) {
 		if (apply_pass(&ap, &x, pass) == -1) {
@@ -770,8 +793,8 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	}
 	if (store_batch_commit() == -1)
 		ap.failed = 1;
-	log_debug("%s: %zu series applied in %ld passes over %s", source,
-	    x.n, npass + 1, path);
+	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
+	    "over %s", source, x.n, nahead, npass + indexed, path);
 	sindex_free(&x);
 	return ap.failed ? -1 : ap.nchanged;
 }

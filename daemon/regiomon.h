@@ -334,6 +334,8 @@ void	store_batch_abort(void);
 json_t	*state_load(const char *);
 int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
+json_t	*state_series_copy(json_t *, const char *, const char *);
+void	state_series_restore(json_t *, const char *, const char *, json_t *);
 json_t	*state_source(json_t *, const char *);
 json_t	*state_eval_get(json_t *);
 void	state_eval_put(json_t *, json_t *);

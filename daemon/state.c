@@ -394,6 +394,43 @@ state_series(json_t *state, const char *indicator, const char *region)
 	return o;
 }
 
+/*
+ * A copy of state.series["INDICATOR/REGION"] to put back later with
+ * state_series_restore(), or NULL if there is none.  New.
+ */
+json_t *
+state_series_copy(json_t *state, const char *indicator, const char *region)
+{
+	json_t	*o, *copy = NULL;
+	char	*key;
+
+	xasprintf(&key, "%s/%s", indicator, region);
+	o = json_object_get(json_object_get(state, "series"), key);
+	if (o != NULL && (copy = json_deep_copy(o)) == NULL)
+		fatal(NULL);
+	free(key);
+	return copy;
+}
+
+/*
+ * Put back the series object that copy (from state_series_copy(), taken
+ * over) was, or remove the series if copy is NULL.
+ */
+void
+state_series_restore(json_t *state, const char *indicator,
+    const char *region, json_t *copy)
+{
+	char	*key;
+
+	xasprintf(&key, "%s/%s", indicator, region);
+	if (copy == NULL)
+		json_object_del(child_object(state, "series"), key);
+	else if (json_object_set_new(child_object(state, "series"), key,
+	    copy) == -1)
+		fatal(NULL);
+	free(key);
+}
+
 /* state.sources[name], created empty if absent.  Borrowed, as above. */
 json_t *
 state_source(json_t *state, const char *name)

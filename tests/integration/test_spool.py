@@ -10,7 +10,11 @@ in another JSON form (an exec plugin's) is read like the canonical one.
 
 `regiomon run` stores a series whose file is new while the child is still
 fetching (apply.c, "storing ahead"), as temp files that only a successful
-run puts in place: a run that fails after that leaves nothing behind."""
+run puts in place: a run that fails after that leaves nothing behind.
+The state and evaluation of such a series are updated then too, so the
+spool is not read again; a series that turns out scattered is undone
+and written by the passes.  The -v log line says which was which:
+"N series applied, N stored ahead, in N passes"."""
 import json
 import os
 import subprocess
@@ -51,10 +55,15 @@ class Spool(unittest.TestCase):
     def tearDown(self):
         self.env.close()
 
-    def run_obs(self, obs, budget):
-        self.env = rmtest.Env([{"name": "s", "plugin": "t_ok",
-                                "config": {"obs": obs}}],
-                              plugin_dir=rmtest.TEST_PLUGINS)
+    def run_obs(self, obs, budget, again=False):
+        sources = [{"name": "s", "plugin": "t_ok", "config": {"obs": obs}}]
+        if again:
+            self.env.write_conf({"state_dir": self.env.state,
+                                 "plugin_dir": rmtest.TEST_PLUGINS,
+                                 "catalog": [rmtest.CATALOG],
+                                 "sources": sources})
+        else:
+            self.env = rmtest.Env(sources, plugin_dir=rmtest.TEST_PLUGINS)
         env = {"REGIOMON_APPLY_BUDGET": str(budget)} if budget else None
         r = self.env.run("-v", "run", env=env)
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -81,27 +90,38 @@ class Spool(unittest.TestCase):
         self.assertFalse(os.listdir(os.path.join(self.env.state, "spool")))
 
     def test_scattered_in_several_passes(self):
-        # Each scattered series (12-14 lines) is over the budget of 5:
-        # three passes after the index, one series each.
+        # "nl" (one block) is stored ahead; each scattered series (12-14
+        # lines) is over the budget of 5: three passes, one series each.
         err = self.run_obs(scattered(), 5)
-        self.assertIn("s: 4 series applied in 4 passes", err)
+        self.assertIn("s: 4 series applied, 1 stored ahead, in 3 passes",
+                      err)
         self.check()
 
     def test_scattered_in_one_pass(self):
         err = self.run_obs(scattered(), None)
-        self.assertIn("s: 4 series applied in 2 passes", err)
+        self.assertIn("s: 4 series applied, 1 stored ahead, in 1 passes",
+                      err)
         self.check()
 
     def test_consecutive_series_stream(self):
         obs = [[UR, r, y, value(r, y), False] for r in REGIONS
                for y in YEARS]
         err = self.run_obs(obs, 1)
-        # Streamed in the pass after the index, whatever the budget.
-        self.assertIn("s: 4 series applied in 2 passes", err)
+        # New files: all stored ahead, the spool is not read again.
+        self.assertIn("s: 4 series applied, 4 stored ahead, in 0 passes",
+                      err)
+        # The files exist now: streamed in one pass, whatever the budget.
+        obs = [[UR, r, y, value(r, y) + 1, y == YEARS[-1]]
+               for r in REGIONS for y in YEARS]
+        err = self.run_obs(obs, 1, again=True)
+        self.assertIn("s: 4 series applied, 0 stored ahead, in 1 passes",
+                      err)
         for r in REGIONS:
             for y in YEARS:
                 self.assertEqual(rmtest.rrd_period_value(
-                    self.env.rrd(UR, r), y), value(r, y))
+                    self.env.rrd(UR, r), y), value(r, y) + 1)
+            self.assertEqual(self.env.state_json()["series"][UR + "/" + r]
+                             ["provisional"], [YEARS[-1]])
 
 
 class EvalFromMemory(unittest.TestCase):
