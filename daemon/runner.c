@@ -327,10 +327,13 @@ job_line(struct job *j, const char *line, size_t len)
 	json_error_t	 jerr;
 	struct obs	 ob;
 	char		 err[256];
+	int		 canonical = 0;
 
 	j->lineno++;
-	if (obs_parse_line(line, len, &ob) == 1)
+	if (obs_parse_line(line, len, &ob) == 1) {
+		canonical = 1;
 		goto check;
+	}
 	if ((o = json_loadb(line, len, 0, &jerr)) == NULL) {
 		job_fail(j, "output line %zu: not JSON (%s)", j->lineno,
 		    jerr.text);
@@ -359,7 +362,9 @@ check:
 		job_fail(j, "output line %zu: %s", j->lineno, err);
 		return;
 	}
-	if (obs_write_line(j->sink, &ob) == -1) {
+	/* A line in the spool's form reads back as ob: copy, not format. */
+	if (canonical ? fwrite(line, 1, len, j->sink) != len ||
+	    putc('\n', j->sink) == EOF : obs_write_line(j->sink, &ob) == -1) {
 		job_fail(j, "cannot write the spool: %s", strerror(errno));
 		return;
 	}
