@@ -8,7 +8,8 @@
  * the evaluation, not the object: a jansson object of its twenty members
  * costs some 3 KB (a hash table, a pair per member), its text 400 bytes,
  * and 16000 series held 45 MB of objects.  state_load packs, state_save
- * unpacks; state_eval_get and state_eval_put are the only way in.
+ * writes the text as it is (an eval is one line of the file);
+ * state_eval_get and state_eval_put are the only way in.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -227,7 +228,7 @@ typedef int	(*dump_fn)(FILE *, const char *, json_t *, int);
 
 /*
  * Object o at depth, its members in sorted order, the value of each
- * written by fn.  The same bytes as json_dumps(STATE_DUMP).  0, or -1.
+ * written by fn: the layout of json_dumps(STATE_DUMP).  0, or -1.
  */
 static int
 dump_members(FILE *fp, json_t *o, int depth, dump_fn fn)
@@ -258,25 +259,25 @@ dump_members(FILE *fp, json_t *o, int depth, dump_fn fn)
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
 
-/* Series ss with its eval unpacked.  0, or -1. */
+/*
+ * A member of series ss: the eval as its compact text, which is JSON
+ * already (parsing it only to indent it was most of a save).  0, or -1.
+ */
+static int
+dump_series_member(FILE *fp, const char *key, json_t *v, int depth)
+{
+	if (strcmp(key, "eval") == 0 && json_is_string(v))
+		return fputs(json_string_value(v), fp) == EOF ? -1 : 0;
+	return dump_at(fp, v, depth);
+}
+
 static int
 dump_series(FILE *fp, const char *key, json_t *ss, int depth)
 {
-	json_t	*copy, *ev;
-	int	 rc;
-
 	(void)key;
-	if ((ev = state_eval_get(ss)) == NULL)
+	if (!json_is_object(ss))
 		return dump_at(fp, ss, depth);
-	/* Shallow: only the eval member is new. */
-	if ((copy = json_copy(ss)) == NULL ||
-	    json_object_set_new(copy, "eval", ev) == -1) {
-		json_decref(copy);
-		return -1;
-	}
-	rc = dump_at(fp, copy, depth);
-	json_decref(copy);
-	return rc;
+	return dump_members(fp, ss, depth, dump_series_member);
 }
 
 /* A member of the document: the series one by one, the rest whole. */
@@ -289,8 +290,8 @@ dump_top(FILE *fp, const char *key, json_t *v, int depth)
 }
 
 /*
- * The state document as json_dumps(STATE_DUMP) writes it, but evals
- * unpacked a series at a time: only one is an object at any moment.
+ * The state document as json_dumps(STATE_DUMP) writes it, except that
+ * each eval is its compact text on one line.
  */
 static int
 state_dump(FILE *fp, json_t *state)
