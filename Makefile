@@ -36,7 +36,7 @@ endif
 CFLAGS		?= -O2 -g
 PKGS		= libcurl jansson librrd
 PKG_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm
+PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
 CMOCKA_CFLAGS	= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS	= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 JANSSON_LIBS	= $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)

@@ -381,9 +381,11 @@ series_points(struct series *s, const char *source)
  * apply_spool(), since an append cannot be undone (and is cheap); so is
  * a series whose lines are scattered, and the last one.  Its state and
  * evaluation are updated then too, from the points in hand (the undo
- * kept in the index puts back the old state if the run fails, or if
- * the series turns out to be scattered); so apply_spool() does not read
- * the spool again when every series was stored ahead.
+ * kept in the index puts back the old state if the run fails, if the
+ * series turns out to be scattered, or if writing it failed); so
+ * apply_spool() does not read the spool again when every series was
+ * stored ahead.  The files are written by a thread of their own
+ * (writer.c) while this one reads on.
  */
 #define AHEAD_MAX	100000	/* lines of one series held; more: left */
 
@@ -396,6 +398,7 @@ struct ahead {
 	struct series	 cur;		/* the block being read */
 	int		 too_long;	/* cur is over AHEAD_MAX lines */
 	int		 broken;	/* a line could not be read */
+	struct writer	*writer;	/* NULL: written here */
 };
 
 /* Put back the state of s from before it was stored ahead. */
@@ -432,6 +435,7 @@ ahead_start(struct regiomon *rm, const char *source, const char *path)
 		free(a);
 		return NULL;
 	}
+	a->writer = writer_start(rm->conf->state_dir);
 	return a;
 }
 
@@ -446,6 +450,7 @@ ahead_free(struct ahead *a)
 
 	if (a == NULL)
 		return;
+	writer_stop(a->writer);
 	store_batch_abort();
 	for (i = 0; i < a->index.n; i++)
 		ahead_undo(a->rm, &a->index.v[i]);
@@ -476,17 +481,23 @@ ahead_store(struct ahead *a, long pos)
 	    s->region) || (pts = series_points(&a->cur, a->source)) == NULL)
 		return;
 	/* Failed here: apply tries again, and reports it. */
-	if (store_write(a->rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, pts, a->cur.n, &changed) == 0 && changed) {
-		s->before = state_series_copy(a->rm->state, s->indicator,
-		    s->region);
-		s->ahead = 1;
-		ss = state_series(a->rm->state, s->indicator, s->region);
-		state_update_series(ss, &a->cur, a->source, 1);
-		alert_evaluate_stored(a->rm, ind, s->region, ss, pts,
-		    a->cur.n);
+	if (a->writer == NULL && (store_write(a->rm->conf->state_dir,
+	    s->indicator, s->region, ind->freq, pts, a->cur.n,
+	    &changed) == -1 || !changed)) {
+		free(pts);
+		return;
 	}
-	free(pts);
+	/* Written or queued: state and evaluation, undone if it fails. */
+	s->before = state_series_copy(a->rm->state, s->indicator, s->region);
+	s->ahead = 1;
+	ss = state_series(a->rm->state, s->indicator, s->region);
+	state_update_series(ss, &a->cur, a->source, 1);
+	alert_evaluate_stored(a->rm, ind, s->region, ss, pts, a->cur.n);
+	if (a->writer != NULL)
+		writer_put(a->writer, pos, s->indicator, s->region, ind->freq,
+		    pts, a->cur.n);
+	else
+		free(pts);
 }
 
 /*
@@ -560,13 +571,22 @@ ahead_step(struct ahead *a, off_t end)
 static int
 ahead_finish(struct ahead *a, struct sindex *x)
 {
-	size_t	 i;
+	const long	*failed;
+	size_t		 i, n;
 
 	while (!a->broken && ahead_line(a) != -1)
 		;
 	if (!a->broken && a->prev != -1)
 		ahead_store(a, a->prev);
 	series_release(&a->cur);
+	/* Apply writes the rest in this thread: the writer must be done. */
+	if (a->writer != NULL) {
+		n = writer_wait(a->writer, &failed);
+		for (i = 0; i < n; i++)
+			ahead_undo(a->rm, &a->index.v[failed[i]]);
+		writer_stop(a->writer);
+		a->writer = NULL;
+	}
 	for (i = 0; i < a->index.n; i++)
 		if (a->broken || a->index.v[i].runs > 1)
 			ahead_undo(a->rm, &a->index.v[i]);

@@ -404,6 +404,14 @@ void	ahead_free(struct ahead *);
 char	*spool_path(const struct conf *, const char *, int);
 int	apply_pending(struct regiomon *);
 
+/* writer.c */
+struct writer;
+struct writer *writer_start(const char *);
+void	writer_put(struct writer *, long, const char *, const char *,
+	    enum freq, struct point *, size_t);
+size_t	writer_wait(struct writer *, const long **);
+void	writer_stop(struct writer *);
+
 /* eval.c */
 enum estate {				/* names as in state.json */
 	ES_OK,

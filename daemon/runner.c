@@ -64,10 +64,11 @@ mono_now(void)
 }
 
 /*
- * AddressSanitizer reserves terabytes of address space, so an RLIMIT_AS
- * would only break sanitized test builds; the limit is skipped there.
+ * AddressSanitizer and ThreadSanitizer reserve terabytes of address
+ * space, so an RLIMIT_AS would only break sanitized test builds; the
+ * limit is skipped there.
  */
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define HAVE_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)

@@ -232,6 +232,33 @@ class Ahead(unittest.TestCase):
             self.assertNotIn(UR + "/" + r,
                              self.env.state_json().get("series", {}))
 
+    def test_failed_write_is_undone(self):
+        """The writer thread cannot write one series (66 years do not
+        fit the file's 60): its state is undone, apply tries it again
+        and fails it alone; the others are stored, with their state."""
+        long_years = [str(y) for y in range(1971, 2037)]
+        obs = [[UR, "groningen", y, 5.0, False] for y in long_years]
+        obs += [[ind, r, y, value(r, y), False] for ind in (UR, "jobs")
+                for r in REGIONS if (ind, r) != (UR, "groningen")
+                for y in YEARS]
+        self.env = rmtest.Env([{"name": "s", "plugin": "t_ok",
+                                "config": {"obs": obs}}],
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        r = self.env.run("-v", "run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("series longer than 21915 days", r.stderr)
+        self.assertIn("s: 8 series applied, 7 stored ahead", r.stderr)
+        self.assertIn("storing failed; the spool is kept", r.stderr)
+        series = self.env.state_json()["series"]
+        self.assertNotIn(UR + "/groningen", series)
+        self.assertFalse(os.path.exists(self.env.rrd(UR, "groningen")))
+        for ind in (UR, "jobs"):
+            for reg in REGIONS:
+                if (ind, reg) == (UR, "groningen"):
+                    continue
+                self.assertIn("eval", series[ind + "/" + reg])
+                self.assertEqual(rmtest.rrd_period_value(
+                    self.env.rrd(ind, reg), "2020"), value(reg, "2020"))
 
 if __name__ == "__main__":
     unittest.main()
