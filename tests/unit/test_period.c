@@ -90,6 +90,48 @@ test_notations(void **state)
 	assert_string_equal(buf, "2020-Q3");
 }
 
+/* What snprintf() makes of p, and its length. */
+static int
+printf_period(const struct period *p, char *buf, size_t size)
+{
+	if (p->freq == FREQ_YEAR)
+		return snprintf(buf, size, "%04d", p->year);
+	if (p->freq == FREQ_QUARTER)
+		return snprintf(buf, size, "%04d-Q%d", p->year, p->index);
+	return snprintf(buf, size, "%04d-%02d", p->year, p->index);
+}
+
+/*
+ * period_format() writes its digits by hand: the text snprintf() gives,
+ * for every year and index, and the same refusal of a short buffer.
+ */
+static void
+test_format_is_printf(void **state)
+{
+	static const enum freq	 f[] = { FREQ_YEAR, FREQ_QUARTER, FREQ_MONTH };
+	static const int	 idx[] = { 0, 1, 4, 9, 10, 12, 99, 100, -1 };
+	struct period		 p;
+	char			 got[32], want[32];
+	size_t			 i, k, n;
+	int			 y;
+
+	(void)state;
+	for (y = -20; y <= 10020; y++) {
+		for (i = 0; i < nitems(f) * nitems(idx); i++) {
+			k = i % nitems(idx);
+			p = mk(y, f[i / nitems(idx)], idx[k]);
+			if (p.freq == FREQ_YEAR)
+				p.index = 0;
+			n = (size_t)printf_period(&p, want, sizeof(want));
+			assert_int_equal(period_format(&p, got, sizeof(got)),
+			    0);
+			assert_string_equal(got, want);
+			assert_int_equal(period_format(&p, got, n), -1);
+			assert_int_equal(period_format(&p, got, n + 1), 0);
+		}
+	}
+}
+
 static void
 test_refused(void **state)
 {
@@ -302,6 +344,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_notations),
+		cmocka_unit_test(test_format_is_printf),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_cmp_next),
