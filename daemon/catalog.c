@@ -929,6 +929,7 @@ catalog_load(char *const *paths, size_t n, const char *dir, struct diags *d)
 		catalog_free(c.cat);
 		return NULL;
 	}
+	catalog_index(c.cat);
 	return c.cat;
 }
 
@@ -944,82 +945,7 @@ catalog_free(struct catalog *cat)
 	free(cat->indicators);
 	free(cat->challenges);
 	free(cat->regions);
+	free(cat->rslot);
 	json_decref(cat->root);
 	free(cat);
-}
-
-/* The region with this id, borrowed until catalog_free(), or NULL. */
-const struct region *
-catalog_region(const struct catalog *cat, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < cat->nregions; i++)
-		if (cat->regions[i].id != NULL &&
-		    strcmp(cat->regions[i].id, id) == 0)
-			return &cat->regions[i];
-	return NULL;
-}
-
-/* The indicator with this id, borrowed until catalog_free(), or NULL. */
-const struct indicator *
-catalog_indicator(const struct catalog *cat, const char *id)
-{
-	size_t	 i;
-
-	for (i = 0; i < cat->nindicators; i++)
-		if (cat->indicators[i].id != NULL &&
-		    strcmp(cat->indicators[i].id, id) == 0)
-			return &cat->indicators[i];
-	return NULL;
-}
-
-/* Challenge number (1-6), borrowed until catalog_free(), or NULL. */
-const struct challenge *
-catalog_challenge(const struct catalog *cat, int number)
-{
-	size_t	 i;
-
-	for (i = 0; i < cat->nchallenges; i++)
-		if (cat->challenges[i].number == number)
-			return &cat->challenges[i];
-	return NULL;
-}
-
-/*
- * The region's code in a scheme ("cbs", "nuts", "swing", ...), borrowed
- * until catalog_free(), or NULL if it has none there.
- */
-const char *
-region_code(const struct region *r, const char *scheme)
-{
-	return json_string_value(json_object_get(r->codes, scheme));
-}
-
-/* The region whose code in scheme is code, borrowed, or NULL. */
-const struct region *
-catalog_region_by_code(const struct catalog *cat, const char *scheme,
-    const char *code)
-{
-	const char	*s;
-	size_t		 i;
-
-	for (i = 0; i < cat->nregions; i++)
-		if ((s = region_code(&cat->regions[i], scheme)) != NULL &&
-		    strcmp(s, code) == 0)
-			return &cat->regions[i];
-	return NULL;
-}
-
-/* The indicator's baseline for a region, borrowed, or NULL. */
-const struct baseline *
-indicator_baseline(const struct indicator *ind, const char *region)
-{
-	size_t	 i;
-
-	for (i = 0; i < ind->nbaselines; i++)
-		if (ind->baselines[i].region != NULL &&
-		    strcmp(ind->baselines[i].region, region) == 0)
-			return &ind->baselines[i];
-	return NULL;
 }

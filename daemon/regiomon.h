@@ -127,6 +127,8 @@ struct catalog {
 	size_t			 nchallenges;
 	struct indicator	*indicators;
 	size_t			 nindicators;
+	size_t			*rslot;		/* region index + 1, 0: none */
+	size_t			 nrslot;	/* a power of two; 0: not yet */
 };
 
 struct source {
@@ -286,6 +288,9 @@ long	freq_max_seconds(enum freq);
 struct catalog *catalog_load(char *const *, size_t, const char *,
 	    struct diags *);
 void	catalog_free(struct catalog *);
+
+/* catalog_find.c */
+void	catalog_index(struct catalog *);
 const struct region *catalog_region(const struct catalog *, const char *);
 const struct indicator *catalog_indicator(const struct catalog *, const char *);
 const struct challenge *catalog_challenge(const struct catalog *, int);

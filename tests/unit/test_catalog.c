@@ -264,6 +264,47 @@ test_valid(void **state)
  * A later file adds regions and indicators, uses the first file's regions
  * and challenges, and the first file may use the later file's regions.
  */
+/*
+ * Regions are found through a hash index once loaded: with 3,000 of
+ * them (collisions and a table grown past the first size), every id
+ * gives its own region and ids not in the catalog give none.
+ */
+static void
+test_many_regions(void **state)
+{
+	struct catalog		*cat;
+	struct diags		 d;
+	char			*text, *p, id[32];
+	size_t			 i, n = 3000, len = 0, cap = n * 64 + 4096;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	assert_non_null(text = malloc(cap));
+	len += (size_t)snprintf(text, cap, "{\"version\": 1, \"regions\": [");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(text + len, cap - len, "%s{\"id\": "
+		    "\"r%zu\", \"name\": \"R\", \"kind\": \"gemeente\"}",
+		    i > 0 ? "," : "", i);
+	snprintf(text + len, cap - len, "], \"challenges\": [], "
+	    "\"indicators\": []}");
+	p = put("c.json", text);
+	cat = catalog_load(&p, 1, NULL, &d);
+	if (cat == NULL)
+		diag_print(&d, stderr);
+	assert_non_null(cat);
+	assert_int_equal(cat->nregions, n);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "r%zu", i);
+		assert_ptr_equal(catalog_region(cat, id), &cat->regions[i]);
+		snprintf(id, sizeof(id), "r%zux", i);
+		assert_null(catalog_region(cat, id));
+	}
+	assert_null(catalog_region(cat, ""));
+	catalog_free(cat);
+	free(text);
+	free(p);
+}
+
 static void
 test_merge(void **state)
 {
@@ -699,6 +740,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_many_regions),
 		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_dir),
 		cmocka_unit_test(test_duplicates),
