@@ -12,7 +12,8 @@ months), each variant three times, side by side in the same run:
   floor         floor.c: regiomon's store_write() filling the same files
                 from values in memory; nothing can do the job for less
 
-Every variant starts from an empty state dir; wall time is measured
+Every variant starts from an empty state dir and, when run as root, an
+emptied page cache (see start_cold; --warm keeps it); wall time is measured
 around the process, CPU time and peak RSS come from wait4() (so they
 include the processes it waited for: regiomon's plugin child).  Then:
 the requests and time of a no-change cycle (a second `regiomon run` on
@@ -21,7 +22,7 @@ the idle daemon's RSS and wakeups per minute.
 
     /usr/bin/python3 tests/bench/bench.py [--cells "100000 1000000"]
         [--runs 3] [--build build] [--out tests/bench/RESULTS.md]
-        [--idle-seconds 60] [--only regiomon,floor]
+        [--idle-seconds 60] [--only regiomon,floor] [--warm]
 
 Prints the table and writes it, with the machine described, to --out.
 """
@@ -48,6 +49,8 @@ SETTLE = 40     # seconds after deleting state dirs (see Size.clean)
 RUNS = 3        # per variant and size; --runs
 TIME = "/usr/bin/time"
 VARIANTS = ("regiomon", "py-per-cell", "py-batched", "floor")
+DROP_CACHES = "/proc/sys/vm/drop_caches"
+COLD = False    # every run after sync + drop_caches (root); see main()
 
 
 def log(msg):
@@ -147,12 +150,12 @@ class Size:
         write_json(os.path.join(self.work, "catalog.json"),
                    catalog(self.nregions))
         self.results = {v: [] for v in VARIANTS}
-        # Every run's files are kept until the size is done (see clean());
-        # without the room for that, each run's go right after it, and a
-        # pause follows.
+        # Cold runs (root) remove each run's files right after it; else
+        # they are kept until the size is done (see clean()), or, without
+        # the room for that, removed each run with a pause.
         need = (4 * RUNS + 2) * self.nregions * cbsgen.MEASURES * 180e3
-        self.eager = shutil.disk_usage(work).free < 1.5 * need
-        if self.eager:
+        self.eager = COLD or shutil.disk_usage(work).free < 1.5 * need
+        if self.eager and not COLD:
             log("  not enough disk to keep every run's files: removing "
                 "each run's right after it, with a %d s pause" % SETTLE)
 
@@ -180,6 +183,8 @@ class Size:
     def run(self, variant, tag):
         state = self.state(tag)
         os.makedirs(state)
+        if COLD:
+            start_cold(self.build)
         before = self.srv.counters()
         out = os.path.join(self.work, "%s.log" % tag)
         wall, cpu, rss, rc = measure(self.argv(variant, state), out)
@@ -193,7 +198,8 @@ class Size:
         if self.eager and not (variant == "regiomon" and
                                tag == "regiomon-%d" % (RUNS - 1)):
             shutil.rmtree(state, ignore_errors=True)
-            time.sleep(SETTLE)
+            if not COLD:
+                time.sleep(SETTLE)
         r = {"wall": wall, "cpu": cpu, "rss": rss,
              "requests": after[0] - before[0],
              "bytes": after[1] - before[1]}
@@ -210,11 +216,33 @@ class Size:
             if d.startswith("state-"):
                 shutil.rmtree(os.path.join(self.work, d),
                               ignore_errors=True)
-        time.sleep(SETTLE)
+        if not COLD:
+            time.sleep(SETTLE)
 
     def stop(self):
         self.srv.shutdown()
         self.srv.server_close()
+
+
+def can_drop_caches():
+    return os.geteuid() == 0 and os.access(DROP_CACHES, os.W_OK)
+
+
+def start_cold(build):
+    """Start a run from the same memory as every other: write back and
+    drop the page cache, then read the programs in again (so no variant
+    pays for loading its binaries).  On this 2-core VM, runs that
+    followed others' gigabytes of dirty files took twice the CPU (page
+    reclaim, writeback, ext4 skipping "recently deleted" inodes); after
+    the drop the same run is within a few percent each time."""
+    os.sync()
+    with open(DROP_CACHES, "w") as f:
+        f.write("3\n")
+    for argv in ([os.path.join(build, "regiomon"), "--version"],
+                 [PY, "-c", "import json, urllib.request, rrdtool"],
+                 [os.path.join(build, "tests", "bench", "floor")]):
+        subprocess.call(argv, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL)
 
 
 def check_files(state, nregions, variant):
@@ -426,7 +454,7 @@ BUILD = os.path.join(TOP, "build")
 
 
 def main():
-    global BUILD, RUNS
+    global BUILD, COLD, RUNS
     ap = argparse.ArgumentParser()
     ap.add_argument("--cells", default="100000 1000000 4000000")
     ap.add_argument("--runs", type=int, default=3)
@@ -435,7 +463,12 @@ def main():
     ap.add_argument("--idle-seconds", type=int, default=60)
     ap.add_argument("--only", default=",".join(VARIANTS))
     ap.add_argument("--work", help="work dir (default: a temp dir, removed)")
+    ap.add_argument("--warm", action="store_true",
+                    help="do not drop the page cache before each run")
     a = ap.parse_args()
+    COLD = not a.warm and can_drop_caches()
+    log("each run starts %s" % ("after sync and drop_caches" if COLD else
+                                "on whatever the page cache holds"))
     BUILD = a.build = os.path.abspath(a.build)
     RUNS = a.runs
     only = [v for v in a.only.split(",") if v]
@@ -459,7 +492,8 @@ def main():
     started = time.time()
     # Files deleted just before (an earlier bench, a test run) would slow
     # down the first runs' file creation; see Size.clean().
-    time.sleep(SETTLE)
+    if not COLD:
+        time.sleep(SETTLE)
     try:
         for cells in [int(x) for x in a.cells.split()]:
             s = Size(cells, a.build, work)
@@ -511,6 +545,8 @@ def snapshot(build, dest):
 
 def no_change(s, state):
     """A second run on the stored state: the stamp has not changed."""
+    if COLD:
+        start_cold(s.build)
     before = s.srv.counters()
     conf = os.path.join(s.work, "regiomon.json")
     out = os.path.join(s.work, "nochange.log")
@@ -527,9 +563,13 @@ def report(a, sizes, nochange, idle, took, work):
     out.append("")
     out.append("Written by `make bench` (tests/bench/bench.py) on %s, in "
                "%.0f minutes; each variant ran %d times per size, "
-               "interleaved; medians, with the range of wall times." %
+               "interleaved; medians, with the range of wall times. %s" %
                (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                took / 60, a.runs))
+                took / 60, a.runs,
+                "Each run started after `sync` and `drop_caches`, its "
+                "programs read in again." if COLD else
+                "Runs started on whatever the page cache held (not root, "
+                "or --warm)."))
     out.append("")
     out.append("## Machine")
     out.append("")
