@@ -337,6 +337,7 @@ void	store_batch_abort(void);
 
 /* state.c */
 json_t	*state_load(const char *);
+json_t	*state_read(const char *, size_t);
 int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
 json_t	*state_series_copy(json_t *, const char *, const char *);

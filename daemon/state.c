@@ -11,6 +11,8 @@
  * writes the text as it is (an eval is one line of the file);
  * state_eval_get and state_eval_put are the only way in.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -111,19 +113,155 @@ state_check(json_t *s, const char **why)
  * next alert cycle evaluates that series afresh anyway.
  */
 static void
+pack_series(json_t *ss)
+{
+	json_t	*ev;
+
+	if ((ev = json_object_get(ss, "eval")) == NULL)
+		return;
+	if (json_is_object(ev))
+		state_eval_put(ss, ev);
+	else
+		json_object_del(ss, "eval");
+}
+
+static void
 state_pack(json_t *s)
 {
 	const char	*key;
-	json_t		*ss, *ev;
+	json_t		*ss;
 
-	json_object_foreach(json_object_get(s, "series"), key, ss) {
-		if ((ev = json_object_get(ss, "eval")) == NULL)
-			continue;
-		if (json_is_object(ev))
-			state_eval_put(ss, ev);
-		else
-			json_object_del(ss, "eval");
+	json_object_foreach(json_object_get(s, "series"), key, ss)
+		pack_series(ss);
+}
+
+static const char *
+skip_ws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+/* The JSON value at *p (e: the end), *p moved past it; or NULL.  New. */
+static json_t *
+next_value(const char **p, const char *e)
+{
+	json_error_t	 err;
+	json_t		*v;
+
+	if ((v = json_loadb(*p, (size_t)(e - *p), JSON_DECODE_ANY |
+	    JSON_DISABLE_EOF_CHECK, &err)) != NULL)
+		*p += err.position;
+	return v;
+}
+
+/*
+ * The members of the object at *p into o, *p moved past it: in the
+ * document (depth 0) "series" member by member, in it (depth 1) each
+ * series packed as soon as it is read.  0, or -1 on anything else than
+ * what state_save writes, duplicate keys included.
+ */
+static int
+read_members(json_t *o, const char **p, const char *e, int depth)
+{
+	json_t		*k, *v;
+	const char	*key;
+
+	if ((*p = skip_ws(*p, e)) == e || **p != '{')
+		return -1;
+	if ((*p = skip_ws(*p + 1, e)) < e && **p == '}') {
+		(*p)++;
+		return 0;
 	}
+	for (;;) {
+		if ((k = next_value(p, e)) == NULL || !json_is_string(k) ||
+		    json_object_get(o, (key = json_string_value(k))) != NULL ||
+		    (*p = skip_ws(*p, e)) == e || **p != ':') {
+			json_decref(k);
+			return -1;
+		}
+		*p = skip_ws(*p + 1, e);
+		if (depth == 0 && strcmp(key, "series") == 0) {
+			if ((v = json_object()) == NULL)
+				fatal(NULL);
+			if (read_members(v, p, e, 1) == -1) {
+				json_decref(v);
+				v = NULL;
+			}
+		} else if ((v = next_value(p, e)) != NULL && depth == 1)
+			pack_series(v);
+		if (v == NULL || json_object_set_new(o, key, v) == -1) {
+			json_decref(k);
+			return -1;
+		}
+		json_decref(k);
+		if ((*p = skip_ws(*p, e)) < e && **p == ',') {
+			*p = skip_ws(*p + 1, e);
+			continue;
+		}
+		if (*p == e || **p != '}')
+			return -1;
+		(*p)++;
+		return 0;
+	}
+}
+
+/* The file at path in memory, *len its size.  New, or NULL with errno. */
+static char *
+read_whole(const char *path, size_t *len)
+{
+	struct stat	 st;
+	char		*buf = NULL;
+	ssize_t		 n;
+	int		 fd, saved;
+
+	*len = 0;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	buf = xcalloc(1, (size_t)st.st_size + 1);
+	while (*len < (size_t)st.st_size) {
+		n = read(fd, buf + *len, (size_t)st.st_size - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		if (n == 0)
+			break;
+		*len += (size_t)n;
+	}
+	close(fd);
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+/*
+ * The state document in buf[0..len), read a series at a time, so that
+ * only one eval is an object at any moment (the whole tree of 16,000
+ * series was 90 MB, its packed form a third).  NULL if it is not in the
+ * form state_save writes: the caller then parses it whole, for jansson's
+ * message with line and column.  New.
+ */
+json_t *
+state_read(const char *buf, size_t len)
+{
+	const char	*p = buf, *e = buf + len;
+	json_t		*s;
+
+	if ((s = json_object()) == NULL)
+		fatal(NULL);
+	if (read_members(s, &p, e, 0) == -1 || skip_ws(p, e) != e) {
+		json_decref(s);
+		return NULL;
+	}
+	return s;
 }
 
 /*
@@ -137,12 +275,13 @@ state_load(const char *state_dir)
 {
 	json_error_t	 err;
 	json_t		*s;
-	FILE		*fp;
-	char		*path;
+	char		*path, *buf;
 	const char	*why;
+	size_t		 len;
+	int		 packed;
 
 	path = path_join(state_dir, STATE_FILE);
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((buf = read_whole(path, &len)) == NULL) {
 		if (errno != ENOENT) {
 			log_err("%s", path);
 			free(path);
@@ -151,8 +290,13 @@ state_load(const char *state_dir)
 		free(path);
 		return state_new();
 	}
-	s = json_loadf(fp, JSON_REJECT_DUPLICATES, &err);
-	fclose(fp);
+	if ((s = state_read(buf, len)) != NULL)
+		packed = 1;
+	else {
+		packed = 0;
+		s = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	}
+	free(buf);
 	if (s == NULL) {
 		log_errx("%s:%d:%d: %s", path, err.line, err.column,
 		    err.text);
@@ -163,7 +307,7 @@ state_load(const char *state_dir)
 		set_aside(path);
 		json_decref(s);
 		s = state_new();
-	} else
+	} else if (!packed)
 		state_pack(s);
 	free(path);
 	return s;

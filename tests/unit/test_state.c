@@ -242,6 +242,71 @@ test_corrupt(void **state)
 	assert_null(get(dir, "state.json.corrupt.4"));
 }
 
+/*
+ * state.json is read a series at a time (each eval packed as it comes);
+ * whatever the layout, the state is the one a whole parse and packing
+ * give, and what the series reader does not take (a duplicate key) is
+ * still judged by the whole parse: corrupt, set aside.
+ */
+static void
+test_read_by_series(void **state)
+{
+	static const char *docs[] = {
+		"{\"version\": 1, \"series\": {\"a/b\": {\"eval\": "
+		    "{\"state\": \"ok\", \"latest\": {\"value\": 4.4}}, "
+		    "\"provisional\": [\"2024\"]}, \"a/\\u00e9\\\"q\": "
+		    "{\"eval\": 7}, \"c/d\": {}, \"e/f\": 3}, "
+		    "\"sources\": {\"s\": {\"mark\": \"x,}{\"}}}",
+		"\r\n\t{ \"sources\" : { } , \"version\" :1,\"series\":"
+		    "{ } }\n\n",
+		"{\"series\": {\"a/b\": {\"eval\": {\"x\": [1, {\"y\": "
+		    "null}]}}}, \"version\": 1}",
+	};
+	const char	*dir = *state;
+	json_t		*s, *want, *ss, *ev;
+	const char	*key;
+	char		*text;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		/* Taken by the series reader, not left to the whole parse. */
+		s = state_read(docs[i], strlen(docs[i]));
+		assert_non_null(s);
+		json_decref(s);
+		put(dir, "state.json", docs[i]);
+		s = state_load(dir);
+		assert_non_null(s);
+		assert_null(get(dir, "state.json.corrupt"));
+		/* The whole parse, evals packed as state_eval_put does. */
+		assert_non_null(want = json_loads(docs[i], 0, NULL));
+		json_object_foreach(json_object_get(want, "series"), key,
+		    ss) {
+			if (!json_is_object(ev = json_object_get(ss, "eval")))
+				json_object_del(ss, "eval");
+			else
+				state_eval_put(ss, ev);
+		}
+		if (json_object_get(want, "sources") == NULL)
+			json_object_set_new(want, "sources", json_object());
+		if (!json_equal(s, want)) {
+			text = json_dumps(s, JSON_SORT_KEYS);
+			fail_msg("doc %zu read as %s", i, text);
+		}
+		json_decref(want);
+		json_decref(s);
+	}
+	text = "{\"version\": 1, \"series\": {\"a/b\": {}, \"a/b\": {}}}";
+	assert_null(state_read(text, strlen(text)));
+	assert_null(state_read("{\"version\": 1} x", 16));
+	put(dir, "state.json", text);
+	s = state_load(dir);
+	assert_skeleton(s);
+	json_decref(s);
+	text = get(dir, "state.json.corrupt");
+	assert_non_null(text);
+	free(text);
+}
+
 int
 main(void)
 {
@@ -250,6 +315,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_by_series, setup,
+		    teardown),
 	};
 
 	log_init(0, 0);
