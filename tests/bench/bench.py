@@ -588,12 +588,13 @@ def report(a, sizes, nochange, idle, took, work):
     out.append("")
     out.append("## No-change cycle")
     out.append("")
-    out.append("| N cells | requests | bytes | wall s | CPU s | exit |")
-    out.append("|---:|---:|---:|---:|---:|---:|")
+    out.append("| N cells | requests | bytes | wall s | CPU s | "
+               "peak RSS MiB | exit |")
+    out.append("|---:|---:|---:|---:|---:|---:|---:|")
     for cells, r in sorted(nochange.items()):
-        out.append("| %s | %d | %d | %.3f | %.3f | %d |" % (
+        out.append("| %s | %d | %d | %.3f | %.3f | %.1f | %d |" % (
             "{:,}".format(cells), r["requests"], r["bytes"], r["wall"],
-            r["cpu"], r["rc"]))
+            r["cpu"], r["rss"] / 1024, r["rc"]))
     out.append("")
     out.append("## Idle daemon")
     out.append("")
