@@ -151,7 +151,7 @@ next_value(const char **p, const char *e)
 	json_t		*v;
 
 	if ((v = json_loadb(*p, (size_t)(e - *p), JSON_DECODE_ANY |
-	    JSON_DISABLE_EOF_CHECK, &err)) != NULL)
+	    JSON_DISABLE_EOF_CHECK | JSON_REJECT_DUPLICATES, &err)) != NULL)
 		*p += err.position;
 	return v;
 }

@@ -298,6 +298,10 @@ test_read_by_series(void **state)
 	text = "{\"version\": 1, \"series\": {\"a/b\": {}, \"a/b\": {}}}";
 	assert_null(state_read(text, strlen(text)));
 	assert_null(state_read("{\"version\": 1} x", 16));
+	/* Duplicates deeper down too: the whole parse refuses them. */
+	text = "{\"series\": {\"a/b\": {\"source\": \"x\", \"source\": "
+	    "\"y\"}}, \"version\": 1}";
+	assert_null(state_read(text, strlen(text)));
 	put(dir, "state.json", text);
 	s = state_load(dir);
 	assert_skeleton(s);
