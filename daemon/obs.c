@@ -373,7 +373,7 @@ int
 obs_parse_line(const char *line, size_t len, struct obs *ob)
 {
 	const char	*p = line, *e = line + len, *q;
-	char		 per[PERIOD_MAX];
+	char		 per[PERIOD_MAX], canon[PERIOD_MAX];
 	size_t		 n;
 
 	memset(ob, 0, sizeof(*ob));
@@ -389,7 +389,10 @@ obs_parse_line(const char *line, size_t len, struct obs *ob)
 		return 0;
 	memcpy(per, p, n);
 	per[n] = '\0';
-	if (period_parse(per, &ob->period) == -1)
+	/* Only the canonical spelling: a copy of the line must say it. */
+	if (period_parse(per, &ob->period) == -1 ||
+	    period_format(&ob->period, canon, sizeof(canon)) == -1 ||
+	    strcmp(per, canon) != 0)
 		return 0;
 	p = q;
 	if (!LIT(&p, e, L_VAL))

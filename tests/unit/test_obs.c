@@ -198,6 +198,11 @@ test_other_forms(void **unused)
 		    "\"status\": \"final\"}",
 		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
 		    "\"2020\", \"value\": 1, \"status\": \"final\"} ",
+		/* Another spelling of a period: a copy would keep it. */
+		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
+		    "\"2020M07\", \"value\": 1, \"status\": \"final\"}",
+		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
+		    "\"2020KW03\", \"value\": 1, \"status\": \"final\"}",
 		"{\"mark\": \"v3 x\"}",
 		/* Numbers jansson refuses or reads differently. */
 		"{\"indicator\": \"jobs\", \"region\": \"rga\", \"period\": "
@@ -246,7 +251,7 @@ test_other_forms(void **unused)
 		if (obs_parse_line(lines[i], strlen(lines[i]), &ob) != 0)
 			fail_msg("fast reader took line %zu: %s", i, lines[i]);
 	/* The first lines are valid: jansson takes them as they are. */
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < 8; i++)
 		assert_int_equal(slow(lines[i], strlen(lines[i]), &ob), 0);
 	/* A NUL inside the period is no period for either reader. */
 	{
