@@ -399,6 +399,7 @@ struct ahead {
 	int		 too_long;	/* cur is over AHEAD_MAX lines */
 	int		 broken;	/* a line could not be read */
 	struct writer	*writer;	/* NULL: written here */
+	int		 started;	/* writer_start() was tried */
 };
 
 /* Put back the state of s from before it was stored ahead. */
@@ -435,7 +436,6 @@ ahead_start(struct regiomon *rm, const char *source, const char *path)
 		free(a);
 		return NULL;
 	}
-	a->writer = writer_start(rm->conf->state_dir);
 	return a;
 }
 
@@ -480,6 +480,11 @@ ahead_store(struct ahead *a, long pos)
 	if (store_exists(a->rm->conf->state_dir, s->indicator,
 	    s->region) || (pts = series_points(&a->cur, a->source)) == NULL)
 		return;
+	/* Not before: the child is forked from a single thread. */
+	if (!a->started) {
+		a->writer = writer_start(a->rm->conf->state_dir);
+		a->started = 1;
+	}
 	/* Failed here: apply tries again, and reports it. */
 	if (a->writer == NULL && (store_write(a->rm->conf->state_dir,
 	    s->indicator, s->region, ind->freq, pts, a->cur.n,
