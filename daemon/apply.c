@@ -398,6 +398,7 @@ struct ahead {
 	struct series	 cur;		/* the block being read */
 	int		 too_long;	/* cur is over AHEAD_MAX lines */
 	int		 broken;	/* a line could not be read */
+	int		 scattered;	/* a series came back: stop */
 	struct writer	*writer;	/* NULL: written here */
 	int		 started;	/* writer_start() was tried */
 };
@@ -474,7 +475,14 @@ ahead_store(struct ahead *a, long pos)
 	json_t			*ss;
 	int			 changed;
 
-	if (a->too_long || a->cur.n == 0 || s->runs > 1 ||
+	/*
+	 * A spool period by period (a wide CSV) has blocks of one line,
+	 * and every series comes back: storing ahead would write each as
+	 * a file of one point, only to undo it.  Such spools are left to
+	 * apply from the first series that comes back, and blocks of one
+	 * line always are.
+	 */
+	if (a->scattered || a->too_long || a->cur.n < 2 || s->runs > 1 ||
 	    (ind = catalog_indicator(a->rm->catalog, s->indicator)) == NULL)
 		return;
 	if (store_exists(a->rm->conf->state_dir, s->indicator,
@@ -535,7 +543,8 @@ ahead_line(struct ahead *a)
 		series_release(&a->cur);
 		a->cur.count = AHEAD_MAX;
 		a->too_long = 0;
-		a->index.v[pos].runs++;
+		if (++a->index.v[pos].runs > 1)
+			a->scattered = 1;
 		a->prev = pos;
 	}
 	if (a->too_long)

@@ -13,7 +13,8 @@ fetching (apply.c, "storing ahead"), as temp files that only a successful
 run puts in place: a run that fails after that leaves nothing behind.
 The state and evaluation of such a series are updated then too, so the
 spool is not read again; a series that turns out scattered is undone
-and written by the passes.  The -v log line says which was which:
+and written by the passes, and a spool period by period (blocks of one
+line, series coming back) stores nothing ahead.  The -v log line says which was which:
 "N series applied, N stored ahead, in N passes"."""
 import json
 import os
@@ -90,16 +91,17 @@ class Spool(unittest.TestCase):
         self.assertFalse(os.listdir(os.path.join(self.env.state, "spool")))
 
     def test_scattered_in_several_passes(self):
-        # "nl" (one block) is stored ahead; each scattered series (12-14
-        # lines) is over the budget of 5: three passes, one series each.
+        # A spool period by period stores nothing ahead (not even "nl",
+        # one block, but after a series came back); each scattered series
+        # (12-14 lines) is over the budget of 5: three passes, one each.
         err = self.run_obs(scattered(), 5)
-        self.assertIn("s: 4 series applied, 1 stored ahead, in 3 passes",
+        self.assertIn("s: 4 series applied, 0 stored ahead, in 3 passes",
                       err)
         self.check()
 
     def test_scattered_in_one_pass(self):
         err = self.run_obs(scattered(), None)
-        self.assertIn("s: 4 series applied, 1 stored ahead, in 1 passes",
+        self.assertIn("s: 4 series applied, 0 stored ahead, in 1 passes",
                       err)
         self.check()
 
