@@ -451,7 +451,7 @@ ahead_free(struct ahead *a)
 
 	if (a == NULL)
 		return;
-	writer_stop(a->writer);
+	writer_stop(a->writer, 1);
 	store_batch_abort();
 	for (i = 0; i < a->index.n; i++)
 		ahead_undo(a->rm, &a->index.v[i]);
@@ -598,7 +598,7 @@ ahead_finish(struct ahead *a, struct sindex *x)
 		n = writer_wait(a->writer, &failed);
 		for (i = 0; i < n; i++)
 			ahead_undo(a->rm, &a->index.v[failed[i]]);
-		writer_stop(a->writer);
+		writer_stop(a->writer, 0);
 		a->writer = NULL;
 	}
 	for (i = 0; i < a->index.n; i++)

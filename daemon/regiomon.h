@@ -416,7 +416,7 @@ struct writer *writer_start(const char *);
 void	writer_put(struct writer *, long, const char *, const char *,
 	    enum freq, struct point *, size_t);
 size_t	writer_wait(struct writer *, const long **);
-void	writer_stop(struct writer *);
+void	writer_stop(struct writer *, int);
 
 /* eval.c */
 enum estate {				/* names as in state.json */

@@ -179,13 +179,26 @@ writer_wait(struct writer *w, const long **failed)
 	return n;
 }
 
-/* Write what is queued, end the thread and free w. */
+/*
+ * End the thread and free w: after writing what is queued, or, with
+ * drop (the run failed and its batch is aborted anyway), after the one
+ * write under way.
+ */
 void
-writer_stop(struct writer *w)
+writer_stop(struct writer *w, int drop)
 {
+	struct wjob	*job;
+
 	if (w == NULL)
 		return;
 	pthread_mutex_lock(&w->mu);
+	while (drop && (job = w->head) != NULL) {
+		w->head = job->next;
+		free(job->pts);
+		free(job);
+	}
+	if (drop)
+		w->tail = NULL;
 	w->stop = 1;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
