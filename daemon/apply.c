@@ -79,17 +79,11 @@ struct reader {
 	off_t		 off;		/* of the next line: no ftello() */
 };
 
+/* The hash of "indicator/region". */
 static uint64_t
 sindex_hash(const char *ind, const char *reg)
 {
-	uint64_t	 h = 14695981039346656037ULL;
-
-	for (; *ind != '\0'; ind++)
-		h = (h ^ (unsigned char)*ind) * 1099511628211ULL;
-	h = (h ^ '/') * 1099511628211ULL;
-	for (; *reg != '\0'; reg++)
-		h = (h ^ (unsigned char)*reg) * 1099511628211ULL;
-	return h;
+	return fnv1a(fnv1a(fnv1a(FNV_START, ind), "/"), reg);
 }
 
 static int

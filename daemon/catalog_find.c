@@ -12,15 +12,10 @@
 
 #include "regiomon.h"
 
-/* FNV-1a of a region id. */
 static size_t
 id_hash(const char *id)
 {
-	uint64_t	 h = 14695981039346656037ULL;
-
-	for (; *id != '\0'; id++)
-		h = (h ^ (unsigned char)*id) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)fnv1a(FNV_START, id);
 }
 
 /*

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -242,6 +243,8 @@ __dead void fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 
 /* util.c */
+#define FNV_START	14695981039346656037ULL
+uint64_t fnv1a(uint64_t, const char *);
 size_t	strlcpy(char *, const char *, size_t);
 void	*xcalloc(size_t, size_t);
 char	*xstrdup(const char *);

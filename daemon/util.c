@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,18 @@
 #include "regiomon.h"
 
 /* glibc before 2.38 has no strlcpy. */
+/*
+ * FNV-1a: h (FNV_START to begin) carried on over the bytes of s.  The
+ * hash of the spool index and of the catalog's regions.
+ */
+uint64_t
+fnv1a(uint64_t h, const char *s)
+{
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 size_t
 strlcpy(char *dst, const char *src, size_t size)
 {
