@@ -470,11 +470,11 @@ ahead_store(struct ahead *a, long pos)
 	int			 changed;
 
 	/*
-	 * A spool period by period (a wide CSV) has blocks of one line,
-	 * and every series comes back: storing ahead would write each as
-	 * a file of one point, only to undo it.  Such spools are left to
-	 * apply from the first series that comes back, and blocks of one
-	 * line always are.
+	 * A spool period by period (a CSV sorted by period) has blocks of
+	 * one line, and every series comes back: storing ahead would write
+	 * each as a file of one point, only to undo it.  Such spools are
+	 * left to apply from the first series that comes back, and blocks
+	 * of one line always are.
 	 */
 	if (a->scattered || a->too_long || a->cur.n < 2 || s->runs > 1 ||
 	    (ind = catalog_indicator(a->rm->catalog, s->indicator)) == NULL)
