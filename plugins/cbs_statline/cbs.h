@@ -16,6 +16,7 @@
 #define CBS_PAGE_LIMIT		1000	/* default page_limit */
 #define CBS_CODE_MAX		64	/* longest dimension code we accept */
 #define CBS_SHOWN		60	/* server text quoted in a log */
+#define CBS_CHUNK		256	/* rows of a page handed on at once */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -118,6 +119,40 @@ struct cbs_run {
 typedef int	(*cbs_rows_fn)(struct cbs_run *, json_t *, const char *,
 		    size_t, size_t, void *);
 
+/* What a cell of a flat row holds. */
+enum cbs_cell_kind {
+	CBS_CELL_NULL,
+	CBS_CELL_NUMBER,
+	CBS_CELL_STRING,
+	CBS_CELL_TRUE,
+	CBS_CELL_FALSE,
+	CBS_CELL_OTHER		/* an object or array (from jansson only) */
+};
+
+/* One member of a row: key and string are not NUL-terminated. */
+struct cbs_cell {
+	const char	*key;
+	size_t		 klen;
+	const char	*text;		/* CBS_CELL_STRING */
+	size_t		 len;
+	double		 num;		/* CBS_CELL_NUMBER */
+	int		 kind;
+};
+
+/* Rows of cells: row r is cells[start[r]] up to cells[start[r + 1]]. */
+struct cbs_flat {
+	struct cbs_cell	*cells;
+	size_t		 ncells;
+	size_t		 cellcap;
+	size_t		*start;
+	size_t		 nrows;
+	size_t		 rowcap;
+};
+
+/* As cbs_rows_fn, for rows read in place (flat.c). */
+typedef int	(*cbs_flat_fn)(struct cbs_run *, const struct cbs_flat *,
+		    const char *, size_t, size_t, void *);
+
 /* main.c */
 extern const struct rm_host	*cbs_host;
 
@@ -137,10 +172,13 @@ int	 cbs_series_conf(struct rm_ctx *, struct cbs_conf *, const json_t *,
 int	 cbs_check_overlap(struct rm_ctx *, const struct cbs_conf *);
 
 /* codes.c */
+void	 cbs_trimn(const char *, size_t, const char **, size_t *);
 void	 cbs_trim(const char *, const char **, size_t *);
+int	 cbs_trim_copyn(const char *, size_t, char *, size_t);
 int	 cbs_trim_copy(const char *, char *, size_t);
 int	 cbs_pad(const char *, size_t, char *, size_t);
 unsigned cbs_period_type(const char *);
+int	 cbs_untypedn(const char *, size_t, double *, int *);
 int	 cbs_untyped(const char *, double *, int *);
 int	 cbs_number(const char *, double *);
 int	 cbs_scale(const char *, double *);
@@ -160,8 +198,20 @@ void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
 int	 cbs_same_origin(const char *, const char *);
 int	 cbs_get(struct cbs_run *, const char *, const char *, size_t,
 	    json_t **);
+const char *cbs_skip_ws(const char *, const char *);
 int	 cbs_pages(struct cbs_run *, const char *, const char *, const char *,
-	    cbs_rows_fn, void *);
+	    cbs_rows_fn, cbs_flat_fn, void *);
+
+/* flat.c */
+void	 cbs_flat_free(struct cbs_flat *);
+void	 cbs_flat_clear(struct cbs_flat *);
+int	 cbs_flat_scan(struct cbs_flat *, const char **, const char *);
+int	 cbs_flat_add_json(struct cbs_flat *, const json_t *);
+const struct cbs_cell *cbs_flat_get(const struct cbs_flat *, size_t,
+	    const char *);
+int	 cbs_flat_rows(struct cbs_run *, const char *, size_t, size_t,
+	    const char *, size_t, const char *, cbs_flat_fn, void *,
+	    size_t *);
 
 /* meta.c */
 int	 cbs_stamp(struct cbs_run *, char **);
@@ -193,6 +243,8 @@ char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);
 char	*cbs_v3_query_n(struct cbs_run *, const struct cbs_series *, size_t);
 int	 cbs_v3_rows(struct cbs_run *, json_t *, const char *, size_t,
 	    size_t, void *);
+int	 cbs_v3_flat(struct cbs_run *, const struct cbs_flat *, const char *,
+	    size_t, size_t, void *);
 
 /* v4.c */
 char	*cbs_v4_query(struct cbs_run *, const struct cbs_series *);

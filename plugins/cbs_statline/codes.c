@@ -24,37 +24,53 @@ cbs_isblank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* The span of s without surrounding blanks: *start and *len. */
+/* The span of the n bytes at s without surrounding blanks. */
 void
-cbs_trim(const char *s, const char **start, size_t *len)
+cbs_trimn(const char *s, size_t n, const char **start, size_t *len)
 {
-	size_t	 n;
-
-	while (cbs_isblank(*s))
+	while (n > 0 && cbs_isblank(*s)) {
 		s++;
-	n = strlen(s);
+		n--;
+	}
 	while (n > 0 && cbs_isblank(s[n - 1]))
 		n--;
 	*start = s;
 	*len = n;
 }
 
-/* s trimmed into out.  0, or -1 when it does not fit (out is then ""). */
+/* The span of s without surrounding blanks: *start and *len. */
+void
+cbs_trim(const char *s, const char **start, size_t *len)
+{
+	cbs_trimn(s, strlen(s), start, len);
+}
+
+/*
+ * The n bytes at s trimmed into out.  0, or -1 when it does not fit
+ * (out is then "").
+ */
 int
-cbs_trim_copy(const char *s, char *out, size_t outlen)
+cbs_trim_copyn(const char *s, size_t n, char *out, size_t outlen)
 {
 	const char	*p;
-	size_t		 n;
+	size_t		 len;
 
-	cbs_trim(s, &p, &n);
-	if (n >= outlen) {
+	cbs_trimn(s, n, &p, &len);
+	if (len >= outlen) {
 		if (outlen > 0)
 			out[0] = '\0';
 		return -1;
 	}
-	memcpy(out, p, n);
-	out[n] = '\0';
+	memcpy(out, p, len);
+	out[len] = '\0';
 	return 0;
+}
+
+/* s trimmed into out.  0, or -1 when it does not fit (out is then ""). */
+int
+cbs_trim_copy(const char *s, char *out, size_t outlen)
+{
+	return cbs_trim_copyn(s, strlen(s), out, outlen);
 }
 
 /*
@@ -142,18 +158,18 @@ cbs_number(const char *s, double *v)
 }
 
 /*
- * An UntypedDataSet cell: a left-padded number ("   183.3") or a
- * missing-value symbol ("." , "x", "-", "?" or blank).  0 with *v or
- * *missing set, -1 for anything else.
+ * An UntypedDataSet cell of n bytes at s: a left-padded number
+ * ("   183.3") or a missing-value symbol ("." , "x", "-", "?" or blank).
+ * 0 with *v or *missing set, -1 for anything else.
  */
 int
-cbs_untyped(const char *s, double *v, int *missing)
+cbs_untypedn(const char *s, size_t n, double *v, int *missing)
 {
 	char		 buf[64];
 	size_t		 i;
 
 	*missing = 0;
-	if (cbs_trim_copy(s, buf, sizeof(buf)) == -1)
+	if (cbs_trim_copyn(s, n, buf, sizeof(buf)) == -1)
 		return -1;
 	for (i = 0; i < NELEM(cbs_missing_symbols); i++) {
 		if (strcmp(buf, cbs_missing_symbols[i]) == 0) {
@@ -163,6 +179,13 @@ cbs_untyped(const char *s, double *v, int *missing)
 		}
 	}
 	return cbs_number(buf, v);
+}
+
+/* cbs_untypedn() of the string s. */
+int
+cbs_untyped(const char *s, double *v, int *missing)
+{
+	return cbs_untypedn(s, strlen(s), v, missing);
 }
 
 /*

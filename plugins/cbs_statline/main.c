@@ -70,6 +70,7 @@ struct cbs_group {
 	struct cbs_emit	*em;
 	size_t		 n;
 	cbs_rows_fn	 fn;
+	cbs_flat_fn	 flat;		/* NULL: rows as jansson trees */
 };
 
 /* One page for every series of the group, a series at a time. */
@@ -82,6 +83,20 @@ cbs_group_rows(struct cbs_run *run, json_t *rows, const char *url,
 
 	for (k = 0; k < g->n; k++)
 		if (g->fn(run, rows, url, page, first, &g->em[k]) == -1)
+			return -1;
+	return 0;
+}
+
+/* The same, for rows read in place. */
+static int
+cbs_group_flat(struct cbs_run *run, const struct cbs_flat *rows,
+    const char *url, size_t page, size_t first, void *arg)
+{
+	struct cbs_group	*g = arg;
+	size_t			 k;
+
+	for (k = 0; k < g->n; k++)
+		if (g->flat(run, rows, url, page, first, &g->em[k]) == -1)
 			return -1;
 	return 0;
 }
@@ -135,6 +150,7 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 
 	memset(&g, 0, sizeof(g));
 	g.fn = run->conf->api == CBS_V4 ? cbs_v4_rows : cbs_v3_rows;
+	g.flat = run->conf->api == CBS_V4 ? NULL : cbs_v3_flat;
 	if ((g.em = calloc(n, sizeof(*g.em))) == NULL)
 		goto oom;
 	g.n = n;
@@ -157,7 +173,8 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	/* The rows of a region stay one block per series (see cbs_pages). */
 	if (cbs_pages(run, url, run->conf->api == CBS_V4 ? "Observations" :
 	    run->conf->typed ? "TypedDataSet" : "UntypedDataSet",
-	    n > 1 ? run->conf->region_dim : NULL, cbs_group_rows, &g) == -1)
+	    n > 1 ? run->conf->region_dim : NULL, cbs_group_rows,
+	    g.flat != NULL ? cbs_group_flat : NULL, &g) == -1)
 		goto done;
 	for (rc = 0, k = 0; k < n; k++)
 		if (cbs_series_done(run, &g.em[k]) == -1)

@@ -455,20 +455,20 @@ cbs_measures(struct cbs_run *run)
 		    "data-properties.json")) == NULL)
 			goto oom;
 		if (cbs_pages(run, url, "DataProperties", NULL, cbs_v3_props,
-		    &it) == -1)
+		    NULL, &it) == -1)
 			goto done;
 	} else {
 		if ((url = cbs_url(c, "MeasureCodes",
 		    "measure-codes.json")) == NULL)
 			goto oom;
 		if (cbs_pages(run, url, "MeasureCodes", NULL, cbs_v4_measures,
-		    &it) == -1)
+		    NULL, &it) == -1)
 			goto done;
 		free(url);
 		if ((url = cbs_url(c, "Dimensions", "dimensions.json")) == NULL)
 			goto oom;
 		if (cbs_pages(run, url, "Dimensions", NULL, cbs_v4_dims,
-		    &it) == -1)
+		    NULL, &it) == -1)
 			goto done;
 	}
 	rc = 0;

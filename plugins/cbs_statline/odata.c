@@ -13,7 +13,6 @@
 
 #include "cbs.h"
 
-#define CBS_CHUNK	256	/* rows of a page parsed at a time */
 
 /* Append n bytes of s; on failure b->oom is set and b keeps its text. */
 void
@@ -411,7 +410,8 @@ cbs_next_link(struct cbs_run *run, const json_t *root, const char *url,
 	return 0;
 }
 
-static const char *
+/* Past the JSON blanks from p on. */
+const char *
 cbs_skip_ws(const char *p, const char *end)
 {
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
@@ -652,14 +652,15 @@ cbs_page_check(struct cbs_run *run, const json_t *root, const char *url,
 /*
  * One page, the body of the answer from url: check it, set *next to its
  * nextLink (see cbs_next_link) and hand its rows to fn.  The rows are
- * parsed a chunk at a time (see cbs_rows_stream for cut); a page where
- * that does not work out is parsed whole, from the first row fn has not
- * seen, so its messages are those of the whole text.  0, or -1 logged.
+ * read in place by flat (flat.c) if it is not NULL, else parsed a chunk
+ * at a time (see cbs_rows_stream for cut); a page where that does not
+ * work out is parsed whole, from the first row not yet handed over, so
+ * its messages are those of the whole text.  0, or -1 logged.
  */
 static int
 cbs_page(struct cbs_run *run, const char *body, size_t len, const char *url,
     const char *what, size_t page, const char *cut, cbs_rows_fn fn,
-    void *arg, char **next)
+    cbs_flat_fn flat, void *arg, char **next)
 {
 	json_t	*root = NULL;
 	size_t	 a = 0, b = 0, done = 0;
@@ -675,8 +676,10 @@ cbs_page(struct cbs_run *run, const char *body, size_t len, const char *url,
 	    cbs_next_link(run, root, url, page, what, next) == -1)
 		goto done;
 	if (streamed) {
-		if ((rc = cbs_rows_stream(run, body, a, b, url, page, cut, fn,
-		    arg, &done)) != 1)
+		rc = flat != NULL ? cbs_flat_rows(run, body, a, b, url, page,
+		    cut, flat, arg, &done) : cbs_rows_stream(run, body, a, b,
+		    url, page, cut, fn, arg, &done);
+		if (rc != 1)
 			goto done;
 		rc = -1;
 		json_decref(root);
@@ -697,14 +700,15 @@ done:
 
 /*
  * Fetch url and the pages its nextLinks lead to, one page in memory at a
- * time, handing the rows of each to fn (in chunks that end only where
- * column cut changes, unless cut is NULL).  Stops with an error at a page
+ * time, handing the rows of each to fn, or to flat if it is not NULL
+ * and the rows are flat (in chunks that end only where column cut
+ * changes, unless cut is NULL).  Stops with an error at a page
  * past the config's page_limit or at a nextLink that leads back to a page
  * already read.  what names the endpoint in messages.  0, or -1 logged.
  */
 int
 cbs_pages(struct cbs_run *run, const char *url, const char *what,
-    const char *cut, cbs_rows_fn fn, void *arg)
+    const char *cut, cbs_rows_fn fn, cbs_flat_fn flat, void *arg)
 {
 	struct cbs_seen		 seen;
 	struct rm_response	 resp;
@@ -725,7 +729,7 @@ cbs_pages(struct cbs_run *run, const char *url, const char *what,
 		if (cbs_fetch(run, cur, &resp) == -1)
 			goto done;
 		prc = cbs_page(run, resp.body, resp.len, cur, what, page, cut,
-		    fn, arg, &next);
+		    fn, flat, arg, &next);
 		cbs_host->response_free(&resp);
 		if (prc == -1)
 			goto done;

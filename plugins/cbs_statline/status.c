@@ -92,7 +92,8 @@ cbs_statuses(struct cbs_run *run)
 		cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 		return -1;
 	}
-	if (cbs_pages(run, url, entity, NULL, cbs_status_rows, &l) == -1) {
+	if (cbs_pages(run, url, entity, NULL, cbs_status_rows, NULL,
+	    &l) == -1) {
 		free(l.v);
 		free(url);
 		return -1;

@@ -94,15 +94,18 @@ cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
 }
 
 /*
- * The value of cell col in row i: *v, or *missing.  Typed cells are
- * numbers or null; untyped cells strings.  0, or -1 logged.
+ * The value of column col in row r of f (row i of its page): *v, or
+ * *missing.  Typed cells are numbers or null; untyped cells strings.
+ * 0, or -1 logged.
  */
 static int
-cbs_v3_cell(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
-    size_t i, const char *col, double *v, int *missing)
+cbs_v3_cell(struct cbs_run *run, const struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, size_t i, const char *col,
+    double *v, int *missing)
 {
-	const json_t	*cell = json_object_get(row, col);
-	char		 shown[CBS_SHOWN + 8];
+	const struct cbs_cell	*cell = cbs_flat_get(f, r, col);
+	char			 text[CBS_SHOWN + 8], shown[CBS_SHOWN + 8];
+	size_t			 n;
 
 	*v = 0;
 	*missing = 0;
@@ -113,40 +116,53 @@ cbs_v3_cell(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
 		    em->series->index, em->page, em->url, i, col);
 		return -1;
 	}
-	if (json_is_null(cell)) {
+	if (cell->kind == CBS_CELL_NULL) {
 		*missing = 1;
 		return 0;
 	}
-	if (run->conf->typed && json_is_number(cell)) {
-		*v = json_number_value(cell);
+	if (run->conf->typed && cell->kind == CBS_CELL_NUMBER) {
+		*v = cell->num;
 		return 0;
 	}
-	if (!run->conf->typed && json_is_string(cell) &&
-	    cbs_untyped(json_string_value(cell), v, missing) == 0)
+	if (!run->conf->typed && cell->kind == CBS_CELL_STRING &&
+	    cbs_untypedn(cell->text, cell->len, v, missing) == 0)
 		return 0;
-	if (run->conf->typed)
+	if (run->conf->typed) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
 		    "%zu (%s): value[%zu].%s: expected a number or null",
 		    em->series->index, em->page, em->url, i, col);
-	else
-		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
-		    "%zu (%s): value[%zu].%s: expected a number or a "
-		    "missing-value symbol (\".\", \"x\", \"-\", \"?\" or "
-		    "blank), got \"%s\"",
-		    em->series->index, em->page, em->url, i, col,
-		    json_is_string(cell) ? cbs_show(json_string_value(cell),
-		    shown, sizeof(shown)) : "(not a string)");
+		return -1;
+	}
+	/* Enough of the text for cbs_show() to cut it with "...". */
+	n = cell->kind == CBS_CELL_STRING ? cell->len : 0;
+	if (n >= sizeof(text))
+		n = sizeof(text) - 1;
+	if (n > 0)
+		memcpy(text, cell->text, n);
+	text[n] = '\0';
+	cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
+	    "%zu (%s): value[%zu].%s: expected a number or a "
+	    "missing-value symbol (\".\", \"x\", \"-\", \"?\" or "
+	    "blank), got \"%s\"",
+	    em->series->index, em->page, em->url, i, col,
+	    cell->kind == CBS_CELL_STRING ? cbs_show(text, shown,
+	    sizeof(shown)) : "(not a string)");
 	return -1;
 }
 
-/* Trimmed text of the code column col into buf.  0, or -1 logged. */
+/*
+ * Trimmed text of the code column col of row r of f into buf.  0, or -1
+ * logged.
+ */
 static int
-cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
-    size_t i, const char *col, char *buf, size_t len)
+cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, size_t i, const char *col,
+    char *buf, size_t len)
 {
-	const char	*s = json_string_value(json_object_get(row, col));
+	const struct cbs_cell	*c = cbs_flat_get(f, r, col);
 
-	if (s != NULL && cbs_trim_copy(s, buf, len) == 0)
+	if (c != NULL && c->kind == CBS_CELL_STRING &&
+	    cbs_trim_copyn(c->text, c->len, buf, len) == 0)
 		return 0;
 	cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page %zu (%s): "
 	    "value[%zu].%s: expected a code (a string of at most %zu "
@@ -155,70 +171,112 @@ cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em, const json_t *row,
 }
 
 /*
- * One page of a TypedDataSet or UntypedDataSet for the series in arg (a
- * struct cbs_emit).  Rows of other filter codes or regions are skipped.
+ * Row r of f, row i of its page, for the series of em.  Rows of other
+ * filter codes or regions are skipped.  0, or -1 logged.
+ */
+static int
+cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, size_t i)
+{
+	const struct cbs_series	*s = em->series;
+	const struct cbs_conf	*c = run->conf;
+	char			 reg[CBS_CODE_MAX + 1], per[32];
+	char			 code[CBS_CODE_MAX + 1];
+	size_t			 k;
+	double			 sum, v;
+	int			 missing, m;
+
+	for (k = 0; k < s->nfilters; k++) {
+		if (cbs_v3_code(run, em, f, r, i, s->filters[k].dim, code,
+		    sizeof(code)) == -1)
+			return -1;
+		if (strcmp(code, s->filters[k].code) != 0)
+			return 0;
+	}
+	if (s->region == NULL && cbs_v3_code(run, em, f, r, i,
+	    c->region_dim, reg, sizeof(reg)) == -1)
+		return -1;
+	if (s->region == NULL && cbs_region_index(em, reg) == -1)
+		return 0;
+	if (cbs_v3_code(run, em, f, r, i, c->period_dim, per,
+	    sizeof(per)) == -1)
+		return -1;
+	sum = 0;
+	missing = 0;
+	for (k = 0; k < s->nterms; k++) {
+		if (cbs_v3_cell(run, em, f, r, i, s->terms[k].resolved, &v,
+		    &m) == -1)
+			return -1;
+		missing |= m;
+		sum += v;
+	}
+	if (s->per != NULL) {
+		if (cbs_v3_cell(run, em, f, r, i, s->per->resolved, &v,
+		    &m) == -1)
+			return -1;
+		/* A share of nothing is no value, not infinity. */
+		missing |= m || v == 0;
+		if (!missing)
+			sum /= v;
+	}
+	return cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per, sum,
+	    missing, i);
+}
+
+/*
+ * Rows read in place (flat.c) of a TypedDataSet or UntypedDataSet page,
+ * rows[0] being row first of the page, for the series in arg (a struct
+ * cbs_emit).
+ */
+int
+cbs_v3_flat(struct cbs_run *run, const struct cbs_flat *rows,
+    const char *url, size_t page, size_t first, void *arg)
+{
+	struct cbs_emit	*em = arg;
+	size_t		 r;
+
+	em->page = page;
+	em->url = url;
+	for (r = 0; r < rows->nrows; r++)
+		if (cbs_v3_row(run, em, rows, r, first + r) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * The same for rows parsed by jansson (a page the scanner does not
+ * take), each made a flat row pointing into its tree.
  */
 int
 cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
     size_t first, void *arg)
 {
-	struct cbs_emit		*em = arg;
-	const struct cbs_series	*s = em->series;
-	const struct cbs_conf	*c = run->conf;
-	const json_t		*row;
-	char			 reg[CBS_CODE_MAX + 1], per[32];
-	char			 code[CBS_CODE_MAX + 1];
-	size_t			 i, j, k;
-	double			 sum, v;
-	int			 missing, m, skip;
+	struct cbs_emit	*em = arg;
+	struct cbs_flat	 f;
+	const json_t	*row;
+	size_t		 j;
+	int		 rc = 0;
 
 	em->page = page;
 	em->url = url;
+	memset(&f, 0, sizeof(f));
 	json_array_foreach(rows, j, row) {
-		i = first + j;
 		if (!json_is_object(row)) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
 			    "%zu (%s): value[%zu]: expected a row object",
-			    s->index, page, url, i);
-			return -1;
+			    em->series->index, page, url, first + j);
+			rc = -1;
+			break;
 		}
-		for (skip = 0, k = 0; k < s->nfilters && !skip; k++) {
-			if (cbs_v3_code(run, em, row, i, s->filters[k].dim,
-			    code, sizeof(code)) == -1)
-				return -1;
-			skip = strcmp(code, s->filters[k].code) != 0;
+		cbs_flat_clear(&f);
+		if (cbs_flat_add_json(&f, row) == -1) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+			rc = -1;
+			break;
 		}
-		if (skip)
-			continue;
-		if (s->region == NULL && cbs_v3_code(run, em, row, i,
-		    c->region_dim, reg, sizeof(reg)) == -1)
-			return -1;
-		if (s->region == NULL && cbs_region_index(em, reg) == -1)
-			continue;
-		if (cbs_v3_code(run, em, row, i, c->period_dim, per,
-		    sizeof(per)) == -1)
-			return -1;
-		sum = 0;
-		missing = 0;
-		for (k = 0; k < s->nterms; k++) {
-			if (cbs_v3_cell(run, em, row, i, s->terms[k].resolved,
-			    &v, &m) == -1)
-				return -1;
-			missing |= m;
-			sum += v;
-		}
-		if (s->per != NULL) {
-			if (cbs_v3_cell(run, em, row, i, s->per->resolved, &v,
-			    &m) == -1)
-				return -1;
-			/* A share of nothing is no value, not infinity. */
-			missing |= m || v == 0;
-			if (!missing)
-				sum /= v;
-		}
-		if (cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per,
-		    sum, missing, i) == -1)
-			return -1;
+		if ((rc = cbs_v3_row(run, em, &f, 0, first + j)) == -1)
+			break;
 	}
-	return 0;
+	cbs_flat_free(&f);
+	return rc;
 }

@@ -115,7 +115,7 @@ cbs_width_one(struct cbs_run *run, const char *dim)
 		url = b.p;
 		memset(&b, 0, sizeof(b));
 	}
-	if (cbs_pages(run, url, dim, NULL, cbs_dim_rows, &d) == -1)
+	if (cbs_pages(run, url, dim, NULL, cbs_dim_rows, NULL, &d) == -1)
 		goto done;
 	rc = 0;
 	for (k = 0; k < d.nwant; k++) {

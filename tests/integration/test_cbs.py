@@ -457,6 +457,54 @@ class Cbs(unittest.TestCase):
     def test_v3_untyped_every_period_exact(self):
         self.check_v3("v3", False)
 
+    def v3_first_page_as(self, body):
+        """Serve body (bytes) as the first TypedDataSet page of 85268NED
+        (every request for a later page has a $skip)."""
+        path = os.path.join(self.alt, "page1.json")
+        with open(path, "wb") as f:
+            f.write(body)
+        self.srv.set_routes([{
+            "regex": r"/85268NED/TypedDataSet\?(?!.*skip)",
+            "file": os.path.relpath(path, self.root)}] + self.routes)
+
+    def test_v3_rows_the_scanner_leaves_to_jansson(self):
+        # The plugin reads plain rows in place (flat.c) and hands a page
+        # to jansson from the first row with an escape or a byte over
+        # 0x7f: every row must come out once, with the same values.
+        doc = self.served("ODataFeed/odata/85268NED/TypedDataSet")
+        rows = doc["value"]
+        # A year of Groningen, in the first chunk of 256 rows.
+        esc = [i for i, row in enumerate(rows) if row["RegioS"] == "PV20  "
+               and row["Perioden"].endswith("JJ00")][0]
+        self.assertLess(esc, 256)
+        rows[esc]["RegioS"] = "@ESCAPED@"
+        rows[300]["Toelichting"] = "voorlopige cijfers, één bron"
+        self.v3_first_page_as(json.dumps(doc, ensure_ascii=False).replace(
+            '"@ESCAPED@"', '"PV2\\u0030  "').encode("utf-8"))
+        self.make_env([self.v3_source("v3", "v3-feed", True)])
+        want = v3_expected(self.v3["typed"], "Werkloosheidspercentage_13",
+                           {CODES[x] for x in ["groningen", "drenthe", "nl",
+                                               "assen"]})
+        r, _ = self.run_rm("fetch", "v3")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        got = [l for l in rmtest.fetch_lines(r.stdout)
+               if l["indicator"] == "unemployment-rate"]
+        self.assertEqual(len(got), len(want))
+        r, _ = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assert_series("unemployment-rate", want)
+
+    def test_v3_invalid_utf8_in_a_row_fails_the_page(self):
+        # Bytes that are no UTF-8 make the page invalid JSON, even in a
+        # column no series reads: the scanner must not take them.
+        doc = self.served("ODataFeed/odata/85268NED/TypedDataSet")
+        doc["value"][300]["Toelichting"] = "@BAD@"
+        self.v3_first_page_as(json.dumps(doc).encode("utf-8").replace(
+            b'"@BAD@"', b'"caf\xff"'))
+        self.make_env([self.v3_source("v3", "v3-feed", True)])
+        r, _ = self.run_rm("run")
+        self.assert_failed(r, "v3", "TypedDataSet page 1", "unemployment-rate")
+
     def test_v3_series_of_the_same_rows_share_requests(self):
         # Two measures of the same regions, filter and periods are two
         # columns of the same wide rows: one page loop reads both.

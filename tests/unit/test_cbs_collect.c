@@ -22,6 +22,7 @@
 #include "../../plugins/lib/suggest.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
+#include "../../plugins/cbs_statline/flat.c"
 #include "../../plugins/cbs_statline/main.c"
 #include "../../plugins/cbs_statline/meta.c"
 #include "../../plugins/cbs_statline/obs.c"
@@ -233,7 +234,7 @@ page(const char *file)
 	assert_int_equal(cbs_statuses(&r), 0);
 	memset(&em, 0, sizeof(em));
 	em.series = &c->series[0];
-	rc = cbs_pages(&r, file, "Observations", NULL, cbs_v4_rows, &em);
+	rc = cbs_pages(&r, file, "Observations", NULL, cbs_v4_rows, NULL, &em);
 	free(r.status);
 	plug.fini(st);
 	return rc;

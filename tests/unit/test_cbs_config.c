@@ -20,6 +20,7 @@
 #include "../../plugins/lib/suggest.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
+#include "../../plugins/cbs_statline/flat.c"
 #include "../../plugins/cbs_statline/main.c"
 #include "../../plugins/cbs_statline/meta.c"
 #include "../../plugins/cbs_statline/obs.c"

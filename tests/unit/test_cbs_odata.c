@@ -22,6 +22,7 @@
 #include "../../plugins/lib/suggest.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
+#include "../../plugins/cbs_statline/flat.c"
 #include "../../plugins/cbs_statline/main.c"
 #include "../../plugins/cbs_statline/meta.c"
 #include "../../plugins/cbs_statline/obs.c"
@@ -330,7 +331,8 @@ pages(const char *url, long limit, size_t *npages)
 	run.ctx = mock_ctx();
 	run.conf = c;
 	*npages = 0;
-	rc = cbs_pages(&run, url, "Observations", NULL, count_rows, npages);
+	rc = cbs_pages(&run, url, "Observations", NULL, count_rows, NULL,
+	    npages);
 	cbs_conf_free(c);
 	return rc;
 }
@@ -463,7 +465,7 @@ page_rows(const char *body, const char *cut, struct handed *h)
 	memset(h, 0, sizeof(*h));
 	mock_set_body(body);
 	rc = cbs_pages(&run, "https://opendata.cbs.nl/ODataApi/odata/T/x",
-	    "TypedDataSet", cut, record_rows, h);
+	    "TypedDataSet", cut, record_rows, NULL, h);
 	cbs_conf_free(c);
 	return rc;
 }
