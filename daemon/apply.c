@@ -378,7 +378,7 @@ series_points(struct series *s, const char *source)
  * kept in the index puts back the old state if the run fails, if the
  * series turns out to be scattered, or if writing it failed); so
  * apply_spool() does not read the spool again when every series was
- * stored ahead.  The files are written by a thread of their own
+ * stored ahead.  The files are written by threads of their own
  * (writer.c) while this one reads on.
  */
 #define AHEAD_MAX	100000	/* lines of one series held; more: left */
@@ -587,7 +587,7 @@ ahead_finish(struct ahead *a, struct sindex *x)
 	if (!a->broken && a->prev != -1)
 		ahead_store(a, a->prev);
 	series_release(&a->cur);
-	/* Apply writes the rest in this thread: the writer must be done. */
+	/* Apply writes the rest in this thread: the writers must be done. */
 	if (a->writer != NULL) {
 		n = writer_wait(a->writer, &failed);
 		for (i = 0; i < n; i++)

@@ -30,6 +30,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -528,6 +529,13 @@ static struct {
 } batch;
 
 /*
+ * writer.c's threads write new series into the open batch at once: its
+ * lists and flags change under this lock.  Beginning, committing and
+ * aborting a batch happen while no writer runs.
+ */
+static pthread_mutex_t	 batch_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/*
  * 1 if name is "BASE.PID.tmp..." (ours or librrd's mkstemp on it), with
  * base NULL any "NAME.rrd.PID.tmp...".
  */
@@ -625,12 +633,15 @@ batch_add(char *tmp, char *path)
 {
 	struct pending	*v;
 	size_t		 cap;
+	int		 rc = 0;
 
+	pthread_mutex_lock(&batch_mu);
 	if (batch.n == batch.cap) {
 		cap = batch.cap == 0 ? 256 : batch.cap * 2;
 		if ((v = reallocarray(batch.v, cap, sizeof(*v))) == NULL) {
 			log_err("store");
-			return -1;
+			rc = -1;
+			goto done;
 		}
 		batch.v = v;
 		batch.cap = cap;
@@ -638,7 +649,9 @@ batch_add(char *tmp, char *path)
 	batch.v[batch.n].tmp = tmp;
 	batch.v[batch.n].path = path;
 	batch.n++;
-	return 0;
+done:
+	pthread_mutex_unlock(&batch_mu);
+	return rc;
 }
 
 /*
@@ -651,16 +664,18 @@ batch_cleaned(const char *dir)
 {
 	char	**v;
 	size_t	  i;
+	int	  rc = 0;
 
-	for (i = 0; i < batch.ndirs; i++)
-		if (strcmp(batch.dirs[i], dir) == 0)
-			return 1;
-	if ((v = reallocarray(batch.dirs, batch.ndirs + 1,
-	    sizeof(*v))) == NULL)
-		return 0;
-	batch.dirs = v;
-	batch.dirs[batch.ndirs++] = xstrdup(dir);
-	return 0;
+	pthread_mutex_lock(&batch_mu);
+	for (i = 0; i < batch.ndirs && rc == 0; i++)
+		rc = strcmp(batch.dirs[i], dir) == 0;
+	if (rc == 0 && (v = reallocarray(batch.dirs, batch.ndirs + 1,
+	    sizeof(*v))) != NULL) {
+		batch.dirs = v;
+		batch.dirs[batch.ndirs++] = xstrdup(dir);
+	}
+	pthread_mutex_unlock(&batch_mu);
+	return rc;
 }
 
 /* Sync the file system of the state's rrd directory.  0, or -1 (logged). */
@@ -772,16 +787,20 @@ store_batch_abort(void)
 /*
  * If path has a rebuild waiting in the batch, commit the batch and open a
  * new one, so that this write starts from that file.  The temp file
- * tells, without a search: its name is the one rebuild() uses.  0, or -1
- * (logged).
+ * tells, without a search: its name is the one rebuild() uses.  The
+ * writer threads never get here with such a path: each writes a series
+ * that is not in the batch yet.  0, or -1 (logged).
  */
 static int
 batch_settle(const char *path)
 {
 	char	*tmp, *state_dir;
-	int	 rc = 0;
+	int	 rc = 0, empty;
 
-	if (!batch.active || batch.n == 0)
+	pthread_mutex_lock(&batch_mu);
+	empty = !batch.active || batch.n == 0;
+	pthread_mutex_unlock(&batch_mu);
+	if (empty)
 		return 0;
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	if (access(tmp, F_OK) == 0) {
@@ -889,8 +908,11 @@ append(const char *path, const struct series *s, const struct point *pts,
 		rc = cached_update(addr, path, &a);
 	else if (update_file(path, &a) == 0 &&
 	    (batch.active || fsync_file(path) == 0)) {
-		if (batch.active)
+		if (batch.active) {
+			pthread_mutex_lock(&batch_mu);
 			batch.dirty = 1;
+			pthread_mutex_unlock(&batch_mu);
+		}
 		rc = 0;
 	}
 	free(a.buf);

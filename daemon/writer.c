@@ -1,24 +1,29 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * writer.c: one thread that writes the series `regiomon run` stores
- * ahead (apply.c), so that librrd writes while the parent goes on
- * reading the spool and updating state and evaluations.  Writing was
- * two thirds of the parent and the rest a third; one after the other on
- * one core, they now share two.  The writer is the only thread that
- * calls store_write() while it runs: the store batch is not shared, and
- * librrd's fcntl locks do not exclude threads.  Its queue is short:
- * when the writer is behind, the parent waits, and the spool holds what
- * the child sends meanwhile.  The daemon stays single-threaded.
+ * writer.c: threads that write the series `regiomon run` stores ahead
+ * (apply.c), so that librrd writes while the parent goes on reading the
+ * spool and updating state and evaluations.  Writing is most of a run:
+ * with one thread it was the one busy all the way (the child and the
+ * parent done long before), so there is one per core, at most
+ * WRITERS_MAX.  Only they call store_write() while they run, each series
+ * once (a series is stored ahead only from its first block): librrd's
+ * fcntl locks do not exclude threads, so two of them must never write
+ * one file, and the store batch takes their temp files under its lock.
+ * The queue is short: when the writers are behind, the parent waits,
+ * and the spool holds what the child sends meanwhile.  The daemon stays
+ * single-threaded.
  */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "regiomon.h"
 
 /* Queued at most: this many series, or points (about 1.5 MB). */
 #define QUEUE_JOBS	16
 #define QUEUE_POINTS	65536
+#define WRITERS_MAX	4
 
 struct wjob {
 	long		 id;
@@ -32,12 +37,13 @@ struct wjob {
 
 struct writer {
 	const char	*state_dir;
-	pthread_t	 thread;
+	pthread_t	 thread[WRITERS_MAX];
+	size_t		 nthreads;
 	pthread_mutex_t	 mu;
 	pthread_cond_t	 cv;		/* any change below */
 	struct wjob	*head, *tail;
 	size_t		 njobs, npoints;
-	int		 busy;		/* writing a job taken off the queue */
+	int		 busy;		/* jobs taken off the queue, writing */
 	int		 stop;
 	long		*failed;	/* ids whose write failed */
 	size_t		 nfailed, capfailed;
@@ -74,7 +80,7 @@ writer_main(void *arg)
 			break;
 		if ((w->head = job->next) == NULL)
 			w->tail = NULL;
-		w->busy = 1;
+		w->busy++;
 		pthread_mutex_unlock(&w->mu);
 
 		rc = store_write(w->state_dir, job->indicator, job->region,
@@ -86,7 +92,7 @@ writer_main(void *arg)
 			failed_add(w, job->id);
 		w->njobs--;
 		w->npoints -= job->n;
-		w->busy = 0;
+		w->busy--;
 		pthread_cond_broadcast(&w->cv);
 		free(job->pts);
 		free(job);
@@ -95,14 +101,24 @@ writer_main(void *arg)
 	return NULL;
 }
 
+/* As many writers as cores, at most WRITERS_MAX. */
+static size_t
+writer_count(void)
+{
+	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > WRITERS_MAX ? WRITERS_MAX : (size_t)n;
+}
+
 /*
- * Start a writer for the store of state_dir (a batch must be open).
+ * Start the writers for the store of state_dir (a batch must be open).
  * New, or NULL if no thread could be made: the caller writes itself.
  */
 struct writer *
 writer_start(const char *state_dir)
 {
 	struct writer	*w;
+	size_t		 i, want = writer_count();
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
@@ -116,13 +132,20 @@ writer_start(const char *state_dir)
 		free(w);
 		return NULL;
 	}
-	if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+	for (i = 0; i < want; i++) {
+		if (pthread_create(&w->thread[i], NULL, writer_main, w) != 0)
+			break;
+		w->nthreads++;
+	}
+	if (w->nthreads == 0) {
 		log_warnx("no writer thread: storing in the main one");
 		pthread_cond_destroy(&w->cv);
 		pthread_mutex_destroy(&w->mu);
 		free(w);
 		return NULL;
 	}
+	log_debug("%zu writer thread%s", w->nthreads,
+	    w->nthreads == 1 ? "" : "s");
 	return w;
 }
 
@@ -180,14 +203,15 @@ writer_wait(struct writer *w, const long **failed)
 }
 
 /*
- * End the thread and free w: after writing what is queued, or, with
- * drop (the run failed and its batch is aborted anyway), after the one
- * write under way.
+ * End the threads and free w: after writing what is queued, or, with
+ * drop (the run failed and its batch is aborted anyway), after the
+ * writes under way.
  */
 void
 writer_stop(struct writer *w, int drop)
 {
 	struct wjob	*job;
+	size_t		 i;
 
 	if (w == NULL)
 		return;
@@ -202,7 +226,8 @@ writer_stop(struct writer *w, int drop)
 	w->stop = 1;
 	pthread_cond_broadcast(&w->cv);
 	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
+	for (i = 0; i < w->nthreads; i++)
+		pthread_join(w->thread[i], NULL);
 	pthread_cond_destroy(&w->cv);
 	pthread_mutex_destroy(&w->mu);
 	free(w->failed);
