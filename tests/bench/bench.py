@@ -10,7 +10,11 @@ months), each variant three times, side by side in the same run:
                 rrdtool.update() per cell
   py-batched    python_batched.py: the same with one update per series
   floor         floor.c: regiomon's store_write() filling the same files
-                from values in memory; nothing can do the job for less
+                from values in memory, in one thread; no single-threaded
+                job can do it for less
+  floor-par     the same written by regiomon's writer threads (one per
+                core, as `regiomon run` writes): the floor of a job that
+                writes in parallel
 
 Every variant starts from an empty state dir and, when run as root, an
 emptied page cache (see start_cold; --warm keeps it); wall time is measured
@@ -48,7 +52,8 @@ PY = "/usr/bin/python3"
 SETTLE = 40     # seconds after deleting state dirs (see Size.clean)
 RUNS = 3        # per variant and size; --runs
 TIME = "/usr/bin/time"
-VARIANTS = ("regiomon", "py-per-cell", "py-batched", "floor")
+VARIANTS = ("regiomon", "py-per-cell", "py-batched", "floor", "floor-par")
+FLOORS = ("floor", "floor-par")
 DROP_CACHES = "/proc/sys/vm/drop_caches"
 COLD = False    # every run after sync + drop_caches (root); see main()
 
@@ -171,9 +176,10 @@ class Size:
                                            self.nregions, self.build))
             return [os.path.join(self.build, "regiomon"), "-c", conf,
                     "-S", state, "run"]
-        if variant == "floor":
-            return [os.path.join(self.build, "tests", "bench", "floor"),
-                    state, str(self.nregions)]
+        if variant in FLOORS:
+            return [os.path.join(self.build, "tests", "bench", "floor")] + \
+                (["-p"] if variant == "floor-par" else []) + \
+                [state, str(self.nregions)]
         jf = os.path.join(self.work, "job.json")
         write_json(jf, job(state, self.base, self.nregions))
         script = "python_per_cell.py" if variant == "py-per-cell" else \
@@ -273,7 +279,7 @@ def check_files(state, nregions, variant):
         v = cbsgen.value(r, m, t)
         # Python's text of a value goes through librrd's own strtod and
         # may come back an ulp off; regiomon and the floor are exact.
-        exact = variant in ("regiomon", "floor")
+        exact = variant == "regiomon" or variant in FLOORS
         if (v is None) != (got is None) or (
                 v is not None and (got != v if exact else
                                    abs(got - v) > 1e-9 * abs(v))):
@@ -418,19 +424,20 @@ def table(sizes):
                             fmt_s(med(rs, "wall")), fmt_s(walls[0]),
                             fmt_s(walls[-1]), fmt_s(med(rs, "cpu")),
                             med(rs, "rss") / 1024,
-                            "%d" % med(rs, "requests") if v != "floor"
-                            else "-",
+                            "%d" % med(rs, "requests")
+                            if v not in FLOORS else "-",
                             "%.0f" % (med(rs, "bytes") / 1e6)
-                            if v != "floor" else "-"))
+                            if v not in FLOORS else "-"))
     return lines
 
 
 def ratios(sizes):
     lines = ["| N cells | Python per-cell / regiomon (wall) | Python batched "
              "/ regiomon (wall) | regiomon / floor (wall) | regiomon / "
-             "Python per-cell (peak RSS) | regiomon / Python batched "
-             "(peak RSS) | regiomon peak RSS MiB |",
-             "|---:|---:|---:|---:|---:|---:|---:|"]
+             "floor-par (wall) | regiomon / Python per-cell (peak RSS) | "
+             "regiomon / Python batched (peak RSS) | regiomon peak RSS "
+             "MiB |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for s in sizes:
         rm = s.results["regiomon"]
         if not rm:
@@ -442,10 +449,11 @@ def ratios(sizes):
                 return "-"
             a, b = med(rm, key), med(rs, key)
             return "%.2f" % ((b / a) if inv else (a / b))
-        lines.append("| %s | %s | %s | %s | %s | %s | %.1f |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %.1f |" % (
             "{:,}".format(s.cells), q("py-per-cell", "wall", True),
             q("py-batched", "wall", True), q("floor", "wall"),
-            q("py-per-cell", "rss"), q("py-batched", "rss"),
+            q("floor-par", "wall"), q("py-per-cell", "rss"),
+            q("py-batched", "rss"),
             med(rm, "rss") / 1024))
     return lines
 
@@ -579,6 +587,11 @@ def report(a, sizes, nochange, idle, took, work):
         out.append("| %s | %s |" % (k, v))
     out.append("")
     out.append("## Full runs")
+    out.append("")
+    out.append("`floor` fills the same files from memory with regiomon's "
+               "store in one thread, `floor-par` with regiomon's writer "
+               "threads (%d here: one per core, at most 4), as `regiomon "
+               "run` does." % min(max(os.cpu_count() or 1, 1), 4))
     out.append("")
     out.extend(table(sizes))
     out.append("")

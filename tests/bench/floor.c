@@ -5,8 +5,11 @@
  * values, computed in memory (no fetching, no parsing, no spool), made
  * durable the way regiomon does, with one batch commit at the end.  The
  * values are those of tests/bench/cbsgen.py's value(), bit for bit.
+ * With -p the files are written by regiomon's writer threads (writer.c,
+ * one per core), as `regiomon run` writes them: the floor of a parallel
+ * implementation.  Without, in this one thread.
  *
- *	floor STATE_DIR REGIONS [MEASURES [MONTHS]]
+ *	floor [-p] STATE_DIR REGIONS [MEASURES [MONTHS]]
  */
 #include <math.h>
 #include <stdint.h>
@@ -50,14 +53,21 @@ arg(const char *s, long max)
 int
 main(int argc, char **argv)
 {
+	struct writer	*w = NULL;
 	struct point	*pts;
+	const long	*failed;
 	char		 ind[ID_MAX], reg[ID_MAX];
 	long		 nreg, nmeas = 10, nmon = 250, r, m, t;
 	size_t		 files = 0;
-	int		 changed;
+	int		 changed, rc, par = 0;
 
+	if (argc > 1 && strcmp(argv[1], "-p") == 0) {
+		par = 1;
+		argc--;
+		argv++;
+	}
 	if (argc < 3 || argc > 5) {
-		fprintf(stderr, "usage: floor STATE_DIR REGIONS [MEASURES "
+		fprintf(stderr, "usage: floor [-p] STATE_DIR REGIONS [MEASURES "
 		    "[MONTHS]]\n");
 		return 2;
 	}
@@ -67,18 +77,17 @@ main(int argc, char **argv)
 		nmeas = arg(argv[3], 99);
 	if (argc > 4)
 		nmon = arg(argv[4], 700);
-	if ((pts = calloc((size_t)nmon, sizeof(*pts))) == NULL) {
-		perror("floor");
+	if (store_batch_begin(argv[1]) == -1)
 		return 1;
-	}
-	if (store_batch_begin(argv[1]) == -1) {
-		free(pts);
+	if (par && (w = writer_start(argv[1])) == NULL) {
+		store_batch_abort();
 		return 1;
 	}
 	for (m = 0; m < nmeas; m++) {
 		snprintf(ind, sizeof(ind), "bench-m%02ld", m + 1);
 		for (r = 0; r < nreg; r++) {
 			snprintf(reg, sizeof(reg), "bench-r%04ld", r);
+			pts = xcalloc((size_t)nmon, sizeof(*pts));
 			for (t = 0; t < nmon; t++) {
 				pts[t].period.year = FIRST_YEAR + (int)(t / 12);
 				pts[t].period.freq = FREQ_MONTH;
@@ -86,16 +95,29 @@ main(int argc, char **argv)
 				pts[t].value = cell((uint32_t)r, (uint32_t)m,
 				    (uint32_t)t);
 			}
-			if (store_write(argv[1], ind, reg, FREQ_MONTH, pts,
-			    (size_t)nmon, &changed) == -1) {
+			files++;
+			if (w != NULL) {
+				writer_put(w, (long)files, ind, reg, FREQ_MONTH,
+				    pts, (size_t)nmon);
+				continue;
+			}
+			rc = store_write(argv[1], ind, reg, FREQ_MONTH, pts,
+			    (size_t)nmon, &changed);
+			free(pts);
+			if (rc == -1) {
 				store_batch_abort();
-				free(pts);
 				return 1;
 			}
-			files++;
 		}
 	}
-	free(pts);
+	if (w != NULL) {
+		if (writer_wait(w, &failed) > 0) {
+			writer_stop(w, 1);
+			store_batch_abort();
+			return 1;
+		}
+		writer_stop(w, 0);
+	}
 	if (store_batch_commit() == -1)
 		return 1;
 	printf("%ld cells, %zu files\n", nreg * nmeas * nmon, files);
