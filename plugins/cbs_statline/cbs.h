@@ -139,12 +139,17 @@ struct cbs_cell {
 	int		 kind;
 };
 
-/* Rows of cells: row r is cells[start[r]] up to cells[start[r + 1]]. */
+/*
+ * Rows of cells: row r is cells[start[r]] up to cells[start[r + 1]];
+ * tree[r] is the jansson row its cells point into, if any (owned by
+ * cbs_flat_rows(), NULL otherwise).
+ */
 struct cbs_flat {
 	struct cbs_cell	*cells;
 	size_t		 ncells;
 	size_t		 cellcap;
 	size_t		*start;
+	json_t		**tree;
 	size_t		 nrows;
 	size_t		 rowcap;
 };

@@ -7,9 +7,11 @@
  * the plugin's time on a large table.  Here a row becomes cells that
  * point into the page's text.  The scanner takes only what it can read
  * exactly as jansson would: ASCII strings without escapes, JSON numbers
- * (strtod, as jansson), null, true and false.  Anything else (an escape,
- * a byte over 0x7f, a nested value, a syntax error) ends the scan, and
- * the page is parsed by jansson from that row on, with its messages.
+ * (strtod, as jansson), null, true and false.  A row with anything else
+ * (an escape, a byte over 0x7f, a nested value) is parsed by jansson on
+ * its own, its cells pointing into its tree; a row jansson cannot read
+ * either ends the rows, and the page is parsed whole from there, for
+ * jansson's message about it.
  */
 #include <errno.h>
 #include <math.h>
@@ -37,21 +39,35 @@ cbs_flat_grow(struct cbs_flat *f)
 		if ((p = realloc(f->start, n * sizeof(*f->start))) == NULL)
 			return -1;
 		f->start = p;
-		f->rowcap = n;
 		f->start[0] = 0;
+		if ((p = realloc(f->tree, n * sizeof(*f->tree))) == NULL)
+			return -1;
+		f->tree = p;
+		f->rowcap = n;
 	}
 	return 0;
+}
+
+/* Drop the trees of rows from up to to. */
+static void
+cbs_flat_drop(struct cbs_flat *f, size_t from, size_t to)
+{
+	for (; from < to; from++)
+		json_decref(f->tree[from]);
 }
 
 void
 cbs_flat_free(struct cbs_flat *f)
 {
+	if (f->tree != NULL)
+		cbs_flat_drop(f, 0, f->nrows);
 	free(f->cells);
 	free(f->start);
+	free(f->tree);
 	memset(f, 0, sizeof(*f));
 }
 
-/* No rows, the memory kept. */
+/* No rows (and no trees: only cbs_flat_rows() owns any), memory kept. */
 void
 cbs_flat_clear(struct cbs_flat *f)
 {
@@ -212,6 +228,7 @@ cbs_flat_scan(struct cbs_flat *f, const char **pp, const char *end)
 	f->ncells = first;
 	return 0;
 done:
+	f->tree[f->nrows] = NULL;
 	f->start[++f->nrows] = f->ncells;
 	*pp = p + 1;
 	return 1;
@@ -259,8 +276,35 @@ cbs_flat_add_json(struct cbs_flat *f, const json_t *o)
 			c->kind = CBS_CELL_OTHER;
 		f->ncells++;
 	}
+	f->tree[f->nrows] = NULL;
 	f->start[++f->nrows] = f->ncells;
 	return 0;
+}
+
+/*
+ * The row at *pp that the scanner does not take, parsed by jansson on
+ * its own, as one more row of f that keeps its tree; *pp then past it.
+ * 1, 0 if it is not a JSON object, -1 out of memory.
+ */
+static int
+cbs_flat_parse(struct cbs_flat *f, const char **pp, const char *end)
+{
+	json_error_t	 jerr;
+	json_t		*o;
+
+	o = json_loadb(*pp, (size_t)(end - *pp), JSON_DISABLE_EOF_CHECK |
+	    JSON_DECODE_INT_AS_REAL, &jerr);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return 0;
+	}
+	if (cbs_flat_add_json(f, o) == -1) {
+		json_decref(o);
+		return -1;
+	}
+	f->tree[f->nrows - 1] = o;
+	*pp += jerr.position;
+	return 1;
 }
 
 /*
@@ -309,9 +353,14 @@ cbs_flat_flush(struct cbs_run *run, struct cbs_flat *f, size_t keep,
 	size_t	 from, n;
 
 	f->nrows -= keep;
-	if (fn(run, f, url, page, *done, arg) == -1)
+	if (fn(run, f, url, page, *done, arg) == -1) {
+		f->nrows += keep;
 		return -1;
+	}
 	*done += f->nrows;
+	cbs_flat_drop(f, 0, f->nrows);
+	if (keep > 0)
+		f->tree[0] = f->tree[f->nrows];
 	from = f->start[f->nrows];
 	n = f->ncells - from;
 	memmove(f->cells, f->cells + from, n * sizeof(*f->cells));
@@ -325,8 +374,8 @@ cbs_flat_flush(struct cbs_run *run, struct cbs_flat *f, size_t keep,
  * Hand the rows in body[a..b] (the '[' and ']' of a page's "value") to
  * fn, CBS_CHUNK or a few more at a time: a chunk ends only where column
  * cut (unless NULL) changes, as in cbs_pages().  *done counts the rows
- * handed over.  0, -1 when fn stops, or 1 when a row is not one the
- * scanner takes: the caller parses the page from row *done on.
+ * handed over.  0, -1 when fn stops, or 1 when a row is not a JSON
+ * object: the caller parses the page from row *done on.
  */
 int
 cbs_flat_rows(struct cbs_run *run, const char *body, size_t a, size_t b,
@@ -342,10 +391,13 @@ cbs_flat_rows(struct cbs_run *run, const char *body, size_t a, size_t b,
 	if (cbs_flat_grow(&f) == -1)
 		return 1;
 	for (p = cbs_skip_ws(body + a + 1, end); p < end && rc == 0;) {
-		if (cbs_flat_scan(&f, &p, end) != 1) {
+		if ((rc = cbs_flat_scan(&f, &p, end)) == 0)
+			rc = cbs_flat_parse(&f, &p, end);
+		if (rc != 1) {
 			rc = 1;
 			break;
 		}
+		rc = 0;
 		p = cbs_skip_ws(p, end);
 		if (p < end && (*p != ',' ||
 		    (p = cbs_skip_ws(p + 1, end)) == end))

@@ -3,8 +3,9 @@
  * test_cbs_flat.c: the cbs_statline plugin's in-place row scanner
  * (flat.c) against jansson, which it stands in for: whatever it takes
  * must be what jansson reads, value for value, and whatever it does not
- * take must leave the rows as they were.  Then the chunks it hands over
- * and where it hands a page back to jansson.
+ * take must leave the rows as they were.  Then the chunks it hands over,
+ * the rows it leaves to jansson one at a time, and where it hands the
+ * page back to jansson.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -192,13 +193,16 @@ test_mutations_agree_with_jansson(void **unused)
 }
 
 /* What a fn saw: the rows of each call and their first row's index. */
-static size_t	 calls, seen_rows, firsts[64], sizes[64];
+static size_t	 calls, seen_rows, firsts[64], sizes[64], notes;
 static int	 stop_at = -1;
 
 static int
 count_rows(struct cbs_run *run, const struct cbs_flat *rows,
     const char *url, size_t page, size_t first, void *arg)
 {
+	const struct cbs_cell	*c;
+	size_t			 r;
+
 	(void)run;
 	(void)url;
 	(void)page;
@@ -209,12 +213,23 @@ count_rows(struct cbs_run *run, const struct cbs_flat *rows,
 	}
 	calls++;
 	seen_rows += rows->nrows;
+	/* A row jansson read: its cells must still point into its tree. */
+	for (r = 0; r < rows->nrows; r++)
+		if ((c = cbs_flat_get(rows, r, "note")) != NULL &&
+		    c->len == 5 && memcmp(c->text, "a\nb\xc3\xa9", 5) == 0)
+			notes++;
 	return (int)calls == stop_at ? -1 : 0;
 }
 
-/* A page's "value" array of n rows, region r/100 for row r. */
+enum odd { ODD_ESCAPE, ODD_ARRAY, ODD_BROKEN };
+
+/*
+ * A page's "value" array of n rows, region r/100 for row r; row odd
+ * (unless n or more) has an escape and a non-ASCII byte, is an array, or
+ * is no JSON.
+ */
 static char *
-page_of(size_t n, size_t odd)
+page_of(size_t n, size_t odd, enum odd kind)
 {
 	struct cbs_buf	 b;
 	char		 row[128];
@@ -223,9 +238,17 @@ page_of(size_t n, size_t odd)
 	memset(&b, 0, sizeof(b));
 	cbs_buf_add(&b, "[");
 	for (r = 0; r < n; r++) {
-		snprintf(row, sizeof(row), "%s{\"RegioS\": \"GM%04zu\", "
-		    "\"V\": %zu%s}", r > 0 ? ", " : "", r / 100, r,
-		    r == odd ? ", \"note\": \"\\n\"" : "");
+		if (r == odd && kind == ODD_ARRAY)
+			snprintf(row, sizeof(row), "%s[%zu]", r > 0 ? ", " :
+			    "", r);
+		else if (r == odd && kind == ODD_BROKEN)
+			snprintf(row, sizeof(row), "%s{\"RegioS\": }", r > 0 ?
+			    ", " : "");
+		else
+			snprintf(row, sizeof(row), "%s{\"RegioS\": "
+			    "\"GM%04zu\", \"V\": %zu%s}", r > 0 ? ", " : "",
+			    r / 100, r,
+			    r == odd ? ", \"note\": \"a\\nb\xc3\xa9\"" : "");
 		cbs_buf_add(&b, row);
 	}
 	cbs_buf_add(&b, "]");
@@ -239,7 +262,7 @@ rows_of_page(const char *body, const char *cut, size_t *done)
 	struct cbs_run	 run;
 
 	memset(&run, 0, sizeof(run));
-	calls = seen_rows = 0;
+	calls = seen_rows = notes = 0;
 	return cbs_flat_rows(&run, body, 0, strlen(body) - 1, "u", 1, cut,
 	    count_rows, NULL, done);
 }
@@ -251,7 +274,7 @@ test_chunks_end_where_the_cut_changes(void **unused)
 	size_t	 done, i;
 
 	(void)unused;
-	body = page_of(1000, (size_t)-1);
+	body = page_of(1000, (size_t)-1, ODD_ESCAPE);
 	/* No cut: CBS_CHUNK rows a time. */
 	assert_int_equal(rows_of_page(body, NULL, &done), 0);
 	assert_int_equal(done, 1000);
@@ -278,19 +301,40 @@ test_chunks_end_where_the_cut_changes(void **unused)
 }
 
 static void
-test_hands_back_at_a_row_it_does_not_take(void **unused)
+test_rows_it_does_not_take_go_to_jansson(void **unused)
+{
+	char	*body;
+	size_t	 done, at[] = { 0, 255, 256, 600, 999 }, i;
+
+	(void)unused;
+	/*
+	 * A row with an escape and UTF-8 is read by jansson alone, whether
+	 * it is the first of a chunk, the last or the one kept over.
+	 */
+	for (i = 0; i < NELEM(at); i++) {
+		body = page_of(1000, at[i], ODD_ESCAPE);
+		assert_int_equal(rows_of_page(body, "RegioS", &done), 0);
+		assert_int_equal(done, 1000);
+		assert_int_equal(seen_rows, 1000);
+		assert_int_equal(notes, 1);
+		free(body);
+	}
+}
+
+static void
+test_hands_back_at_a_row_that_is_no_object(void **unused)
 {
 	char	*body;
 	size_t	 done;
 
 	(void)unused;
-	/* Row 600 has an escape: the rows before its chunk were handed. */
-	body = page_of(1000, 600);
+	/* Row 600 is an array: the rows before its chunk were handed. */
+	body = page_of(1000, 600, ODD_ARRAY);
 	assert_int_equal(rows_of_page(body, NULL, &done), 1);
 	assert_int_equal(done, 2 * CBS_CHUNK);
 	assert_int_equal(seen_rows, done);
 	free(body);
-	body = page_of(10, 0);
+	body = page_of(10, 0, ODD_BROKEN);
 	assert_int_equal(rows_of_page(body, NULL, &done), 1);
 	assert_int_equal(done, 0);
 	assert_int_equal(calls, 0);
@@ -337,7 +381,8 @@ main(void)
 		cmocka_unit_test(test_leaves_the_rest),
 		cmocka_unit_test(test_mutations_agree_with_jansson),
 		cmocka_unit_test(test_chunks_end_where_the_cut_changes),
-		cmocka_unit_test(test_hands_back_at_a_row_it_does_not_take),
+		cmocka_unit_test(test_rows_it_does_not_take_go_to_jansson),
+		cmocka_unit_test(test_hands_back_at_a_row_that_is_no_object),
 		cmocka_unit_test(test_rows_from_jansson),
 	};
 
