@@ -526,12 +526,14 @@ static struct {
 	size_t		 n, cap;
 	char		**dirs;		/* cleaned by remove_stale() */
 	size_t		 ndirs;
+	pthread_t	 owner;		/* began it: the one to commit */
 } batch;
 
 /*
  * writer.c's threads write new series into the open batch at once: its
- * lists and flags change under this lock.  Beginning, committing and
- * aborting a batch happen while no writer runs.
+ * lists and flags change under this lock.  Only the thread that began a
+ * batch commits or aborts it, while no writer runs (batch_settle() in a
+ * writer fails the write instead).
  */
 static pthread_mutex_t	 batch_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -725,6 +727,7 @@ store_batch_begin(const char *state_dir)
 	}
 	/* Made by the first write, if any: none, nothing to see. */
 	xasprintf(&batch.dir, "%s/rrd", state_dir);
+	batch.owner = pthread_self();
 	batch.active = 1;
 	return 0;
 }
@@ -787,9 +790,11 @@ store_batch_abort(void)
 /*
  * If path has a rebuild waiting in the batch, commit the batch and open a
  * new one, so that this write starts from that file.  The temp file
- * tells, without a search: its name is the one rebuild() uses.  The
- * writer threads never get here with such a path: each writes a series
- * that is not in the batch yet.  0, or -1 (logged).
+ * tells, without a search: its name is the one rebuild() uses.  A writer
+ * thread (writer.c) must not commit under the others: there the write
+ * fails, and apply writes the series again in the main thread.  (Its
+ * series are not in the batch yet, so only a stale temp file of a killed
+ * run with our pid leads here.)  0, or -1 (logged).
  */
 static int
 batch_settle(const char *path)
@@ -803,7 +808,11 @@ batch_settle(const char *path)
 	if (empty)
 		return 0;
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	if (access(tmp, F_OK) == 0) {
+	if (access(tmp, F_OK) == 0 &&
+	    !pthread_equal(pthread_self(), batch.owner)) {
+		log_info("%s: left to the main thread", tmp);
+		rc = -1;
+	} else if (access(tmp, F_OK) == 0) {
 		/* batch.dir is STATE/rrd. */
 		state_dir = path_dirname(batch.dir);
 		rc = store_batch_commit();

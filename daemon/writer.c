@@ -14,9 +14,9 @@
  * single-threaded.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "regiomon.h"
 
@@ -101,12 +101,19 @@ writer_main(void *arg)
 	return NULL;
 }
 
-/* As many writers as cores, at most WRITERS_MAX. */
+/*
+ * As many writers as cores this process may run on (its affinity: a
+ * container limited to one core gets one), at most WRITERS_MAX.
+ */
 static size_t
 writer_count(void)
 {
-	long	 n = sysconf(_SC_NPROCESSORS_ONLN);
+	cpu_set_t	 set;
+	int		 n;
 
+	if (sched_getaffinity(0, sizeof(set), &set) == -1)
+		return 1;
+	n = CPU_COUNT(&set);
 	return n < 1 ? 1 : n > WRITERS_MAX ? WRITERS_MAX : (size_t)n;
 }
 
