@@ -158,7 +158,7 @@ class Size:
         # Cold runs (root) remove each run's files right after it; else
         # they are kept until the size is done (see clean()), or, without
         # the room for that, removed each run with a pause.
-        need = (4 * RUNS + 2) * self.nregions * cbsgen.MEASURES * 180e3
+        need = (len(VARIANTS) * RUNS + 2) * self.nregions * cbsgen.MEASURES * 180e3
         self.eager = COLD or shutil.disk_usage(work).free < 1.5 * need
         if self.eager and not COLD:
             log("  not enough disk to keep every run's files: removing "
@@ -191,6 +191,9 @@ class Size:
         os.makedirs(state)
         if COLD:
             start_cold(self.build)
+        else:
+            # No run writes back what the one before left dirty.
+            os.sync()
         before = self.srv.counters()
         out = os.path.join(self.work, "%s.log" % tag)
         wall, cpu, rss, rc = measure(self.argv(variant, state), out)
@@ -590,8 +593,9 @@ def report(a, sizes, nochange, idle, took, work):
     out.append("")
     out.append("`floor` fills the same files from memory with regiomon's "
                "store in one thread, `floor-par` with regiomon's writer "
-               "threads (%d here: one per core, at most 4), as `regiomon "
-               "run` does." % min(max(os.cpu_count() or 1, 1), 4))
+               "threads (%d here: one per core it may run on, at most 4), "
+               "as `regiomon run` does." % min(len(os.sched_getaffinity(0)),
+                                             4))
     out.append("")
     out.extend(table(sizes))
     out.append("")

@@ -235,7 +235,7 @@ class Ahead(unittest.TestCase):
                              self.env.state_json().get("series", {}))
 
     def test_failed_write_is_undone(self):
-        """The writer thread cannot write one series (66 years do not
+        """A writer thread cannot write one series (66 years do not
         fit the file's 60): its state is undone, apply tries it again
         and fails it alone; the others are stored, with their state."""
         long_years = [str(y) for y in range(1971, 2037)]
