@@ -230,7 +230,35 @@ int	 cbs_provisional(const struct cbs_run *, const char *);
 int	 cbs_widths(struct cbs_run *);
 
 /* obs.c */
+
+/* What a period code says (cbs_per_of). */
+struct cbs_per {
+	char		 code[32];	/* trimmed, as in the row */
+	unsigned	 type;		/* CBS_YEAR, ...; 0: unknown */
+	int		 normed;	/* the host took it: norm */
+	char		 norm[32];	/* 2020, 2020-Q3, 2020-07 */
+	int		 prov;		/* cbs_provisional() */
+};
+
+/*
+ * What a v3 row says before its cells: the same for every series of a
+ * page loop, worked out once per row by the first series (v3.c).
+ */
+struct cbs_rowkey {
+	int		 known;		/* worked out */
+	int		 skip;		/* other filter codes or region */
+	char		 reg[CBS_CODE_MAX + 1];
+	struct cbs_per	 per;
+};
+
+/* The keys of the rows of one chunk, shared by a page loop's series. */
+struct cbs_keys {
+	struct cbs_rowkey	*v;
+	size_t			 cap;
+};
+
 struct cbs_emit {
+	struct cbs_keys		*keys;		/* v3 flat rows, or NULL */
 	const struct cbs_series	*series;
 	size_t			 matched;	/* rows of this series */
 	size_t			*rcount;	/* rows per region, or NULL */
@@ -239,6 +267,9 @@ struct cbs_emit {
 	const char		*url;
 	size_t			 rhint;		/* last region found */
 };
+void	 cbs_per_of(const struct cbs_run *, const char *, struct cbs_per *);
+int	 cbs_emit_per(struct cbs_run *, struct cbs_emit *, const char *,
+	    const struct cbs_per *, double, int, size_t);
 int	 cbs_emit_row(struct cbs_run *, struct cbs_emit *, const char *,
 	    const char *, double, int, size_t);
 long	 cbs_region_index(struct cbs_emit *, const char *);

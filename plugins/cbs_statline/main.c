@@ -71,6 +71,7 @@ struct cbs_group {
 	size_t		 n;
 	cbs_rows_fn	 fn;
 	cbs_flat_fn	 flat;		/* NULL: rows as jansson trees */
+	struct cbs_keys	 keys;		/* of the flat chunk at hand */
 };
 
 /* One page for every series of the group, a series at a time. */
@@ -93,8 +94,21 @@ cbs_group_flat(struct cbs_run *run, const struct cbs_flat *rows,
     const char *url, size_t page, size_t first, void *arg)
 {
 	struct cbs_group	*g = arg;
+	struct cbs_rowkey	*v;
 	size_t			 k;
 
+	/* A new chunk: no row is known yet. */
+	if (rows->nrows > g->keys.cap) {
+		if ((v = reallocarray(g->keys.v, rows->nrows,
+		    sizeof(*v))) == NULL) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+			return -1;
+		}
+		g->keys.v = v;
+		g->keys.cap = rows->nrows;
+	}
+	for (k = 0; k < rows->nrows; k++)
+		g->keys.v[k].known = 0;
 	for (k = 0; k < g->n; k++)
 		if (g->flat(run, rows, url, page, first, &g->em[k]) == -1)
 			return -1;
@@ -155,6 +169,7 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 		goto oom;
 	g.n = n;
 	for (k = 0; k < n; k++) {
+		g.em[k].keys = &g.keys;
 		g.em[k].series = &s[k];
 		if (s[k].nregions > 0 && (g.em[k].rcount = calloc(s[k].nregions,
 		    sizeof(*g.em[k].rcount))) == NULL)
@@ -186,6 +201,7 @@ done:
 	for (k = 0; k < g.n; k++)
 		free(g.em[k].rcount);
 	free(g.em);
+	free(g.keys.v);
 	free(url);
 	return rc;
 }

@@ -35,22 +35,38 @@ cbs_region_index(struct cbs_emit *em, const char *code)
 }
 
 /*
+ * What period code per (trimmed) says, worked out without logging: its
+ * type, its notation for the host, its status.  Rows of a table share
+ * their period with every series of a page loop (v3.c works it out once
+ * per row).
+ */
+void
+cbs_per_of(const struct cbs_run *run, const char *per, struct cbs_per *p)
+{
+	memset(p, 0, sizeof(*p));
+	snprintf(p->code, sizeof(p->code), "%s", per);
+	p->type = cbs_period_type(p->code);
+	p->normed = p->type != 0 && cbs_host->period_norm(p->code, p->norm,
+	    sizeof(p->norm)) == RM_OK;
+	if (p->normed)
+		p->prov = cbs_provisional(run, p->code);
+}
+
+/*
  * Emit the observation of row (index in its page) with trimmed region
- * code reg (NULL for a table without regions) and period code per.  Rows
- * of regions or period types the series did not ask for are skipped.
- * 0 (emitted or skipped), or -1 logged.
+ * code reg (NULL for a table without regions) and period p.  Rows of
+ * regions or period types the series did not ask for are skipped.  0
+ * (emitted or skipped), or -1 logged.
  */
 int
-cbs_emit_row(struct cbs_run *run, struct cbs_emit *em, const char *reg,
-    const char *per, double value, int missing, size_t row)
+cbs_emit_per(struct cbs_run *run, struct cbs_emit *em, const char *reg,
+    const struct cbs_per *p, double value, int missing, size_t row)
 {
 	const struct cbs_series	*s = em->series;
 	struct rm_obs		 o;
-	char			 period[32], shown[CBS_SHOWN + 8];
-	unsigned		 type;
+	char			 shown[CBS_SHOWN + 8];
 	size_t			 i = 0;
 	long			 r;
-	int			 prov;
 
 	memset(&o, 0, sizeof(o));
 	if (s->region != NULL)
@@ -61,41 +77,50 @@ cbs_emit_row(struct cbs_run *run, struct cbs_emit *em, const char *reg,
 		i = (size_t)r;
 		o.region = s->regions[i].id;
 	}
-	type = cbs_period_type(per);
-	if (type != 0 && !(type & s->periods))
+	if (p->type != 0 && !(p->type & s->periods))
 		return 0;
 	/* RRD files start in 1970; older history is left out, not failed. */
-	if (type != 0 && strncmp(per, "1970", 4) < 0) {
+	if (p->type != 0 && strncmp(p->code, "1970", 4) < 0) {
 		em->early++;
 		return 0;
 	}
-	if (type == 0 || cbs_host->period_norm(per, period, sizeof(period)) !=
-	    RM_OK) {
+	if (!p->normed) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
 		    "%zu (%s): value[%zu].%s: unknown period code \"%s\": "
 		    "expected YYYYJJ00 (year), YYYYKWnn (quarter) or YYYYMMnn "
 		    "(month); "
 		    "not guessing what it means", s->index, em->page, em->url,
 		    row, run->conf->period_dim,
-		    cbs_show(per, shown, sizeof(shown)));
+		    cbs_show(p->code, shown, sizeof(shown)));
 		return -1;
 	}
-	if ((prov = cbs_provisional(run, per)) == 2) {
+	if (p->prov == 2) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu]: period %s: "
 		    "unknown status in %s%s: expected Definitief, Voorlopig or "
-		    "NaderVoorlopig", s->index, per, run->conf->period_dim,
+		    "NaderVoorlopig", s->index, p->code, run->conf->period_dim,
 		    run->conf->api == CBS_V4 ? "Codes" : "");
 		return -1;
 	}
 	o.indicator = s->indicator;
-	o.period = period;
+	o.period = p->norm;
 	o.missing = missing;
 	o.value = missing ? 0 : value * s->scale;
-	o.provisional = prov;
+	o.provisional = p->prov;
 	em->matched++;
 	if (em->rcount != NULL && i < s->nregions)
 		em->rcount[i]++;
 	if (cbs_host->emit(run->ctx, &o) != RM_OK)
 		return -1;
 	return 0;
+}
+
+/* cbs_emit_per() of period code per (trimmed). */
+int
+cbs_emit_row(struct cbs_run *run, struct cbs_emit *em, const char *reg,
+    const char *per, double value, int missing, size_t row)
+{
+	struct cbs_per	 p;
+
+	cbs_per_of(run, per, &p);
+	return cbs_emit_per(run, em, reg, &p, value, missing, row);
 }

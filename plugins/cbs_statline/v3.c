@@ -171,40 +171,64 @@ cbs_v3_code(struct cbs_run *run, const struct cbs_emit *em,
 }
 
 /*
- * Row r of f, row i of its page, for the series of em.  Rows of other
- * filter codes or regions are skipped.  0, or -1 logged.
+ * What row r of f (row i of its page) says before its cells, into k:
+ * whether its filter codes and region are the series' and its period.
+ * The same for every series of a page loop.  0, or -1 logged.
  */
 static int
-cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
-    const struct cbs_flat *f, size_t r, size_t i)
+cbs_v3_key(struct cbs_run *run, struct cbs_emit *em, const struct cbs_flat *f,
+    size_t r, size_t i, struct cbs_rowkey *k)
 {
 	const struct cbs_series	*s = em->series;
 	const struct cbs_conf	*c = run->conf;
-	char			 reg[CBS_CODE_MAX + 1], per[32];
-	char			 code[CBS_CODE_MAX + 1];
-	size_t			 k;
-	double			 sum, v;
-	int			 missing, m;
+	char			 per[32], code[CBS_CODE_MAX + 1];
+	size_t			 j;
 
-	for (k = 0; k < s->nfilters; k++) {
-		if (cbs_v3_code(run, em, f, r, i, s->filters[k].dim, code,
+	k->known = 1;
+	k->skip = 1;
+	for (j = 0; j < s->nfilters; j++) {
+		if (cbs_v3_code(run, em, f, r, i, s->filters[j].dim, code,
 		    sizeof(code)) == -1)
 			return -1;
-		if (strcmp(code, s->filters[k].code) != 0)
+		if (strcmp(code, s->filters[j].code) != 0)
 			return 0;
 	}
+	k->reg[0] = '\0';
 	if (s->region == NULL && cbs_v3_code(run, em, f, r, i,
-	    c->region_dim, reg, sizeof(reg)) == -1)
+	    c->region_dim, k->reg, sizeof(k->reg)) == -1)
 		return -1;
-	if (s->region == NULL && cbs_region_index(em, reg) == -1)
+	if (s->region == NULL && cbs_region_index(em, k->reg) == -1)
 		return 0;
 	if (cbs_v3_code(run, em, f, r, i, c->period_dim, per,
 	    sizeof(per)) == -1)
 		return -1;
+	cbs_per_of(run, per, &k->per);
+	k->skip = 0;
+	return 0;
+}
+
+/*
+ * Row r of f, row i of its page, for the series of em, with what the row
+ * says before its cells in k (worked out here if not yet known).  Rows
+ * of other filter codes or regions are skipped.  0, or -1 logged.
+ */
+static int
+cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, size_t i, struct cbs_rowkey *k)
+{
+	const struct cbs_series	*s = em->series;
+	size_t			 j;
+	double			 sum, v;
+	int			 missing, m;
+
+	if (!k->known && cbs_v3_key(run, em, f, r, i, k) == -1)
+		return -1;
+	if (k->skip)
+		return 0;
 	sum = 0;
 	missing = 0;
-	for (k = 0; k < s->nterms; k++) {
-		if (cbs_v3_cell(run, em, f, r, i, s->terms[k].resolved, &v,
+	for (j = 0; j < s->nterms; j++) {
+		if (cbs_v3_cell(run, em, f, r, i, s->terms[j].resolved, &v,
 		    &m) == -1)
 			return -1;
 		missing |= m;
@@ -219,27 +243,32 @@ cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
 		if (!missing)
 			sum /= v;
 	}
-	return cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per, sum,
-	    missing, i);
+	return cbs_emit_per(run, em, s->region == NULL ? k->reg : NULL,
+	    &k->per, sum, missing, i);
 }
 
 /*
  * Rows read in place (flat.c) of a TypedDataSet or UntypedDataSet page,
  * rows[0] being row first of the page, for the series in arg (a struct
- * cbs_emit).
+ * cbs_emit).  With em->keys, what a row says before its cells is worked
+ * out by the first series of the page loop and kept for the others.
  */
 int
 cbs_v3_flat(struct cbs_run *run, const struct cbs_flat *rows,
     const char *url, size_t page, size_t first, void *arg)
 {
-	struct cbs_emit	*em = arg;
-	size_t		 r;
+	struct cbs_emit		*em = arg;
+	struct cbs_rowkey	 own;
+	size_t			 r;
 
 	em->page = page;
 	em->url = url;
-	for (r = 0; r < rows->nrows; r++)
-		if (cbs_v3_row(run, em, rows, r, first + r) == -1)
+	for (r = 0; r < rows->nrows; r++) {
+		own.known = 0;
+		if (cbs_v3_row(run, em, rows, r, first + r, em->keys != NULL ?
+		    &em->keys->v[r] : &own) == -1)
 			return -1;
+	}
 	return 0;
 }
 
@@ -251,11 +280,12 @@ int
 cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
     size_t first, void *arg)
 {
-	struct cbs_emit	*em = arg;
-	struct cbs_flat	 f;
-	const json_t	*row;
-	size_t		 j;
-	int		 rc = 0;
+	struct cbs_emit		*em = arg;
+	struct cbs_flat		 f;
+	struct cbs_rowkey	 key;
+	const json_t		*row;
+	size_t			 j;
+	int			 rc = 0;
 
 	em->page = page;
 	em->url = url;
@@ -274,7 +304,8 @@ cbs_v3_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 			rc = -1;
 			break;
 		}
-		if ((rc = cbs_v3_row(run, em, &f, 0, first + j)) == -1)
+		key.known = 0;
+		if ((rc = cbs_v3_row(run, em, &f, 0, first + j, &key)) == -1)
 			break;
 	}
 	cbs_flat_free(&f);
