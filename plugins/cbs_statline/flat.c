@@ -388,8 +388,10 @@ cbs_flat_rows(struct cbs_run *run, const char *body, size_t a, size_t b,
 
 	memset(&f, 0, sizeof(f));
 	*done = 0;
-	if (cbs_flat_grow(&f) == -1)
+	if (cbs_flat_grow(&f) == -1) {
+		cbs_flat_free(&f);
 		return 1;
+	}
 	for (p = cbs_skip_ws(body + a + 1, end); p < end && rc == 0;) {
 		if ((rc = cbs_flat_scan(&f, &p, end)) == 0)
 			rc = cbs_flat_parse(&f, &p, end);
