@@ -184,7 +184,6 @@ int	 cbs_trim_copy(const char *, char *, size_t);
 int	 cbs_pad(const char *, size_t, char *, size_t);
 unsigned cbs_period_type(const char *);
 int	 cbs_untypedn(const char *, size_t, double *, int *);
-int	 cbs_untyped(const char *, double *, int *);
 int	 cbs_number(const char *, double *);
 int	 cbs_scale(const char *, double *);
 const char *cbs_show(const char *, char *, size_t);

@@ -181,13 +181,6 @@ cbs_untypedn(const char *s, size_t n, double *v, int *missing)
 	return cbs_number(buf, v);
 }
 
-/* cbs_untypedn() of the string s. */
-int
-cbs_untyped(const char *s, double *v, int *missing)
-{
-	return cbs_untypedn(s, strlen(s), v, missing);
-}
-
 /*
  * A scale factor written as CBS writes units: "x 1 000", "x1000",
  * "x 1 000 000" (blanks between digit groups), or a plain number "1000".
