@@ -74,10 +74,6 @@ cmd_main(const struct command *c, const struct opts *o, int argc,
 		cmd_close(&rm);
 		return rc;
 	}
-	if (http_global_init() == -1) {
-		cmd_close(&rm);
-		return 1;
-	}
 	rc = c->fn(&rm, o, argc, argv);
 	cmd_close(&rm);
 	http_global_cleanup();

@@ -513,7 +513,7 @@ http_get(const struct conf *conf, const char *confdir,
 	}
 	if (request_headers(req, &hdrs, err, errlen) == -1)
 		return RM_ERR;
-	if ((c = curl_easy_init()) == NULL) {
+	if (http_global_init() == -1 || (c = curl_easy_init()) == NULL) {
 		snprintf(err, errlen, "GET %s: cannot set up libcurl",
 		    req->url);
 		goto done;
@@ -624,25 +624,36 @@ http_response_free(struct rm_response *resp)
 	memset(resp, 0, sizeof(*resp));
 }
 
+static int	curl_ready;
+
 /*
- * Set up libcurl; call once, while the process has one thread.  0, or -1
- * logged.
+ * Set up libcurl before its first transfer, not at start: that sets up
+ * OpenSSL, about 2 MB that a parent which never fetches (the plugins'
+ * children do) would keep for nothing.  Only the thread that transfers
+ * calls it: the main thread or a plugin's child, never a writer thread.
+ * 0, or -1 logged.
  */
 int
 http_global_init(void)
 {
 	CURLcode	 cc;
 
+	if (curl_ready)
+		return 0;
 	if ((cc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
 		log_warnx("curl_global_init: %s", curl_easy_strerror(cc));
 		return -1;
 	}
+	curl_ready = 1;
 	return 0;
 }
 
-/* Undo http_global_init(), at exit, once no transfer is running. */
+/* Undo http_global_init(), if it was done, once no transfer is running. */
 void
 http_global_cleanup(void)
 {
+	if (!curl_ready)
+		return;
 	curl_global_cleanup();
+	curl_ready = 0;
 }

@@ -272,6 +272,10 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	if (http_global_init() == -1) {
+		snprintf(err, errlen, "cannot set up libcurl");
+		goto fail;
+	}
 	if ((s->url = url_with_ehlo(mc->url)) == NULL ||
 	    (s->curl = curl_easy_init()) == NULL) {
 		snprintf(err, errlen, "out of memory");
