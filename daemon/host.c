@@ -280,26 +280,82 @@ host_ctx_free(struct rm_ctx *ctx)
 	free(ctx);
 }
 
+struct check_probe {
+	struct regiomon		*rm;
+	const struct plugin	*p;
+	const struct source	*src;
+};
+
+/* Write one diag to a probe's report: file, where ("": none), msg. */
+static void
+check_report(int fd, const struct diag *e)
+{
+	const char	*where = e->where != NULL ? e->where : "";
+
+	probe_write(fd, e->file, strlen(e->file) + 1);
+	probe_write(fd, where, strlen(where) + 1);
+	probe_write(fd, e->msg, strlen(e->msg) + 1);
+}
+
+/* In a probe's child: init() and fini(); the diags are the report. */
+static int
+check_probe(void *arg, int fd)
+{
+	struct check_probe	*cp = arg;
+	struct diags		 d;
+	struct rm_ctx		*ctx;
+	void			*state = NULL;
+	size_t			 i;
+	int			 rc;
+
+	memset(&d, 0, sizeof(d));
+	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
+	rc = cp->p->desc.init(ctx, cp->src->config, &state);
+	cp->p->desc.fini(state);
+	for (i = 0; i < d.n; i++)
+		check_report(fd, &d.v[i]);
+	return rc == RM_OK ? 0 : 1;
+}
+
 /*
- * Check src's plugin config by running the plugin's init() and fini():
- * both must do no I/O, so this is safe in the parent.  Errors go to diags.
- * 0 or -1.
+ * Check src's plugin config by running the plugin's init() and fini() in
+ * a probe's child (see probe.c): both must do no I/O, and a plugin that
+ * crashes or hangs there is reported like a bad config.  Errors go to
+ * diags.  0 or -1.
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
     const struct source *src, struct diags *diags)
 {
-	struct rm_ctx	*ctx = host_ctx_new(rm, src, NULL, diags);
-	size_t		 before = diags->n;
-	void		*state = NULL;
-	int		 rc;
+	struct check_probe	 cp;
+	size_t			 before = diags->n, len, n;
+	const char		*f[3], *r, *end;
+	char			*report, why[256];
+	int			 rc;
 
-	rc = p->desc.init(ctx, src->config, &state);
-	p->desc.fini(state);
-	if (rc != RM_OK && diags->n == before)
+	cp.rm = rm;
+	cp.p = p;
+	cp.src = src;
+	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
+	    &len, why, sizeof(why))) == -1) {
+		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
+		    "%s %s", src->index, p->name, why);
+		return -1;
+	}
+	/* Whole triples only: a report cut at its cap drops the last. */
+	for (r = report, end = report + len, n = 0; r < end; r += strlen(r) +
+	    1) {
+		f[n++] = r;
+		if (n < 3)
+			continue;
+		diag_add(diags, f[0], f[1][0] != '\0' ? f[1] : NULL, "%s",
+		    f[2]);
+		n = 0;
+	}
+	free(report);
+	if (rc != 0 && diags->n == before)
 		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
 		    "%s refused its config without saying why", src->index,
 		    p->name);
-	host_ctx_free(ctx);
-	return rc == RM_OK && diags->n == before ? 0 : -1;
+	return rc == 0 && diags->n == before ? 0 : -1;
 }

@@ -42,30 +42,19 @@ plugin_file_refusal(const char *path, char *buf, size_t len)
 }
 
 /*
- * Load dir/NAME.so into *p.  0, or -1 with err saying why (the dlerror()
- * text, a refused file, a missing symbol, another ABI major).  On failure
- * nothing stays loaded.
+ * Open the plugin file path (checked) into *p: its constructors and
+ * rm_plugin_init() run here.  0, or -1 with err saying why (the dlerror()
+ * text, a missing symbol, another ABI major).  On failure nothing stays
+ * loaded and path is freed; on success *p owns it.
  */
-int
-plugin_load_file(const char *dir, const char *name, struct plugin *p,
-    char *err, size_t errlen)
+static int
+plugin_open(char *path, const char *name, struct plugin *p, char *err,
+    size_t errlen)
 {
-	char		 why[256], *path;
-	const char	*refusal;
 	rm_init_fn	*init;
 	void		*h;
 
 	memset(p, 0, sizeof(*p));
-	if (!id_valid(name)) {
-		snprintf(err, errlen, "invalid plugin name \"%s\"", name);
-		return -1;
-	}
-	xasprintf(&path, "%s/%s.so", dir, name);
-	if ((refusal = plugin_file_refusal(path, why, sizeof(why))) != NULL) {
-		snprintf(err, errlen, "%s: %s", path, refusal);
-		free(path);
-		return -1;
-	}
 	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		snprintf(err, errlen, "%s (missing libraries? see ldd(1))",
 		    dlerror());
@@ -79,7 +68,10 @@ plugin_load_file(const char *dir, const char *name, struct plugin *p,
 		goto fail;
 	}
 	if (init(host_table(), &p->desc) != RM_OK) {
-		snprintf(err, errlen, "%s: rm_plugin_init failed", path);
+		snprintf(err, errlen, "%s: rm_plugin_init failed: the plugin "
+		    "refused this regiomon (plugin ABI %u.%u); rebuild it "
+		    "against this regiomon's regiomon-plugin.h", path,
+		    RM_ABI_MAJOR, RM_ABI_MINOR);
 		goto fail;
 	}
 	if (p->desc.abi_major != RM_ABI_MAJOR) {
@@ -96,8 +88,9 @@ plugin_load_file(const char *dir, const char *name, struct plugin *p,
 		goto fail;
 	}
 	if (p->desc.name == NULL || strcmp(p->desc.name, name) != 0) {
-		snprintf(err, errlen, "%s: calls itself \"%s\"", path,
-		    p->desc.name != NULL ? p->desc.name : "");
+		snprintf(err, errlen, "%s: calls itself \"%s\", not \"%s\" "
+		    "(a plugin's name must be its file name)", path,
+		    p->desc.name != NULL ? p->desc.name : "", name);
 		goto fail;
 	}
 	p->name = xstrdup(name);
@@ -109,6 +102,73 @@ fail:
 	free(path);
 	memset(p, 0, sizeof(*p));
 	return -1;
+}
+
+struct load_probe {
+	const char	*path;
+	const char	*name;
+};
+
+/* In a probe's child: open the plugin; its refusal is the report. */
+static int
+load_probe(void *arg, int fd)
+{
+	struct load_probe	*lp = arg;
+	struct plugin		 p;
+	char			 err[1024];
+
+	if (plugin_open(xstrdup(lp->path), lp->name, &p, err,
+	    sizeof(err)) == 0)
+		return 0;
+	probe_write(fd, err, strlen(err));
+	return 1;
+}
+
+/*
+ * Load dir/NAME.so into *p.  0, or -1 with err saying why (a refused file,
+ * the dlerror() text, a missing symbol, another ABI major, a crash or hang
+ * while loading).  The plugin is opened in a probe's child first (see
+ * probe.c), so its crash cannot take us down.  On failure nothing stays
+ * loaded.
+ */
+int
+plugin_load_file(const char *dir, const char *name, struct plugin *p,
+    char *err, size_t errlen)
+{
+	struct load_probe	 lp;
+	char			 why[256], *path, *report;
+	const char		*refusal;
+	size_t			 len;
+	int			 rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!id_valid(name)) {
+		snprintf(err, errlen, "invalid plugin name \"%s\"", name);
+		return -1;
+	}
+	xasprintf(&path, "%s/%s.so", dir, name);
+	if ((refusal = plugin_file_refusal(path, why, sizeof(why))) != NULL) {
+		snprintf(err, errlen, "%s: %s", path, refusal);
+		free(path);
+		return -1;
+	}
+	lp.path = path;
+	lp.name = name;
+	if ((rc = probe_run(load_probe, &lp, "loading", &report, &len, why,
+	    sizeof(why))) != 0) {
+		if (rc == -1)
+			snprintf(err, errlen, "%s: %s", path, why);
+		else if (len > 0)
+			snprintf(err, errlen, "%s", report);
+		else
+			snprintf(err, errlen, "%s: exit status %d while "
+			    "loading", path, rc);
+		free(report);
+		free(path);
+		return -1;
+	}
+	free(report);
+	return plugin_open(path, name, p, err, errlen);
 }
 
 /*

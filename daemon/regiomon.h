@@ -357,6 +357,12 @@ const struct plugin *plugins_get(struct plugins *, const char *,
 int	plugins_list(const char *, char ***, size_t *);
 void	plugins_unload(struct plugins *);
 
+/* probe.c */
+typedef int	 probe_fn(void *, int);
+int	probe_run(probe_fn *, void *, const char *, char **, size_t *,
+	    char *, size_t);
+int	probe_write(int, const void *, size_t);
+
 /* host.c */
 struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
 	    FILE *, struct diags *);

@@ -28,6 +28,7 @@
 
 #define LINE_MAX_BYTES	(1024 * 1024)	/* a longer line is garbage */
 #define EXIT_UNCHANGED	10		/* child: RM_UNCHANGED */
+#define EXIT_CALLED_EXIT 11		/* child: the plugin called exit() */
 #define LOG_KEEP	(64 * 1024)	/* of a captured stderr, the end */
 
 struct job {
@@ -92,6 +93,16 @@ child_limit_memory(size_t bytes)
 #endif
 }
 
+/*
+ * The host's child always leaves by _exit(): exit() comes from the plugin,
+ * before its collect() returned, so what it emitted is only a part.
+ */
+static void
+child_exit_trap(void)
+{
+	_exit(EXIT_CALLED_EXIT);
+}
+
 /* The child's whole life: never returns. */
 static __dead void
 child_main(struct regiomon *rm, const struct source *src,
@@ -121,6 +132,14 @@ child_main(struct regiomon *rm, const struct source *src,
 		dup2(devnull, STDIN_FILENO);
 		close(devnull);
 	}
+	/*
+	 * Observations go through the pipe only: what a plugin prints to
+	 * stdout goes to its log, not into `fetch`'s output.
+	 */
+	if (wfd != STDOUT_FILENO)
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+	if (atexit(child_exit_trap) != 0)
+		_exit(1);
 	child_limit_memory(rm->conf->child_memory);
 	/*
 	 * A plugin parses page after page of the same size: keep the heap
@@ -508,6 +527,11 @@ job_finish(struct job *j, char **mark, char *why, size_t whylen)
 		j->mark = NULL;
 		snprintf(why, whylen, "unchanged since the last run");
 		return JOB_UNCHANGED;
+	}
+	if (rc == EXIT_CALLED_EXIT) {
+		snprintf(why, whylen, "the plugin called exit() before its "
+		    "collect() returned; nothing of the run is stored");
+		return JOB_FAILED;
 	}
 	if (rc != 0) {
 		snprintf(why, whylen, "plugin failed (exit status %d)", rc);

@@ -189,7 +189,9 @@ class Daemon(unittest.TestCase):
         # config (copies: the loader wants regular files).
         plugins = tempfile.mkdtemp(prefix="test_daemon.plugins.")
         self.addCleanup(shutil.rmtree, plugins, True)
-        shutil.copy(os.path.join(rmtest.TEST_PLUGINS, "t_ok.so"), plugins)
+        for t in ("t_ok", "t_initfault", "t_loadsegv"):
+            shutil.copy(os.path.join(rmtest.TEST_PLUGINS, t + ".so"),
+                        plugins)
         shutil.copy(os.path.join(rmtest.PLUGINS, "csv.so"), plugins)
         a = src("a", "t_ok", config={"obs": GOOD})
         d = self.start([a], plugin_dir=plugins)
@@ -217,11 +219,14 @@ class Daemon(unittest.TestCase):
         na, nb = d.count("a: started"), d.count("b: started")
         d.wait_log("a: started", na + 2)
         d.wait_log("b: started", nb + 2)
-        # A plugin that refuses its config, and one that is missing:
-        # refused, each error with its JSON path.
+        # A plugin that refuses its config, one that is missing, one
+        # whose config check crashes and one that crashes while loading:
+        # refused, each error with its JSON path, the daemon still up.
         c = src("c", "csv", config={"url": "file:x.csv", "separator": "|"})
         e = src("e", "nosuchplugin")
-        cfg["sources"] = [a, c, e]
+        f = src("f", "t_initfault", config={"fault": "segv"})
+        g = src("g", "t_loadsegv")
+        cfg["sources"] = [a, c, e, f, g]
         self.env.write_conf(cfg)
         d.send(signal.SIGHUP)
         d.wait_log("still running the previous one", 2)
@@ -230,7 +235,16 @@ class Daemon(unittest.TestCase):
                          r"separator: ")
         self.assertRegex(log, r"regiomon\.json: sources\[2\]\.plugin: "
                          r"cannot load plugin \"nosuchplugin\"")
-        self.assertIn("reload: 2 errors", log)
+        self.assertRegex(log, r"regiomon\.json: sources\[3\]: plugin "
+                         r"t_initfault ")
+        self.assertRegex(log, r"regiomon\.json: sources\[4\]\.plugin: "
+                         r"cannot load plugin \"t_loadsegv\".* while "
+                         r"loading")
+        if not rmtest.SANITIZED:
+            self.assertIn("t_initfault crashed while checking its config",
+                          log)
+        self.assertIn("reload: 4 errors", log)
+        self.assertTrue(d.running())
         na, nb = d.count("a: started"), d.count("b: started")
         d.wait_log("a: started", na + 2)
         d.wait_log("b: started", nb + 2)

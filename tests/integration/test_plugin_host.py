@@ -31,6 +31,8 @@ class PluginHost(unittest.TestCase):
             src("badobs", "t_badobs"),
             src("wrongabi", "t_wrongabi"),
             src("nosym", "t_nosym"),
+            src("loadcrash", "t_loadsegv"),
+            src("exits", "t_exit"),
             src("good", "t_ok", config={"obs": GOOD}),
         ]
         if not rmtest.SANITIZED:
@@ -54,12 +56,17 @@ class PluginHost(unittest.TestCase):
             "badobs": 'unknown indicator "no-such-indicator"',
             "wrongabi": "built for plugin ABI 99.",
             "nosym": "no rm_plugin_init symbol",
+            # Loaded in a probe's child first: its crash is a refusal.
+            "loadcrash": "crashed while loading: killed by signal 11 "
+                         "(Segmentation fault)",
+            "exits": "called exit() before its collect() returned",
         }
         if not rmtest.SANITIZED:
             expect["hog"] = "failed"
         else:
             # UBSan stops the NULL load itself and exits with status 1.
             expect["crash"] = "plugin failed"
+            expect["loadcrash"] = "exit status 1 while loading"
         for name, text in expect.items():
             lines = [l for l in err.splitlines() if (name + ":") in l]
             self.assertTrue(any(text in l for l in lines),
@@ -97,6 +104,13 @@ class PluginHost(unittest.TestCase):
         r = self.env.run("fetch", "crash")
         self.assertEqual(r.returncode, 1)
         self.assertEqual(r.stdout, "")
+        # What a plugin prints to stdout goes to the log, never into the
+        # observations; exit() in collect() fails the run.
+        r = self.env.run("fetch", "exits")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn('"value": 98', r.stderr)
+        self.assertIn("exits: failed: the plugin called exit()", r.stderr)
 
     def test_plugins_lists_refusals(self):
         r = self.env.run("plugins")
@@ -104,6 +118,43 @@ class PluginHost(unittest.TestCase):
         self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.0")
         self.assertRegex(r.stdout, r"t_wrongabi\s+REFUSED: .*ABI 99")
         self.assertRegex(r.stdout, r"t_nosym\s+REFUSED")
+        # A plugin that crashes while loading is listed, refused, and
+        # the ones after it still are.
+        self.assertRegex(r.stdout, r"t_loadsegv\s+REFUSED: .* while "
+                         r"loading")
+        self.assertRegex(r.stdout, r"t_segv\s+ABI 1\.0")
+
+    def test_config_check_crash_or_hang_is_a_config_error(self):
+        # init() checks the config in a probe's child: a crash or a hang
+        # there is reported as that source's config error (exit 78,
+        # nothing run), by run and by check-config alike.
+        for fault, why in (("segv", "crashed while checking its config: "
+                                    "killed by signal 11 (Segmentation "
+                                    "fault)"),
+                           ("hang", "hung while checking its config: "
+                                    "killed after 1s")):
+            env = rmtest.Env([src("good", "t_ok", config={"obs": GOOD}),
+                              src("bad", "t_initfault",
+                                  config={"fault": fault})],
+                             plugin_dir=rmtest.TEST_PLUGINS)
+            self.addCleanup(env.close)
+            for cmd in ("run", "check-config"):
+                r = env.run(cmd, env={"REGIOMON_PROBE_TIMEOUT": "1"})
+                self.assertEqual(r.returncode, 78, r.stderr)
+                if fault == "hang" or not rmtest.SANITIZED:
+                    self.assertIn("sources[1]: plugin t_initfault " + why,
+                                  r.stderr)
+                else:
+                    self.assertIn("sources[1]: plugin t_initfault ",
+                                  r.stderr)
+            self.assertFalse(os.path.exists(env.rrd("unemployment-rate",
+                                                    "drenthe")))
+        # Without a fault the same plugin's config passes.
+        env = rmtest.Env([src("ok", "t_initfault")],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
 
     def test_group_writable_plugin_refused(self):
         import shutil

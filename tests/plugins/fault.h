@@ -11,6 +11,7 @@ static const struct rm_host *host;
 
 static int	fault_collect(struct rm_ctx *, void *);
 
+#ifndef FAULT_OWN_INIT
 static int
 fault_init(struct rm_ctx *ctx, const json_t *conf, void **state)
 {
@@ -18,6 +19,9 @@ fault_init(struct rm_ctx *ctx, const json_t *conf, void **state)
 	*state = (void *)conf;
 	return RM_OK;
 }
+#else
+static int	fault_init(struct rm_ctx *, const json_t *, void **);
+#endif
 
 static void
 fault_fini(void *state)
@@ -42,6 +46,12 @@ fault_emit_one(struct rm_ctx *ctx)
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+#ifdef FAULT_LOAD_CRASH
+	volatile int *volatile null = NULL;
+
+	if (*null == 0)
+		return RM_ERR;
+#endif
 	if (h->abi_major != RM_ABI_MAJOR)
 		return RM_ERR;
 	host = h;

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * probe.c: running a plugin's own code in a forked child before the parent
+ * trusts it.  Loading a plugin runs its constructors and rm_plugin_init(),
+ * checking a source's config runs its init() and fini(): a plugin that
+ * crashes or hangs there would otherwise take `regiomon run`, check-config
+ * or the daemon (at a reload) down with it.  The child reports through a
+ * pipe and exits; the parent reads the report, or learns how it died.
+ */
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "regiomon.h"
+
+/* A probe does no I/O: seconds are plenty; tests shrink it in the env. */
+#define PROBE_TIMEOUT	10
+
+#define PROBE_REPORT_MAX	(1024 * 1024)
+
+struct report {
+	char	*p;
+	size_t	 len;
+};
+
+static int
+probe_timeout(void)
+{
+	const char	*s = getenv("REGIOMON_PROBE_TIMEOUT");
+	char		*end;
+	long		 n;
+
+	if (s == NULL || *s == '\0')
+		return PROBE_TIMEOUT;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < 1 || n > 3600)
+		return PROBE_TIMEOUT;
+	return (int)n;
+}
+
+/* Read the child's report until EOF or the deadline.  0, or -1 timed out. */
+static int
+probe_read(int fd, double deadline, struct report *r)
+{
+	char		*np;
+	struct pollfd	 pfd;
+	char		 chunk[4096];
+	ssize_t		 n;
+	int		 ms;
+
+	for (;;) {
+		ms = (int)((deadline - mono_now()) * 1000);
+		if (ms <= 0)
+			return -1;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		if ((n = poll(&pfd, 1, ms)) == -1 && errno != EINTR)
+			return -1;
+		if (n <= 0)
+			continue;
+		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return 0;
+		}
+		if (n == 0)
+			return 0;
+		/* Past the cap the report is cut; the exit status counts. */
+		if (r->len + (size_t)n > PROBE_REPORT_MAX)
+			continue;
+		if ((np = realloc(r->p, r->len + (size_t)n + 1)) == NULL)
+			fatal(NULL);
+		r->p = np;
+		memcpy(r->p + r->len, chunk, (size_t)n);
+		r->len += (size_t)n;
+		r->p[r->len] = '\0';
+	}
+}
+
+/*
+ * Run fn(arg, fd) in a child; what it writes to fd is its report.  Returns
+ * the child's exit status (fn's return value, 0-255) with the report in
+ * *report (NUL-terminated, new: caller frees), or -1 with why saying how
+ * the child died while doing what (doing: "loading"): "crashed while
+ * loading: killed by signal 11 (Segmentation fault)", "hung while loading:
+ * killed after 10s", or that it could not start.  The caller must have no
+ * other threads (it forks).
+ */
+int
+probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
+    size_t *len, char *why, size_t whylen)
+{
+	struct report	 r;
+	pid_t		 pid, parent = getpid();
+	int		 pfd[2], status, rc, timed_out;
+
+	*report = NULL;
+	*len = 0;
+	if (pipe2(pfd, O_CLOEXEC) == -1) {
+		snprintf(why, whylen, "could not be started for %s: pipe: %s",
+		    doing, strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	if ((pid = fork()) == -1) {
+		snprintf(why, whylen, "could not be started for %s: fork: %s",
+		    doing, strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+		/* _exit: the parent's atexit handlers are not ours. */
+		_exit(fn(arg, pfd[1]) & 0xff);
+	}
+	close(pfd[1]);
+	memset(&r, 0, sizeof(r));
+	timed_out = probe_read(pfd[0], mono_now() + probe_timeout(), &r) == -1;
+	close(pfd[0]);
+	if (timed_out)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR) {
+			snprintf(why, whylen, "was lost while %s: waitpid: %s",
+			    doing, strerror(errno));
+			free(r.p);
+			return -1;
+		}
+	if (timed_out) {
+		snprintf(why, whylen, "hung while %s: killed after %ds", doing,
+		    probe_timeout());
+		rc = -1;
+	} else if (WIFSIGNALED(status)) {
+		snprintf(why, whylen, "crashed while %s: killed by signal %d "
+		    "(%s)", doing, WTERMSIG(status),
+		    strsignal(WTERMSIG(status)));
+		rc = -1;
+	} else
+		rc = WEXITSTATUS(status);
+	if (rc == -1) {
+		free(r.p);
+		return -1;
+	}
+	*report = r.p != NULL ? r.p : xstrdup("");
+	*len = r.len;
+	return rc;
+}
+
+/* Write all of p to fd (a probe's report).  0, or -1. */
+int
+probe_write(int fd, const void *p, size_t n)
+{
+	const char	*s = p;
+	ssize_t		 w;
+
+	while (n > 0) {
+		if ((w = write(fd, s, n)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
