@@ -343,6 +343,7 @@ json_t	*state_load(const char *);
 json_t	*state_read(const char *, size_t);
 int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
+const char *state_series_source(json_t *, const char *, const char *);
 json_t	*state_series_copy(json_t *, const char *, const char *);
 void	state_series_restore(json_t *, const char *, const char *, json_t *);
 json_t	*state_source(json_t *, const char *);

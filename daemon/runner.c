@@ -315,6 +315,30 @@ job_fail(struct job *j, const char *fmt, ...)
 }
 
 /*
+ * A series is fed by one source: the first to store it.  Another source
+ * of the config may not overwrite it (the owner would not even notice: its
+ * mark says its data is unchanged); a source removed from the config
+ * leaves its series to whichever source stores them next.  0, or -1 with
+ * err set.
+ */
+static int
+job_owner_check(const struct job *j, const struct obs *ob, char *err,
+    size_t errlen)
+{
+	const char	*owner;
+
+	if (j->rm->state == NULL || (owner = state_series_source(j->rm->state,
+	    ob->indicator, ob->region)) == NULL ||
+	    strcmp(owner, j->src->name) == 0 ||
+	    conf_source(j->rm->conf, owner) == NULL)
+		return 0;
+	snprintf(err, errlen, "%s/%s belongs to source \"%s\", which stored "
+	    "it first; a series is fed by one source", ob->indicator,
+	    ob->region, owner);
+	return -1;
+}
+
+/*
  * The catalog check of host_obs_check(), remembering the last pair it
  * accepted: a plugin emits the periods of one series one after another,
  * so most lines skip the catalog lookups.  0, or -1 with err set.
@@ -327,6 +351,8 @@ job_check(struct job *j, const struct obs *ob, char *err, size_t errlen)
 	    strcmp(ob->region, j->ok_reg) == 0)
 		return 0;
 	if (host_obs_check(j->rm->catalog, ob, err, errlen) == -1)
+		return -1;
+	if (job_owner_check(j, ob, err, errlen) == -1)
 		return -1;
 	strlcpy(j->ok_ind, ob->indicator, sizeof(j->ok_ind));
 	strlcpy(j->ok_reg, ob->region, sizeof(j->ok_reg));

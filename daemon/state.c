@@ -540,6 +540,24 @@ state_series(json_t *state, const char *indicator, const char *region)
 }
 
 /*
+ * The source that last stored INDICATOR/REGION (its state's "source"), or
+ * NULL if none has.  Borrowed, valid while state holds it.
+ */
+const char *
+state_series_source(json_t *state, const char *indicator,
+    const char *region)
+{
+	const char	*src;
+	char		*key;
+
+	xasprintf(&key, "%s/%s", indicator, region);
+	src = json_string_value(json_object_get(json_object_get(
+	    json_object_get(state, "series"), key), "source"));
+	free(key);
+	return src;
+}
+
+/*
  * A copy of state.series["INDICATOR/REGION"] to put back later with
  * state_series_restore(), or NULL if there is none.  New.
  */

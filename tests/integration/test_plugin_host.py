@@ -4,6 +4,7 @@ prints garbage, emits an unknown indicator, is built for another ABI major
 or lacks the entry symbol: each gives a clear error, the other sources of
 the same run still store their data, and nothing of a failed source is
 stored."""
+import json
 import os
 import sys
 import unittest
@@ -155,6 +156,36 @@ class PluginHost(unittest.TestCase):
         self.addCleanup(env.close)
         r = env.run("check-config")
         self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_a_series_is_fed_by_one_source(self):
+        # b emits a series a stored first: b's whole run fails, naming
+        # the owner, and a's value stays.  Once a is gone from the
+        # config, b takes the series over.
+        a = src("a", "t_ok", config={"obs": [
+            ["unemployment-rate", "assen", "2020", 6.25, False]]})
+        b = src("b", "t_ok", config={"obs": [
+            ["unemployment-rate", "tynaarlo", "2020", 2.5, False],
+            ["unemployment-rate", "assen", "2020", 99, False]]})
+        env = rmtest.Env([a, b], plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn('b: failed: output line 2: unemployment-rate/assen '
+                      'belongs to source "a", which stored it first',
+                      r.stderr)
+        path = env.rrd("unemployment-rate", "assen")
+        self.assertEqual(rmtest.rrd_period_value(path, "2020"), 6.25)
+        self.assertFalse(os.path.exists(env.rrd("unemployment-rate",
+                                                "tynaarlo")))
+        with open(env.conf) as f:
+            cfg = json.load(f)
+        cfg["sources"] = [b]
+        env.write_conf(cfg)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(rmtest.rrd_period_value(path, "2020"), 99)
+        self.assertEqual(env.state_json()["series"][
+            "unemployment-rate/assen"]["source"], "b")
 
     def test_group_writable_plugin_refused(self):
         import shutil

@@ -163,14 +163,14 @@ class Cached(unittest.TestCase):
     def test_revision_loses_nothing(self):
         v = {"2018": 6.1, "2019": 5.8}
         self.run_sources([year_obs("groningen", v)])
-        # One run, two sources: the first appends 2020 and 2021, which
-        # wait in rrdcached's queue; the second revises 2019 alone, which
-        # rebuilds the file.  Unless the queue is flushed into the old
-        # file before the rebuild reads it, 2020 and 2021 are lost.
+        # Two runs: the first appends 2020 and 2021, which wait in
+        # rrdcached's queue (-w 3600); the second revises 2019 alone,
+        # which rebuilds the file.  Unless the queue is flushed into the
+        # old file before the rebuild reads it, 2020 and 2021 are lost.
         st = self.stats()
-        self.run_sources([
-            year_obs("groningen", {"2020": 5.9, "2021": 5.5}),
-            year_obs("groningen", {"2019": 5.75})])
+        self.run_sources([year_obs("groningen", {"2020": 5.9,
+                                                 "2021": 5.5})])
+        self.run_sources([year_obs("groningen", {"2019": 5.75})])
         v.update({"2019": 5.75, "2020": 5.9, "2021": 5.5})
         after = self.stats()
         self.assert_series("unemployment-rate", "groningen", v)
