@@ -12,11 +12,14 @@
 #include "cmd.h"
 
 /*
- * Load what need asks for into rm.  0, or the exit status to return:
- * EXIT_CONFIG for a bad config or catalog (every error printed).
+ * Load what need asks for into rm; NEED_ALL_LOCKED takes the state dir
+ * for the command name first (see statelock.c).  0, or the exit status
+ * to return: EXIT_CONFIG for a bad config or catalog (every error
+ * printed), 1 if the state dir is another regiomon's or another user's.
  */
 int
-cmd_open(struct regiomon *rm, const struct opts *o, enum need need)
+cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
+    const char *name)
 {
 	struct diags	 d;
 
@@ -42,7 +45,10 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need)
 	    NULL, &d);
 	if (rm->catalog == NULL)
 		goto bad;
-	if (need == NEED_ALL && (rm->state =
+	if (need == NEED_ALL_LOCKED &&
+	    state_dir_lock(rm->conf->state_dir, name) == -1)
+		return 1;
+	if (need >= NEED_ALL && (rm->state =
 	    state_load(rm->conf->state_dir)) == NULL)
 		return 1;
 	return 0;
@@ -70,7 +76,7 @@ cmd_main(const struct command *c, const struct opts *o, int argc,
 	int		 rc;
 
 	memset(&rm, 0, sizeof(rm));
-	if ((rc = cmd_open(&rm, o, c->need)) != 0) {
+	if ((rc = cmd_open(&rm, o, c->need, c->name)) != 0) {
 		cmd_close(&rm);
 		return rc;
 	}

@@ -12,7 +12,8 @@ enum need {
 	NEED_NOTHING,		/* the command loads what it needs itself */
 	NEED_CONF,		/* config only */
 	NEED_CATALOG,		/* config and catalog */
-	NEED_ALL		/* config, catalog and state */
+	NEED_ALL,		/* config, catalog and state */
+	NEED_ALL_LOCKED		/* the same, the state dir taken first */
 };
 
 struct opts {
@@ -45,7 +46,8 @@ void	cmd_usage(const struct command *, FILE *);
 
 /* cmd.c */
 int	cmd_main(const struct command *, const struct opts *, int, char **);
-int	cmd_open(struct regiomon *, const struct opts *, enum need);
+int	cmd_open(struct regiomon *, const struct opts *, enum need,
+	    const char *);
 void	cmd_close(struct regiomon *);
 
 /* cmd_run.c */

@@ -44,6 +44,11 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		report_conf_free(&rc);
 		return EXIT_USAGE;
 	}
+	/* Where the daemon writes it: it must be able to replace it. */
+	if (dir == NULL && state_dir_owner_check(rm->conf->state_dir) == -1) {
+		report_conf_free(&rc);
+		return 1;
+	}
 	if (dir == NULL)
 		dir = rc.dir;
 	r = report_write(rm, dir, l);

@@ -94,6 +94,10 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	long		 id;
 	int		 i;
 
+	/* silences.json must stay readable for the daemon. */
+	if (state_dir_owner_check(rm->conf->state_dir) == -1)
+		return 1;
+
 	for (i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--until") == 0 && i + 1 < argc)
 			until = argv[++i];
@@ -200,6 +204,10 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 	struct silences	 ss;
 	char		*end;
 	long		 id;
+
+	/* silences.json must stay readable for the daemon. */
+	if (state_dir_owner_check(rm->conf->state_dir) == -1)
+		return 1;
 
 	if (argc != 3) {
 		fprintf(stderr, "regiomon: silence remove: %s\n", argc < 3 ?

@@ -25,7 +25,7 @@
 	"config\n"
 
 static const struct command commands[] = {
-	{ "daemon", cmd_daemon, NEED_ALL, 0, 0,
+	{ "daemon", cmd_daemon, NEED_ALL_LOCKED, 0, 0,
 	    "daemon",
 	    "run the sources on their schedules until stopped",
 	    "Runs in the foreground (systemd Type=notify); takes no "
@@ -36,8 +36,9 @@ static const struct command commands[] = {
 	    "  SIGTERM       finish the store step under way, save the "
 	    "state, exit 0\n"
 	    EXIT_HELP("stopped by SIGTERM or SIGINT",
-		"could not start (state dir, plugins)", "any argument") },
-	{ "run", cmd_run, NEED_ALL, 0, -1,
+		"could not start (state dir in use or another user's, "
+		"plugins)", "any argument") },
+	{ "run", cmd_run, NEED_ALL_LOCKED, 0, -1,
 	    "run [SOURCE ...]",
 	    "run every enabled source (or those named) once",
 	    "  SOURCE ...    run only these sources, enabled or not "
@@ -46,7 +47,9 @@ static const struct command commands[] = {
 	    "report once\n"
 	    EXIT_HELP("every source ran (mail that could not be sent yet "
 		"stays queued)",
-		"a source, storing, alert mail or the report failed",
+		"a source, storing, alert mail or the report failed; or "
+		"the state dir\n      is in use (by the daemon) or another "
+		"user's",
 		"a SOURCE that is not in the config") },
 	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 1,
 	    "fetch SOURCE",

@@ -358,6 +358,10 @@ const struct plugin *plugins_get(struct plugins *, const char *,
 int	plugins_list(const char *, char ***, size_t *);
 void	plugins_unload(struct plugins *);
 
+/* statelock.c */
+int	state_dir_owner_check(const char *);
+int	state_dir_lock(const char *, const char *);
+
 /* probe.c */
 typedef int	 probe_fn(void *, int);
 int	probe_run(probe_fn *, void *, const char *, char **, size_t *,

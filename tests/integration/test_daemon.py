@@ -389,6 +389,60 @@ class Daemon(unittest.TestCase):
         return n
 
 
+class StateDir(unittest.TestCase):
+    """One writer per state dir, and files the daemon's user can read."""
+
+    def test_one_writer_per_state_dir(self):
+        env = rmtest.Env([src("a", "t_ok", interval="1h",
+                              config={"obs": GOOD})],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        d = rmdaemon.Daemon(env, verbose=True)
+        self.addCleanup(d.close)
+        d.wait(lambda: os.path.exists(
+            env.rrd("unemployment-rate", "drenthe")), "a's data")
+        # Neither a run nor a second daemon may write beside it: each
+        # would save its own state.json over the daemon's.
+        for cmd in ("run", "daemon"):
+            r = env.run(cmd, timeout=60)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertRegex(r.stderr, r"is in use by regiomon daemon "
+                             r"\(pid %d\): it runs the sources" % d.pid)
+        # Reading goes on.
+        r = env.run("status")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(d.stop(), 0, d.log())
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    @unittest.skipUnless(os.geteuid() == 0, "needs root to chown")
+    def test_another_users_state_dir(self):
+        env = rmtest.Env([src("a", "t_ok", config={"obs": GOOD})],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # The daemon's user owns it: root may read, not write there.
+        for root, dirs, files in os.walk(env.state):
+            for n in dirs + files + ["."]:
+                os.chown(os.path.join(root, n), 65534, 65534)
+        for args in (["run"], ["daemon"], ["report"],
+                     ["silence", "add", "unemployment-rate/drenthe",
+                      "--until", "2099-01-01", "--comment", "x"]):
+            r = env.run(*args, timeout=60)
+            self.assertEqual(r.returncode, 1, (args, r.stderr))
+            self.assertIn("%s belongs to user nobody: run this as that "
+                          "user" % env.state, r.stderr)
+        for args in (["status"], ["silence", "list"],
+                     ["history", "unemployment-rate", "drenthe"]):
+            r = env.run(*args)
+            self.assertEqual(r.returncode, 0, (args, r.stderr))
+        for root, dirs, files in os.walk(env.state):
+            for n in dirs + files:
+                self.assertEqual(os.stat(os.path.join(root, n)).st_uid,
+                                 65534, n)
+
+
 class DaemonConfig(unittest.TestCase):
     """The "daemon" object: every error with its JSON path, exit 78."""
 
