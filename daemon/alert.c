@@ -534,10 +534,30 @@ fmt_base(char *buf, size_t size, const json_t *ev)
 	    json_string_value(json_object_get(b, "period")));
 }
 
-/* "ok -> warning", "warning -> ok (resolved)", "still critical". */
+/*
+ * The state a series moved to, for a stale one with the judgement of its
+ * last figure, as status shows it: a critical figure that stopped coming
+ * is still critical news ("stale (critical)").
+ */
+static const char *
+fmt_to(char *buf, size_t size, const struct item *x)
+{
+	const char	*judged;
+
+	judged = json_string_value(json_object_get(x->ev, "judged"));
+	if (strcmp(x->to, "stale") != 0 || judged == NULL ||
+	    strcmp(judged, "stale") == 0 || strcmp(judged, "nodata") == 0)
+		return x->to;
+	snprintf(buf, size, "stale (%s)", judged);
+	return buf;
+}
+
+/* "ok -> warning", "warning -> ok (resolved)", "new -> stale (critical)". */
 static void
 fmt_change(char *buf, size_t size, const struct item *x)
 {
+	char	 to[64];
+
 	if (x->kind == K_REMINDER)
 		snprintf(buf, size, "still %s", x->to);
 	else if (x->kind == K_RESOLVED)
@@ -545,7 +565,26 @@ fmt_change(char *buf, size_t size, const struct item *x)
 		    x->from != NULL ? x->from : "new");
 	else
 		snprintf(buf, size, "%s -> %s",
-		    x->from != NULL ? mail_class(x->from) : "new", x->to);
+		    x->from != NULL ? mail_class(x->from) : "new",
+		    fmt_to(to, sizeof(to), x));
+}
+
+/*
+ * How much a reader needs to see x's graph: by the state it is in, a
+ * stale series by its last figure's judgement.  Higher first.
+ */
+static int
+item_severity(const struct item *x)
+{
+	const char	*st = x->to;
+	enum estate	 s;
+
+	if (strcmp(st, "stale") == 0 && json_is_string(json_object_get(x->ev,
+	    "judged")))
+		st = json_string_value(json_object_get(x->ev, "judged"));
+	if (eval_state_parse(st, &s) == -1)
+		return 0;
+	return eval_state_rank(s);
 }
 
 /* "uitdaging 1, 5" for the challenges of the items, in order. */
@@ -703,8 +742,12 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	fputs("\n", fp);
 	if (prov)
 		fputs("* provisional figure\n", fp);
-	fputs("Shift: latest minus baseline, and in % of the baseline.\n"
-	    "`regiomon status` lists every series; "
+	fputs("Shift: latest minus baseline, and in % of the baseline.\n",
+	    fp);
+	if (it->n > GRAPH_MAIL_MAX)
+		fprintf(fp, "Graphs: the %d most severe of these %zu series "
+		    "(the HTML part).\n", GRAPH_MAIL_MAX, it->n);
+	fputs("`regiomon status` lists every series; "
 	    "`regiomon silence add` mutes one.\n", fp);
 }
 
@@ -753,25 +796,67 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	if (last != 0)
 		fputs("</table>\n", fp);
 	fputs("<p>* provisional figure. Shift: latest minus baseline, and "
-	    "in % of the baseline.</p>\n</body></html>\n", fp);
+	    "in % of the baseline.", fp);
+	if (it->n > GRAPH_MAIL_MAX)
+		fprintf(fp, " Graphs below: the %d most severe of these %zu "
+		    "series.", GRAPH_MAIL_MAX, it->n);
+	fputs("</p>\n</body></html>\n", fp);
+}
+
+struct ranked {
+	size_t	 i;
+	int	 severity;
+};
+
+/* Most severe first; among equals, the digest's order. */
+static int
+ranked_cmp(const void *a, const void *b)
+{
+	const struct ranked	*x = a, *y = b;
+
+	if (x->severity != y->severity)
+		return x->severity > y->severity ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
 /*
- * Attach the graph (PNG) of each series of the digest to msg, referenced
- * from the HTML part (graph_mail_attach in graph.c), in the report's
- * language, at most GRAPH_MAIL_MAX.  A graph that cannot be drawn is
- * logged and left out: the alert goes without it.  Returns 0.
+ * The digest's items the graphs are drawn for, most severe first: a
+ * first run's digest lists every series, and its few graphs belong to
+ * the critical ones, not to the first ok ones of challenge 1.  New,
+ * it->n entries.
+ */
+static struct ranked *
+graph_order(const struct items *it)
+{
+	struct ranked	*o = xcalloc(it->n > 0 ? it->n : 1, sizeof(*o));
+	size_t		 i;
+
+	for (i = 0; i < it->n; i++) {
+		o[i].i = i;
+		o[i].severity = item_severity(&it->v[i]);
+	}
+	qsort(o, it->n, sizeof(*o), ranked_cmp);
+	return o;
+}
+
+/*
+ * Attach the graph (PNG) of the digest's series to msg, referenced from
+ * the HTML part (graph_mail_attach in graph.c), in the report's language:
+ * at most GRAPH_MAIL_MAX, the most severe first.  A graph that cannot be
+ * drawn is logged and left out: the alert goes without it.  Returns 0.
  */
 static int
 alert_attach_graphs(struct regiomon *rm, const struct items *it,
     struct mail_msg *msg)
 {
 	enum lang	 lang = report_conf_lang(rm->conf);
+	struct ranked	*o = graph_order(it);
 	size_t		 i;
 
 	for (i = 0; i < it->n && msg->nimages < GRAPH_MAIL_MAX; i++)
-		(void)graph_mail_attach(rm, it->v[i].ind, it->v[i].reg, lang,
-		    msg);
+		(void)graph_mail_attach(rm, it->v[o[i].i].ind,
+		    it->v[o[i].i].reg, lang, msg);
+	free(o);
 	return 0;
 }
 

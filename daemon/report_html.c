@@ -333,7 +333,7 @@ card(FILE *fp, struct regiomon *rm, const json_t *e,
 	const struct indicator	*ind;
 	const char		*state, *img;
 	const json_t		*sil;
-	enum estate		 es;
+	enum estate		 es, judged;
 
 	if ((ind = catalog_indicator(rm->catalog,
 	    jstring(e, "indicator"))) == NULL)
@@ -347,6 +347,14 @@ card(FILE *fp, struct regiomon *rm, const json_t *e,
 	report_html_puts(fp, jtitle(e, lang, "title", "title_en"));
 	fprintf(fp, "</h3>\n<p><span class=\"badge\">");
 	report_html_puts(fp, label_state(lang, state));
+	/* A stale series: what its last figure said, as status shows it. */
+	if (es == ES_STALE && eval_state_parse(jstring(e, "judged"),
+	    &judged) == 0 && judged != ES_STALE && judged != ES_NODATA) {
+		fputs(" (", fp);
+		report_html_puts(fp, label_state(lang,
+		    eval_state_name(judged)));
+		fputc(')', fp);
+	}
 	fputs("</span><span class=\"direction\">", fp);
 	report_html_puts(fp, direction_text(jstring(e, "direction"), lang));
 	fputs("</span></p>\n", fp);

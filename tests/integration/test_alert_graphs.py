@@ -11,6 +11,7 @@ that the test does not depend on the clock); data comes from t_ok.
 """
 import email
 import email.policy
+import json
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ import rmtest  # noqa: E402
 
 CATALOG = os.path.join(rmtest.TOP, "tests", "data", "graph", "catalog-a.json")
 BASE = (0xb0, 0x00, 0x20)
+GRAPH_MAIL_MAX = 20  # regiomon.h
 
 QUIET = [["unemployment-rate", "groningen", "2019", 4.6, False],
          ["unemployment-rate", "groningen", "2020", 4.4, False],
@@ -101,6 +103,60 @@ class AlertGraphs(unittest.TestCase):
                       'Drenthe"', html)
         # The tables of the digest are still there, graphs after them.
         self.assertLess(html.index("<table"), html.index("cid:"))
+
+
+class FirstDigest(unittest.TestCase):
+    """A digest of more series than it has graphs for (a first run's)
+    draws them for the most severe, wherever they come in its order,
+    says so, and shows a stale series' last judgement."""
+
+    def test_graphs_go_to_the_most_severe(self):
+        with open(rmtest.CATALOG) as f:
+            cat = json.load(f)
+        inds = sorted((i for i in cat["indicators"]
+                       if i["frequency"] == "year"),
+                      key=lambda i: i["challenge"])
+        region = "assen"
+
+        def base(ind):
+            return next((b["value"] for b in ind.get("baselines", [])
+                         if b["region"] == region), 100.0)
+
+        # Both years long past the grace: every series is stale, so all
+        # come in the first digest; the critical one comes last in it.
+        obs = []
+        for ind in inds[:GRAPH_MAIL_MAX + 1]:
+            obs += [[ind["id"], region, y, base(ind), False]
+                    for y in ("2020", "2021")]
+        last = inds[-1]
+        b = base(last)
+        away = -(10 * abs(b) + 1000) if \
+            last["direction"] == "higher-is-better" else 10 * abs(b) + 1000
+        obs += [[last["id"], region, "2020", b, False],
+                [last["id"], region, "2021", b + away, False]]
+        env = rmtest.Env([{"name": "t", "plugin": "t_ok",
+                           "config": {"obs": obs}}],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        new = os.path.join(env.state, "mail", "new")
+        names = os.listdir(new)
+        self.assertEqual(len(names), 1)
+        with open(os.path.join(new, names[0]), "rb") as f:
+            msg = email.message_from_bytes(f.read(),
+                                           policy=email.policy.default)
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        n = GRAPH_MAIL_MAX + 2
+        self.assertIn("Graphs: the %d most severe of these %d series"
+                      % (GRAPH_MAIL_MAX, n), text)
+        refs = re.findall(r'src="cid:([^"]+)@regiomon"', html)
+        self.assertEqual(len(refs), GRAPH_MAIL_MAX)
+        self.assertIn("%s.%s" % (last["id"], region), refs)
+        row = [l for l in text.splitlines() if last["title"] in l]
+        self.assertEqual(len(row), 1, text)
+        self.assertIn("new -> stale (critical)", row[0])
 
 
 if __name__ == "__main__":

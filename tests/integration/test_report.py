@@ -245,6 +245,10 @@ class Report(unittest.TestCase):
               if s["indicator"] == "unemployment-rate"][0]["state"]
         self.assertEqual(card["state"], st)
         self.assertIn(BADGE[st], t)
+        # The 2024 figure is long stale, and was critical: the badge says
+        # both, as status does ("stale (critical)").
+        self.assertEqual(st, "stale")
+        self.assertIn("Verouderd (Kritiek)", t)
 
     def test_images_are_there_and_sound(self):
         seen = 0
