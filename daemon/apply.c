@@ -204,10 +204,10 @@ reader_close(struct reader *r)
 }
 
 /*
- * The next observation of the spool.  1, 0 at the end, -1 (logged with
- * the file and line) for a line that is not an observation or a read
- * error.  Spool lines are obs_write_line()'s; jansson reads the others
- * (a spool left by an older regiomon).
+ * The next observation of the spool.  1, 0 at the end, -1 for a read
+ * error, APPLY_CORRUPT for a line that is not an observation (both logged
+ * with the file and line).  Spool lines are obs_write_line()'s; jansson
+ * reads the others (a spool left by an older regiomon).
  */
 static int
 reader_next(struct reader *r, struct obs *ob)
@@ -236,7 +236,7 @@ reader_next(struct reader *r, struct obs *ob)
 		log_errx("%s:%zu: %s", r->path, r->lineno,
 		    o == NULL ? jerr.text : err);
 		json_decref(o);
-		return -1;
+		return APPLY_CORRUPT;
 	}
 	json_decref(o);
 	return 1;
@@ -521,7 +521,7 @@ ahead_line(struct ahead *a)
 
 	clearerr(a->r.fp);
 	if ((rc = reader_next(&a->r, &ob)) != 1) {
-		a->broken = rc == -1;
+		a->broken = rc < 0;
 		return -1;
 	}
 	if ((pos = sindex_find(&a->index, &ob, 1)) == -1) {
@@ -697,7 +697,8 @@ apply_plan(struct sindex *x)
 
 /*
  * Pass 0: every series of the spool, with its number of lines and of
- * blocks of consecutive lines.  0, or -1 (logged).
+ * blocks of consecutive lines.  0, -1, or APPLY_CORRUPT for a line that
+ * is not an observation (logged).
  */
 static int
 apply_index(struct sindex *x, const char *path)
@@ -718,7 +719,7 @@ apply_index(struct sindex *x, const char *path)
 		prev = pos;
 	}
 	reader_close(&r);
-	return rc == 0 ? 0 : -1;
+	return rc == 1 ? -1 : rc;
 }
 
 /*
@@ -774,8 +775,9 @@ apply_pass(struct applying *ap, struct sindex *x, long pass)
  * Apply the spool at path, written by a successful run of source, with
  * what ahead (NULL: nothing) stored while the run was going on.  Every
  * series is tried even when one fails; what was written is durable when
- * this returns.  Returns the number of series whose file changed, or -1
- * if any failed (logged).
+ * this returns.  Returns the number of series whose file changed, -1 if
+ * any failed, or APPLY_CORRUPT if the spool has a line that is not an
+ * observation (nothing stored; logged).
  */
 int
 apply_spool(struct regiomon *rm, const char *source, const char *path,
@@ -785,6 +787,7 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	struct sindex	 x;
 	size_t		 i, nahead = 0;
 	long		 pass, npass, indexed = 0;
+	int		 rc;
 
 	memset(&x, 0, sizeof(x));
 	memset(&ap, 0, sizeof(ap));
@@ -801,10 +804,10 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 			return -1;
 		sindex_free(&x);
 		indexed = 1;
-		if (apply_index(&x, path) == -1) {
+		if ((rc = apply_index(&x, path)) != 0) {
 			sindex_free(&x);
 			store_batch_abort();
-			return -1;
+			return rc;
 		}
 	}
 	/* Stored ahead: written, state and evaluation updated, changed. */
@@ -839,6 +842,27 @@ spool_path(const struct conf *conf, const char *source, int complete)
 }
 
 /*
+ * A complete spool of source that cannot be read (damaged on disk, hand
+ * edited): applying it again would fail every start and every run, and
+ * the source, its mark saying its data is unchanged, would never send it
+ * again.  Move it aside, and forget the mark, so that the source's next
+ * run fetches and stores everything anew.
+ */
+static void
+spool_set_aside(struct regiomon *rm, const char *source, const char *path)
+{
+	char	*dst;
+
+	if (set_aside(path, &dst) == -1)
+		return;
+	json_object_del(state_source(rm->state, source), "mark");
+	log_errx("%s: the spool left by an interrupted run is damaged; moved "
+	    "to %s, and the source's next run fetches everything anew",
+	    source, dst);
+	free(dst);
+}
+
+/*
  * Finish what a crash interrupted: apply every complete spool left in
  * STATE/spool and remove it; remove partial ones (their run failed).
  * 0, or -1 if a spool could not be applied (it is kept for next time).
@@ -850,7 +874,7 @@ apply_pending(struct regiomon *rm)
 	DIR		*d;
 	struct dirent	*de;
 	size_t		 len;
-	int		 rc = 0;
+	int		 rc = 0, n;
 
 	xasprintf(&dir, "%s/spool", rm->conf->state_dir);
 	if ((d = opendir(dir)) == NULL) {
@@ -869,7 +893,11 @@ apply_pending(struct regiomon *rm)
 			de->d_name[len - 6] = '\0';
 			log_notice("applying the spool of %s left by an "
 			    "interrupted run", de->d_name);
-			if (apply_spool(rm, de->d_name, path, NULL) == -1)
+			if ((n = apply_spool(rm, de->d_name, path, NULL)) ==
+			    APPLY_CORRUPT) {
+				spool_set_aside(rm, de->d_name, path);
+				rc = -1;
+			} else if (n == -1)
 				rc = -1;
 			else
 				unlink(path);

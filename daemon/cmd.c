@@ -48,8 +48,9 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
 	if (need == NEED_ALL_LOCKED &&
 	    state_dir_lock(rm->conf->state_dir, name) == -1)
 		return 1;
-	if (need >= NEED_ALL && (rm->state =
-	    state_load(rm->conf->state_dir)) == NULL)
+	/* Only the commands that take the state dir save the state. */
+	if (need >= NEED_ALL && (rm->state = state_load(rm->conf->state_dir,
+	    need != NEED_ALL_LOCKED)) == NULL)
 		return 1;
 	return 0;
 bad:

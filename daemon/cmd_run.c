@@ -96,7 +96,7 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
 		snprintf(why, whylen, "cannot keep the spool");
 		goto out;
 	}
-	if ((*nchanged = apply_spool(rm, src->name, done, ahead)) == -1) {
+	if ((*nchanged = apply_spool(rm, src->name, done, ahead)) < 0) {
 		*nchanged = 0;
 		result = JOB_FAILED;
 		snprintf(why, whylen, "storing failed; the spool is "

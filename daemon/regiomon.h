@@ -255,6 +255,7 @@ int	duration_parse(const char *, long *);
 int	size_parse(const char *, size_t *);
 int	mkdir_p(const char *, mode_t);
 int	fsync_dir(const char *);
+int	set_aside(const char *, char **);
 int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);
@@ -339,7 +340,7 @@ int	store_batch_commit(void);
 void	store_batch_abort(void);
 
 /* state.c */
-json_t	*state_load(const char *);
+json_t	*state_load(const char *, int);
 json_t	*state_read(const char *, size_t);
 int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
@@ -416,6 +417,7 @@ int	job_run(struct regiomon *, const struct source *,
 	    char *, size_t);
 
 /* apply.c */
+#define APPLY_CORRUPT	(-2)	/* a spool line is not an observation */
 int	apply_spool(struct regiomon *, const char *, const char *,
 	    struct ahead *);
 struct ahead *ahead_start(struct regiomon *, const char *, const char *);

@@ -24,7 +24,6 @@
 
 #define STATE_FILE	"state.json"
 #define STATE_VERSION	1
-#define CORRUPT_MAX	100	/* state.json.corrupt, .corrupt.1, ... */
 #define STATE_DUMP	(JSON_INDENT(1) | JSON_SORT_KEYS)
 
 /* Where state_save writes to: indent is added after each newline. */
@@ -45,34 +44,16 @@ state_new(void)
 	return s;
 }
 
-/*
- * Move the unusable path aside to path.corrupt (or .corrupt.N if that is
- * taken: link(2) never replaces, so an older corrupt file is kept too).
- */
+/* Move the unusable state.json aside; the caller starts afresh. */
 static void
-set_aside(const char *path)
+state_set_aside(const char *path)
 {
 	char	*dst;
-	int	 i;
 
-	for (i = 0; i < CORRUPT_MAX; i++) {
-		if (i == 0)
-			xasprintf(&dst, "%s.corrupt", path);
-		else
-			xasprintf(&dst, "%s.corrupt.%d", path, i);
-		if (link(path, dst) == 0) {
-			if (unlink(path) == -1)
-				log_err("unlink %s", path);
-			log_errx("%s: moved to %s, starting afresh", path,
-			    dst);
-			free(dst);
-			return;
-		}
+	if (set_aside(path, &dst) == 0) {
+		log_errx("%s: moved to %s, starting afresh", path, dst);
 		free(dst);
-		if (errno != EEXIST)
-			break;
 	}
-	log_err("%s: cannot move aside", path);
 }
 
 /*
@@ -92,7 +73,7 @@ state_check(json_t *s, const char **why)
 	}
 	v = json_object_get(s, "version");
 	if (!json_is_integer(v) || json_integer_value(v) != STATE_VERSION) {
-		*why = "no version 1";
+		*why = "no \"version\": 1";
 		return -1;
 	}
 	for (i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
@@ -267,16 +248,19 @@ state_read(const char *buf, size_t len)
 /*
  * Load STATE/state.json.  A missing file gives a new empty state; a file
  * that is not valid JSON or not a state document is logged (with line and
- * column), renamed to state.json.corrupt and replaced by an empty state.
- * NULL (logged) only if the file exists but cannot be opened.  New.
+ * column) and replaced by an empty state: renamed to state.json.corrupt,
+ * or with readonly (a command that never saves) left as it is, for the
+ * next writer to move aside.  NULL (logged) if the file exists but cannot
+ * be opened, or was written by a newer regiomon (a later "version"):
+ * that is not ours to discard.  New.
  */
 json_t *
-state_load(const char *state_dir)
+state_load(const char *state_dir, int readonly)
 {
 	json_error_t	 err;
-	json_t		*s;
+	json_t		*s, *v;
 	char		*path, *buf;
-	const char	*why;
+	const char	*why = NULL;
 	size_t		 len;
 	int		 packed;
 
@@ -297,18 +281,31 @@ state_load(const char *state_dir)
 		s = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
 	}
 	free(buf);
-	if (s == NULL) {
+	v = json_object_get(s, "version");
+	if (json_is_integer(v) && json_integer_value(v) > STATE_VERSION) {
+		log_errx("%s: version %" JSON_INTEGER_FORMAT ", written by a "
+		    "newer regiomon; this one reads version %d and leaves it "
+		    "alone", path, json_integer_value(v), STATE_VERSION);
+		json_decref(s);
+		free(path);
+		return NULL;
+	}
+	if (s == NULL)
 		log_errx("%s:%d:%d: %s", path, err.line, err.column,
 		    err.text);
-		set_aside(path);
-		s = state_new();
-	} else if (state_check(s, &why) == -1) {
+	else if (state_check(s, &why) == -1)
 		log_errx("%s: %s", path, why);
-		set_aside(path);
+	else if (!packed)
+		state_pack(s);
+	if (s == NULL || why != NULL) {
+		if (readonly)
+			log_warnx("%s: read as empty, left as it is for the "
+			    "daemon or the next run to move aside", path);
+		else
+			state_set_aside(path);
 		json_decref(s);
 		s = state_new();
-	} else if (!packed)
-		state_pack(s);
+	}
 	free(path);
 	return s;
 }

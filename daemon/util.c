@@ -219,6 +219,38 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
+#define CORRUPT_MAX	100	/* FILE.corrupt, .corrupt.1, ... */
+
+/*
+ * Move the unusable file path aside to path.corrupt (or .corrupt.N if
+ * that is taken: link(2) never replaces, so an older corrupt file is kept
+ * too), never to lose what it held.  0 with *dst the new name (new), or
+ * -1 (logged).
+ */
+int
+set_aside(const char *path, char **dst)
+{
+	int	 i;
+
+	for (i = 0; i < CORRUPT_MAX; i++) {
+		if (i == 0)
+			xasprintf(dst, "%s.corrupt", path);
+		else
+			xasprintf(dst, "%s.corrupt.%d", path, i);
+		if (link(path, *dst) == 0) {
+			if (unlink(path) == -1)
+				log_err("unlink %s", path);
+			return 0;
+		}
+		free(*dst);
+		*dst = NULL;
+		if (errno != EEXIST)
+			break;
+	}
+	log_err("%s: cannot move aside", path);
+	return -1;
+}
+
 /*
  * Replace path with data: write a temp file in the same directory, fsync,
  * rename over path, fsync the directory.  0, or -1 (logged) with path

@@ -200,6 +200,39 @@ class Ahead(unittest.TestCase):
         d = os.path.join(self.env.state, "rrd", UR)
         return sorted(os.listdir(d)) if os.path.isdir(d) else []
 
+    def test_damaged_leftover_spool_is_set_aside(self):
+        # A complete spool of source "d" left by an interrupted run, with
+        # a line damaged on disk; d's mark says its data is unchanged.
+        self.env = rmtest.Env(
+            [{"name": "s", "plugin": "t_ok", "config": {"obs": [
+                [UR, "assen", "2020", 6.25, False]]}}],
+            plugin_dir=rmtest.TEST_PLUGINS)
+        spool = os.path.join(self.env.state, "spool")
+        os.makedirs(spool)
+        with open(os.path.join(spool, "d.jsonl"), "w") as f:
+            f.write('{"indicator": "unemployment-rate", "region": '
+                    '"groningen", "period": "2020", "value": 4.4, '
+                    '"status": "final"}\nGARBAGE{\n')
+        with open(os.path.join(self.env.state, "state.json"), "w") as f:
+            json.dump({"version": 1, "series": {}, "sources": {
+                "d": {"mark": "stamp-1"}}}, f)
+        r = self.env.run("run")
+        # Said once, loudly; the run of s itself goes on and stores.
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("d.jsonl:2: ", r.stderr)
+        self.assertIn("d: the spool left by an interrupted run is "
+                      "damaged; moved to %s/d.jsonl.corrupt" % spool,
+                      r.stderr)
+        self.assertEqual(os.listdir(spool), ["d.jsonl.corrupt"])
+        self.assertEqual(rmtest.rrd_period_value(
+            self.env.rrd(UR, "assen"), "2020"), 6.25)
+        self.assertFalse(os.path.exists(self.env.rrd(UR, "groningen")))
+        # d fetches anew next time; the next run is clean.
+        self.assertNotIn("mark", self.env.state_json()["sources"]["d"])
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("damaged", r.stderr)
+
     def test_failed_run_leaves_nothing(self):
         self.env = rmtest.Env([])
         prog = os.path.join(self.env.dir, "fail.py")

@@ -478,6 +478,32 @@ class Status(unittest.TestCase):
         self.assertEqual({s["state"] for s in series}, {"nodata"})
         self.assertFalse(os.path.exists(os.path.join(empty, "state.json")))
 
+    def test_damaged_or_newer_state_is_left_alone(self):
+        # status only reads: a damaged state.json is read as empty and
+        # left where it is, for the daemon or the next run to move aside.
+        d = os.path.join(self.dir, "damaged")
+        os.makedirs(d)
+        path = os.path.join(d, "state.json")
+        with open(path, "w") as f:
+            f.write('{"version": 1, "series": {')
+        r = regiomon(d, "status", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("read as empty, left as it is", r.stderr)
+        self.assertEqual(os.listdir(d), ["state.json"])
+        # A newer regiomon's state is nobody's to discard: every command
+        # refuses it, and it stays as it was.
+        newer = '{"version": 2, "series": {}, "sources": {}}'
+        with open(path, "w") as f:
+            f.write(newer)
+        for args in (["status"], ["run", "demo-strategy"]):
+            r = regiomon(d, *args)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("version 2, written by a newer regiomon",
+                          r.stderr)
+        with open(path) as f:
+            self.assertEqual(f.read(), newer)
+        self.assertFalse([n for n in os.listdir(d) if "corrupt" in n])
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -126,7 +126,7 @@ test_missing(void **state)
 	const char	*dir = *state;
 	json_t		*s;
 
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	/* Loading creates nothing. */
@@ -140,7 +140,7 @@ test_round_trip(void **state)
 	json_t		*s, *ser, *src, *again;
 	char		*text;
 
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	ser = state_series(s, "unemployment-rate", "gm0014");
 	assert_non_null(ser);
 	assert_true(json_is_object(ser));
@@ -157,7 +157,7 @@ test_round_trip(void **state)
 	assert_ptr_equal(state_source(s, "cbs-statline"), src);
 	assert_int_equal(state_save(dir, s), 0);
 
-	again = state_load(dir);
+	again = state_load(dir, 0);
 	assert_non_null(again);
 	assert_true(json_equal(s, again));
 	assert_int_equal(json_integer_value(json_object_get(
@@ -178,7 +178,7 @@ test_round_trip(void **state)
 	json_object_set_new(ser, "fresh", json_true());
 	assert_int_equal(state_save(dir, s), 0);
 	json_decref(again);
-	again = state_load(dir);
+	again = state_load(dir, 0);
 	assert_true(json_is_true(json_object_get(state_series(again,
 	    "unemployment-rate", "gm0014"), "fresh")));
 	json_decref(again);
@@ -194,7 +194,7 @@ test_corrupt(void **state)
 	char		*text;
 
 	put(dir, "state.json", bad);
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	/* Moved aside byte for byte; state.json is gone until saved. */
@@ -206,7 +206,7 @@ test_corrupt(void **state)
 
 	/* A second corrupt file does not replace the first. */
 	put(dir, "state.json", "[1, 2, 3]\n");
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	text = get(dir, "state.json.corrupt");
@@ -217,16 +217,36 @@ test_corrupt(void **state)
 	assert_string_equal(text, "[1, 2, 3]\n");
 	free(text);
 
-	/* Valid JSON but the wrong shape or version is corrupt too. */
+	/* A command that never saves leaves a corrupt file where it is. */
+	put(dir, "state.json", "[4]\n");
+	s = state_load(dir, 1);
+	assert_skeleton(s);
+	json_decref(s);
+	text = get(dir, "state.json");
+	assert_non_null(text);
+	assert_string_equal(text, "[4]\n");
+	free(text);
+	assert_null(get(dir, "state.json.corrupt.2"));
+
+	/* A newer regiomon's file is not ours to discard: refused, kept. */
 	put(dir, "state.json", "{\"version\": 2, \"series\": {}}");
-	s = state_load(dir);
+	assert_null(state_load(dir, 0));
+	text = get(dir, "state.json");
+	assert_non_null(text);
+	assert_string_equal(text, "{\"version\": 2, \"series\": {}}");
+	free(text);
+	assert_null(get(dir, "state.json.corrupt.2"));
+
+	/* Valid JSON but the wrong shape or version is corrupt too. */
+	put(dir, "state.json", "{\"version\": 0, \"series\": {}}");
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	text = get(dir, "state.json.corrupt.2");
 	assert_non_null(text);
 	free(text);
 	put(dir, "state.json", "{\"version\": 1, \"series\": []}");
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	text = get(dir, "state.json.corrupt.3");
@@ -235,7 +255,7 @@ test_corrupt(void **state)
 
 	/* Missing top-level objects are filled in, not treated as corrupt. */
 	put(dir, "state.json", "{\"version\": 1}");
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	assert_int_equal(state_save(dir, s), 0);
 	json_decref(s);
@@ -274,7 +294,7 @@ test_read_by_series(void **state)
 		assert_non_null(s);
 		json_decref(s);
 		put(dir, "state.json", docs[i]);
-		s = state_load(dir);
+		s = state_load(dir, 0);
 		assert_non_null(s);
 		assert_null(get(dir, "state.json.corrupt"));
 		/* The whole parse, evals packed as state_eval_put does. */
@@ -303,7 +323,7 @@ test_read_by_series(void **state)
 	    "\"y\"}}, \"version\": 1}";
 	assert_null(state_read(text, strlen(text)));
 	put(dir, "state.json", text);
-	s = state_load(dir);
+	s = state_load(dir, 0);
 	assert_skeleton(s);
 	json_decref(s);
 	text = get(dir, "state.json.corrupt");
