@@ -30,6 +30,12 @@
 #define EXIT_UNCHANGED	10		/* child: RM_UNCHANGED */
 #define EXIT_CALLED_EXIT 11		/* child: the plugin called exit() */
 #define LOG_KEEP	(64 * 1024)	/* of a captured stderr, the end */
+/*
+ * A child past its time gets SIGTERM, and SIGKILL this much later: the
+ * exec plugin uses the moment to kill its program's process group, which
+ * would otherwise outlive it (SIGKILL leaves no moment).
+ */
+#define KILL_GRACE	0.5
 
 struct job {
 	struct regiomon		*rm;
@@ -48,7 +54,9 @@ struct job {
 	enum freq		 ok_freq;
 	char			 err[512];	/* first protocol error */
 	double			 deadline;	/* monotonic seconds */
+	double			 kill_at;	/* SIGKILL, once timed out */
 	int			 timed_out;
+	int			 killed;
 	int			 eof;
 	int			 logfd;		/* the child's stderr, or -1 */
 	char			*log;		/* its last LOG_KEEP bytes */
@@ -497,14 +505,25 @@ job_deadline(const struct job *j)
 	return j->deadline;
 }
 
-/* Kill the child when its time is up.  1 if it was killed now. */
+/*
+ * Stop the child when its time is up: SIGTERM, then SIGKILL KILL_GRACE
+ * later (a later call does that).  1 if its time was up just now.
+ */
 int
 job_check_timeout(struct job *j, double now)
 {
-	if (j->timed_out || now < j->deadline)
+	if (j->timed_out) {
+		if (!j->killed && now >= j->kill_at) {
+			kill(j->pid, SIGKILL);
+			j->killed = 1;
+		}
+		return 0;
+	}
+	if (now < j->deadline)
 		return 0;
 	j->timed_out = 1;
-	kill(j->pid, SIGKILL);
+	j->kill_at = now + KILL_GRACE;
+	kill(j->pid, SIGTERM);
 	return 1;
 }
 
@@ -580,16 +599,30 @@ job_nobs(const struct job *j)
 	return j->nobs;
 }
 
-/* Free the job; a child still running is killed and reaped. */
+/*
+ * Free the job; a child still running is stopped (SIGTERM, SIGKILL
+ * KILL_GRACE later, as at a timeout) and reaped.
+ */
 void
 job_free(struct job *j)
 {
+	double	 kill_at;
+	pid_t	 r;
+
 	if (j == NULL)
 		return;
 	if (j->pid > 0) {
-		kill(j->pid, SIGKILL);
-		while (waitpid(j->pid, NULL, 0) == -1 && errno == EINTR)
-			;
+		kill(j->pid, SIGTERM);
+		kill_at = mono_now() + KILL_GRACE;
+		while ((r = waitpid(j->pid, NULL, WNOHANG)) == 0 &&
+		    mono_now() < kill_at)
+			usleep(10000);
+		if (r != j->pid) {
+			kill(j->pid, SIGKILL);
+			while (waitpid(j->pid, NULL, 0) == -1 &&
+			    errno == EINTR)
+				;
+		}
 	}
 	if (j->fd != -1)
 		close(j->fd);

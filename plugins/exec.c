@@ -50,6 +50,23 @@ static const char *const ex_obs_keys[] = {
 /* The one static a plugin keeps: the host table, read-only. */
 static const struct rm_host *host;
 
+/* The program's process group while it runs, for ex_term(). */
+static volatile sig_atomic_t ex_group;
+
+/*
+ * regiomon stops a source past its timeout (or the daemon stopping) with
+ * SIGTERM, then SIGKILL: take the program's whole group along, or what
+ * it started (a "sleep", a daemonized helper) would outlive us.
+ */
+static void
+ex_term(int sig)
+{
+	(void)sig;
+	if (ex_group > 0)
+		kill(-(pid_t)ex_group, SIGKILL);
+	_exit(1);
+}
+
 struct ex_state {
 	char	**argv;		/* NULL-terminated */
 	size_t	  argc;
@@ -620,6 +637,8 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 		ex_child(st, prog, self, outp[1], errp[1]);
 	/* Both sides set the group, so a kill never races the child. */
 	setpgid(pid, pid);
+	ex_group = pid;
+	signal(SIGTERM, ex_term);
 	close(outp[1]);
 	close(errp[1]);
 	outp[1] = errp[1] = -1;
@@ -693,6 +712,7 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 		rc = RM_OK;
 	}
 done:
+	ex_group = 0;
 	for (i = 0; i < 2; i++) {
 		if (outp[i] != -1)
 			close(outp[i]);

@@ -166,6 +166,24 @@ class Exec(unittest.TestCase):
             time.sleep(0.05)
         self.assertFalse(alive(pid))
 
+    def test_source_timeout_kills_the_programs_group(self):
+        """What the program started goes too: the daemon stops the
+        plugin with SIGTERM first, and the plugin kills the group."""
+        pids = os.path.join(self.tmp, "pids")
+        r = self.run_one(self.source("hang", pids, src_timeout="2s",
+                                     timeout="1m"))
+        self.assert_failed(r, "timed out after 2s")
+        self.assert_nothing_stored()
+        wait_for(pids)
+        with open(pids) as f:
+            prog, grandchild = map(int, f.read().split())
+        end = time.monotonic() + 10
+        while (alive(prog) or alive(grandchild)) and \
+                time.monotonic() < end:
+            time.sleep(0.05)
+        self.assertFalse(alive(prog))
+        self.assertFalse(alive(grandchild))
+
     def test_stderr_flood_is_capped(self):
         r = self.run_one(self.source("spew"))
         self.assertEqual(r.returncode, 0, r.stderr)
