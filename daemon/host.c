@@ -6,6 +6,7 @@
  * The parent validates every line again: this side only catches a
  * plugin's mistakes early, with the plugin's own words.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,15 +30,34 @@ struct rm_ctx {
 static void
 host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 {
-	char	 buf[1536];
-	va_list	 ap;
+	char		 buf[1536], safe[4 * sizeof(buf)];
+	va_list		 ap;
+	size_t		 i, o;
+	unsigned char	 c;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (prio < RM_LOG_ERR)
 		prio = RM_LOG_ERR;
-	log_prio(prio, "%s: %s", ctx->src->name, buf);
+	/*
+	 * One log line, as written: a newline would start a line that looks
+	 * like another source's, an escape sequence would rewrite the
+	 * terminal.  Control characters are shown as \n, \xHH.
+	 */
+	for (i = o = 0; buf[i] != '\0'; i++) {
+		c = (unsigned char)buf[i];
+		if (c >= 0x20 && c != 0x7f)
+			safe[o++] = (char)c;
+		else if (c == '\n')
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
+			    "\\n");
+		else
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
+			    "\\x%02x", c);
+	}
+	safe[o] = '\0';
+	log_prio(prio, "%s: %s", ctx->src->name, safe);
 }
 
 static void
@@ -112,7 +132,14 @@ host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 		    o->period != NULL ? o->period : "(null)");
 		goto refuse;
 	}
-	ob.missing = o->missing || o->value != o->value;
+	/* NaN from a plugin is a bug (0/0), not "no value": say so. */
+	if (!o->missing && !isfinite(o->value)) {
+		snprintf(err, sizeof(err), "%s/%s %s: value %s; set missing "
+		    "for a period without a value", ob.indicator, ob.region,
+		    o->period, isnan(o->value) ? "is NaN" : "is infinite");
+		goto refuse;
+	}
+	ob.missing = o->missing != 0;
 	ob.value = o->value;
 	ob.provisional = o->provisional != 0;
 	/*

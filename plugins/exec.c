@@ -409,6 +409,20 @@ ex_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* 1 if tok stands in line as a bare word, not inside a longer one. */
+static int
+ex_has_token(const char *line, size_t len, const char *tok)
+{
+	size_t	 n = strlen(tok), i;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(line + i, tok, n) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)line[i - 1])) &&
+		    (i + n == len || !isalnum((unsigned char)line[i + n])))
+			return 1;
+	return 0;
+}
+
 /*
  * Parse one stdout line as an observation, like the daemon's obs.c, and
  * emit it.  Blank lines are skipped.  0, or -1 logged with the line number.
@@ -430,8 +444,13 @@ ex_obs_line(struct rm_ctx *ctx, const char *line, size_t len, size_t lineno)
 	if (i == len)
 		return 0;
 	if ((o = json_loadb(line, len, 0, &jerr)) == NULL) {
+		/* Python's json.dumps() writes these for float('nan'). */
 		host->log(ctx, RM_LOG_ERR, "program output line %zu: not JSON "
-		    "(%s)", lineno, jerr.text);
+		    "(%s)%s", lineno, jerr.text,
+		    ex_has_token(line, len, "NaN") ||
+		    ex_has_token(line, len, "Infinity") ? "; NaN and Infinity "
+		    "are not JSON: write null for a period without a value" :
+		    "");
 		return -1;
 	}
 	memset(&ob, 0, sizeof(ob));

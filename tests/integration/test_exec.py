@@ -129,6 +129,9 @@ class Exec(unittest.TestCase):
             "status": 'program output line 3: "status": expected "final" '
                       'or "provisional"',
             "indicator": 'unknown indicator "no-such-indicator"',
+            "nan": "program output line 3: not JSON (invalid token near "
+                   "'NaN'); NaN and Infinity are not JSON: write null for "
+                   "a period without a value",
         }
         for kind, text in cases.items():
             with self.subTest(kind=kind):

@@ -157,6 +157,26 @@ class PluginHost(unittest.TestCase):
         r = env.run("check-config")
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_non_finite_values_and_control_characters(self):
+        for inf, why in ((False, "is NaN"), (True, "is infinite")):
+            env = rmtest.Env([src("bad", "t_badvalue",
+                                  config={"inf": inf})],
+                             plugin_dir=rmtest.TEST_PLUGINS)
+            self.addCleanup(env.close)
+            r = env.run("run")
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("bad: observation refused: unemployment-rate/"
+                          "groningen 2021: value %s; set missing for a "
+                          "period without a value" % why, r.stderr)
+            self.assertFalse(os.path.exists(env.rrd("unemployment-rate",
+                                                    "groningen")))
+            # A log message stays one line, escapes shown, not obeyed.
+            self.assertIn("bad: forged\\nregiomon: other: \\x1b[31mred",
+                          r.stderr)
+            self.assertNotIn("\x1b", r.stderr)
+            self.assertFalse([l for l in r.stderr.splitlines()
+                              if l.startswith("regiomon: other")])
+
     def test_a_series_is_fed_by_one_source(self):
         # b emits a series a stored first: b's whole run fails, naming
         # the owner, and a's value stays.  Once a is gone from the

@@ -7,7 +7,8 @@ plugin.  The first argument picks what it does:
     env         print its environment on stderr as JSON, one observation
     exit1       print two good lines, explain on stderr, exit 1
     badline N K print good lines, then line N of kind K (notjson, key,
-                period, value, status, indicator), then more good lines
+                period, value, status, indicator, nan), then more good
+                lines
     hang FILE   start a grandchild, write both pids to FILE, never exit
     sleep FILE  write its pid to FILE and sleep, without children
     spew        print 1000 lines on stderr, then one observation
@@ -71,6 +72,8 @@ def main():
             "indicator": json.dumps({"indicator": "no-such-indicator",
                                      "region": "groningen",
                                      "period": "2020", "value": 1}),
+            # What json.dumps() writes for float("nan").
+            "nan": obs("groningen", "2020", float("nan")),
         }[kind]
         for i in range(1, 6):
             print(bad if i == n else obs("drenthe", str(2014 + i), i))
