@@ -119,7 +119,7 @@ static void
 print_summary(FILE *fp, const json_t *ch, int colours)
 {
 	const json_t	*sum = json_object_get(ch, "summary");
-	const char	*worst = jstrv(ch, "worst", NULL);
+	const char	*worst = jstrv(ch, "worst", NULL), *judged;
 	json_int_t	 n;
 	int		 i, first = 1;
 
@@ -140,10 +140,14 @@ print_summary(FILE *fp, const json_t *ch, int colours)
 		first = 0;
 	}
 	if (colours)
-		fprintf(fp, "; worst: \033[%sm%s\033[0m\n", colour(worst),
-		    worst);
+		fprintf(fp, "; worst: \033[%sm%s\033[0m", colour(worst), worst);
 	else
-		fprintf(fp, "; worst: %s\n", worst);
+		fprintf(fp, "; worst: %s", worst);
+	/* Stale the worst: what the worst of their last figures said. */
+	if ((judged = jstrv(ch, "worst_judged", NULL)) != NULL &&
+	    strcmp(worst, "stale") == 0 && strcmp(judged, "nodata") != 0)
+		fprintf(fp, " (%s)", judged);
+	fputc('\n', fp);
 }
 
 /*

@@ -188,16 +188,25 @@ series_entry(const struct indicator *ind, const struct region *reg,
 	return o;
 }
 
-/* Count st into the challenge's summary and keep the worst state. */
+/*
+ * Count st into the challenge's summary and keep the worst state; of the
+ * stale series, keep the worst judgement of their last figure too
+ * ("worst_judged"): twelve stale series may hide a critical one.
+ */
 static void
-summarise(json_t *ch, const char *st)
+summarise(json_t *ch, const char *st, const char *judged)
 {
 	json_t		*sum = json_object_get(ch, "summary");
 	const char	*worst;
-	enum estate	 s, w;
+	enum estate	 s, w, j;
 
 	if (eval_state_parse(st, &s) == -1)
 		return;
+	if (s == ES_STALE && eval_state_parse(judged, &j) == 0 &&
+	    j != ES_STALE && (eval_state_parse(json_string_value(
+	    json_object_get(ch, "worst_judged")), &w) == -1 ||
+	    eval_state_rank(j) > eval_state_rank(w)))
+		json_object_set_new(ch, "worst_judged", json_string(judged));
 	json_object_set_new(sum, st, json_integer(json_integer_value(
 	    json_object_get(sum, st)) + 1));
 	json_object_set_new(ch, "total", json_integer(json_integer_value(
@@ -219,10 +228,10 @@ challenge_new(const struct challenge *c)
 	for (i = 0; i < ES_COUNT; i++)
 		json_object_set_new(sum, eval_state_name((enum estate)i),
 		    json_integer(0));
-	ch = json_pack("{s:i, s:s, s:o, s:o, s:i, s:n, s:[]}",
+	ch = json_pack("{s:i, s:s, s:o, s:o, s:i, s:n, s:n, s:[]}",
 	    "number", c->number, "title", c->title,
 	    "title_en", jstr(c->title_en), "summary", sum, "total", 0,
-	    "worst", "series");
+	    "worst", "worst_judged", "series");
 	return ch;
 }
 
@@ -267,7 +276,8 @@ challenge_series(struct regiomon *rm, const struct challenge *c,
 				return -1;
 			}
 			summarise(ch, json_string_value(json_object_get(e,
-			    "state")));
+			    "state")), json_string_value(json_object_get(e,
+			    "judged")));
 			json_array_append_new(json_object_get(ch, "series"),
 			    e);
 		}

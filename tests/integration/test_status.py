@@ -274,6 +274,11 @@ class Status(unittest.TestCase):
             self.assertEqual(c["total"], len(c["series"]))
             self.assertEqual(c["worst"], max(
                 (s["state"] for s in c["series"]), key=RANK.get))
+            # Of the stale ones, the worst judgement of the last figure.
+            judged = [s["judged"] for s in c["series"]
+                      if s["state"] == "stale" and s["judged"] != "stale"]
+            self.assertEqual(c["worst_judged"], max(judged, key=RANK.get)
+                             if judged else None)
         # Series are in the catalog's indicator order.
         order = [i["id"] for i in self.cat["indicators"]]
         for c in doc["challenges"]:
@@ -324,6 +329,9 @@ class Status(unittest.TestCase):
             parts = ["%d %s" % (n[st], st) for st in STATES if n[st]]
             summary = "  %d series: %s; worst: %s" % (
                 c["total"], ", ".join(parts), c["worst"])
+            if c["worst"] == "stale" and c["worst_judged"] not in \
+                    (None, "nodata"):
+                summary += " (%s)" % c["worst_judged"]
             end = lines.index(summary, pos)
             body = lines[pos + 2:end]
             self.assertEqual(len(body), c["total"])
