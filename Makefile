@@ -280,10 +280,24 @@ $(B)/regiomon.service: systemd/regiomon.service $(B)/paths.stamp
 	sed 's|/usr/bin/regiomon|$(BINDIR)/regiomon|g' \
 	    systemd/regiomon.service > $@
 
+# The man pages name the default paths (PREFIX /usr/local); installed,
+# they name the paths of this install.
+MANPAGES	= regiomon.8 regiomon.json.5 regiomon-plugin.7
+
+$(B)/man/%: share/man/% $(B)/paths.stamp
+	@mkdir -p $(@D)
+	sed -e 's|/usr/local/lib/regiomon/plugins|$(PLUGINDIR)|g' \
+	    -e 's|/usr/local/share/regiomon|$(DATADIR)|g' \
+	    -e 's|/usr/local/include|$(INCLUDEDIR)|g' \
+	    -e 's|/usr/local/lib/pkgconfig|$(PKGCONFIGDIR)|g' \
+	    -e 's|/var/lib/regiomon|$(LOCALSTATEDIR)/regiomon|g' \
+	    -e 's|/etc/regiomon|$(ETCDIR)|g' $< > $@
+
 SHARE_TREES	= demo examples
 ETCDIR		= $(SYSCONFDIR)/regiomon
 
-install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service
+install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
+    $(MANPAGES:%=$(B)/man/%)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR) $(DESTDIR)$(UNITDIR) \
@@ -303,9 +317,9 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service
 			$(INSTALL) -m $$m "$$f" "$$d"; \
 		done; \
 	done
-	$(INSTALL) -m 0644 share/man/regiomon.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -m 0644 share/man/regiomon.json.5 $(DESTDIR)$(MANDIR)/man5/
-	$(INSTALL) -m 0644 share/man/regiomon-plugin.7 $(DESTDIR)$(MANDIR)/man7/
+	$(INSTALL) -m 0644 $(B)/man/regiomon.8 $(DESTDIR)$(MANDIR)/man8/
+	$(INSTALL) -m 0644 $(B)/man/regiomon.json.5 $(DESTDIR)$(MANDIR)/man5/
+	$(INSTALL) -m 0644 $(B)/man/regiomon-plugin.7 $(DESTDIR)$(MANDIR)/man7/
 	$(INSTALL) -m 0644 $(B)/regiomon.service $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 0644 systemd/regiomon.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf

@@ -54,7 +54,13 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
 		return 1;
 	return 0;
 bad:
-	diag_print(&d, stderr);
+	/* Under journald each line needs its priority (journalctl -p err). */
+	if (log_journal()) {
+		diag_log(&d);
+		log_errx("%zu error%s in the config or the catalog; nothing "
+		    "done", d.n, d.n == 1 ? "" : "s");
+	} else
+		diag_print(&d, stderr);
 	diag_free(&d);
 	return EXIT_CONFIG;
 }

@@ -159,25 +159,6 @@ signals_fini(struct daemon *d)
 		close(d->sigfd[1]);
 }
 
-/* Log every problem in dg, one line each, as diag_print() prints them. */
-static void
-log_diags(const struct diags *dg)
-{
-	const struct diag	*e;
-	size_t			 i;
-
-	for (i = 0; i < dg->n; i++) {
-		e = &dg->v[i];
-		if (e->file != NULL && e->where != NULL)
-			log_errx("%s: %s: %s", e->file, e->where, e->msg);
-		else if (e->file != NULL || e->where != NULL)
-			log_errx("%s: %s", e->file != NULL ? e->file :
-			    e->where, e->msg);
-		else
-			log_errx("%s", e->msg);
-	}
-}
-
 static void
 gen_free(struct gen *g)
 {
@@ -722,7 +703,7 @@ reload(struct daemon *d)
 	for (g = d->retired; g != NULL; g = g->next)
 		plugins_unload(&g->rm.plugins);
 	if ((g = gen_load(d, &dg)) == NULL) {
-		log_diags(&dg);
+		diag_log(&dg);
 		log_errx("reload: %zu error%s in the new configuration; still "
 		    "running the previous one", dg.n, dg.n == 1 ? "" : "s");
 		snprintf(what, sizeof(what), "reload refused (%zu error%s, "
@@ -856,7 +837,7 @@ setup(struct daemon *d)
 	memset(&dg, 0, sizeof(dg));
 	gen_check(d->cur, &dg);
 	if (dg.n > 0) {
-		log_diags(&dg);
+		diag_log(&dg);
 		log_errx("%zu error%s in the configuration; not starting",
 		    dg.n, dg.n == 1 ? "" : "s");
 		diag_free(&dg);

@@ -61,3 +61,25 @@ diag_free(struct diags *d)
 	d->v = NULL;
 	d->n = 0;
 }
+
+/*
+ * Log every problem in d, one line each, as diag_print() prints them:
+ * with a priority under journald, where a bare line would lose it.
+ */
+void
+diag_log(const struct diags *d)
+{
+	const struct diag	*e;
+	size_t			 i;
+
+	for (i = 0; i < d->n; i++) {
+		e = &d->v[i];
+		if (e->file != NULL && e->where != NULL)
+			log_errx("%s: %s: %s", e->file, e->where, e->msg);
+		else if (e->file != NULL || e->where != NULL)
+			log_errx("%s: %s", e->file != NULL ? e->file :
+			    e->where, e->msg);
+		else
+			log_errx("%s", e->msg);
+	}
+}

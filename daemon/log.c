@@ -30,6 +30,13 @@ log_init(int prefix, int verbose)
 	log_verbose = verbose;
 }
 
+/* 1 if lines go to journald ("<N>" prefixes), 0 if to a terminal or file. */
+int
+log_journal(void)
+{
+	return log_prefix;
+}
+
 /* Prefix every line with tag (a source name in a child), or none. */
 void
 log_set_tag(const char *tag)

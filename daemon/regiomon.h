@@ -225,6 +225,7 @@ struct mail_msg {
 
 /* log.c */
 void	log_init(int, int);
+int	log_journal(void);
 void	log_set_tag(const char *);
 void	log_err(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
@@ -274,6 +275,7 @@ char	*json_dumps_exact(const json_t *, size_t);
 void	diag_add(struct diags *, const char *, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 4, 5)));
 void	diag_print(const struct diags *, FILE *);
+void	diag_log(const struct diags *);
 void	diag_free(struct diags *);
 
 /* period.c */

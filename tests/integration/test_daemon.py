@@ -467,6 +467,24 @@ class DaemonConfig(unittest.TestCase):
         finally:
             env.close()
 
+    def test_config_errors_keep_their_priority_under_journald(self):
+        # journalctl -p err must show why the unit did not start.
+        env = rmtest.Env([src("a", "t_ok")], plugin_dir=rmtest.TEST_PLUGINS,
+                         extra={"bogus": 1})
+        try:
+            r = env.run("daemon", timeout=60,
+                        env={"JOURNAL_STREAM": "1:1"})
+            self.assertEqual(r.returncode, 78, r.stderr)
+            lines = r.stderr.splitlines()
+            self.assertTrue(lines)
+            self.assertTrue(all(l.startswith("<3>") for l in lines),
+                            r.stderr)
+            self.assertIn('unknown key "bogus"', lines[0])
+            self.assertIn("1 error in the config or the catalog",
+                          lines[-1])
+        finally:
+            env.close()
+
     def test_bad_source_config_stops_the_start(self):
         env = rmtest.Env([src("a", "t_ok"), src("b", "nosuchplugin")],
                          plugin_dir=rmtest.TEST_PLUGINS)
