@@ -14,10 +14,15 @@
 
 #include <jansson.h>
 
+#ifdef __cplusplus
+extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
+#endif
+
 #define RM_ABI_MAJOR	1	/* incompatible change */
 #define RM_ABI_MINOR	0	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
+#define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
 
 /* True when the host table is new enough to have member m. */
 #define RM_HOST_HAS(h, m) \
@@ -112,7 +117,9 @@ struct rm_host {			/* daemon-owned, read-only */
 	/*
 	 * Turn a period in any known notation (2020, 2020-Q3, 2020-07,
 	 * 2020JJ00, 2020KW03, 2020MM07, 2020Q3, 2020M07) into the canonical
-	 * text.  RM_OK, or RM_ERR for anything else (nothing is guessed).
+	 * text, in out of len bytes: RM_PERIOD_MAX always suffices (a
+	 * smaller one that is too small gives RM_ERR).  RM_OK, or RM_ERR for
+	 * anything else (nothing is guessed).
 	 */
 	int	(*period_norm)(const char *, char *, size_t);
 
@@ -153,5 +160,9 @@ struct rm_plugin {			/* filled in by the plugin */
 
 /* The one symbol a plugin exports.  Returns RM_OK or RM_ERR. */
 RM_EXPORT int	rm_plugin_init(const struct rm_host *, struct rm_plugin *);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* REGIOMON_PLUGIN_H */

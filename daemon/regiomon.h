@@ -34,7 +34,7 @@
 #define EXIT_CONFIG	78
 
 #define ID_MAX		64	/* indicator, region and source ids */
-#define PERIOD_MAX	16	/* "2020-Q3" and friends, with room */
+#define PERIOD_MAX	RM_PERIOD_MAX	/* "2020-Q3" and friends, with room */
 
 #ifndef __dead
 #define __dead		__attribute__((__noreturn__))
