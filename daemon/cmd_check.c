@@ -44,7 +44,7 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 	(void)argc;
 	(void)argv;
 	memset(&d, 0, sizeof(d));
-	/* Load by hand: the catalog and then every plugin config are checked. */
+	/* Load by hand: the catalog, then every plugin config is checked. */
 	if ((rc = cmd_open(rm, o, NEED_CONF, NULL)) != 0)
 		return rc;
 	rm->catalog = catalog_load(rm->conf->catalogs, rm->conf->ncatalogs,
