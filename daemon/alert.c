@@ -667,7 +667,7 @@ row_cells(const struct item *x, char cells[NCOLS][256])
 	fmt_latest(cells[3], 256, x->ev);
 	status_fmt_shift(shift, sizeof(shift), jdbl(x->ev, "shift_abs", NULL),
 	    jdbl(x->ev, "shift_pct", NULL), jdbl(x->ev, "latest", "value"),
-	    jdbl(x->ev, "baseline", "value"));
+	    jdbl(x->ev, "baseline", "value"), x->ind->unit);
 	fmt_base(base, sizeof(base), x->ev);
 	snprintf(cells[4], 256, "%s vs %s", shift, base);
 }
@@ -742,8 +742,8 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	fputs("\n", fp);
 	if (prov)
 		fputs("* provisional figure\n", fp);
-	fputs("Shift: latest minus baseline, and in % of the baseline.\n",
-	    fp);
+	fputs("Shift: latest minus baseline (pp: percentage points), and in "
+	    "% of the baseline.\n", fp);
 	if (it->n > GRAPH_MAIL_MAX)
 		fprintf(fp, "Graphs: the %d most severe of these %zu series "
 		    "(the HTML part).\n", GRAPH_MAIL_MAX, it->n);
@@ -795,8 +795,8 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	}
 	if (last != 0)
 		fputs("</table>\n", fp);
-	fputs("<p>* provisional figure. Shift: latest minus baseline, and "
-	    "in % of the baseline.", fp);
+	fputs("<p>* provisional figure. Shift: latest minus baseline (pp: "
+	    "percentage points), and in % of the baseline.", fp);
 	if (it->n > GRAPH_MAIL_MAX)
 		fprintf(fp, " Graphs below: the %d most severe of these %zu "
 		    "series.", GRAPH_MAIL_MAX, it->n);

@@ -110,7 +110,7 @@ cells_of(const json_t *s, char cells[NCOLS][128])
 	fmt_point(cells[3], 128, json_object_get(s, "latest"), 1);
 	status_fmt_shift(cells[4], 128, jnumv(s, "shift", "abs"),
 	    jnumv(s, "shift", "pct"), jnumv(s, "latest", "value"),
-	    jnumv(s, "baseline", "value"));
+	    jnumv(s, "baseline", "value"), jstrv(s, "unit", NULL));
 	fmt_state(cells[5], 128, s);
 }
 

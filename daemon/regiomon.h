@@ -543,7 +543,8 @@ void	alert_evaluate_stored(struct regiomon *, const struct indicator *,
 /* status.c */
 size_t	status_width(const char *);
 void	status_pad(FILE *, const char *, size_t);
-void	status_fmt_shift(char *, size_t, double, double, double, double);
+void	status_fmt_shift(char *, size_t, double, double, double, double,
+	    const char *);
 json_t	*status_build(struct regiomon *, time_t, int, const char *,
 	    const struct silences *);
 

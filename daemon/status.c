@@ -47,7 +47,7 @@ status_pad(FILE *fp, const char *s, size_t width)
  */
 void
 status_fmt_shift(char *buf, size_t size, double abs, double pct,
-    double latest, double base)
+    double latest, double base, const char *unit)
 {
 	char	 p[32], n[64];
 	int	 dl = fmt_human_decimals(latest, FMT_HUMAN_DEC);
@@ -65,8 +65,10 @@ status_fmt_shift(char *buf, size_t size, double abs, double pct,
 		snprintf(p, sizeof(p), "%+.1f%%", pct);
 	/* fmt_human() writes "0", never "-0", for one that rounds to 0. */
 	fmt_human(n, sizeof(n), abs, dl > db ? dl : db);
-	snprintf(buf, size, "%s%s (%s)", abs > 0 && strcmp(n, "0") != 0 ?
-	    "+" : "", n, p);
+	/* A shift of a percentage is in points: "+1.5 pp (+34.1%)". */
+	snprintf(buf, size, "%s%s%s (%s)", abs > 0 && strcmp(n, "0") != 0 ?
+	    "+" : "", n, unit != NULL && strcmp(unit, "%") == 0 ? " pp" : "",
+	    p);
 }
 
 static json_t *

@@ -155,7 +155,7 @@ class Alerts(Base):
         self.assertIn("Provincie Groningen", row)
         self.assertIn("new -> critical", row)
         self.assertIn("5.5 (2021)", row)
-        self.assertIn("+1.1 (+25.0%) vs 4.4 (2020)", row)
+        self.assertIn("+1.1 pp (+25.0%) vs 4.4 (2020)", row)
         row = next(l for l in lines if "fossiel" in l)
         self.assertIn("new -> warning", row)
         self.assertIn("48 (2021*)", row)
@@ -227,7 +227,7 @@ class Alerts(Base):
         self.assertEqual(m["Subject"],
                          "regiomon: 1 indicator moved (uitdaging 5)")
         self.assertIn("ok -> improved", self.text(m))
-        self.assertIn("-0.5 (-11.4%) vs 4.4 (2020)", self.text(m))
+        self.assertIn("-0.5 pp (-11.4%) vs 4.4 (2020)", self.text(m))
         # A revision of the same period that takes it back: resolved.
         self.feed(self.obs[:-1] + [[UR, "groningen", "2023", 4.2, False]])
         self.assertIn("improved -> ok (resolved)", self.text(self.one_mail()))
