@@ -4,9 +4,11 @@
  * the command line's overrides, and releasing it afterwards.  A bad config
  * or catalog prints every error and exits 78, whatever the command.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "regiomon.h"
 #include "cmd.h"
@@ -52,6 +54,11 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
 	if (need >= NEED_ALL && (rm->state = state_load(rm->conf->state_dir,
 	    need != NEED_ALL_LOCKED)) == NULL)
 		return 1;
+	/* A reader of a state dir that is not there: a typo, or no run yet. */
+	if (need == NEED_ALL && access(rm->conf->state_dir, F_OK) == -1 &&
+	    errno == ENOENT)
+		log_warnx("%s does not exist: nothing is stored there yet",
+		    rm->conf->state_dir);
 	return 0;
 bad:
 	/* Under journald each line needs its priority (journalctl -p err). */

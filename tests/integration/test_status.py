@@ -480,7 +480,12 @@ class Status(unittest.TestCase):
 
     def test_empty_state(self):
         empty = os.path.join(self.dir, "empty")
-        doc = json.loads(regiomon(empty, "status", "--json").stdout)
+        r = regiomon(empty, "status", "--json")
+        # Said, in case -S has a typo; not an error before the first run.
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("%s does not exist: nothing is stored there yet"
+                      % empty, r.stderr)
+        doc = json.loads(r.stdout)
         series = [s for c in doc["challenges"] for s in c["series"]]
         self.assertTrue(series)
         self.assertEqual({s["state"] for s in series}, {"nodata"})
