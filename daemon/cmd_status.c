@@ -145,7 +145,7 @@ print_summary(FILE *fp, const json_t *ch, int colours)
 		fprintf(fp, "; worst: %s", worst);
 	/* Stale the worst: what the worst of their last figures said. */
 	if ((judged = jstrv(ch, "worst_judged", NULL)) != NULL &&
-	    strcmp(worst, "stale") == 0 && strcmp(judged, "nodata") != 0)
+	    strcmp(worst, "stale") == 0)
 		fprintf(fp, " (%s)", judged);
 	fputc('\n', fp);
 }

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "regiomon.h"
 
 /* The log destination is the one piece of file-scope state (B6 rule 26). */
 static int	 log_prefix;
 static int	 log_verbose;
+static int	 log_in_child;	/* fatal() leaves by _exit() */
 static char	 log_tag[80];
 
 /*
@@ -35,6 +37,17 @@ int
 log_journal(void)
 {
 	return log_prefix;
+}
+
+/*
+ * In a forked child (a plugin's run): fatal() leaves by _exit(), like
+ * the child itself, not through the parent's atexit handlers, which also
+ * tell a plugin's exit() apart from the host's own end.
+ */
+void
+log_forked(void)
+{
+	log_in_child = 1;
 }
 
 /* Prefix every line with tag (a source name in a child), or none. */
@@ -164,13 +177,15 @@ fatal(const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (fmt == NULL) {
+	if (fmt == NULL)
 		log_err("fatal");
-		exit(1);
+	else {
+		va_start(ap, fmt);
+		log_vwith_errno(RM_LOG_ERR, fmt, ap);
+		va_end(ap);
 	}
-	va_start(ap, fmt);
-	log_vwith_errno(RM_LOG_ERR, fmt, ap);
-	va_end(ap);
+	if (log_in_child)
+		_exit(1);
 	exit(1);
 }
 
@@ -182,5 +197,7 @@ fatalx(const char *fmt, ...)
 	va_start(ap, fmt);
 	log_vprio(RM_LOG_ERR, fmt, ap);
 	va_end(ap);
+	if (log_in_child)
+		_exit(1);
 	exit(1);
 }

@@ -25,6 +25,7 @@
 #define PROBE_TIMEOUT	10
 
 #define PROBE_REPORT_MAX	(1024 * 1024)
+#define PROBE_CALLED_EXIT	99	/* the plugin's code called exit() */
 
 struct report {
 	char	*p;
@@ -86,6 +87,37 @@ probe_read(int fd, double deadline, struct report *r)
 	}
 }
 
+/* The probe's child always leaves by _exit(): exit() is the plugin's. */
+static void
+probe_exit_trap(void)
+{
+	fflush(stdout);
+	_exit(PROBE_CALLED_EXIT);
+}
+
+/*
+ * Reap pid by the deadline, or kill it then.  1 if it had to be killed,
+ * 0 if not, -1 if waitpid() failed.
+ */
+static int
+probe_reap(pid_t pid, double deadline, int *status)
+{
+	pid_t	 r;
+
+	while ((r = waitpid(pid, status, WNOHANG)) == 0 &&
+	    mono_now() < deadline)
+		usleep(10000);
+	if (r == pid)
+		return 0;
+	if (r == -1 && errno != EINTR)
+		return -1;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 1;
+}
+
 /*
  * Run fn(arg, fd) in a child; what it writes to fd is its report.  Returns
  * the child's exit status (fn's return value, 0-255) with the report in
@@ -100,8 +132,9 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
     size_t *len, char *why, size_t whylen)
 {
 	struct report	 r;
+	double		 deadline;
 	pid_t		 pid, parent = getpid();
-	int		 pfd[2], status, rc, timed_out;
+	int		 pfd[2], status, rc, timed_out, killed;
 
 	*report = NULL;
 	*len = 0;
@@ -119,31 +152,41 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 		return -1;
 	}
 	if (pid == 0) {
+		/*
+		 * As a run's child: the plugin's code reaches neither the
+		 * lock, the spools nor the RRD files, nor stdout.
+		 */
 		close(pfd[0]);
+		if (pfd[1] > 3)
+			close_range(3, (unsigned int)pfd[1] - 1, 0);
+		close_range((unsigned int)pfd[1] + 1, ~0U, 0);
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		setvbuf(stdout, NULL, _IOLBF, 0);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
+		log_forked();
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
-		    getppid() != parent)
+		    getppid() != parent || atexit(probe_exit_trap) != 0)
 			_exit(1);
 		/* _exit: the parent's atexit handlers are not ours. */
 		_exit(fn(arg, pfd[1]) & 0xff);
 	}
 	close(pfd[1]);
 	memset(&r, 0, sizeof(r));
-	timed_out = probe_read(pfd[0], mono_now() + probe_timeout(), &r) == -1;
+	deadline = mono_now() + probe_timeout();
+	timed_out = probe_read(pfd[0], deadline, &r) == -1;
 	close(pfd[0]);
-	if (timed_out)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) == -1)
-		if (errno != EINTR) {
-			snprintf(why, whylen, "was lost while %s: waitpid: %s",
-			    doing, strerror(errno));
-			free(r.p);
-			return -1;
-		}
-	if (timed_out) {
+	/* It may close the pipe and go on: reaped by the same deadline. */
+	if ((killed = probe_reap(pid, timed_out ? 0 : deadline,
+	    &status)) == -1) {
+		snprintf(why, whylen, "was lost while %s: waitpid: %s", doing,
+		    strerror(errno));
+		free(r.p);
+		return -1;
+	}
+	if (timed_out || killed) {
 		snprintf(why, whylen, "hung while %s: killed after %ds", doing,
 		    probe_timeout());
 		rc = -1;
@@ -151,6 +194,9 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 		snprintf(why, whylen, "crashed while %s: killed by signal %d "
 		    "(%s)", doing, WTERMSIG(status),
 		    strsignal(WTERMSIG(status)));
+		rc = -1;
+	} else if (WEXITSTATUS(status) == PROBE_CALLED_EXIT) {
+		snprintf(why, whylen, "called exit() while %s", doing);
 		rc = -1;
 	} else
 		rc = WEXITSTATUS(status);

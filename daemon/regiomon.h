@@ -226,6 +226,7 @@ struct mail_msg {
 /* log.c */
 void	log_init(int, int);
 int	log_journal(void);
+void	log_forked(void);
 void	log_set_tag(const char *);
 void	log_err(const char *, ...) __attribute__((__format__ (printf, 1, 2)));
 void	log_errx(const char *, ...) __attribute__((__format__ (printf, 1, 2)));

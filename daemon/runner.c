@@ -54,9 +54,10 @@ struct job {
 	enum freq		 ok_freq;
 	char			 err[512];	/* first protocol error */
 	double			 deadline;	/* monotonic seconds */
-	double			 kill_at;	/* SIGKILL, once timed out */
+	double			 kill_at;	/* SIGKILL, once stopping */
 	int			 timed_out;
-	int			 killed;
+	int			 stopping;	/* SIGTERM sent */
+	int			 killed;	/* SIGKILL sent */
 	int			 eof;
 	int			 logfd;		/* the child's stderr, or -1 */
 	char			*log;		/* its last LOG_KEEP bytes */
@@ -108,6 +109,7 @@ child_limit_memory(size_t bytes)
 static void
 child_exit_trap(void)
 {
+	fflush(stdout);		/* what the plugin printed, for the log */
 	_exit(EXIT_CALLED_EXIT);
 }
 
@@ -144,8 +146,11 @@ child_main(struct regiomon *rm, const struct source *src,
 	 * Observations go through the pipe only: what a plugin prints to
 	 * stdout goes to its log, not into `fetch`'s output.
 	 */
-	if (wfd != STDOUT_FILENO)
+	if (wfd != STDOUT_FILENO) {
 		dup2(STDERR_FILENO, STDOUT_FILENO);
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	}
+	log_forked();
 	if (atexit(child_exit_trap) != 0)
 		_exit(1);
 	child_limit_memory(rm->conf->child_memory);
@@ -171,6 +176,7 @@ child_main(struct regiomon *rm, const struct source *src,
 		rc = RM_ERR;
 	if (fflush(out) == EOF)
 		rc = RM_ERR;
+	fflush(stdout);		/* what the plugin printed, for the log */
 	/* _exit: the parent's atexit handlers and buffers are not ours. */
 	_exit(rc == RM_OK ? 0 : rc == RM_UNCHANGED ? EXIT_UNCHANGED : 1);
 }
@@ -307,6 +313,20 @@ static void
 job_fail(struct job *j, const char *fmt, ...)
     __attribute__((__format__ (printf, 2, 3)));
 
+/*
+ * Stop the child: SIGTERM now, SIGKILL KILL_GRACE later (sent by
+ * job_check_timeout(), which job_run() and the daemon call in time).
+ */
+static void
+job_stop(struct job *j, double now)
+{
+	if (j->stopping || j->pid <= 0)
+		return;
+	j->stopping = 1;
+	j->kill_at = now + KILL_GRACE;
+	kill(j->pid, SIGTERM);
+}
+
 /* Record the first protocol error and stop the child: the run is lost. */
 static void
 job_fail(struct job *j, const char *fmt, ...)
@@ -318,31 +338,32 @@ job_fail(struct job *j, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(j->err, sizeof(j->err), fmt, ap);
 	va_end(ap);
-	if (j->pid > 0)
-		kill(j->pid, SIGKILL);
+	job_stop(j, mono_now());
 }
 
 /*
- * A series is fed by one source: the first to store it.  Another source
- * of the config may not overwrite it (the owner would not even notice: its
- * mark says its data is unchanged); a source removed from the config
- * leaves its series to whichever source stores them next.  0, or -1 with
- * err set.
+ * A series is fed by one source: the one that stored it.  Another
+ * enabled source of the config may not overwrite it (the owner would not
+ * even notice: its mark says its data is unchanged); an owner removed
+ * from the config or disabled (a demo source switched off for its live
+ * twin) leaves its series to whichever source stores them next.  0, or
+ * -1 with err set.
  */
 static int
 job_owner_check(const struct job *j, const struct obs *ob, char *err,
     size_t errlen)
 {
-	const char	*owner;
+	const struct source	*o;
+	const char		*owner;
 
 	if (j->rm->state == NULL || (owner = state_series_source(j->rm->state,
 	    ob->indicator, ob->region)) == NULL ||
 	    strcmp(owner, j->src->name) == 0 ||
-	    conf_source(j->rm->conf, owner) == NULL)
+	    (o = conf_source(j->rm->conf, owner)) == NULL || !o->enabled)
 		return 0;
 	snprintf(err, errlen, "%s/%s belongs to source \"%s\", which stored "
-	    "it first; a series is fed by one source", ob->indicator,
-	    ob->region, owner);
+	    "it; a series is fed by one source (disable or remove \"%s\" "
+	    "to hand it over)", ob->indicator, ob->region, owner, owner);
 	return -1;
 }
 
@@ -499,9 +520,12 @@ job_source(const struct job *j)
 	return j->src;
 }
 
+/* When job_check_timeout() has something to do next. */
 double
 job_deadline(const struct job *j)
 {
+	if (j->stopping)
+		return j->killed ? j->deadline : j->kill_at;
 	return j->deadline;
 }
 
@@ -512,18 +536,14 @@ job_deadline(const struct job *j)
 int
 job_check_timeout(struct job *j, double now)
 {
-	if (j->timed_out) {
-		if (!j->killed && now >= j->kill_at) {
-			kill(j->pid, SIGKILL);
-			j->killed = 1;
-		}
-		return 0;
+	if (j->stopping && !j->killed && now >= j->kill_at) {
+		kill(j->pid, SIGKILL);
+		j->killed = 1;
 	}
-	if (now < j->deadline)
+	if (j->timed_out || now < j->deadline)
 		return 0;
 	j->timed_out = 1;
-	j->kill_at = now + KILL_GRACE;
-	kill(j->pid, SIGTERM);
+	job_stop(j, now);
 	return 1;
 }
 
@@ -663,7 +683,9 @@ job_run(struct regiomon *rm, const struct source *src,
 		now = mono_now();
 		if (job_check_timeout(j, now))
 			continue;
-		ms = more ? 0 : (int)((j->deadline - now) * 1000) + 1;
+		ms = more ? 0 : (int)((job_deadline(j) - now) * 1000) + 1;
+		if (ms < 0)	/* past it, and killed: wait for the end */
+			ms = -1;
 		pfd.fd = j->fd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, ms) == -1 && errno != EINTR) {

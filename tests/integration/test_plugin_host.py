@@ -33,7 +33,9 @@ class PluginHost(unittest.TestCase):
             src("wrongabi", "t_wrongabi"),
             src("nosym", "t_nosym"),
             src("loadcrash", "t_loadsegv"),
+            src("loadexit", "t_loadexit"),
             src("exits", "t_exit"),
+            src("deaf", "t_termignore", timeout="2s"),
             src("good", "t_ok", config={"obs": GOOD}),
         ]
         if not rmtest.SANITIZED:
@@ -46,7 +48,8 @@ class PluginHost(unittest.TestCase):
         self.env.close()
 
     def test_faults_are_isolated(self):
-        r = self.env.run("run")
+        # Within a bound: a plugin that ignores SIGTERM must not hang it.
+        r = self.env.run("run", timeout=60)
         err = r.stderr
         self.assertEqual(r.returncode, 1, err)
         expect = {
@@ -61,6 +64,10 @@ class PluginHost(unittest.TestCase):
             "loadcrash": "crashed while loading: killed by signal 11 "
                          "(Segmentation fault)",
             "exits": "called exit() before its collect() returned",
+            # exit() while loading stops the probe's child, not us.
+            "loadexit": "called exit() while loading",
+            # SIGTERM ignored: SIGKILL half a second later.
+            "deaf": "timed out after 2s",
         }
         if not rmtest.SANITIZED:
             expect["hog"] = "failed"
@@ -191,15 +198,17 @@ class PluginHost(unittest.TestCase):
         r = env.run("run")
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn('b: failed: output line 2: unemployment-rate/assen '
-                      'belongs to source "a", which stored it first',
-                      r.stderr)
+                      'belongs to source "a", which stored it; a series '
+                      'is fed by one source (disable or remove "a" to '
+                      'hand it over)', r.stderr)
         path = env.rrd("unemployment-rate", "assen")
         self.assertEqual(rmtest.rrd_period_value(path, "2020"), 6.25)
         self.assertFalse(os.path.exists(env.rrd("unemployment-rate",
                                                 "tynaarlo")))
+        # A disabled owner hands its series over, as a removed one does.
         with open(env.conf) as f:
             cfg = json.load(f)
-        cfg["sources"] = [b]
+        cfg["sources"][0]["enabled"] = False
         env.write_conf(cfg)
         r = env.run("run")
         self.assertEqual(r.returncode, 0, r.stderr)

@@ -276,7 +276,8 @@ class Status(unittest.TestCase):
                 (s["state"] for s in c["series"]), key=RANK.get))
             # Of the stale ones, the worst judgement of the last figure.
             judged = [s["judged"] for s in c["series"]
-                      if s["state"] == "stale" and s["judged"] != "stale"]
+                      if s["state"] == "stale" and
+                      s["judged"] not in ("stale", "nodata")]
             self.assertEqual(c["worst_judged"], max(judged, key=RANK.get)
                              if judged else None)
         # Series are in the catalog's indicator order.
@@ -329,8 +330,7 @@ class Status(unittest.TestCase):
             parts = ["%d %s" % (n[st], st) for st in STATES if n[st]]
             summary = "  %d series: %s; worst: %s" % (
                 c["total"], ", ".join(parts), c["worst"])
-            if c["worst"] == "stale" and c["worst_judged"] not in \
-                    (None, "nodata"):
+            if c["worst"] == "stale" and c["worst_judged"] is not None:
                 summary += " (%s)" % c["worst_judged"]
             end = lines.index(summary, pos)
             body = lines[pos + 2:end]
