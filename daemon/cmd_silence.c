@@ -185,7 +185,7 @@ silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 			w = strlen(target);
 	}
 	printf("%-4s %-*s  %-10s  %-8s  %s\n", "id", (int)w, "series",
-	    "until", "", "comment");
+	    "until", "state", "comment");
 	for (i = 0; i < ss.n; i++) {
 		s = &ss.v[i];
 		snprintf(target, sizeof(target), "%s/%s", s->indicator,

@@ -259,6 +259,13 @@ class Alerts(Base):
                         tomorrow, "--comment", "herziening")
         self.assertIn("silence 2:", r.stdout)
         r = self.run_ok("silence", "list")
+        # Every column has a heading, each over its column.
+        head, row = r.stdout.splitlines()[:2]
+        self.assertEqual(head.split(), ["id", "series", "until", "state",
+                                        "comment"])
+        for word in ("until", "state", "comment"):
+            self.assertNotEqual(row[head.index(word)], " ", (head, row))
+            self.assertEqual(row[head.index(word) - 1], " ", (head, row))
         self.assertRegex(r.stdout, r"1 +%s/\* +%s +active +CBS "
                          r"methodebreuk 2021" % (UR, tomorrow))
         self.assertRegex(r.stdout, r"2 +%s/rga +%s +active +herziening"
