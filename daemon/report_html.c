@@ -421,7 +421,9 @@ section(FILE *fp, struct regiomon *rm, const json_t *ch,
 		    c->question_en : c->question);
 		fputs("</p>\n", fp);
 	}
-	summary(fp, ch, lang);
+	/* No "0 verbeterd 0 stabiel 0 slechter" over "geen indicatoren". */
+	if (json_array_size(series) > 0)
+		summary(fp, ch, lang);
 	if (json_array_size(series) == 0) {
 		fputs("<p class=\"nograph\">", fp);
 		report_html_puts(fp, label(lang, L_SUM_NONE));
