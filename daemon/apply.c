@@ -14,6 +14,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -664,18 +665,12 @@ apply_done(struct applying *ap, struct series *s)
 static long
 apply_plan(struct sindex *x)
 {
-	const char	*env;
-	char		*end;
 	long		 pass = 0;
-	size_t		 i, used = 0, budget = APPLY_BUDGET;
+	size_t		 i, used = 0, budget;
 	int		 stream = 0;
 
-	if ((env = getenv("REGIOMON_APPLY_BUDGET")) != NULL) {
-		errno = 0;
-		budget = strtoul(env, &end, 10);
-		if (errno != 0 || *end != '\0' || budget == 0)
-			budget = APPLY_BUDGET;
-	}
+	budget = (size_t)env_long("REGIOMON_APPLY_BUDGET", 1, LONG_MAX,
+	    APPLY_BUDGET);
 	for (i = 0; i < x->n; i++) {
 		if (x->v[i].ahead) {
 			x->v[i].pass = -1;

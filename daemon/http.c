@@ -105,17 +105,8 @@ retry_after_parse(const char *s, time_t now, long *secs)
 static long
 backoff_base(void)
 {
-	const char	*s = getenv("REGIOMON_HTTP_BACKOFF_MS");
-	char		*end;
-	long		 n;
-
-	if (s == NULL || *s == '\0')
-		return HTTP_BACKOFF_MS;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 0 || n > 3600 * 1000)
-		return HTTP_BACKOFF_MS;
-	return n;
+	return env_long("REGIOMON_HTTP_BACKOFF_MS", 0, 3600 * 1000,
+	    HTTP_BACKOFF_MS);
 }
 
 static void

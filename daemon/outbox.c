@@ -69,18 +69,11 @@ msg_path(const char *dir, const char *id, const char *ext)
 static long
 backoff(int attempts)
 {
-	const char	*s = getenv("REGIOMON_MAIL_BACKOFF_S");
-	char		*end;
-	long		 base = BACKOFF_BASE, d;
-	int		 i;
+	long	 base, d;
+	int	 i;
 
-	if (s != NULL && *s != '\0') {
-		errno = 0;
-		base = strtol(s, &end, 10);
-		if (errno != 0 || *end != '\0' || base < 0 ||
-		    base > BACKOFF_MAX)
-			base = BACKOFF_BASE;
-	}
+	base = env_long("REGIOMON_MAIL_BACKOFF_S", 0, BACKOFF_MAX,
+	    BACKOFF_BASE);
 	for (d = base, i = 1; i < attempts && d < BACKOFF_MAX; i++)
 		d *= 2;
 	return d < BACKOFF_MAX ? d : BACKOFF_MAX;

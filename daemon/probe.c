@@ -35,17 +35,8 @@ struct report {
 static int
 probe_timeout(void)
 {
-	const char	*s = getenv("REGIOMON_PROBE_TIMEOUT");
-	char		*end;
-	long		 n;
-
-	if (s == NULL || *s == '\0')
-		return PROBE_TIMEOUT;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || *end != '\0' || n < 1 || n > 3600)
-		return PROBE_TIMEOUT;
-	return (int)n;
+	return (int)env_long("REGIOMON_PROBE_TIMEOUT", 1, 3600,
+	    PROBE_TIMEOUT);
 }
 
 /* Read the child's report until EOF or the deadline.  0, or -1 timed out. */

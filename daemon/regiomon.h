@@ -257,6 +257,7 @@ int	duration_parse(const char *, long *);
 int	size_parse(const char *, size_t *);
 int	mkdir_p(const char *, mode_t);
 int	fsync_dir(const char *);
+long	env_long(const char *, long, long, long);
 int	set_aside(const char *, char **);
 int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);

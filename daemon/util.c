@@ -219,6 +219,26 @@ fsync_dir(const char *dir)
 	return rc;
 }
 
+/*
+ * The environment's name as a whole number from min to max (a knob the
+ * tests turn: shorter backoffs, a smaller budget), else dflt.
+ */
+long
+env_long(const char *name, long min, long max, long dflt)
+{
+	const char	*s = getenv(name);
+	char		*end;
+	long		 n;
+
+	if (s == NULL || *s == '\0')
+		return dflt;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n < min || n > max)
+		return dflt;
+	return n;
+}
+
 #define CORRUPT_MAX	100	/* FILE.corrupt, .corrupt.1, ... */
 
 /*
