@@ -95,13 +95,15 @@ probe_reap(pid_t pid, double deadline, int *status)
 {
 	pid_t	 r;
 
-	while ((r = waitpid(pid, status, WNOHANG)) == 0 &&
-	    mono_now() < deadline)
+	for (;;) {
+		if ((r = waitpid(pid, status, WNOHANG)) == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (mono_now() >= deadline)
+			break;
 		usleep(10000);
-	if (r == pid)
-		return 0;
-	if (r == -1 && errno != EINTR)
-		return -1;
+	}
 	kill(pid, SIGKILL);
 	while (waitpid(pid, status, 0) == -1)
 		if (errno != EINTR)
@@ -151,8 +153,10 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 		if (pfd[1] > 3)
 			close_range(3, (unsigned int)pfd[1] - 1, 0);
 		close_range((unsigned int)pfd[1] + 1, ~0U, 0);
-		dup2(STDERR_FILENO, STDOUT_FILENO);
-		setvbuf(stdout, NULL, _IOLBF, 0);
+		if (pfd[1] != STDOUT_FILENO) {
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+		}
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGHUP, SIG_DFL);
 		signal(SIGINT, SIG_DFL);
