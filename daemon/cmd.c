@@ -13,6 +13,20 @@
 #include "regiomon.h"
 #include "cmd.h"
 
+/* The command line's -P and -S over the config's. */
+void
+cmd_overrides(struct conf *conf, const struct opts *o)
+{
+	if (o->plugin_dir != NULL) {
+		free(conf->plugin_dir);
+		conf->plugin_dir = xstrdup(o->plugin_dir);
+	}
+	if (o->state_dir != NULL) {
+		free(conf->state_dir);
+		conf->state_dir = xstrdup(o->state_dir);
+	}
+}
+
 /*
  * Load what need asks for into rm; NEED_ALL_LOCKED takes the state dir
  * for the command name first (see statelock.c).  0, or the exit status
@@ -31,14 +45,7 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
 		return 0;
 	if ((rm->conf = conf_load(o->conf_path, &d)) == NULL)
 		goto bad;
-	if (o->plugin_dir != NULL) {
-		free(rm->conf->plugin_dir);
-		rm->conf->plugin_dir = xstrdup(o->plugin_dir);
-	}
-	if (o->state_dir != NULL) {
-		free(rm->conf->state_dir);
-		rm->conf->state_dir = xstrdup(o->state_dir);
-	}
+	cmd_overrides(rm->conf, o);
 	if (store_use_rrdcached(rm->conf->rrdcached) == -1)
 		return 1;
 	if (need == NEED_CONF)

@@ -21,6 +21,12 @@ check_sources(struct regiomon *rm, struct diags *d)
 
 	for (i = 0; i < rm->conf->nsources; i++) {
 		src = &rm->conf->sources[i];
+		/* What the config check refused is said already. */
+		if (src->name == NULL || src->plugin == NULL ||
+		    (src->config == NULL && json_object_get(json_array_get(
+		    json_object_get(rm->conf->root, "sources"), src->index),
+		    "config") != NULL))
+			continue;
 		snprintf(where, sizeof(where), "sources[%zu].plugin", i);
 		p = plugins_get(&rm->plugins, rm->conf->plugin_dir,
 		    src->plugin, err, sizeof(err));
@@ -39,18 +45,25 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
     char **argv)
 {
 	struct diags	 d;
-	int		 rc;
 
 	(void)argc;
 	(void)argv;
 	memset(&d, 0, sizeof(d));
-	/* Load by hand: the catalog, then every plugin config is checked. */
-	if ((rc = cmd_open(rm, o, NEED_CONF, NULL)) != 0)
-		return rc;
-	rm->catalog = catalog_load(rm->conf->catalogs, rm->conf->ncatalogs,
-	    NULL, &d);
-	if (rm->catalog != NULL)
-		check_sources(rm, &d);
+	rm->verbose = o->verbose;
+	/*
+	 * Load by hand, and on past the config's own errors: the catalog
+	 * and every plugin config are checked too, all reported at once.
+	 */
+	if ((rm->conf = conf_load_all(o->conf_path, &d)) != NULL) {
+		cmd_overrides(rm->conf, o);
+		/* Not the default catalog for a "catalog" that went wrong. */
+		if (rm->conf->ncatalogs > 0 && (d.n == 0 || json_array_size(
+		    json_object_get(rm->conf->root, "catalog")) > 0))
+			rm->catalog = catalog_load(rm->conf->catalogs,
+			    rm->conf->ncatalogs, NULL, &d);
+		if (rm->catalog != NULL)
+			check_sources(rm, &d);
+	}
 	if (d.n > 0) {
 		diag_print(&d, stderr);
 		fprintf(stderr, "regiomon: %zu error%s\n", d.n,

@@ -692,9 +692,13 @@ conf_new(const char *name, const char *dir)
 	return conf;
 }
 
-/* Check root (stolen) and build the conf from it, or NULL. */
+/*
+ * Check root (stolen) and build the conf from it, or NULL if anything is
+ * wrong (with keep, the conf all the same, what is wrong left unset).
+ */
 static struct conf *
-conf_build(json_t *root, const char *name, const char *dir, struct diags *d)
+conf_build(json_t *root, const char *name, const char *dir, struct diags *d,
+    int keep)
 {
 	struct cctx	 c;
 	size_t		 before = d->n;
@@ -704,26 +708,19 @@ conf_build(json_t *root, const char *name, const char *dir, struct diags *d)
 	c.d = d;
 	c.file = name;
 	walk(&c, root, "", &top_tab, c.conf);
-	if (d->n > before) {
+	if (d->n > before && !keep) {
 		conf_free(c.conf);
 		return NULL;
 	}
 	return c.conf;
 }
 
-/*
- * Load the config file at path.  Every problem goes into d, as "path:
- * json.path: message"; then NULL is returned.  Relative paths in the file
- * are resolved against its directory.  Returns a new conf, caller frees
- * with conf_free().
- */
-struct conf *
-conf_load(const char *path, struct diags *d)
+static struct conf *
+conf_load_file(const char *path, struct diags *d, int keep)
 {
 	struct conf	*conf;
 	json_t		*root;
 	char		*dir;
-
 	char		*abs;
 
 	if ((root = conf_json_file(path, d)) == NULL)
@@ -737,9 +734,32 @@ conf_load(const char *path, struct diags *d)
 		free(dir);
 		dir = abs;
 	}
-	conf = conf_build(root, path, dir, d);
+	conf = conf_build(root, path, dir, d, keep);
 	free(dir);
 	return conf;
+}
+
+/*
+ * Load the config file at path.  Every problem goes into d, as "path:
+ * json.path: message"; then NULL is returned.  Relative paths in the file
+ * are resolved against its directory.  Returns a new conf, caller frees
+ * with conf_free().
+ */
+struct conf *
+conf_load(const char *path, struct diags *d)
+{
+	return conf_load_file(path, d, 0);
+}
+
+/*
+ * As conf_load, but a file that parses comes back even with errors (in
+ * d): what is wrong is left unset.  For check-config, to go on to the
+ * catalog and the plugins' configs and report every error at once.
+ */
+struct conf *
+conf_load_all(const char *path, struct diags *d)
+{
+	return conf_load_file(path, d, 1);
 }
 
 /*
@@ -754,7 +774,7 @@ conf_load_buffer(const char *buf, size_t len, const char *name,
 
 	if ((root = parse(buf, len, name, d)) == NULL)
 		return NULL;
-	return conf_build(root, name, NULL, d);
+	return conf_build(root, name, NULL, d, 0);
 }
 
 void

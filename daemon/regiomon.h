@@ -310,6 +310,7 @@ const struct baseline *indicator_baseline(const struct indicator *,
 
 /* conf.c */
 struct conf *conf_load(const char *, struct diags *);
+struct conf *conf_load_all(const char *, struct diags *);
 struct conf *conf_load_buffer(const char *, size_t, const char *,
 	    struct diags *);
 void	conf_free(struct conf *);

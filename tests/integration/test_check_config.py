@@ -112,6 +112,15 @@ BROKEN = {
         "/catalog-min.json at "
         "regions[2])"],
     # Several mistakes: every one is reported, not only the first.
+    # A config error does not hide the plugins' errors: all at once.
+    "all-kinds.json": [
+        "%: unknown key \"bogus\"",
+        "%: sources[1].interval: expected a duration like \"1d\", got "
+        "\"dagelijks\"",
+        "%: sources[0].plugin: cannot load plugin \"nosuchplugin\"",
+        "%: sources[1].config.separator: expected \";\", \",\" or "
+        "\"\\t\", got \"|\"",
+        "regiomon: 4 errors"],
     "many-errors.json": [
         "%: unknown key \"catalogs\"; did you mean \"catalog\"?",
         "%: http.retries: expected an integer from 0 to 100, got -1",
