@@ -319,9 +319,9 @@ check_report(int fd, const struct diag *e)
 {
 	const char	*where = e->where != NULL ? e->where : "";
 
-	probe_write(fd, e->file, strlen(e->file) + 1);
-	probe_write(fd, where, strlen(where) + 1);
-	probe_write(fd, e->msg, strlen(e->msg) + 1);
+	write_all(fd, e->file, strlen(e->file) + 1);
+	write_all(fd, where, strlen(where) + 1);
+	write_all(fd, e->msg, strlen(e->msg) + 1);
 }
 
 /* In a probe's child: init() and fini(); the diags are the report. */

@@ -120,7 +120,7 @@ load_probe(void *arg, int fd)
 	if (plugin_open(xstrdup(lp->path), lp->name, &p, err,
 	    sizeof(err)) == 0)
 		return 0;
-	probe_write(fd, err, strlen(err));
+	write_all(fd, err, strlen(err));
 	return 1;
 }
 

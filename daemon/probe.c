@@ -87,31 +87,6 @@ probe_exit_trap(void)
 }
 
 /*
- * Reap pid by the deadline, or kill it then.  1 if it had to be killed,
- * 0 if not, -1 if waitpid() failed.
- */
-static int
-probe_reap(pid_t pid, double deadline, int *status)
-{
-	pid_t	 r;
-
-	for (;;) {
-		if ((r = waitpid(pid, status, WNOHANG)) == pid)
-			return 0;
-		if (r == -1 && errno != EINTR)
-			return -1;
-		if (mono_now() >= deadline)
-			break;
-		usleep(10000);
-	}
-	kill(pid, SIGKILL);
-	while (waitpid(pid, status, 0) == -1)
-		if (errno != EINTR)
-			return -1;
-	return 1;
-}
-
-/*
  * Run fn(arg, fd) in a child; what it writes to fd is its report.  Returns
  * the child's exit status (fn's return value, 0-255) with the report in
  * *report (NUL-terminated, new: caller frees), or -1 with why saying how
@@ -174,7 +149,7 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 	timed_out = probe_read(pfd[0], deadline, &r) == -1;
 	close(pfd[0]);
 	/* It may close the pipe and go on: reaped by the same deadline. */
-	if ((killed = probe_reap(pid, timed_out ? 0 : deadline,
+	if ((killed = reap_by(pid, timed_out ? 0 : deadline,
 	    &status)) == -1) {
 		snprintf(why, whylen, "was lost while %s: waitpid: %s", doing,
 		    strerror(errno));
@@ -202,23 +177,4 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 	*report = r.p != NULL ? r.p : xstrdup("");
 	*len = r.len;
 	return rc;
-}
-
-/* Write all of p to fd (a probe's report).  0, or -1. */
-int
-probe_write(int fd, const void *p, size_t n)
-{
-	const char	*s = p;
-	ssize_t		 w;
-
-	while (n > 0) {
-		if ((w = write(fd, s, n)) == -1) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
 }

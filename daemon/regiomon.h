@@ -259,6 +259,8 @@ int	mkdir_p(const char *, mode_t);
 int	fsync_dir(const char *);
 long	env_long(const char *, long, long, long);
 int	set_aside(const char *, char **);
+int	write_all(int, const void *, size_t);
+int	reap_by(pid_t, double, int *);
 int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);
@@ -372,7 +374,6 @@ int	state_dir_lock(const char *, const char *);
 typedef int	 probe_fn(void *, int);
 int	probe_run(probe_fn *, void *, const char *, char **, size_t *,
 	    char *, size_t);
-int	probe_write(int, const void *, size_t);
 
 /* host.c */
 struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,

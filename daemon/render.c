@@ -46,7 +46,7 @@ rrd_locked(void)
 
 /* All of buf to fd, without SIGPIPE.  0, or -1. */
 static int
-write_all(int fd, const void *buf, size_t len)
+send_all(int fd, const void *buf, size_t len)
 {
 	const char	*p = buf;
 	ssize_t		 n;
@@ -123,8 +123,8 @@ draw(int argc, char **argv, int fd)
 		data = err;
 		n = (uint32_t)strlen(err);
 	}
-	rc = write_all(fd, &kind, 1) == 0 && write_all(fd, &n,
-	    sizeof(n)) == 0 && write_all(fd, data, n) == 0 ? 0 : -1;
+	rc = send_all(fd, &kind, 1) == 0 && send_all(fd, &n,
+	    sizeof(n)) == 0 && send_all(fd, data, n) == 0 ? 0 : -1;
 	rrd_info_free(info);
 	return rc;
 }
@@ -276,12 +276,12 @@ render_draw(struct renderer *w, int argc, char **argv, const char *what,
 	if (w == NULL && (w = own = render_start()) == NULL)
 		return -1;
 	n = (uint32_t)argc;
-	if (write_all(w->fd, &n, sizeof(n)) == -1)
+	if (send_all(w->fd, &n, sizeof(n)) == -1)
 		goto lost;
 	for (i = 0; i < argc; i++) {
 		n = (uint32_t)strlen(argv[i]);
-		if (write_all(w->fd, &n, sizeof(n)) == -1 ||
-		    write_all(w->fd, argv[i], n) == -1)
+		if (send_all(w->fd, &n, sizeof(n)) == -1 ||
+		    send_all(w->fd, argv[i], n) == -1)
 			goto lost;
 	}
 	if (read_all(w->fd, &kind, 1) != 0 ||

@@ -138,25 +138,17 @@ report_conf_lang(const struct conf *conf)
 static int
 put_file(const char *path, const void *data, size_t len)
 {
-	const char	*p = data;
-	ssize_t		 n;
-	int		 fd;
+	int	 fd;
 
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0644)) == -1) {
 		log_warn("%s", path);
 		return -1;
 	}
-	while (len > 0) {
-		if ((n = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("write %s", path);
-			close(fd);
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (write_all(fd, data, len) == -1) {
+		log_warn("write %s", path);
+		close(fd);
+		return -1;
 	}
 	if (fsync(fd) == -1) {
 		log_warn("fsync %s", path);

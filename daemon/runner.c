@@ -626,23 +626,11 @@ job_nobs(const struct job *j)
 void
 job_free(struct job *j)
 {
-	double	 kill_at;
-	pid_t	 r;
-
 	if (j == NULL)
 		return;
 	if (j->pid > 0) {
 		kill(j->pid, SIGTERM);
-		kill_at = mono_now() + KILL_GRACE;
-		while ((r = waitpid(j->pid, NULL, WNOHANG)) == 0 &&
-		    mono_now() < kill_at)
-			usleep(10000);
-		if (r != j->pid) {
-			kill(j->pid, SIGKILL);
-			while (waitpid(j->pid, NULL, 0) == -1 &&
-			    errno == EINTR)
-				;
-		}
+		(void)reap_by(j->pid, mono_now() + KILL_GRACE, NULL);
 	}
 	if (j->fd != -1)
 		close(j->fd);

@@ -5,11 +5,13 @@
  * old or the new contents, never a mix.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -239,6 +241,51 @@ env_long(const char *name, long min, long max, long dflt)
 	return n;
 }
 
+/* Write all len bytes of p to fd, through short writes.  0, or -1. */
+int
+write_all(int fd, const void *p, size_t len)
+{
+	const char	*s = p;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, s, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * Reap the child pid by the monotonic deadline, or SIGKILL it then and
+ * reap it.  1 if it had to be killed, 0 if not, -1 if waitpid() failed.
+ * status may be NULL.
+ */
+int
+reap_by(pid_t pid, double deadline, int *status)
+{
+	pid_t	 r;
+
+	for (;;) {
+		if ((r = waitpid(pid, status, WNOHANG)) == pid)
+			return 0;
+		if (r == -1 && errno != EINTR)
+			return -1;
+		if (mono_now() >= deadline)
+			break;
+		usleep(10000);
+	}
+	kill(pid, SIGKILL);
+	while (waitpid(pid, status, 0) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 1;
+}
+
 #define CORRUPT_MAX	100	/* FILE.corrupt, .corrupt.1, ... */
 
 /*
@@ -280,7 +327,6 @@ int
 write_file_atomic(const char *path, const void *data, size_t len)
 {
 	char		*tmp, *dir;
-	const char	*p = data;
 	int		 fd, rc = -1;
 
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
@@ -290,17 +336,9 @@ write_file_atomic(const char *path, const void *data, size_t len)
 		free(tmp);
 		return -1;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			log_warn("write %s", tmp);
-			goto fail;
-		}
-		p += n;
-		len -= (size_t)n;
+	if (write_all(fd, data, len) == -1) {
+		log_warn("write %s", tmp);
+		goto fail;
 	}
 	if (fsync(fd) == -1) {
 		log_warn("fsync %s", tmp);
