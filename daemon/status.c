@@ -199,15 +199,15 @@ static void
 summarise(json_t *ch, const char *st, const char *judged)
 {
 	json_t		*sum = json_object_get(ch, "summary");
-	const char	*worst;
+	const char	*worst, *wj;
 	enum estate	 s, w, j;
 
 	if (eval_state_parse(st, &s) == -1)
 		return;
-	worst = json_string_value(json_object_get(ch, "worst_judged"));
+	wj = json_string_value(json_object_get(ch, "worst_judged"));
 	if (s == ES_STALE && eval_state_parse(judged, &j) == 0 &&
 	    j != ES_STALE && j != ES_NODATA &&
-	    (eval_state_parse(worst, &w) == -1 ||
+	    (eval_state_parse(wj, &w) == -1 ||
 	    eval_state_rank(j) > eval_state_rank(w)))
 		json_object_set_new(ch, "worst_judged", json_string(judged));
 	json_object_set_new(sum, st, json_integer(json_integer_value(
