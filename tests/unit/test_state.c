@@ -185,73 +185,64 @@ test_round_trip(void **state)
 	json_decref(s);
 }
 
+/* Write text as state.json and load it: an empty state comes back. */
+static void
+load_skeleton(const char *dir, const char *text, int readonly)
+{
+	json_t	*s;
+
+	put(dir, "state.json", text);
+	s = state_load(dir, readonly);
+	assert_skeleton(s);
+	json_decref(s);
+}
+
+/* The file dir/name exists and, unless want is NULL, holds want. */
+static void
+assert_file(const char *dir, const char *name, const char *want)
+{
+	char	*text = get(dir, name);
+
+	assert_non_null(text);
+	if (want != NULL)
+		assert_string_equal(text, want);
+	free(text);
+}
+
 static void
 test_corrupt(void **state)
 {
 	static const char bad[] = "{\"version\": 1, \"series\": {\n  \"a\": ";
+	static const char newer[] = "{\"version\": 2, \"series\": {}}";
 	const char	*dir = *state;
 	json_t		*s;
-	char		*text;
 
-	put(dir, "state.json", bad);
-	s = state_load(dir, 0);
-	assert_skeleton(s);
-	json_decref(s);
+	load_skeleton(dir, bad, 0);
 	/* Moved aside byte for byte; state.json is gone until saved. */
-	text = get(dir, "state.json.corrupt");
-	assert_non_null(text);
-	assert_string_equal(text, bad);
-	free(text);
+	assert_file(dir, "state.json.corrupt", bad);
 	assert_null(get(dir, "state.json"));
 
 	/* A second corrupt file does not replace the first. */
-	put(dir, "state.json", "[1, 2, 3]\n");
-	s = state_load(dir, 0);
-	assert_skeleton(s);
-	json_decref(s);
-	text = get(dir, "state.json.corrupt");
-	assert_string_equal(text, bad);
-	free(text);
-	text = get(dir, "state.json.corrupt.1");
-	assert_non_null(text);
-	assert_string_equal(text, "[1, 2, 3]\n");
-	free(text);
+	load_skeleton(dir, "[1, 2, 3]\n", 0);
+	assert_file(dir, "state.json.corrupt", bad);
+	assert_file(dir, "state.json.corrupt.1", "[1, 2, 3]\n");
 
 	/* A command that never saves leaves a corrupt file where it is. */
-	put(dir, "state.json", "[4]\n");
-	s = state_load(dir, 1);
-	assert_skeleton(s);
-	json_decref(s);
-	text = get(dir, "state.json");
-	assert_non_null(text);
-	assert_string_equal(text, "[4]\n");
-	free(text);
+	load_skeleton(dir, "[4]\n", 1);
+	assert_file(dir, "state.json", "[4]\n");
 	assert_null(get(dir, "state.json.corrupt.2"));
 
 	/* A newer regiomon's file is not ours to discard: refused, kept. */
-	put(dir, "state.json", "{\"version\": 2, \"series\": {}}");
+	put(dir, "state.json", newer);
 	assert_null(state_load(dir, 0));
-	text = get(dir, "state.json");
-	assert_non_null(text);
-	assert_string_equal(text, "{\"version\": 2, \"series\": {}}");
-	free(text);
+	assert_file(dir, "state.json", newer);
 	assert_null(get(dir, "state.json.corrupt.2"));
 
 	/* Valid JSON but the wrong shape or version is corrupt too. */
-	put(dir, "state.json", "{\"version\": 0, \"series\": {}}");
-	s = state_load(dir, 0);
-	assert_skeleton(s);
-	json_decref(s);
-	text = get(dir, "state.json.corrupt.2");
-	assert_non_null(text);
-	free(text);
-	put(dir, "state.json", "{\"version\": 1, \"series\": []}");
-	s = state_load(dir, 0);
-	assert_skeleton(s);
-	json_decref(s);
-	text = get(dir, "state.json.corrupt.3");
-	assert_non_null(text);
-	free(text);
+	load_skeleton(dir, "{\"version\": 0, \"series\": {}}", 0);
+	assert_file(dir, "state.json.corrupt.2", NULL);
+	load_skeleton(dir, "{\"version\": 1, \"series\": []}", 0);
+	assert_file(dir, "state.json.corrupt.3", NULL);
 
 	/* Missing top-level objects are filled in, not treated as corrupt. */
 	put(dir, "state.json", "{\"version\": 1}");
@@ -322,13 +313,8 @@ test_read_by_series(void **state)
 	text = "{\"series\": {\"a/b\": {\"source\": \"x\", \"source\": "
 	    "\"y\"}}, \"version\": 1}";
 	assert_null(state_read(text, strlen(text)));
-	put(dir, "state.json", text);
-	s = state_load(dir, 0);
-	assert_skeleton(s);
-	json_decref(s);
-	text = get(dir, "state.json.corrupt");
-	assert_non_null(text);
-	free(text);
+	load_skeleton(dir, text, 0);
+	assert_file(dir, "state.json.corrupt", NULL);
 }
 
 int
