@@ -218,14 +218,7 @@ gen_load(struct daemon *d, struct diags *dg)
 	g->rm.verbose = o->verbose;
 	if ((g->rm.conf = conf_load(o->conf_path, dg)) == NULL)
 		goto fail;
-	if (o->plugin_dir != NULL) {
-		free(g->rm.conf->plugin_dir);
-		g->rm.conf->plugin_dir = xstrdup(o->plugin_dir);
-	}
-	if (o->state_dir != NULL) {
-		free(g->rm.conf->state_dir);
-		g->rm.conf->state_dir = xstrdup(o->state_dir);
-	}
+	cmd_overrides(g->rm.conf, o);
 	/* The state, spools and runs in flight belong to the old dir. */
 	if (strcmp(g->rm.conf->state_dir, d->cur->rm.conf->state_dir) != 0)
 		diag_add(dg, g->rm.conf->path, "state_dir", "cannot change "
