@@ -501,6 +501,7 @@ def main():
     nochange = {}
     idle = None
     started = time.time()
+    fixed = fixed_memory(a.build, work)
     # Files deleted just before (an earlier bench, a test run) would slow
     # down the first runs' file creation; see Size.clean().
     if not COLD:
@@ -537,7 +538,39 @@ def main():
             s.stop()
         if not a.work:
             shutil.rmtree(work, ignore_errors=True)
-    report(a, sizes, nochange, idle, time.time() - started, work)
+    report(a, sizes, nochange, idle, fixed, time.time() - started,
+           work)
+
+
+def fixed_memory(build, work):
+    """The peak RSS each kind of job starts from, whatever its size: a
+    process that only loads librrd and writes one value into one file
+    (floor.c with one region, measure and month), regiomon doing nothing
+    (`--version`: librrd, libcurl and jansson mapped), and the Python job's
+    interpreter with its modules imported.  A target below the first is
+    out of reach of any job that writes RRD files with librrd."""
+    state = os.path.join(work, "state-fixed")
+    probes = [
+        ("librrd writing one value (floor, 1 cell)",
+         [os.path.join(build, "tests", "bench", "floor"), state, "1", "1",
+          "1"]),
+        ("regiomon --version",
+         [os.path.join(build, "regiomon"), "--version"]),
+        ("Python with json, urllib.request and rrdtool imported",
+         [PY, "-c", "import json, urllib.request, rrdtool"]),
+    ]
+    rows = []
+    for name, argv in probes:
+        rss = []
+        for _ in range(RUNS):
+            shutil.rmtree(state, ignore_errors=True)
+            _, _, kib, rc = measure(argv, os.path.join(work, "fixed.log"))
+            if rc != 0:
+                raise SystemExit("bench: %s failed (exit %d)" % (name, rc))
+            rss.append(kib)
+        rows.append((name, statistics.median(rss)))
+    shutil.rmtree(state, ignore_errors=True)
+    return rows
 
 
 def snapshot(build, dest):
@@ -568,7 +601,7 @@ def no_change(s, state):
             "requests": after[0] - before[0], "bytes": after[1] - before[1]}
 
 
-def report(a, sizes, nochange, idle, took, work):
+def report(a, sizes, nochange, idle, fixed, took, work):
     out = []
     out.append("# regiomon benchmark results")
     out.append("")
@@ -602,6 +635,23 @@ def report(a, sizes, nochange, idle, took, work):
     out.append("## Ratios (medians)")
     out.append("")
     out.extend(ratios(sizes))
+    out.append("")
+    out.append("## Fixed memory")
+    out.append("")
+    out.append("Peak RSS before any work, whatever the size (medians of "
+               "%d). The first is the least any job that writes with "
+               "librrd can use; against it, a quarter of the batched "
+               "Python job's peak:" % a.runs)
+    out.append("")
+    out.append("| process | peak RSS MiB |")
+    out.append("|---|---:|")
+    for name, kib in fixed:
+        out.append("| %s | %.1f |" % (name, kib / 1024))
+    for s in sizes:
+        if s.results["py-batched"]:
+            out.append("| a quarter of py-batched at %s cells | %.1f |" % (
+                "{:,}".format(s.cells),
+                med(s.results["py-batched"], "rss") / 4 / 1024))
     out.append("")
     out.append("## No-change cycle")
     out.append("")
