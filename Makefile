@@ -36,7 +36,9 @@ endif
 CFLAGS		?= -O2 -g
 PKGS		= libcurl jansson librrd
 PKG_CFLAGS	= $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	= $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lm -pthread
+# libcurl is not linked: curl_api.c loads it when a transfer needs it.
+PKG_LIBS	= $(shell $(PKG_CONFIG) --libs jansson librrd 2>/dev/null) -lm \
+		  -pthread -ldl
 CMOCKA_CFLAGS	= $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS	= $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 JANSSON_LIBS	= $(shell $(PKG_CONFIG) --libs jansson 2>/dev/null)

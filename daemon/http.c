@@ -17,9 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "regiomon.h"
+#include "curl_api.h"
 
 #define HTTP_MAX_DEFAULT	((size_t)64 * 1024 * 1024)
 #define HTTP_MAX_REDIRS		5
@@ -95,7 +94,8 @@ retry_after_parse(const char *s, time_t now, long *secs)
 		*secs = n;
 		return 0;
 	}
-	if ((t = curl_getdate(s, NULL)) == -1)
+	if (curl_api_load() == -1 ||
+	    (t = curl_api.getdate(s, NULL)) == -1)
 		return -1;
 	*secs = t > now ? (long)(t - now) : 0;
 	return 0;
@@ -374,7 +374,7 @@ curl_reason(CURL *c, CURLcode cc, const char *detail, long timeout,
 {
 	long	 oserr = 0;
 
-	curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
+	curl_api.easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
 	switch (cc) {
 	case CURLE_COULDNT_CONNECT:
 		snprintf(buf, len, "cannot connect: %.200s", oserr != 0 ?
@@ -396,14 +396,14 @@ curl_reason(CURL *c, CURLcode cc, const char *detail, long timeout,
 			snprintf(buf, len, "connection reset");
 		else
 			snprintf(buf, len, "%.200s", *detail != '\0' ? detail :
-			    curl_easy_strerror(cc));
+			    curl_api.easy_strerror(cc));
 		break;
 	case CURLE_GOT_NOTHING:
 		snprintf(buf, len, "connection closed without a reply");
 		break;
 	default:
 		snprintf(buf, len, "%.200s", *detail != '\0' ? detail :
-		    curl_easy_strerror(cc));
+		    curl_api.easy_strerror(cc));
 		break;
 	}
 }
@@ -441,13 +441,13 @@ request_headers(const struct rm_request *req, struct curl_slist **out,
 			snprintf(err, errlen, "GET %s: bad request header "
 			    "(expected \"Name: value\" on one line)",
 			    req->url);
-			curl_slist_free_all(list);
+			curl_api.slist_free_all(list);
 			return -1;
 		}
-		if ((l = curl_slist_append(list, *h)) == NULL) {
+		if ((l = curl_api.slist_append(list, *h)) == NULL) {
 			snprintf(err, errlen, "GET %s: out of memory",
 			    req->url);
-			curl_slist_free_all(list);
+			curl_api.slist_free_all(list);
 			return -1;
 		}
 		list = l;
@@ -502,43 +502,48 @@ http_get(const struct conf *conf, const char *confdir,
 		    "are allowed", req->url);
 		return RM_ERR;
 	}
+	if (http_global_init() == -1) {
+		snprintf(err, errlen, "GET %s: cannot set up libcurl",
+		    req->url);
+		return RM_ERR;
+	}
 	if (request_headers(req, &hdrs, err, errlen) == -1)
 		return RM_ERR;
-	if (http_global_init() == -1 || (c = curl_easy_init()) == NULL) {
+	if ((c = curl_api.easy_init()) == NULL) {
 		snprintf(err, errlen, "GET %s: cannot set up libcurl",
 		    req->url);
 		goto done;
 	}
 	snprintf(ua, sizeof(ua), "regiomon/%s", REGIOMON_VERSION);
-	curl_easy_setopt(c, CURLOPT_URL, req->url);
+	curl_api.easy_setopt(c, CURLOPT_URL, req->url);
 	/*
 	 * file: never reaches curl (see file_get), and a redirect must not
 	 * turn a remote answer into a read of a local file.
 	 */
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_api.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_api.easy_setopt(c, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
+	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	if (conf->http_connect_timeout > 0)
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+		curl_api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
 		    conf->http_connect_timeout);
 	if (conf->http_timeout > 0)
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, conf->http_timeout);
-	curl_easy_setopt(c, CURLOPT_USERAGENT, ua);
+		curl_api.easy_setopt(c, CURLOPT_TIMEOUT, conf->http_timeout);
+	curl_api.easy_setopt(c, CURLOPT_USERAGENT, ua);
 	/*
 	 * curl decodes gzip and hands write_cb the decoded bytes, so the cap
 	 * holds for the body as the plugin sees it: a gzip bomb stops there.
 	 */
-	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &h);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
+	curl_api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+	curl_api.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_api.easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_api.easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_api.easy_setopt(c, CURLOPT_HEADERDATA, &h);
+	curl_api.easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
 
 	attempts = 1 + (conf->http_retries > 0 ? conf->http_retries : 0);
 	for (attempt = 1;; attempt++) {
@@ -547,8 +552,8 @@ http_get(const struct conf *conf, const char *confdir,
 		h.retry_after[0] = '\0';
 		detail[0] = '\0';
 		status = 0;
-		cc = curl_easy_perform(c);
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		cc = curl_api.easy_perform(c);
+		curl_api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		if (cc == CURLE_OK && status >= 200 && status <= 299) {
 			if (buf_take(&b, resp) == -1) {
 				snprintf(err, errlen, "GET %s: out of memory",
@@ -599,8 +604,8 @@ http_get(const struct conf *conf, const char *confdir,
 		resp->status = status;
 done:
 	if (c != NULL)
-		curl_easy_cleanup(c);
-	curl_slist_free_all(hdrs);
+		curl_api.easy_cleanup(c);
+	curl_api.slist_free_all(hdrs);
 	free(b.p);
 	return rc;
 }
@@ -618,9 +623,10 @@ http_response_free(struct rm_response *resp)
 static int	curl_ready;
 
 /*
- * Set up libcurl before its first transfer, not at start: that sets up
- * OpenSSL, about 2 MB that a parent which never fetches (the plugins'
- * children do) would keep for nothing.  Only the thread that transfers
+ * Load and set up libcurl before its first transfer, not at start: that
+ * maps 26 libraries and sets up OpenSSL, about 8 MB that a parent which
+ * never fetches (the plugins' children do) would keep for nothing (see
+ * curl_api.c).  Only the thread that transfers
  * calls it: the main thread or a plugin's child, never a writer thread.
  * 0, or -1 logged.
  */
@@ -631,8 +637,10 @@ http_global_init(void)
 
 	if (curl_ready)
 		return 0;
-	if ((cc = curl_global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
-		log_warnx("curl_global_init: %s", curl_easy_strerror(cc));
+	if (curl_api_load() == -1)
+		return -1;
+	if ((cc = curl_api.global_init(CURL_GLOBAL_DEFAULT)) != CURLE_OK) {
+		log_warnx("curl_global_init: %s", curl_api.easy_strerror(cc));
 		return -1;
 	}
 	curl_ready = 1;
@@ -645,6 +653,6 @@ http_global_cleanup(void)
 {
 	if (!curl_ready)
 		return;
-	curl_global_cleanup();
+	curl_api.global_cleanup();
 	curl_ready = 0;
 }

@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,9 +20,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-
 #include "regiomon.h"
+#include "curl_api.h"
 
 #define PASSWORD_MAX	1024
 
@@ -41,7 +41,7 @@ struct smtp {
 };
 
 /*
- * 1 if host (as libcurl's URL parser returns it, IPv6 in brackets) is the
+ * 1 if host (as smtp_url_check() finds it, IPv6 in brackets) is the
  * loopback: localhost, 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.
  */
 static int
@@ -69,60 +69,113 @@ host_is_loopback(const char *host)
 }
 
 /*
- * Check an SMTP URL: smtp:// or smtps://, a host, no credentials, query
- * or fragment.  Sets *implicit (smtps) and *loopback.  0, or -1 with the
- * reason in err (the caller adds where it came from).
+ * The host of an SMTP URL: a name (letters, digits, "-", "." and "_"), an
+ * IPv4 address, or an IPv6 address in brackets; h[0..n).  1 or 0.
+ */
+static int
+host_ok(const char *h, size_t n)
+{
+	struct in6_addr	 a6;
+	char		 buf[INET6_ADDRSTRLEN];
+	size_t		 i;
+
+	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
+		if (n - 2 >= sizeof(buf))
+			return 0;
+		memcpy(buf, h + 1, n - 2);
+		buf[n - 2] = '\0';
+		return inet_pton(AF_INET6, buf, &a6) == 1;
+	}
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
+		    h[i] != '.' && h[i] != '_')
+			return 0;
+	return n > 0;
+}
+
+/*
+ * Check an SMTP URL: smtp:// or smtps://, a host, an optional port, no
+ * credentials, query or fragment; a path names the EHLO domain.  Sets
+ * *implicit (smtps) and *loopback.  0, or -1 with the reason in err (the
+ * caller adds where it came from).  Parsed here, not by libcurl's URL
+ * API, so that reading a config does not load libcurl (see curl_api.c);
+ * libcurl parses the URL again when it sends.
  */
 int
 smtp_url_check(const char *url, int *implicit, int *loopback, char *err,
     size_t errlen)
 {
-	CURLU		*u;
-	CURLUcode	 uc;
-	char		*scheme = NULL, *host = NULL, *part = NULL;
-	int		 rc = -1;
+	const char	*p, *host, *end, *colon;
+	char		 name[256];
+	size_t		 n;
+	long		 port;
 
-	if ((u = curl_url()) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	for (p = url; *p != '\0'; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
+			snprintf(err, errlen, "no spaces or control "
+			    "characters in a URL");
+			return -1;
+		}
+	if ((p = strstr(url, "://")) == NULL) {
+		snprintf(err, errlen, "expected smtp://HOST[:PORT] or "
+		    "smtps://HOST[:PORT]");
 		return -1;
 	}
-	if ((uc = curl_url_set(u, CURLUPART_URL, url, 0)) != CURLUE_OK) {
+	n = (size_t)(p - url);
+	if ((n != 4 || strncasecmp(url, "smtp", 4) != 0) &&
+	    (n != 5 || strncasecmp(url, "smtps", 5) != 0)) {
 		snprintf(err, errlen, "expected smtp://HOST[:PORT] or "
-		    "smtps://HOST[:PORT] (%s)", curl_url_strerror(uc));
-		goto out;
+		    "smtps://HOST[:PORT], not %.*s://", (int)(n < 32 ? n : 32),
+		    url);
+		return -1;
 	}
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    (strcmp(scheme, "smtp") != 0 && strcmp(scheme, "smtps") != 0)) {
-		snprintf(err, errlen, "expected smtp://HOST[:PORT] or "
-		    "smtps://HOST[:PORT], not %s://", scheme != NULL ? scheme :
-		    "?");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    *host == '\0') {
-		snprintf(err, errlen, "no host");
-		goto out;
-	}
-	if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK) {
+	*implicit = n == 5;
+	host = p + 3;
+	end = host + strcspn(host, "/?#");
+	if (memchr(host, '@', (size_t)(end - host)) != NULL) {
 		snprintf(err, errlen, "no user or password in the URL: put "
 		    "the user in \"username\" and the password in the file "
 		    "named by \"password_file\"");
-		goto out;
+		return -1;
 	}
-	if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK) {
+	if (strpbrk(end, "?#") != NULL) {
 		snprintf(err, errlen, "an SMTP URL has no \"?\" or \"#\" part");
-		goto out;
+		return -1;
 	}
-	*implicit = strcmp(scheme, "smtps") == 0;
-	*loopback = host_is_loopback(host);
-	rc = 0;
-out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(part);
-	curl_url_cleanup(u);
-	return rc;
+	/* The port's colon: the last one, outside an IPv6 address's []. */
+	colon = NULL;
+	for (p = host; p < end; p++)
+		if (*p == ':')
+			colon = p;
+		else if (*p == ']')
+			colon = NULL;
+	n = (size_t)((colon != NULL ? colon : end) - host);
+	if (n == 0) {
+		snprintf(err, errlen, "no host");
+		return -1;
+	}
+	if (n >= sizeof(name) || !host_ok(host, n)) {
+		snprintf(err, errlen, "bad host \"%.*s\" (expected a name, an "
+		    "IPv4 address or an IPv6 address in [])",
+		    (int)(n < 64 ? n : 64), host);
+		return -1;
+	}
+	if (colon != NULL) {
+		port = 0;
+		for (p = colon + 1; p < end && port <= 65535; p++)
+			port = isdigit((unsigned char)*p) ?
+			    port * 10 + (*p - '0') : 65536;
+		if (port < 1 || port > 65535) {
+			snprintf(err, errlen, "bad port \"%.*s\" (expected "
+			    "1 to 65535)", (int)(end - colon - 1 < 16 ?
+			    end - colon - 1 : 16), colon + 1);
+			return -1;
+		}
+	}
+	memcpy(name, host, n);
+	name[n] = '\0';
+	*loopback = host_is_loopback(name);
+	return 0;
 }
 
 /*
@@ -136,23 +189,23 @@ url_with_ehlo(const char *url)
 	CURLU	*u;
 	char	*path = NULL, *out = NULL, *copy = NULL, host[256];
 
-	if ((u = curl_url()) == NULL)
+	if ((u = curl_api.url()) == NULL)
 		return NULL;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+	if (curl_api.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
 		goto done;
-	if (curl_url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK ||
+	if (curl_api.url_get(u, CURLUPART_PATH, &path, 0) != CURLUE_OK ||
 	    strcmp(path, "/") == 0 || *path == '\0') {
 		mail_hostname(host, sizeof(host));
-		if (curl_url_set(u, CURLUPART_PATH, host, 0) != CURLUE_OK)
+		if (curl_api.url_set(u, CURLUPART_PATH, host, 0) != CURLUE_OK)
 			goto done;
 	}
-	if (curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
+	if (curl_api.url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK)
 		goto done;
 	copy = strdup(out);
 done:
-	curl_free(path);
-	curl_free(out);
-	curl_url_cleanup(u);
+	curl_api.free(path);
+	curl_api.free(out);
+	curl_api.url_cleanup(u);
 	return copy;
 }
 
@@ -240,7 +293,7 @@ smtp_read(char *dst, size_t size, size_t nmemb, void *arg)
 }
 
 #define SET(opt, val) do {						\
-	if ((cc = curl_easy_setopt(s->curl, opt, val)) != CURLE_OK)	\
+	if ((cc = curl_api.easy_setopt(s->curl, opt, val)) != CURLE_OK)	\
 		goto curlfail;						\
 } while (0)
 
@@ -277,7 +330,7 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		goto fail;
 	}
 	if ((s->url = url_with_ehlo(mc->url)) == NULL ||
-	    (s->curl = curl_easy_init()) == NULL) {
+	    (s->curl = curl_api.easy_init()) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
@@ -286,7 +339,7 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 			snprintf(err, errlen, "out of memory");
 			goto fail;
 		}
-		l = curl_slist_append(s->rcpt, addr);
+		l = curl_api.slist_append(s->rcpt, addr);
 		free(addr);
 		if (l == NULL) {
 			snprintf(err, errlen, "out of memory");
@@ -298,7 +351,7 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	cc = curl_easy_setopt(s->curl, CURLOPT_MAIL_FROM, addr);
+	cc = curl_api.easy_setopt(s->curl, CURLOPT_MAIL_FROM, addr);
 	free(addr);
 	if (cc != CURLE_OK)
 		goto curlfail;
@@ -329,14 +382,14 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		    errlen) == -1)
 			goto fail;
 		/* libcurl keeps its own copy; ours goes at once. */
-		cc = curl_easy_setopt(s->curl, CURLOPT_PASSWORD, pw);
+		cc = curl_api.easy_setopt(s->curl, CURLOPT_PASSWORD, pw);
 		explicit_bzero(pw, sizeof(pw));
 		if (cc != CURLE_OK)
 			goto curlfail;
 	}
 	return s;
 curlfail:
-	snprintf(err, errlen, "libcurl: %s", curl_easy_strerror(cc));
+	snprintf(err, errlen, "libcurl: %s", curl_api.easy_strerror(cc));
 fail:
 	smtp_close(s);
 	return NULL;
@@ -390,18 +443,18 @@ smtp_send(struct smtp *s, const char *data, size_t len, int *session,
 	s->errbuf[0] = '\0';
 	*session = 0;
 	*kind = 0;
-	if ((cc = curl_easy_perform(s->curl)) == CURLE_OK)
+	if ((cc = curl_api.easy_perform(s->curl)) == CURLE_OK)
 		return 0;
-	curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
+	curl_api.easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &code);
 	*session = session_error(cc);
 	*kind = (long)cc * 1000 + code % 1000;
 	if (code != 0)
 		snprintf(err, errlen, "%s (server replied %ld)",
-		    s->errbuf[0] != '\0' ? s->errbuf : curl_easy_strerror(cc),
-		    code);
+		    s->errbuf[0] != '\0' ? s->errbuf :
+		    curl_api.easy_strerror(cc), code);
 	else
 		snprintf(err, errlen, "%s", s->errbuf[0] != '\0' ?
-		    s->errbuf : curl_easy_strerror(cc));
+		    s->errbuf : curl_api.easy_strerror(cc));
 	return -1;
 }
 
@@ -412,8 +465,9 @@ smtp_close(struct smtp *s)
 	if (s == NULL)
 		return;
 	if (s->curl != NULL)
-		curl_easy_cleanup(s->curl);
-	curl_slist_free_all(s->rcpt);
+		curl_api.easy_cleanup(s->curl);
+	if (s->rcpt != NULL)
+		curl_api.slist_free_all(s->rcpt);
 	free(s->url);
 	free(s);
 }

@@ -730,28 +730,54 @@ test_conf_check(void **state)
 	rmdir(dir);
 }
 
+/*
+ * smtp_url_check() parses the URL itself (reading a config must not load
+ * libcurl): what it accepts, and why it refuses the rest.
+ */
 static void
 test_smtp_url(void **state)
 {
 	static const struct {
 		const char	*url;
 		int		 ok, implicit, loopback;
+		const char	*why;	/* in the error, when refused */
 	} cases[] = {
-		{ "smtp://127.0.0.1:2525", 1, 0, 1 },
-		{ "smtp://127.4.5.6", 1, 0, 1 },
-		{ "smtp://[::1]:25", 1, 0, 1 },
-		{ "smtp://localhost", 1, 0, 1 },
-		{ "smtp://LocalHost:587", 1, 0, 1 },
-		{ "smtps://127.0.0.1", 1, 1, 1 },
-		{ "smtp://smtp.invalid", 1, 0, 0 },
-		{ "smtp://128.0.0.1", 1, 0, 0 },
-		{ "smtp://localhost.example.org", 1, 0, 0 },
-		{ "smtp://[::2]", 1, 0, 0 },
-		{ "smtps://mail.example.org:465", 1, 1, 0 },
-		{ "http://mail.example.org", 0, 0, 0 },
-		{ "mail.example.org", 0, 0, 0 },
-		{ "smtp://mail.example.org/?x=1", 0, 0, 0 },
-		{ "smtp://user@mail.example.org", 0, 0, 0 },
+		{ "smtp://127.0.0.1:2525", 1, 0, 1, NULL },
+		{ "smtp://127.4.5.6", 1, 0, 1, NULL },
+		{ "smtp://[::1]:25", 1, 0, 1, NULL },
+		{ "smtp://[::1]", 1, 0, 1, NULL },
+		{ "smtp://[::ffff:127.0.0.1]:25", 1, 0, 1, NULL },
+		{ "smtp://localhost", 1, 0, 1, NULL },
+		{ "smtp://LocalHost:587", 1, 0, 1, NULL },
+		{ "smtps://127.0.0.1", 1, 1, 1, NULL },
+		{ "SMTPS://Mail.Example.org:465", 1, 1, 0, NULL },
+		{ "smtp://smtp.invalid", 1, 0, 0, NULL },
+		{ "smtp://128.0.0.1", 1, 0, 0, NULL },
+		{ "smtp://localhost.example.org", 1, 0, 0, NULL },
+		{ "smtp://[::2]", 1, 0, 0, NULL },
+		{ "smtps://mail.example.org:465", 1, 1, 0, NULL },
+		{ "smtp://mail.example.org/ehlo.example.org", 1, 0, 0, NULL },
+		{ "smtp://mail_relay.example.org:25/", 1, 0, 0, NULL },
+		{ "http://mail.example.org", 0, 0, 0, "not http://" },
+		{ "mail.example.org", 0, 0, 0, "expected smtp://HOST" },
+		{ "smtp:/mail.example.org", 0, 0, 0, "expected smtp://HOST" },
+		{ "smtp://mail.example.org/?x=1", 0, 0, 0, "\"?\" or \"#\"" },
+		{ "smtp://mail.example.org#top", 0, 0, 0, "\"?\" or \"#\"" },
+		{ "smtp://user@mail.example.org", 0, 0, 0, "no user" },
+		{ "smtp://u:p@mail.example.org:25", 0, 0, 0, "no user" },
+		{ "smtp://", 0, 0, 0, "no host" },
+		{ "smtp://:25", 0, 0, 0, "no host" },
+		{ "smtp://mail.example.org:", 0, 0, 0, "bad port \"\"" },
+		{ "smtp://mail.example.org:0", 0, 0, 0, "bad port \"0\"" },
+		{ "smtp://mail.example.org:65536", 0, 0, 0, "bad port" },
+		{ "smtp://mail.example.org:25x", 0, 0, 0, "bad port" },
+		{ "smtp://mail.example.org:99999999999999999999", 0, 0, 0,
+		    "bad port" },
+		{ "smtp://[::1", 0, 0, 0, "bad host" },
+		{ "smtp://[nonsense]:25", 0, 0, 0, "bad host" },
+		{ "smtp://mail!.example.org", 0, 0, 0, "bad host" },
+		{ "smtp://mail.example.org\r\nRCPT", 0, 0, 0, "control" },
+		{ "smtp://mail example.org", 0, 0, 0, "spaces" },
 	};
 	char	 err[256];
 	size_t	 i;
@@ -760,16 +786,21 @@ test_smtp_url(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		implicit = loopback = -1;
+		err[0] = '\0';
 		rc = smtp_url_check(cases[i].url, &implicit, &loopback, err,
 		    sizeof(err));
 		if (!cases[i].ok) {
 			if (rc != -1)
 				fail_msg("%s accepted", cases[i].url);
+			if (strstr(err, cases[i].why) == NULL)
+				fail_msg("%s: \"%s\", want \"%s\" in it",
+				    cases[i].url, err, cases[i].why);
 			continue;
 		}
 		if (rc != 0)
 			fail_msg("%s: %s", cases[i].url, err);
-		assert_int_equal(implicit, cases[i].implicit);
+		if (implicit != cases[i].implicit)
+			fail_msg("%s: implicit %d", cases[i].url, implicit);
 		if (loopback != cases[i].loopback)
 			fail_msg("%s: loopback %d", cases[i].url, loopback);
 	}
