@@ -6,12 +6,14 @@
  * costs each about 6 MiB of resident memory before it does anything
  * (measured: a program linked with librrd and jansson starts at 8.4 MiB,
  * with libcurl added at 14.1 MiB).  Only a plugin's child fetching a page
- * and the mailer transfer anything; the daemon between its mails, the
- * parent of `run` (its plugins fetch in a child), status, history, graph
- * and report never do, and now never map it.
+ * and the mailer transfer anything: the parent of `run` (its plugins
+ * fetch in a child), status, history, graph, report, and the daemon until
+ * its first mail never map it now.
  *
  * The soname is the one Debian's libcurl4 ships, whose headers
- * (libcurl4-openssl-dev) regiomon is built against.
+ * (libcurl4-openssl-dev) regiomon is built against.  The table is global,
+ * like the library it stands for, and this file includes <curl/curl.h>
+ * beside http.c and smtp.c only for the types of its functions.
  */
 #include <dlfcn.h>
 #include <string.h>
@@ -23,7 +25,7 @@
 
 struct curl_api	 curl_api;
 
-static int	 loaded;	/* 1 done, -1 failed (and said so) */
+static int	 loaded;	/* 1 done, -1 not a usable libcurl */
 
 /* dlsym(h, name) into *slot.  0, or -1 logged. */
 static int
@@ -43,7 +45,9 @@ resolve(void *h, const char *name, void *slot)
 /*
  * Load libcurl and fill in curl_api, once per process: the main thread or
  * a plugin's child, never a writer thread (nothing there transfers).  0,
- * or -1 if it cannot be loaded (logged the first time).
+ * or -1 logged.  A library that cannot be opened is tried again next
+ * time (the daemon's next mail may find libcurl4 installed, or a file
+ * descriptor free); one that lacks a function is not.
  */
 int
 curl_api_load(void)
@@ -66,7 +70,6 @@ curl_api_load(void)
 
 	if (loaded != 0)
 		return loaded == 1 ? 0 : -1;
-	loaded = -1;
 	memset(&api, 0, sizeof(api));
 	/* Never closed: OpenSSL, under it, cannot be unloaded anyway. */
 	if ((h = dlopen(LIBCURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
@@ -75,8 +78,10 @@ curl_api_load(void)
 		return -1;
 	}
 	for (i = 0; i < sizeof(fn) / sizeof(fn[0]); i++)
-		if (resolve(h, fn[i].name, (char *)&api + fn[i].off) == -1)
+		if (resolve(h, fn[i].name, (char *)&api + fn[i].off) == -1) {
+			loaded = -1;
 			return -1;
+		}
 	curl_api = api;
 	loaded = 1;
 	return 0;

@@ -6,29 +6,26 @@
 #ifndef CURL_API_H
 #define CURL_API_H
 
-#include <time.h>
-
 #include <curl/curl.h>
 
+/* Each member has the type of the libcurl function it stands for. */
 struct curl_api {
-	CURLcode	 (*global_init)(long);
-	void		 (*global_cleanup)(void);
-	CURL		*(*easy_init)(void);
-	CURLcode	 (*easy_setopt)(CURL *, CURLoption, ...);
-	CURLcode	 (*easy_perform)(CURL *);
-	CURLcode	 (*easy_getinfo)(CURL *, CURLINFO, ...);
-	void		 (*easy_cleanup)(CURL *);
-	const char	*(*easy_strerror)(CURLcode);
-	struct curl_slist *(*slist_append)(struct curl_slist *, const char *);
-	void		 (*slist_free_all)(struct curl_slist *);
-	CURLU		*(*url)(void);
-	void		 (*url_cleanup)(CURLU *);
-	CURLUcode	 (*url_set)(CURLU *, CURLUPart, const char *,
-			    unsigned int);
-	CURLUcode	 (*url_get)(const CURLU *, CURLUPart, char **,
-			    unsigned int);
-	void		 (*free)(void *);
-	time_t		 (*getdate)(const char *, const time_t *);
+	__typeof__(curl_global_init)		*global_init;
+	__typeof__(curl_global_cleanup)		*global_cleanup;
+	__typeof__(curl_easy_init)		*easy_init;
+	__typeof__(curl_easy_setopt)		*easy_setopt;
+	__typeof__(curl_easy_perform)		*easy_perform;
+	__typeof__(curl_easy_getinfo)		*easy_getinfo;
+	__typeof__(curl_easy_cleanup)		*easy_cleanup;
+	__typeof__(curl_easy_strerror)		*easy_strerror;
+	__typeof__(curl_slist_append)		*slist_append;
+	__typeof__(curl_slist_free_all)		*slist_free_all;
+	__typeof__(curl_url)			*url;
+	__typeof__(curl_url_cleanup)		*url_cleanup;
+	__typeof__(curl_url_set)		*url_set;
+	__typeof__(curl_url_get)		*url_get;
+	__typeof__(curl_free)			*free;
+	__typeof__(curl_getdate)		*getdate;
 };
 
 extern struct curl_api	curl_api;

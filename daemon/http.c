@@ -623,12 +623,11 @@ http_response_free(struct rm_response *resp)
 static int	curl_ready;
 
 /*
- * Load and set up libcurl before its first transfer, not at start: that
- * maps 26 libraries and sets up OpenSSL, about 8 MB that a parent which
+ * Load and set up libcurl before its first transfer, not at start: its
+ * 26 libraries and OpenSSL's setup take about 8 MB that a parent which
  * never fetches (the plugins' children do) would keep for nothing (see
- * curl_api.c).  Only the thread that transfers
- * calls it: the main thread or a plugin's child, never a writer thread.
- * 0, or -1 logged.
+ * curl_api.c).  Only the thread that transfers calls it: the main thread
+ * or a plugin's child, never a writer thread.  0, or -1 logged.
  */
 int
 http_global_init(void)

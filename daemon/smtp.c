@@ -41,27 +41,55 @@ struct smtp {
 };
 
 /*
+ * The IPv6 address of h[0..n) if it is one in brackets, as a URL writes
+ * it: "[::1]", or with a zone, "[fe80::1%25eth0]".  1 or 0.
+ */
+static int
+ipv6_literal(const char *h, size_t n, struct in6_addr *a6)
+{
+	char		 buf[INET6_ADDRSTRLEN];
+	const char	*zone;
+	size_t		 len, i;
+
+	if (n < 2 || h[0] != '[' || h[n - 1] != ']')
+		return 0;
+	h++;
+	n -= 2;
+	zone = memmem(h, n, "%25", 3);
+	len = zone != NULL ? (size_t)(zone - h) : n;
+	if (len >= sizeof(buf))
+		return 0;
+	if (zone != NULL) {
+		for (i = 3; i < n - len; i++)
+			if (!isalnum((unsigned char)zone[i]) &&
+			    strchr("-._~", zone[i]) == NULL)
+				return 0;
+		if (n - len == 3)
+			return 0;
+	}
+	memcpy(buf, h, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET6, buf, a6) == 1;
+}
+
+/*
  * 1 if host (as smtp_url_check() finds it, IPv6 in brackets) is the
- * loopback: localhost, 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.
+ * loopback: localhost, 127.0.0.0/8, ::1 or ::ffff:127.0.0.0/104.  IPv4
+ * in any form inet_aton() reads ("127.1", "2130706433"), as libcurl
+ * reads it too.
  */
 static int
 host_is_loopback(const char *host)
 {
 	struct in_addr	 a4;
 	struct in6_addr	 a6;
-	char		 buf[INET6_ADDRSTRLEN + 2];
-	size_t		 n = strlen(host);
 
 	if (strcasecmp(host, "localhost") == 0 ||
 	    strcasecmp(host, "localhost.") == 0)
 		return 1;
-	if (inet_pton(AF_INET, host, &a4) == 1)
+	if (inet_aton(host, &a4) != 0)
 		return (ntohl(a4.s_addr) >> 24) == 127;
-	if (n < 2 || n >= sizeof(buf) || host[0] != '[' || host[n - 1] != ']')
-		return 0;
-	memcpy(buf, host + 1, n - 2);
-	buf[n - 2] = '\0';
-	if (inet_pton(AF_INET6, buf, &a6) != 1)
+	if (!ipv6_literal(host, strlen(host), &a6))
 		return 0;
 	if (IN6_IS_ADDR_LOOPBACK(&a6))
 		return 1;
@@ -76,16 +104,10 @@ static int
 host_ok(const char *h, size_t n)
 {
 	struct in6_addr	 a6;
-	char		 buf[INET6_ADDRSTRLEN];
 	size_t		 i;
 
-	if (n >= 2 && h[0] == '[' && h[n - 1] == ']') {
-		if (n - 2 >= sizeof(buf))
-			return 0;
-		memcpy(buf, h + 1, n - 2);
-		buf[n - 2] = '\0';
-		return inet_pton(AF_INET6, buf, &a6) == 1;
-	}
+	if (n > 0 && h[0] == '[')
+		return ipv6_literal(h, n, &a6);
 	for (i = 0; i < n; i++)
 		if (!isalnum((unsigned char)h[i]) && h[i] != '-' &&
 		    h[i] != '.' && h[i] != '_')
