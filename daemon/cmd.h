@@ -35,6 +35,7 @@ struct command {
 	enum need	 need;
 	int		 minargs;	/* arguments after the name */
 	int		 maxargs;	/* -1: any number */
+	const char	*valopts;	/* its options that take a value */
 	const char	*usage;		/* "graph INDICATOR ...", a line each */
 	const char	*summary;	/* one line, for `regiomon --help` */
 	const char	*help;		/* arguments, options, exit status */

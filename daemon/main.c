@@ -5,6 +5,7 @@
  * loaded config, catalog and state it asked for.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,7 @@
 	"config\n"
 
 static const struct command commands[] = {
-	{ "daemon", cmd_daemon, NEED_ALL_LOCKED, 0, 0,
+	{ "daemon", cmd_daemon, NEED_ALL_LOCKED, 0, 0, NULL,
 	    "daemon",
 	    "run the sources on their schedules until stopped",
 	    "Runs in the foreground (systemd Type=notify); takes no "
@@ -38,7 +39,7 @@ static const struct command commands[] = {
 	    EXIT_HELP("stopped by SIGTERM or SIGINT",
 		"could not start (state dir in use or another user's, "
 		"plugins)", "any argument") },
-	{ "run", cmd_run, NEED_ALL_LOCKED, 0, -1,
+	{ "run", cmd_run, NEED_ALL_LOCKED, 0, -1, NULL,
 	    "run [SOURCE ...]",
 	    "run every enabled source (or those named) once",
 	    "  SOURCE ...    run only these sources, enabled or not "
@@ -51,7 +52,7 @@ static const struct command commands[] = {
 		"the state dir\n      is in use (by the daemon) or another "
 		"user's",
 		"a SOURCE that is not in the config") },
-	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 1,
+	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 1, NULL,
 	    "fetch SOURCE",
 	    "run one source and print its observations",
 	    "  SOURCE        the source (its \"name\" in the config) to run; "
@@ -60,7 +61,7 @@ static const struct command commands[] = {
 	    "not stored\n"
 	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
 		"printed)", "no SOURCE, or one not in the config") },
-	{ "history", cmd_history, NEED_ALL, 2, 2,
+	{ "history", cmd_history, NEED_ALL, 2, 2, NULL,
 	    "history INDICATOR REGION",
 	    "print a stored series period by period",
 	    "  INDICATOR     an indicator id of the catalog (`regiomon "
@@ -69,7 +70,7 @@ static const struct command commands[] = {
 	    "...\n"
 	    EXIT_HELP("printed", "nothing stored yet, or the file is "
 		"unreadable", "unknown INDICATOR or REGION") },
-	{ "check-config", cmd_check_config, NEED_NOTHING, 0, 0,
+	{ "check-config", cmd_check_config, NEED_NOTHING, 0, 0, NULL,
 	    "check-config",
 	    "validate the config, the catalog and every source's config",
 	    "Checks the config (-c), its catalogs and every source's plugin "
@@ -78,7 +79,7 @@ static const struct command commands[] = {
 	    "arguments.\n"
 	    EXIT_HELP("\"configuration OK\"", "a file could not be read",
 		"any argument") },
-	{ "plugins", cmd_plugins, NEED_CONF, 0, 0,
+	{ "plugins", cmd_plugins, NEED_CONF, 0, 0, NULL,
 	    "plugins",
 	    "list the plugins in the plugin dir",
 	    "Lists each plugin of the plugin dir (-P, or \"plugin_dir\") "
@@ -86,7 +87,7 @@ static const struct command commands[] = {
 	    "and description, or why it is refused; takes no arguments.\n"
 	    EXIT_HELP("every plugin loads", "a plugin is refused or the "
 		"dir is unreadable", "any argument") },
-	{ "status", cmd_status, NEED_ALL, 0, -1,
+	{ "status", cmd_status, NEED_ALL, 0, -1, "--challenge --region",
 	    "status [--challenge N] [--region ID] [--json]",
 	    "every series against its 2020 baseline, per challenge",
 	    "  --challenge N  only challenge N of the strategy (1 to 6)\n"
@@ -94,7 +95,7 @@ static const struct command commands[] = {
 	    "  --json         one JSON document instead of the table\n"
 	    EXIT_HELP("printed", "the state could not be read",
 		"unknown option, challenge or region") },
-	{ "silence", cmd_silence, NEED_CATALOG, 1, -1,
+	{ "silence", cmd_silence, NEED_CATALOG, 1, -1, "--until --comment",
 	    "silence add INDICATOR[/REGION] --until YYYY-MM-DD\n"
 	    "            --comment TEXT\n"
 	    "silence list\n"
@@ -111,7 +112,7 @@ static const struct command commands[] = {
 	    "`silence list`)\n"
 	    EXIT_HELP("done", "no silence ID, or STATE/silences.json is "
 		"unreadable", "unknown subcommand, id, date or series") },
-	{ "test-mail", cmd_test_mail, NEED_CONF, 0, 0,
+	{ "test-mail", cmd_test_mail, NEED_CONF, 0, 0, NULL,
 	    "test-mail",
 	    "send a test message through the configured transport",
 	    "Sends one message to the \"mail.to\" recipients via SMTP, or "
@@ -121,6 +122,7 @@ static const struct command commands[] = {
 	    EXIT_HELP("the server or the Maildir took it", "it was not "
 		"delivered (the reason is printed)", "any argument") },
 	{ "graph", cmd_graph, NEED_ALL, 4, -1,
+	    "-o --output -w --width -h --height --lang",
 	    "graph INDICATOR REGION -o FILE.png|FILE.svg [-w WIDTH]\n"
 	    "      [-h HEIGHT] [--lang nl|en]",
 	    "draw one series: history, 2020 baseline, warning zones",
@@ -136,7 +138,7 @@ static const struct command commands[] = {
 	    EXIT_HELP("written", "nothing stored for the series yet, or "
 		"drawing failed", "unknown series, option, size or file "
 		"type") },
-	{ "report", cmd_report, NEED_ALL, 0, -1,
+	{ "report", cmd_report, NEED_ALL, 0, -1, "-o --output --lang",
 	    "report [-o DIR] [--lang nl|en]",
 	    "write the static HTML report with a graph per series",
 	    "  -o, --output DIR  write DIR/index.html and its graphs "
@@ -173,6 +175,7 @@ usage(FILE *fp)
 	    "  -S DIR        state dir (overrides the config)\n"
 	    "  -v            debug logging\n"
 	    "  --version     print the version\n"
+	    "These options may also follow the command.\n"
 	    "\nexit status: 0 ok, 1 failure, 2 usage, 78 bad config\n"
 	    "`regiomon COMMAND --help` describes one command.\n",
 	    REGIOMON_CONF);
@@ -237,6 +240,103 @@ cmd_wants_help(const struct command *c, int argc, char **argv)
 	return 0;
 }
 
+/* 1 if a is one of c's options that take a value. */
+static int
+takes_value(const struct command *c, const char *a)
+{
+	const char	*p = c->valopts;
+	size_t		 n = strlen(a);
+
+	while (p != NULL && *p != '\0') {
+		if (strncmp(p, a, n) == 0 && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+/*
+ * The global option a, with its value next (or after "=" in a long
+ * form), into o.  1 and *used set to the arguments taken, 0 if a is none,
+ * -1 (said) if its value is missing.
+ */
+static int
+global_option(const char *a, const char *next, struct opts *o, int *used)
+{
+	static const struct {
+		const char	*s, *l;
+		size_t		 off;
+	} v[] = {
+		{ "-c", "--config", offsetof(struct opts, conf_path) },
+		{ "-P", "--plugin-dir", offsetof(struct opts, plugin_dir) },
+		{ "-S", "--state-dir", offsetof(struct opts, state_dir) },
+	};
+	const char	**slot;
+	size_t		  i, n;
+
+	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+		o->verbose = 1;
+		*used = 1;
+		return 1;
+	}
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		slot = (const char **)((char *)o + v[i].off);
+		n = strlen(v[i].l);
+		if (strncmp(a, v[i].l, n) == 0 && a[n] == '=') {
+			*slot = a + n + 1;
+			*used = 1;
+			return 1;
+		}
+		if (strcmp(a, v[i].s) != 0 && strcmp(a, v[i].l) != 0)
+			continue;
+		if (next == NULL) {
+			fprintf(stderr, "regiomon: %s needs a value\n", a);
+			return -1;
+		}
+		*slot = next;
+		*used = 2;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Take the global options that follow the command out of argv into o:
+ * `regiomon status -c FILE` is what people type, and it used to read the
+ * default config instead.  The values of the command's own options are
+ * left alone (`graph ... -h 200` keeps its height, `--comment -v` its
+ * text), and so is everything after "--".  The new argc, or -1.
+ */
+static int
+hoist_globals(const struct command *c, int argc, char **argv,
+    struct opts *o)
+{
+	int	 i, n = 1, used, rc;
+
+	for (i = 1; i < argc; i += used) {
+		used = 1;
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < argc)
+				argv[n++] = argv[i++];
+			break;
+		}
+		if (takes_value(c, argv[i]) && i + 1 < argc) {
+			argv[n++] = argv[i];
+			argv[n++] = argv[i + 1];
+			used = 2;
+			continue;
+		}
+		if ((rc = global_option(argv[i], i + 1 < argc ? argv[i + 1] :
+		    NULL, o, &used)) == -1)
+			return -1;
+		if (rc == 0)
+			argv[n++] = argv[i];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -286,6 +386,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "regiomon: unknown command \"%s\"\n", argv[0]);
 		return usage_error();
 	}
+	if ((argc = hoist_globals(c, argc, argv, &o)) == -1)
+		return cmd_usage_error(c);
 	log_init(-1, o.verbose);
 	if (cmd_wants_help(c, argc, argv))
 		return 0;

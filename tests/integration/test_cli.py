@@ -209,6 +209,62 @@ class UsageErrors(unittest.TestCase):
                          r"ID$")
 
 
+class GlobalOptionsAfterTheCommand(unittest.TestCase):
+    """-c, -P, -S and -v work after the command too, and the values of the
+    command's own options stay its own."""
+
+    def setUp(self):
+        url = "file:" + os.path.join(CSV_DATA, "dutch.csv")
+        self.env = rmtest.Env(
+            [{"name": "good", "plugin": "csv", "config": {
+                "url": url, "region_scheme": "cbs",
+                "columns": {"indicator": "indicator"}}}],
+            catalog=os.path.join(CSV_DATA, "catalog.json"))
+
+    def tearDown(self):
+        self.env.close()
+
+    def after(self, *args):
+        return subprocess.run([rmtest.BIN] + list(args), capture_output=True,
+                              text=True, timeout=60)
+
+    def test_same_as_before_the_command(self):
+        e = self.env
+        r = self.after("run", "-c", e.conf, "--plugin-dir=" + e.plugin_dir,
+                       "-S", e.state, "-v")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # A debug line: -v took.
+        self.assertIn("writer thread", r.stderr)
+        self.assertTrue(os.path.exists(e.rrd("unemployment-rate",
+                                             "groningen")))
+        before = self.after("-c", e.conf, "-S", e.state, "status", "--json")
+        after = self.after("status", "--json", "--config", e.conf,
+                           "--state-dir=" + e.state)
+        self.assertEqual(before.returncode, 0, before.stderr)
+        self.assertEqual(after.returncode, 0, after.stderr)
+        # The same document (its "generated" stamp may tick).
+        strip = re.compile(r'"generated": "[^"]*"')
+        self.assertEqual(strip.sub("", after.stdout),
+                         strip.sub("", before.stdout))
+        self.assertIn('"groningen"', after.stdout)
+
+    def test_command_values_are_left_alone(self):
+        e = self.env
+        r = self.after("silence", "add", "unemployment-rate", "--until",
+                       "2099-01-01", "--comment", "-v", "-c", e.conf,
+                       "-S", e.state)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.after("silence", "list", "-c", e.conf, "-S", e.state)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"(?m)unemployment-rate.*2099-01-01.*-v$")
+
+    def test_missing_value(self):
+        r = self.after("status", "-c")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("regiomon: -c needs a value", r.stderr)
+        self.assertIn("usage: regiomon status", r.stderr)
+
+
 class BadSourceConfig(unittest.TestCase):
     """`run` and `fetch` check the plugin config of the sources they are
     about to run first, as check-config does, and exit 78."""
