@@ -990,10 +990,65 @@ merge(const struct series *s, const struct point *pts, size_t n,
 	return m;
 }
 
+/*
+ * 1 if the file librrd just failed to read is not an RRD file it can read
+ * at all (cut short, overwritten, another format; librrd 1.7.2's words),
+ * rather than one it could not read now (permissions, memory, I/O) or
+ * one of another frequency (check_freq): only the first kind is set
+ * aside and written afresh.  size: the file's, from stat(); librrd
+ * cannot map an empty file and says only "Invalid argument".
+ */
+static int
+rrd_damaged(off_t size)
+{
+	static const char *const sig[] = {
+		"is too small (should be",
+		"reached EOF while loading header",
+		"is not an RRD file",
+		"can't handle RRD file version",
+		"was created on another architecture",
+	};
+	const char	*e = rrd_get_error();
+	size_t		 i;
+
+	if (size == 0)
+		return 1;
+	for (i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
+		if (strstr(e, sig[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/*
+ * The file at path is damaged: keep it as path.corrupt and write the
+ * series afresh from pts, all this run has of it (the whole history for
+ * a source that sends its table whole, as CBS does).  Else every later
+ * run of its source would fail on it, and the other series' updates
+ * with it, until someone deleted the file by hand.
+ */
+static int
+replace_damaged(const char *path, enum freq f, const struct point *pts,
+    size_t n, int *changed)
+{
+	char	*dst;
+
+	/* librrd's reason is logged already (rrd_failed). */
+	if (set_aside(path, &dst) == -1)
+		return -1;
+	log_errx("%s: damaged: moved to %s; the series is written afresh "
+	    "from the %zu period%s of this run", path, dst, n,
+	    n == 1 ? "" : "s");
+	free(dst);
+	if (rebuild(path, f, pts, n) == -1)
+		return -1;
+	*changed = 1;
+	return 0;
+}
+
 /* Write pts into the existing file path; see store_write. */
 static int
-write_existing(const char *path, enum freq f, const struct point *pts,
-    size_t n, int *changed)
+write_existing(const char *path, off_t size, enum freq f,
+    const struct point *pts, size_t n, int *changed)
 {
 	struct series	 s;
 	struct point	*m;
@@ -1001,8 +1056,10 @@ write_existing(const char *path, enum freq f, const struct point *pts,
 	long		 k;
 	int		 rc = -1;
 
+	rrd_clear_error();
 	if (series_read(path, f, &s) == -1)
-		return -1;
+		return rrd_damaged(size) ?
+		    replace_damaged(path, f, pts, n, changed) : -1;
 	if ((k = classify(&s, pts, n)) == -1) {
 		if ((m = merge(&s, pts, n, &nm)) != NULL) {
 			rc = rebuild(path, f, m, nm);
@@ -1052,7 +1109,7 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 		goto done;
 	remove_stale(path);
 	if (stat(path, &st) == 0)
-		rc = write_existing(path, f, pts, n, changed);
+		rc = write_existing(path, st.st_size, f, pts, n, changed);
 	else if (errno != ENOENT)
 		log_err("%s", path);
 	else if ((rc = rebuild(path, f, pts, n)) == 0)

@@ -233,6 +233,43 @@ class Ahead(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertNotIn("damaged", r.stderr)
 
+    def test_damaged_rrd_file_is_set_aside(self):
+        # A series file cut short on disk used to fail every later run of
+        # its source ("storing failed"), and stop the other series'
+        # updates with it, until someone deleted the file.
+        def obs(years):
+            return [[UR, r, y, value(r, y), False]
+                    for r in ("groningen", "drenthe") for y in years]
+        self.env = rmtest.Env(
+            [{"name": "s", "plugin": "t_ok", "config": {"obs": obs(
+                YEARS[:3])}}], plugin_dir=rmtest.TEST_PLUGINS)
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        path = self.env.rrd(UR, "groningen")
+        with open(path, "r+b") as f:
+            f.truncate(4000)
+            f.seek(0)
+            damaged = f.read()
+        self.env.write_conf({"state_dir": self.env.state,
+                             "plugin_dir": rmtest.TEST_PLUGINS,
+                             "catalog": [rmtest.CATALOG],
+                             "sources": [{"name": "s", "plugin": "t_ok",
+                                          "config": {"obs": obs(
+                                              YEARS[:4])}}]})
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("%s: damaged: moved to %s.corrupt; the series is "
+                      "written afresh from the 4 periods of this run"
+                      % (path, path), r.stderr)
+        with open(path + ".corrupt", "rb") as f:
+            self.assertEqual(f.read(), damaged)
+        for reg in ("groningen", "drenthe"):
+            for y in YEARS[:4]:
+                self.assertEqual(rmtest.rrd_period_value(
+                    self.env.rrd(UR, reg), y), value(reg, y), (reg, y))
+        self.assertNotIn("last_error", self.env.state_json()["sources"]["s"])
+        self.assertFalse(os.listdir(os.path.join(self.env.state, "spool")))
+
     def test_failed_run_leaves_nothing(self):
         self.env = rmtest.Env([])
         prog = os.path.join(self.env.dir, "fail.py")

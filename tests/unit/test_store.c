@@ -723,6 +723,63 @@ test_wrong_freq(void **state)
 	free(path);
 }
 
+/* Make path's file damaged as how says; its size after. */
+static off_t
+damage(const char *path, const char *how)
+{
+	struct stat	 st;
+	FILE		*fp;
+
+	if (strcmp(how, "garbage") == 0) {
+		assert_non_null(fp = fopen(path, "r+"));
+		fputs("this is no RRD file at all", fp);
+		fclose(fp);
+	} else
+		assert_int_equal(truncate(path, (off_t)atol(how)), 0);
+	stat_ok(path, &st);
+	return st.st_size;
+}
+
+/*
+ * A file librrd cannot read at all is kept as .corrupt and the series is
+ * written afresh from the points in hand; the next damage goes to
+ * .corrupt.1, and nothing of the damaged files is lost.
+ */
+static void
+test_damaged(void **state)
+{
+	static const char *const how[] = { "4000", "0", "100", "garbage" };
+	const char	*dir = *state;
+	struct point	*pts;
+	struct stat	 st;
+	char		*path = path_of(dir, "dmg", "x"), *old;
+	size_t		 n, i;
+	off_t		 size;
+	int		 changed;
+
+	pts = series(FREQ_YEAR, mk(2010, FREQ_YEAR, 0), mk(2020, FREQ_YEAR,
+	    0), hard, nitems(hard), 0, &n);
+	write_ok(dir, "dmg", "x", FREQ_YEAR, pts, n, 1);
+	for (i = 0; i < nitems(how); i++) {
+		size = damage(path, how[i]);
+		changed = 7;
+		if (store_write(dir, "dmg", "x", FREQ_YEAR, pts, n - i,
+		    &changed) != 0)
+			fail_msg("%s: store_write failed", how[i]);
+		assert_int_equal(changed, 1);
+		check_read(dir, "dmg", "x", FREQ_YEAR, pts, n - i);
+		if (i == 0)
+			xasprintf(&old, "%s.corrupt", path);
+		else
+			xasprintf(&old, "%s.corrupt.%zu", path, i);
+		stat_ok(old, &st);
+		assert_int_equal(st.st_size, size);
+		free(old);
+	}
+	free(pts);
+	free(path);
+}
+
 static void
 touch(const char *dir, const char *name)
 {
@@ -844,6 +901,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bad_id, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_freq, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stale_tmp, setup,
