@@ -257,9 +257,10 @@ takes_value(const struct command *c, const char *a)
 }
 
 /*
- * The global option a, with its value next (or after "=" in a long
- * form), into o.  1 and *used set to the arguments taken, 0 if a is none,
- * -1 (said) if its value is missing.
+ * The global option a, with its value next (or attached: "-cFILE",
+ * "--config=FILE"), into o.  1 and *used set to the arguments taken, 0 if
+ * a is none (or its value would be "--help", which asks for help), -1
+ * (said) if its value is missing.
  */
 static int
 global_option(const char *a, const char *next, struct opts *o, int *used)
@@ -283,13 +284,16 @@ global_option(const char *a, const char *next, struct opts *o, int *used)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		slot = (const char **)((char *)o + v[i].off);
 		n = strlen(v[i].l);
-		if (strncmp(a, v[i].l, n) == 0 && a[n] == '=') {
-			*slot = a + n + 1;
+		if ((strncmp(a, v[i].l, n) == 0 && a[n] == '=') ||
+		    (strncmp(a, v[i].s, 2) == 0 && a[2] != '\0')) {
+			*slot = a[1] == '-' ? a + n + 1 : a + 2;
 			*used = 1;
 			return 1;
 		}
 		if (strcmp(a, v[i].s) != 0 && strcmp(a, v[i].l) != 0)
 			continue;
+		if (next != NULL && strcmp(next, "--help") == 0)
+			return 0;
 		if (next == NULL) {
 			fprintf(stderr, "regiomon: %s needs a value\n", a);
 			return -1;
@@ -306,7 +310,7 @@ global_option(const char *a, const char *next, struct opts *o, int *used)
  * `regiomon status -c FILE` is what people type, and it used to read the
  * default config instead.  The values of the command's own options are
  * left alone (`graph ... -h 200` keeps its height, `--comment -v` its
- * text), and so is everything after "--".  The new argc, or -1.
+ * text).  The new argc, or -1.
  */
 static int
 hoist_globals(const struct command *c, int argc, char **argv,
@@ -316,11 +320,6 @@ hoist_globals(const struct command *c, int argc, char **argv,
 
 	for (i = 1; i < argc; i += used) {
 		used = 1;
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < argc)
-				argv[n++] = argv[i++];
-			break;
-		}
 		if (takes_value(c, argv[i]) && i + 1 < argc) {
 			argv[n++] = argv[i];
 			argv[n++] = argv[i + 1];

@@ -38,6 +38,8 @@
 #include <time.h>
 #include <unistd.h>
 
+/* For stat_head_t, the file's header, read by our_header(). */
+#define RRD_EXPORT_DEPRECATED
 #include <rrd.h>
 
 #include "regiomon.h"
@@ -991,32 +993,48 @@ merge(const struct series *s, const struct point *pts, size_t n,
 }
 
 /*
- * 1 if the file librrd just failed to read is not an RRD file it can read
- * at all (cut short, overwritten, another format; librrd 1.7.2's words),
- * rather than one it could not read now (permissions, memory, I/O) or
- * one of another frequency (check_freq): only the first kind is set
- * aside and written afresh.  size: the file's, from stat(); librrd
- * cannot map an empty file and says only "Invalid argument".
+ * 1 if path begins with the header regiomon writes on this machine: one
+ * DS, one RRA, a step of a day, in this machine's layout of doubles and
+ * longs.  A file from another architecture reads as "too small" here
+ * too, and is sound: `rrdtool dump` there and `restore` here keep it.
  */
 static int
-rrd_damaged(off_t size)
+our_header(const char *path)
 {
-	static const char *const sig[] = {
-		"is too small (should be",
-		"reached EOF while loading header",
-		"is not an RRD file",
-		"can't handle RRD file version",
-		"was created on another architecture",
-	};
-	const char	*e = rrd_get_error();
-	size_t		 i;
+	stat_head_t	 h;
+	ssize_t		 n;
+	int		 fd;
 
-	if (size == 0)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, &h, sizeof(h));
+	close(fd);
+	return n == (ssize_t)sizeof(h) &&
+	    memcmp(h.cookie, RRD_COOKIE, sizeof(RRD_COOKIE)) == 0 &&
+	    h.float_cookie == FLOAT_COOKIE && h.ds_cnt == 1 &&
+	    h.rra_cnt == 1 && h.pdp_step == DAY;
+}
+
+/*
+ * 1 if the file librrd just failed to read is damaged: empty, shorter
+ * than a header, not an RRD file at all, or one of ours cut short
+ * (librrd 1.7.2's words).  Not a file it could not read now
+ * (permissions, memory, I/O, a lock), one of another frequency
+ * (check_freq), or one from another architecture or librrd version:
+ * only damaged files are set aside and written afresh.  size: the
+ * file's, from stat(); librrd cannot map an empty file and says only
+ * "Invalid argument".
+ */
+static int
+rrd_damaged(const char *path, off_t size)
+{
+	const char	*e = rrd_get_error();
+
+	if (size == 0 || strstr(e, "reached EOF while loading header") !=
+	    NULL || strstr(e, "is not an RRD file") != NULL)
 		return 1;
-	for (i = 0; i < sizeof(sig) / sizeof(sig[0]); i++)
-		if (strstr(e, sig[i]) != NULL)
-			return 1;
-	return 0;
+	return strstr(e, "is too small (should be") != NULL &&
+	    our_header(path);
 }
 
 /*
@@ -1058,7 +1076,7 @@ write_existing(const char *path, off_t size, enum freq f,
 
 	rrd_clear_error();
 	if (series_read(path, f, &s) == -1)
-		return rrd_damaged(size) ?
+		return rrd_damaged(path, size) ?
 		    replace_damaged(path, f, pts, n, changed) : -1;
 	if ((k = classify(&s, pts, n)) == -1) {
 		if ((m = merge(&s, pts, n, &nm)) != NULL) {

@@ -240,6 +240,10 @@ class GlobalOptionsAfterTheCommand(unittest.TestCase):
         before = self.after("-c", e.conf, "-S", e.state, "status", "--json")
         after = self.after("status", "--json", "--config", e.conf,
                            "--state-dir=" + e.state)
+        attached = self.after("status", "--json", "-c" + e.conf,
+                              "-S" + e.state)
+        self.assertEqual(attached.returncode, 0, attached.stderr)
+        self.assertIn('"groningen"', attached.stdout)
         self.assertEqual(before.returncode, 0, before.stderr)
         self.assertEqual(after.returncode, 0, after.stderr)
         # The same document (its "generated" stamp may tick).
@@ -263,6 +267,10 @@ class GlobalOptionsAfterTheCommand(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("regiomon: -c needs a value", r.stderr)
         self.assertIn("usage: regiomon status", r.stderr)
+        # --help is never taken for a value: it asks for help.
+        r = self.after("status", "-c", "--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("usage: regiomon status", r.stdout)
 
 
 class BadSourceConfig(unittest.TestCase):

@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+/* For stat_head_t: test_damaged() writes a foreign header. */
+#define RRD_EXPORT_DEPRECATED
 #include <rrd.h>
 
 #include "regiomon.h"
@@ -743,7 +745,8 @@ damage(const char *path, const char *how)
 /*
  * A file librrd cannot read at all is kept as .corrupt and the series is
  * written afresh from the points in hand; the next damage goes to
- * .corrupt.1, and nothing of the damaged files is lost.
+ * .corrupt.1, and nothing of the damaged files is lost.  A file with a
+ * header not ours is left alone.
  */
 static void
 test_damaged(void **state)
@@ -774,6 +777,34 @@ test_damaged(void **state)
 			xasprintf(&old, "%s.corrupt.%zu", path, i);
 		stat_ok(old, &st);
 		assert_int_equal(st.st_size, size);
+		free(old);
+	}
+	/*
+	 * Not ours: a header of another layout (here: another step), cut
+	 * short, as a file from another machine reads here.  Left alone.
+	 */
+	{
+		stat_head_t	 h;
+		struct stat	 st0;
+		FILE		*fp;
+		int		 changed2 = 7;
+
+		assert_non_null(fp = fopen(path, "r+"));
+		assert_int_equal(fread(&h, sizeof(h), 1, fp), 1);
+		h.pdp_step = 3600;
+		rewind(fp);
+		assert_int_equal(fwrite(&h, sizeof(h), 1, fp), 1);
+		fclose(fp);
+		damage(path, "4000");
+		stat_ok(path, &st0);
+		assert_int_equal(store_write(dir, "dmg", "x", FREQ_YEAR, pts, n,
+		    &changed2), -1);
+		assert_int_equal(changed2, 0);
+		stat_ok(path, &st);
+		assert_int_equal(st.st_ino, st0.st_ino);
+		assert_int_equal(st.st_size, 4000);
+		xasprintf(&old, "%s.corrupt.%zu", path, nitems(how));
+		assert_int_equal(access(old, F_OK), -1);
 		free(old);
 	}
 	free(pts);
