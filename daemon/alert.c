@@ -6,6 +6,7 @@
  * in state.series[KEY].eval (state_eval_get/put), so a restart neither
  * repeats nor loses one.
  */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -500,9 +501,22 @@ decide(struct regiomon *rm, const struct alertconf *ac,
 	items_add(it, &x);
 }
 
+/*
+ * A figure as the mail's language writes it: "4,4" and "12.345" in
+ * Dutch, fmt_human()'s "4.4" and "12345" in English, as before.
+ */
+static void
+mail_num(enum lang lang, double v, char *buf, size_t size)
+{
+	if (lang == LANG_EN)
+		fmt_human(buf, size, v, FMT_HUMAN_DEC);
+	else
+		label_num(lang, v, FMT_HUMAN_DEC, 0, buf, size);
+}
+
 /* The latest value and its period, "*" if provisional: "5.9 (2024*)". */
 static void
-fmt_latest(char *buf, size_t size, const json_t *ev)
+fmt_latest(char *buf, size_t size, const json_t *ev, enum lang lang)
 {
 	const json_t	*l = json_object_get(ev, "latest");
 	char		 val[64];
@@ -511,27 +525,44 @@ fmt_latest(char *buf, size_t size, const json_t *ev)
 		snprintf(buf, size, "-");
 		return;
 	}
-	fmt_human(val, sizeof(val), json_number_value(json_object_get(l,
-	    "value")), FMT_HUMAN_DEC);
+	mail_num(lang, json_number_value(json_object_get(l, "value")), val,
+	    sizeof(val));
 	snprintf(buf, size, "%s (%s%s)", val,
 	    json_string_value(json_object_get(l, "period")),
 	    json_is_true(json_object_get(l, "provisional")) ? "*" : "");
 }
 
 static void
-fmt_base(char *buf, size_t size, const json_t *ev)
+fmt_base(char *buf, size_t size, const json_t *ev, enum lang lang)
 {
 	const json_t	*b = json_object_get(ev, "baseline");
 	char		 val[64];
 
 	if (b == NULL || json_is_null(b)) {
-		snprintf(buf, size, "no baseline");
+		snprintf(buf, size, "%s", label(lang, L_MAIL_NO_BASELINE));
 		return;
 	}
-	fmt_human(val, sizeof(val), json_number_value(json_object_get(b,
-	    "value")), FMT_HUMAN_DEC);
+	mail_num(lang, json_number_value(json_object_get(b, "value")), val,
+	    sizeof(val));
 	snprintf(buf, size, "%s (%s)", val,
 	    json_string_value(json_object_get(b, "period")));
+}
+
+/*
+ * A state in the mail's words: its name in English ("warning"), the
+ * report's badge in lower case in Dutch ("waarschuwing").  Into buf.
+ */
+static const char *
+mail_state(enum lang lang, const char *state, char *buf, size_t size)
+{
+	size_t	 i;
+
+	if (lang == LANG_EN)
+		return state;
+	strlcpy(buf, label_state(lang, state), size);
+	for (i = 0; buf[i] != '\0'; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	return buf;
 }
 
 /*
@@ -540,33 +571,39 @@ fmt_base(char *buf, size_t size, const json_t *ev)
  * is still critical news ("stale (critical)").
  */
 static const char *
-fmt_to(char *buf, size_t size, const struct item *x)
+fmt_to(char *buf, size_t size, const struct item *x, enum lang lang)
 {
 	const char	*judged;
+	char		 a[64], b[64];
 
 	judged = json_string_value(json_object_get(x->ev, "judged"));
 	if (strcmp(x->to, "stale") != 0 || judged == NULL ||
 	    strcmp(judged, "stale") == 0 || strcmp(judged, "nodata") == 0)
-		return x->to;
-	snprintf(buf, size, "stale (%s)", judged);
+		return mail_state(lang, x->to, buf, size);
+	snprintf(buf, size, "%s (%s)", mail_state(lang, "stale", a,
+	    sizeof(a)), mail_state(lang, judged, b, sizeof(b)));
 	return buf;
 }
 
 /* "ok -> warning", "warning -> ok (resolved)", "new -> stale (critical)". */
 static void
-fmt_change(char *buf, size_t size, const struct item *x)
+fmt_change(char *buf, size_t size, const struct item *x, enum lang lang)
 {
-	char	 to[64];
+	const char	*new = label(lang, L_MAIL_NEW);
+	char		 from[64], to[160], ok[64];
 
 	if (x->kind == K_REMINDER)
-		snprintf(buf, size, "still %s", x->to);
+		snprintf(buf, size, "%s %s", label(lang, L_MAIL_STILL),
+		    mail_state(lang, x->to, to, sizeof(to)));
 	else if (x->kind == K_RESOLVED)
-		snprintf(buf, size, "%s -> ok (resolved)",
-		    x->from != NULL ? x->from : "new");
+		snprintf(buf, size, "%s -> %s (%s)", x->from != NULL ?
+		    mail_state(lang, x->from, from, sizeof(from)) : new,
+		    mail_state(lang, "ok", ok, sizeof(ok)),
+		    label(lang, L_MAIL_RESOLVED));
 	else
-		snprintf(buf, size, "%s -> %s",
-		    x->from != NULL ? mail_class(x->from) : "new",
-		    fmt_to(to, sizeof(to), x));
+		snprintf(buf, size, "%s -> %s", x->from != NULL ?
+		    mail_state(lang, mail_class(x->from), from, sizeof(from)) :
+		    new, fmt_to(to, sizeof(to), x, lang));
 }
 
 /*
@@ -587,20 +624,29 @@ item_severity(const struct item *x)
 	return eval_state_rank(s);
 }
 
-/* "uitdaging 1, 5" for the challenges of the items, in order. */
+/*
+ * "uitdaging 1, 5" ("challenge 1, 5") for the challenges of the items, in
+ * order.
+ */
 static void
-fmt_challenges(char *buf, size_t size, const struct items *it)
+fmt_challenges(char *buf, size_t size, const struct items *it,
+    enum lang lang)
 {
+	char	 word[32];
 	size_t	 i, o = 0;
 	int	 n, last = 0;
 
+	strlcpy(word, label(lang, L_CHALLENGE), sizeof(word));
+	word[0] = (char)tolower((unsigned char)word[0]);
 	buf[0] = '\0';
 	for (i = 0; i < it->n; i++) {
 		if (it->v[i].ind->challenge == last)
 			continue;
 		last = it->v[i].ind->challenge;
-		n = snprintf(buf + o, size - o, "%s%d",
-		    o == 0 ? "uitdaging " : ", ", last);
+		if (o == 0)
+			n = snprintf(buf, size, "%s %d", word, last);
+		else
+			n = snprintf(buf + o, size - o, ", %d", last);
 		if (n < 0 || (size_t)n >= size - o)
 			break;
 		o += (size_t)n;
@@ -612,7 +658,7 @@ fmt_challenges(char *buf, size_t size, const struct items *it)
  * every move is a resolution; reminders counted after the moves.
  */
 static char *
-subject(const struct items *it)
+subject(const struct items *it, enum lang lang)
 {
 	char		 chal[256], moves[64] = "", rem[64] = "";
 	size_t		 i, nmoved = 0, nres = 0, nrem = 0;
@@ -627,22 +673,25 @@ subject(const struct items *it)
 				nres++;
 		}
 	}
-	fmt_challenges(chal, sizeof(chal), it);
+	fmt_challenges(chal, sizeof(chal), it, lang);
 	if (nmoved > 0)
-		snprintf(moves, sizeof(moves), "%zu indicator%s %s", nmoved,
-		    nmoved == 1 ? "" : "s",
-		    nres == nmoved ? "back to ok" : "moved");
+		snprintf(moves, sizeof(moves), "%zu %s %s", nmoved,
+		    label(lang, nmoved == 1 ? L_MAIL_INDICATOR :
+		    L_MAIL_INDICATORS), label(lang, nres == nmoved ?
+		    L_MAIL_BACK_OK : L_MAIL_MOVED));
 	if (nrem > 0)
-		snprintf(rem, sizeof(rem), "%s%zu reminder%s",
-		    nmoved > 0 ? ", " : "", nrem, nrem == 1 ? "" : "s");
+		snprintf(rem, sizeof(rem), "%s%zu %s", nmoved > 0 ? ", " : "",
+		    nrem, label(lang, nrem == 1 ? L_MAIL_REMINDER :
+		    L_MAIL_REMINDERS));
 	xasprintf(&s, "regiomon: %s%s (%s)", moves, rem, chal);
 	return s;
 }
 
 /* The digest's table: a header and one row per item. */
 #define NCOLS	5
-static const char *const headings[NCOLS] = {
-	"Indicator", "Region", "Change", "Latest", "Shift vs baseline"
+static const enum lbl headings[NCOLS] = {
+	L_MAIL_H_INDICATOR, L_KIND_REGION, L_MAIL_H_CHANGE, L_LATEST,
+	L_MAIL_H_SHIFT
 };
 
 /* ev[a] or ev[a][b] as a number, NaN if it is not one. */
@@ -657,19 +706,45 @@ jdbl(const json_t *ev, const char *a, const char *b)
 }
 
 static void
-row_cells(const struct item *x, char cells[NCOLS][256])
+row_cells(const struct item *x, char cells[NCOLS][256], enum lang lang)
 {
-	char	 shift[96], base[96];
+	char	 shift[96], base[96], *p;
 
-	snprintf(cells[0], 256, "%s", x->ind->title);
+	snprintf(cells[0], 256, "%s", lang == LANG_EN &&
+	    x->ind->title_en != NULL ? x->ind->title_en : x->ind->title);
 	snprintf(cells[1], 256, "%s", x->reg->name);
-	fmt_change(cells[2], 256, x);
-	fmt_latest(cells[3], 256, x->ev);
+	fmt_change(cells[2], 256, x, lang);
+	fmt_latest(cells[3], 256, x->ev, lang);
 	status_fmt_shift(shift, sizeof(shift), jdbl(x->ev, "shift_abs", NULL),
 	    jdbl(x->ev, "shift_pct", NULL), jdbl(x->ev, "latest", "value"),
 	    jdbl(x->ev, "baseline", "value"), x->ind->unit);
-	fmt_base(base, sizeof(base), x->ev);
-	snprintf(cells[4], 256, "%s vs %s", shift, base);
+	/* status's "+1.5 pp (+34.1%)" has no thousands: only decimals. */
+	if (lang == LANG_NL) {
+		for (p = shift; *p != '\0'; p++)
+			if (*p == '.')
+				*p = ',';
+		if ((p = strstr(shift, "(n/a)")) != NULL)
+			strlcpy(p, "(n.v.t.)", sizeof(shift) - (size_t)(p -
+			    shift));
+	}
+	fmt_base(base, sizeof(base), x->ev, lang);
+	snprintf(cells[4], 256, "%s %s %s", shift, label(lang, L_MAIL_VS),
+	    base);
+}
+
+/* "Uitdaging 5: Robuuste arbeidsmarkt", in the mail's language. */
+static void
+fmt_heading(char *buf, size_t size, struct regiomon *rm, int number,
+    enum lang lang)
+{
+	const struct challenge	*ch = catalog_challenge(rm->catalog, number);
+	const char		*title = "";
+
+	if (ch != NULL)
+		title = lang == LANG_EN && ch->title_en != NULL ?
+		    ch->title_en : ch->title;
+	snprintf(buf, size, "%s %d: %s", label(lang, L_CHALLENGE), number,
+	    title);
 }
 
 static void
@@ -704,17 +779,16 @@ html_escape(FILE *fp, const char *s)
  */
 static void
 text_body(FILE *fp, struct regiomon *rm, const struct items *it,
-    const char *subj)
+    const char *subj, enum lang lang)
 {
-	const struct challenge	*ch;
-	char			 cells[NCOLS][256];
+	char			 cells[NCOLS][256], head[512];
 	size_t			 w[NCOLS], i, c, len;
 	int			 last = 0, prov = 0;
 
 	for (c = 0; c < NCOLS; c++)
-		w[c] = status_width(headings[c]);
+		w[c] = status_width(label(lang, headings[c]));
 	for (i = 0; i < it->n; i++) {
-		row_cells(&it->v[i], cells);
+		row_cells(&it->v[i], cells, lang);
 		for (c = 0; c < NCOLS; c++)
 			if ((len = status_width(cells[c])) > w[c])
 				w[c] = len;
@@ -724,16 +798,15 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	for (i = 0; i < it->n; i++) {
 		if (it->v[i].ind->challenge != last) {
 			last = it->v[i].ind->challenge;
-			ch = catalog_challenge(rm->catalog, last);
-			fprintf(fp, "\nUitdaging %d: %s\n\n", last,
-			    ch != NULL ? ch->title : "");
+			fmt_heading(head, sizeof(head), rm, last, lang);
+			fprintf(fp, "\n%s\n\n", head);
 			fputs("  ", fp);
 			for (c = 0; c < NCOLS; c++)
-				status_pad(fp, headings[c],
+				status_pad(fp, label(lang, headings[c]),
 				    c + 1 < NCOLS ? w[c] + 2 : 0);
 			fputc('\n', fp);
 		}
-		row_cells(&it->v[i], cells);
+		row_cells(&it->v[i], cells, lang);
 		fputs("  ", fp);
 		for (c = 0; c < NCOLS; c++)
 			status_pad(fp, cells[c], c + 1 < NCOLS ? w[c] + 2 : 0);
@@ -741,22 +814,22 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	}
 	fputs("\n", fp);
 	if (prov)
-		fputs("* provisional figure\n", fp);
-	fputs("Shift: latest minus baseline (pp: percentage points), and in "
-	    "% of the baseline.\n", fp);
-	if (it->n > GRAPH_MAIL_MAX)
+		fprintf(fp, "* %s\n", label(lang, L_MAIL_PROVISIONAL));
+	fprintf(fp, "%s\n", label(lang, L_MAIL_SHIFT_NOTE));
+	if (it->n > GRAPH_MAIL_MAX && lang == LANG_EN)
 		fprintf(fp, "Graphs: the %d most severe of these %zu series "
 		    "(the HTML part).\n", GRAPH_MAIL_MAX, it->n);
-	fputs("`regiomon status` lists every series; "
-	    "`regiomon silence add` mutes one.\n", fp);
+	else if (it->n > GRAPH_MAIL_MAX)
+		fprintf(fp, "Grafieken: de %d ernstigste van deze %zu reeksen "
+		    "(het HTML-deel).\n", GRAPH_MAIL_MAX, it->n);
+	fprintf(fp, "%s\n", label(lang, L_MAIL_HOWTO));
 }
 
 static void
 html_body(FILE *fp, struct regiomon *rm, const struct items *it,
-    const char *subj)
+    const char *subj, enum lang lang)
 {
-	const struct challenge	*ch;
-	char			 cells[NCOLS][256];
+	char			 cells[NCOLS][256], head[512];
 	size_t			 i, c;
 	int			 last = 0;
 
@@ -772,19 +845,19 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 			if (last != 0)
 				fputs("</table>\n", fp);
 			last = it->v[i].ind->challenge;
-			ch = catalog_challenge(rm->catalog, last);
-			fprintf(fp, "<h2>Uitdaging %d: ", last);
-			html_escape(fp, ch != NULL ? ch->title : "");
+			fmt_heading(head, sizeof(head), rm, last, lang);
+			fputs("<h2>", fp);
+			html_escape(fp, head);
 			fputs("</h2>\n<table border=\"1\" cellpadding=\"4\" "
 			    "style=\"border-collapse: collapse\">\n<tr>", fp);
 			for (c = 0; c < NCOLS; c++) {
 				fputs("<th>", fp);
-				html_escape(fp, headings[c]);
+				html_escape(fp, label(lang, headings[c]));
 				fputs("</th>", fp);
 			}
 			fputs("</tr>\n", fp);
 		}
-		row_cells(&it->v[i], cells);
+		row_cells(&it->v[i], cells, lang);
 		fputs("<tr>", fp);
 		for (c = 0; c < NCOLS; c++) {
 			fputs("<td>", fp);
@@ -795,11 +868,16 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	}
 	if (last != 0)
 		fputs("</table>\n", fp);
-	fputs("<p>* provisional figure. Shift: latest minus baseline (pp: "
-	    "percentage points), and in % of the baseline.", fp);
-	if (it->n > GRAPH_MAIL_MAX)
+	fputs("<p>* ", fp);
+	html_escape(fp, label(lang, L_MAIL_PROVISIONAL));
+	fputs(". ", fp);
+	html_escape(fp, label(lang, L_MAIL_SHIFT_NOTE));
+	if (it->n > GRAPH_MAIL_MAX && lang == LANG_EN)
 		fprintf(fp, " Graphs below: the %d most severe of these %zu "
 		    "series.", GRAPH_MAIL_MAX, it->n);
+	else if (it->n > GRAPH_MAIL_MAX)
+		fprintf(fp, " Grafieken hieronder: de %d ernstigste van deze "
+		    "%zu reeksen.", GRAPH_MAIL_MAX, it->n);
 	fputs("</p>\n</body></html>\n", fp);
 }
 
@@ -864,19 +942,20 @@ alert_attach_graphs(struct regiomon *rm, const struct items *it,
 static int
 digest(struct regiomon *rm, const struct items *it, struct mail_msg *msg)
 {
-	FILE	*fp;
-	size_t	 len;
+	enum lang	 lang = report_conf_lang(rm->conf);
+	FILE		*fp;
+	size_t		 len;
 
 	memset(msg, 0, sizeof(*msg));
-	msg->subject = subject(it);
+	msg->subject = subject(it, lang);
 	if ((fp = open_memstream(&msg->text, &len)) == NULL)
 		goto fail;
-	text_body(fp, rm, it, msg->subject);
+	text_body(fp, rm, it, msg->subject, lang);
 	if (fclose(fp) == EOF)
 		goto fail;
 	if ((fp = open_memstream(&msg->html, &len)) == NULL)
 		goto fail;
-	html_body(fp, rm, it, msg->subject);
+	html_body(fp, rm, it, msg->subject, lang);
 	if (fclose(fp) == EOF)
 		goto fail;
 	return alert_attach_graphs(rm, it, msg);

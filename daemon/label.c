@@ -73,6 +73,29 @@ static const struct label labels[] = {
 	{ L_PROVISIONAL_LEGEND, "Voorlopig", "Provisional" },
 	{ L_GRAPH_FAILED, "De grafiek kon niet worden getekend (zie het "
 	    "log).", "The graph could not be drawn (see the log)." },
+	/* The alert mail (alert.c): states stay their names in English. */
+	{ L_MAIL_H_INDICATOR, "Indicator", "Indicator" },
+	{ L_MAIL_INDICATOR, "indicator", "indicator" },
+	{ L_MAIL_INDICATORS, "indicatoren", "indicators" },
+	{ L_MAIL_MOVED, "in beweging", "moved" },
+	{ L_MAIL_BACK_OK, "weer stabiel", "back to ok" },
+	{ L_MAIL_REMINDER, "herinnering", "reminder" },
+	{ L_MAIL_REMINDERS, "herinneringen", "reminders" },
+	{ L_MAIL_H_CHANGE, "Verandering", "Change" },
+	{ L_MAIL_H_SHIFT, "Verschil met basislijn", "Shift vs baseline" },
+	{ L_MAIL_NEW, "nieuw", "new" },
+	{ L_MAIL_STILL, "nog steeds", "still" },
+	{ L_MAIL_RESOLVED, "opgelost", "resolved" },
+	{ L_MAIL_VS, "t.o.v.", "vs" },
+	{ L_MAIL_NO_BASELINE, "geen basislijn", "no baseline" },
+	{ L_MAIL_PROVISIONAL, "voorlopig cijfer", "provisional figure" },
+	{ L_MAIL_SHIFT_NOTE, "Verschil: laatste min basislijn (pp: "
+	    "procentpunten), en in % van de basislijn.", "Shift: latest "
+	    "minus baseline (pp: percentage points), and in % of the "
+	    "baseline." },
+	{ L_MAIL_HOWTO, "`regiomon status` toont elke reeks; `regiomon "
+	    "silence add` dempt er een.", "`regiomon status` lists every "
+	    "series; `regiomon silence add` mutes one." },
 };
 
 /* The text of id in lang.  Static, never NULL. */

@@ -71,7 +71,7 @@ class AlertGraphs(unittest.TestCase):
             raw = f.read()
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         self.assertEqual(msg.get_content_type(), "multipart/alternative")
-        self.assertIn("2 indicators moved", msg["Subject"])
+        self.assertIn("2 indicatoren in beweging", msg["Subject"])
 
         # The HTML part, inside a multipart/related with the images.
         related = [p for p in msg.walk()
@@ -149,14 +149,14 @@ class FirstDigest(unittest.TestCase):
         text = msg.get_body(("plain",)).get_content()
         html = msg.get_body(("html",)).get_content()
         n = GRAPH_MAIL_MAX + 2
-        self.assertIn("Graphs: the %d most severe of these %d series"
+        self.assertIn("Grafieken: de %d ernstigste van deze %d reeksen"
                       % (GRAPH_MAIL_MAX, n), text)
         refs = re.findall(r'src="cid:([^"]+)@regiomon"', html)
         self.assertEqual(len(refs), GRAPH_MAIL_MAX)
         self.assertIn("%s.%s" % (last["id"], region), refs)
         row = [l for l in text.splitlines() if last["title"] in l]
         self.assertEqual(len(row), 1, text)
-        self.assertIn("new -> stale (critical)", row[0])
+        self.assertIn("nieuw -> verouderd (kritiek)", row[0])
 
 
 if __name__ == "__main__":

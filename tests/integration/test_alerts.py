@@ -137,8 +137,8 @@ class Alerts(Base):
                    [GAS, "rga", "2021", 48, True],
                    [LP, "groningen", "2021", 64.6, False]])
         m = self.one_mail()
-        self.assertEqual(m["Subject"],
-                         "regiomon: 2 indicators moved (uitdaging 1, 5)")
+        self.assertEqual(m["Subject"], "regiomon: 2 indicatoren in beweging "
+                         "(uitdaging 1, 5)")
         body = self.text(m)
         # Grouped by challenge, in the strategy's order, with titles.
         c1 = body.index("Uitdaging 1: Koploper schone energie")
@@ -153,30 +153,31 @@ class Alerts(Base):
         lines = body.splitlines()
         row = next(l for l in lines if "Werkloosheid" in l)
         self.assertIn("Provincie Groningen", row)
-        self.assertIn("new -> critical", row)
-        self.assertIn("5.5 (2021)", row)
-        self.assertIn("+1.1 pp (+25.0%) vs 4.4 (2020)", row)
+        self.assertIn("nieuw -> kritiek", row)
+        self.assertIn("5,5 (2021)", row)
+        self.assertIn("+1,1 pp (+25,0%) t.o.v. 4,4 (2020)", row)
         row = next(l for l in lines if "fossiel" in l)
-        self.assertIn("new -> warning", row)
+        self.assertIn("nieuw -> waarschuwing", row)
         self.assertIn("48 (2021*)", row)
-        self.assertIn("* provisional figure", body)
+        self.assertIn("* voorlopig cijfer", body)
         # Columns line up under their headings in both tables (widths in
         # characters: the titles are UTF-8).
         heads = [l for l in lines if l.strip().startswith("Indicator")]
         self.assertEqual(len(heads), 2)
-        for col in ("Region", "Change", "Latest", "Shift vs baseline"):
+        for col in ("Regio", "Verandering", "Laatste",
+                    "Verschil met basislijn"):
             pos = {h.index(col) for h in heads}
             self.assertEqual(len(pos), 1, col)
-        pos = heads[0].index("Change")
+        pos = heads[0].index("Verandering")
         for l in lines:
             if "->" in l:
-                self.assertEqual(l.index("new ->"), pos, l)
+                self.assertEqual(l.index("nieuw ->"), pos, l)
         # The HTML alternative holds the same table, escaped.
         html = self.html(m)
         self.assertIn("Aandeel gas &lt;fossiel&gt; &amp; olie", html)
         self.assertNotIn("<fossiel>", html)
         self.assertEqual(html.count("<h2>Uitdaging "), 2)
-        self.assertIn("new -&gt; critical", html)
+        self.assertIn("nieuw -&gt; kritiek", html)
         # The state records what was mailed; "fresh" is consumed.
         st = self.env.state_json()["series"]
         ev = st[UR + "/groningen"]["eval"]
@@ -210,14 +211,14 @@ class Alerts(Base):
         self.feed(base)
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator moved (uitdaging 5)")
-        self.assertIn("new -> warning", self.text(m))
+                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+        self.assertIn("nieuw -> waarschuwing", self.text(m))
         # Back within the thresholds: a resolved mail.
         self.feed(base + [[UR, "groningen", "2022", 4.6, False]])
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator back to ok (uitdaging 5)")
-        self.assertIn("warning -> ok (resolved)", self.text(m))
+                         "regiomon: 1 indicator weer stabiel (uitdaging 5)")
+        self.assertIn("waarschuwing -> stabiel (opgelost)", self.text(m))
         self.assertEqual(self.eval_of(UR, "groningen")["notified_state"],
                          "ok")
         # Better than the baseline by the warning threshold: improved,
@@ -225,12 +226,37 @@ class Alerts(Base):
         self.feed(self.obs + [[UR, "groningen", "2023", 3.9, True]])
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator moved (uitdaging 5)")
-        self.assertIn("ok -> improved", self.text(m))
-        self.assertIn("-0.5 pp (-11.4%) vs 4.4 (2020)", self.text(m))
+                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+        self.assertIn("stabiel -> verbeterd", self.text(m))
+        self.assertIn("-0,5 pp (-11,4%) t.o.v. 4,4 (2020)", self.text(m))
         # A revision of the same period that takes it back: resolved.
         self.feed(self.obs[:-1] + [[UR, "groningen", "2023", 4.2, False]])
-        self.assertIn("improved -> ok (resolved)", self.text(self.one_mail()))
+        self.assertIn("verbeterd -> stabiel (opgelost)",
+                      self.text(self.one_mail()))
+
+    def test_english_mail(self):
+        # "report": {"lang": "en"}: the mail in English, the challenge and
+        # indicator by their English titles, the state names as they are.
+        en = {"report": {"lang": "en"}}
+        base = [[UR, "groningen", "2020", 4.4, False],
+                [UR, "groningen", "2021", 5.0, False]]
+        self.feed(base, en)
+        m = self.one_mail()
+        self.assertEqual(m["Subject"],
+                         "regiomon: 1 indicator moved (challenge 5)")
+        body = self.text(m)
+        self.assertIn("Challenge 5: Robust labour market", body)
+        row = next(l for l in body.splitlines() if "groningen" in l.lower())
+        self.assertIn("new -> warning", row)
+        self.assertIn("+0.6 pp (+13.6%) vs 4.4 (2020)", row)
+        self.assertIn("Shift vs baseline", body)
+        self.assertIn("Shift: latest minus baseline", body)
+        self.assertNotIn("Uitdaging", body)
+        self.feed(base + [[UR, "groningen", "2022", 4.6, False]], en)
+        m = self.one_mail()
+        self.assertEqual(m["Subject"],
+                         "regiomon: 1 indicator back to ok (challenge 5)")
+        self.assertIn("warning -> ok (resolved)", self.text(m))
 
     def test_send_resolved_false(self):
         extra = {"alerts": {"send_resolved": False}}
@@ -244,7 +270,7 @@ class Alerts(Base):
                          "ok")
         # A later move is measured from ok, not from the old warning.
         self.feed(self.obs + [[UR, "groningen", "2023", 5.0, False]])
-        self.assertIn("ok -> warning", self.text(self.one_mail()))
+        self.assertIn("stabiel -> waarschuwing", self.text(self.one_mail()))
 
     def silences_file(self):
         return os.path.join(self.env.state, "silences.json")
@@ -278,7 +304,7 @@ class Alerts(Base):
         # Only the unsilenced series is mailed.
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator moved (uitdaging 5)")
+                         "regiomon: 1 indicator in beweging (uitdaging 5)")
         self.assertIn("Arbeidsparticipatie", self.text(m))
         self.assertNotIn("Werkloosheid", self.text(m))
         self.assertNotIn("fossiel", self.text(m))
@@ -318,7 +344,7 @@ class Alerts(Base):
         self.run_ok("run")
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 2 indicators moved (uitdaging 5)")
+                         "regiomon: 2 indicatoren in beweging (uitdaging 5)")
         self.assertIn("Provincie Drenthe", self.text(m))
         self.assertIn("Provincie Groningen", self.text(m))
         self.run_ok("run")
@@ -372,7 +398,7 @@ class Alerts(Base):
         self.no_mail()
         os.unlink(self.silences_file())
         self.run_ok("run")
-        self.assertIn("new -> critical", self.text(self.one_mail()))
+        self.assertIn("nieuw -> kritiek", self.text(self.one_mail()))
 
     def test_reminder_after_releases(self):
         extra = {"alerts": {"reminder_releases": 2}}
@@ -390,8 +416,8 @@ class Alerts(Base):
         self.feed(obs)
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 reminder (uitdaging 5)")
-        self.assertIn("still critical", self.text(m))
+                         "regiomon: 1 herinnering (uitdaging 5)")
+        self.assertIn("nog steeds kritiek", self.text(m))
         self.run_ok("run")
         self.no_mail()
         # Without reminder_releases (the default) there are none.
@@ -415,7 +441,7 @@ class Alerts(Base):
         self.assertNotIn("notified_state", ev)
         os.unlink(outbox)
         self.run_ok("run")
-        self.assertIn("new -> critical", self.text(self.one_mail()))
+        self.assertIn("nieuw -> kritiek", self.text(self.one_mail()))
         self.run_ok("run")
         self.no_mail()
 
@@ -457,7 +483,7 @@ class Stale(Base):
         self.feed(obs)
         m = self.one_mail()
         body = self.text(m)
-        self.assertIn("new -> stale", body)
+        self.assertIn("nieuw -> verouderd", body)
         self.assertIn("Provincie Groningen", body)
         self.assertNotIn("Provincie Drenthe", body)
         ev = self.eval_of(UR, "groningen")
@@ -471,7 +497,7 @@ class Stale(Base):
         # A current figure: judged again, back to ok.
         self.feed(obs + [[UR, "groningen", str(THIS_YEAR), 4.4, True]])
         m = self.one_mail()
-        self.assertIn("stale -> ok (resolved)", self.text(m))
+        self.assertIn("verouderd -> stabiel (opgelost)", self.text(m))
         self.assertEqual(self.eval_of(UR, "groningen")["state"], "ok")
 
 
@@ -495,7 +521,8 @@ class Smtp(Base):
             m = email.message_from_bytes(msgs[0]["raw"],
                                          policy=email.policy.default)
             self.assertEqual(m["Subject"],
-                             "regiomon: 2 indicators moved (uitdaging 1, 5)")
+                             "regiomon: 2 indicatoren in beweging "
+                             "(uitdaging 1, 5)")
             self.assertIn("Uitdaging 1: Koploper schone energie",
                           self.text(m))
             self.assertIn("Uitdaging 5: Robuuste arbeidsmarkt",
@@ -588,13 +615,13 @@ class SmtpCycles(Base):
         self.assertEqual(len(set(ids)), 2, ids)
         subjects = sorted(m["Subject"] for m in msgs)
         self.assertEqual(subjects, [
-            "regiomon: 1 indicator moved (uitdaging 1)",
-            "regiomon: 1 indicator moved (uitdaging 5)"])
+            "regiomon: 1 indicator in beweging (uitdaging 1)",
+            "regiomon: 1 indicator in beweging (uitdaging 5)"])
         bodies = {m["Subject"]: self.text(m) for m in msgs}
-        self.assertIn("new -> critical", bodies[
-            "regiomon: 1 indicator moved (uitdaging 5)"])
-        self.assertIn("new -> critical", bodies[
-            "regiomon: 1 indicator moved (uitdaging 1)"])
+        self.assertIn("nieuw -> kritiek", bodies[
+            "regiomon: 1 indicator in beweging (uitdaging 5)"])
+        self.assertIn("nieuw -> kritiek", bodies[
+            "regiomon: 1 indicator in beweging (uitdaging 1)"])
         self.assertEqual(os.listdir(os.path.join(self.env.state,
                                                  "outbox")), [])
         # A further run has nothing to send.
@@ -609,13 +636,13 @@ class SmtpCycles(Base):
         self.feed(base)
         msgs = self.received()
         self.assertEqual(len(msgs), 1)
-        self.assertIn("new -> warning", self.text(msgs[0]))
+        self.assertIn("nieuw -> waarschuwing", self.text(msgs[0]))
         self.feed(base + [[UR, "groningen", "2022", 4.6, False]])
         msgs = self.received()
         self.assertEqual(len(msgs), 2)
         self.assertEqual(msgs[1]["Subject"],
-                         "regiomon: 1 indicator back to ok (uitdaging 5)")
-        self.assertIn("warning -> ok (resolved)", self.text(msgs[1]))
+                         "regiomon: 1 indicator weer stabiel (uitdaging 5)")
+        self.assertIn("waarschuwing -> stabiel (opgelost)", self.text(msgs[1]))
         self.assertEqual(self.queued(), [])
         self.no_mail()
 
@@ -641,8 +668,8 @@ class SmtpCycles(Base):
         msgs = self.received()
         self.assertEqual(len(msgs), 1)
         self.assertEqual(msgs[0]["Subject"],
-                         "regiomon: 1 indicator moved (uitdaging 5)")
-        self.assertIn("new -> critical", self.text(msgs[0]))
+                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+        self.assertIn("nieuw -> kritiek", self.text(msgs[0]))
         self.run_ok("run")
         self.assertEqual(len(self.received()), 1)
         self.no_mail()
