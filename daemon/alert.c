@@ -1077,7 +1077,8 @@ alert_cycle(struct regiomon *rm, time_t now)
 	items_free(&it);
 	if (silok == 0)
 		silences_free(&sil);
-	left = mail_flush(rm->conf, json_object_get(rm->conf->root, "mail"));
+	left = mail_flush_apart(rm->conf, json_object_get(rm->conf->root,
+	    "mail"));
 	if (left == -1)
 		rc = -1;
 	else if (left > 0)

@@ -6,9 +6,9 @@
  * costs each about 6 MiB of resident memory before it does anything
  * (measured: a program linked with librrd and jansson starts at 8.4 MiB,
  * with libcurl added at 14.1 MiB).  Only a plugin's child fetching a page
- * and the mailer transfer anything: the parent of `run` (its plugins
- * fetch in a child), status, history, graph, report, and the daemon until
- * its first mail never map it now.
+ * and the mailer transfer anything, both in children (mail_flush_apart()
+ * in outbox.c): the daemon, the parent of `run`, status, history, graph
+ * and report never map it now.
  *
  * The soname is the one Debian's libcurl4 ships, whose headers
  * (libcurl4-openssl-dev) regiomon is built against.  The table is global,

@@ -599,6 +599,7 @@ int	mail_queue(const struct conf *, const json_t *,
 int	mail_queue_id(const struct conf *, const json_t *,
 	    const struct mail_msg *, char *, size_t);
 int	mail_flush(const struct conf *, const json_t *);
+int	mail_flush_apart(const struct conf *, const json_t *);
 void	mail_msg_free(struct mail_msg *);
 int	outbox_pending(const struct conf *, const char *, char *, size_t);
 int	outbox_drop(const struct conf *, const char *);

@@ -12,10 +12,11 @@ that runs each library's initializer) and, for the daemon, its
     process;
   - status and check-config on a config with an SMTP server (whose URL is
     checked when the config is read) never load it;
-  - the daemon, after its first cycle fetched over HTTP, does not map it.
+  - the daemon, after its first cycle fetched over HTTP, does not map it,
+    nor after it mailed a digest over SMTP (a child sends the mail).
 
-With mail configured, the process that sends (the daemon, the parent of
-`run`) does load it, when it sends.
+With mail configured, the parent of `run` sends from a child too;
+`test-mail` loads it itself.
 
 Run from the repository root:
 
@@ -118,6 +119,34 @@ class LazyCurl(unittest.TestCase):
             self.assertEqual(d.stop(), 0, d.log())
         finally:
             d.close()
+    def test_daemon_mails_without_mapping_it(self):
+        # The daemon sends its mail from a child (mail_flush_apart), so
+        # libcurl does not stay in it after the first mail.
+        import smtpd as rmsmtpd  # tests/lib/smtpd.py, not the stdlib's
+        srv = rmsmtpd.start(os.path.join(self.env.dir, "smtp"))
+        try:
+            with open(self.env.conf) as f:
+                cfg = json.load(f)
+            cfg["mail"] = dict(MAIL, smtp={
+                "url": "smtp://127.0.0.1:%d" % srv.port})
+            self.env.write_conf(cfg)
+            d = rmdaemon.Daemon(self.env, verbose=False)
+            try:
+                d.wait(lambda: srv.messages(), "a digest at the server")
+                # Sent by libcurl: the mail went over SMTP.
+                self.assertIn("regiomon", srv.messages()[0]["raw"].decode(
+                    "utf-8", "replace"))
+                with open("/proc/%d/maps" % d.pid) as f:
+                    maps = f.read()
+                self.assertIn("librrd", maps)
+                self.assertEqual([l for l in maps.splitlines()
+                                  if "libcurl" in l], [])
+                self.assertEqual(d.stop(), 0, d.log())
+            finally:
+                d.close()
+        finally:
+            srv.stop()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
