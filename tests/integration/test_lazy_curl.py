@@ -70,6 +70,21 @@ class LazyCurl(unittest.TestCase):
     def tearDown(self):
         self.env.close()
 
+    def with_mail(self, mail):
+        """This config with mail section mail."""
+        with open(self.env.conf) as f:
+            cfg = json.load(f)
+        cfg["mail"] = mail
+        self.env.write_conf(cfg)
+
+    def assert_not_mapped(self, pid):
+        """Process pid maps librrd (the check can see) but no libcurl."""
+        with open("/proc/%d/maps" % pid) as f:
+            maps = f.read()
+        self.assertIn("librrd", maps)
+        self.assertEqual([l for l in maps.splitlines() if "libcurl" in l],
+                         [])
+
     def traced(self, *args):
         """regiomon with this config and args under LD_DEBUG=libs: the
         process's pid, exit status, stderr."""
@@ -92,10 +107,7 @@ class LazyCurl(unittest.TestCase):
         self.assertNotIn(pid, inits)
 
     def test_readers_never_load_it(self):
-        with open(self.env.conf) as f:
-            cfg = json.load(f)
-        cfg["mail"] = MAIL
-        self.env.write_conf(cfg)
+        self.with_mail(MAIL)
         for args in (["check-config"], ["status"]):
             pid, rc, err = self.traced(*args)
             self.assertEqual(rc, 0, "%s: %s" % (args, err[-2000:]))
@@ -111,36 +123,26 @@ class LazyCurl(unittest.TestCase):
             d.wait(lambda: os.path.isdir(rrd) and os.listdir(rrd),
                    "the first cycle's files")
             self.assertIn("GET /dutch.csv 200", self.srv.requests())
-            with open("/proc/%d/maps" % d.pid) as f:
-                maps = f.read()
-            self.assertIn("librrd", maps)
-            self.assertEqual([l for l in maps.splitlines()
-                              if "libcurl" in l], [])
+            self.assert_not_mapped(d.pid)
             self.assertEqual(d.stop(), 0, d.log())
         finally:
             d.close()
+
     def test_daemon_mails_without_mapping_it(self):
         # The daemon sends its mail from a child (mail_flush_apart), so
         # libcurl does not stay in it after the first mail.
         import smtpd as rmsmtpd  # tests/lib/smtpd.py, not the stdlib's
         srv = rmsmtpd.start(os.path.join(self.env.dir, "smtp"))
         try:
-            with open(self.env.conf) as f:
-                cfg = json.load(f)
-            cfg["mail"] = dict(MAIL, smtp={
-                "url": "smtp://127.0.0.1:%d" % srv.port})
-            self.env.write_conf(cfg)
+            self.with_mail(dict(MAIL, smtp={
+                "url": "smtp://127.0.0.1:%d" % srv.port}))
             d = rmdaemon.Daemon(self.env, verbose=False)
             try:
                 d.wait(lambda: srv.messages(), "a digest at the server")
                 # Sent by libcurl: the mail went over SMTP.
                 self.assertIn("regiomon", srv.messages()[0]["raw"].decode(
                     "utf-8", "replace"))
-                with open("/proc/%d/maps" % d.pid) as f:
-                    maps = f.read()
-                self.assertIn("librrd", maps)
-                self.assertEqual([l for l in maps.splitlines()
-                                  if "libcurl" in l], [])
+                self.assert_not_mapped(d.pid)
                 self.assertEqual(d.stop(), 0, d.log())
             finally:
                 d.close()
