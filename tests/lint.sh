@@ -4,6 +4,10 @@
 # banned calls, lines over 80 columns, trailing whitespace, // comments and
 # a missing SPDX line, in every C source and header of the project.  An
 # exception is written on the line before: /* lint: allow RULE */.
+# Also: nothing under tests/, the Makefile or .ci/ may reach for a
+# ../shared/ folder beside the checkout (a user's clone has none): the
+# tests carry their own data.  The one exception is .ci/run setting
+# REGIOMON_STRATEGY_TEXT, the text the strategy check is given by name.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -42,6 +46,13 @@ for f in $files; do
 			printf "%s:%d: BANNED: %s\n", f, NR, code
 	}' "$f"
 done > /tmp/regiomon-lint.$$
+# "../shared", or a path joined from ".." (or os.pardir) and "shared".
+grep -rnIE '\.\./shared|("\.\."|pardir)[[:space:]]*,[[:space:]]*"shared"' \
+    tests Makefile .ci 2>/dev/null |
+    grep -v '^tests/lint.sh:' |
+    grep -vE '^\.ci/run:[0-9]+:[[:space:]]*(export )?REGIOMON_STRATEGY_TEXT=(\$\{REGIOMON_STRATEGY_TEXT:-)?[^;|&]*$' |
+    sed 's/^\([^:]*:[0-9]*\):.*/\1: SHARED: refers to ..\/shared; copy the data into tests\/data\//' \
+    >> /tmp/regiomon-lint.$$
 cat /tmp/regiomon-lint.$$
 n=$(wc -l < /tmp/regiomon-lint.$$)
 rm -f /tmp/regiomon-lint.$$

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 """cbsgen.py: a synthetic CBS StatLine v3 table of any size, served from
 127.0.0.1 in the ODataFeed wire shape the cbs_statline plugin's "v3-feed"
-api reads (../shared/notes/cbs-statline.md, part 1):
+api reads (as CBS documents its OData v3 services):
 
     GET /ODataFeed/odata/TABLE/TableInfos?$format=json
     GET /ODataFeed/odata/TABLE/DataProperties?$format=json

@@ -4,7 +4,7 @@
 127.0.0.1 serving CBS responses in their real wire shapes:
 
 - v4 (datasets.cbs.nl): the recorded responses of 83625NED, 03759ned and
-  80590ned from ../shared/fixtures/cbs-v4/, their Observations split over
+  80590ned in tests/data/cbs/v4/, their Observations split over
   pages chained by "@odata.nextLink";
 - v3 (opendata.cbs.nl): a table written by tests/data/cbs/make_v3.py in
   the documented v3 shape (wide rows, padded RegioS keys, TypedDataSet and
@@ -25,7 +25,7 @@ csv source that must still be stored.
     /usr/bin/python3 tests/integration/test_cbs.py
 
 REGIOMON_BUILD names the build directory; REGIOMON_CBS_FIXTURES the
-recorded v4 responses (default ../shared/fixtures/cbs-v4).
+recorded v4 responses (default tests/data/cbs/v4).
 """
 import json
 import os
@@ -44,7 +44,7 @@ import make_v3  # noqa: E402
 import rmtest  # noqa: E402
 
 FIXTURES = os.environ.get("REGIOMON_CBS_FIXTURES") or os.path.join(
-    TOP, "..", "shared", "fixtures", "cbs-v4")
+    TOP, "tests", "data", "cbs", "v4")
 ENV = {"REGIOMON_HTTP_BACKOFF_MS": "50"}
 
 # Catalog region id -> CBS code, as share/catalog.json has them.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: ISC
 """Write share/demo/cbs/: the recorded CBS v4 responses of
-../shared/fixtures/cbs-v4/ trimmed to what `make demo` stores, so the demo
+tests/data/cbs/v4/ trimmed to what `make demo` stores, so the demo
 stays small.  Rows are kept as recorded (only fewer of them); long prose
 fields are cut.  Deterministic: run it again and nothing changes.
 
@@ -24,7 +24,7 @@ import make_v3  # noqa: E402
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
-FIXTURES = os.path.join(TOP, "..", "shared", "fixtures", "cbs-v4")
+FIXTURES = os.path.join(TOP, "tests", "data", "cbs", "v4")
 OUT = os.path.join(TOP, "share", "demo", "cbs", "v4")
 
 # The regions of the catalog that have a CBS code.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: ISC
 """Write a CBS OData v3 table in the wire shape opendata.cbs.nl serves
-(docs: ../shared/notes/cbs-statline.md, part 1): TableInfos,
+(as CBS documents its OData v3 services): TableInfos,
 DataProperties, the dimension lists (RegioS keys padded to 6 characters
 like "PV20  ", Geslacht to 7), Perioden with Status, and the data as
 TypedDataSet (numbers, null) and UntypedDataSet (left-padded strings, "x"
