@@ -48,7 +48,7 @@ SAN_FLAGS	= -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 endif
 
-RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -Idaemon \
+RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -Idaemon -Iinclude \
 		  -DREGIOMON_VERSION='"$(VERSION)"' \
 		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"' \
 		  -DREGIOMON_PLUGINDIR='"$(PLUGINDIR)"' \
@@ -58,9 +58,11 @@ ALL_CFLAGS	= $(WARN) $(RM_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) \
 		  -MMD -MP
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_FLAGS)
 
-# The daemon: every daemon/*.c; main.c holds only main(), so the rest links
-# into the unit tests too.
-DAEMON_SRC	:= $(wildcard daemon/*.c)
+# The daemon: daemon/main.c and every daemon/LAYER/*.c (see
+# doc/layers.md); main.c holds only main(), so the rest links into the unit
+# tests too.
+LAYERS		:= core model store net eval run mail report alert app
+DAEMON_SRC	:= daemon/main.c $(foreach l,$(LAYERS),$(wildcard daemon/$(l)/*.c))
 DAEMON_OBJ	:= $(DAEMON_SRC:%.c=$(B)/%.o)
 LIB_OBJ		:= $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 
@@ -73,7 +75,7 @@ PLUGINS		:= $(PLUGIN_FILES:%=$(B)/plugins/%.so) \
 PLIB_SRC	:= $(wildcard plugins/lib/*.c)
 PLIB_OBJ	:= $(PLIB_SRC:%.c=$(B)/%.pic.o)
 PLIB		:= $(B)/plugins/libplugin.a
-PLUGIN_CFLAGS	= -fPIC -fvisibility=hidden -Iplugins/lib
+PLUGIN_CFLAGS	= -fPIC -fvisibility=hidden -Iinclude -Iplugins/lib
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:%.c=$(B)/%)
@@ -190,7 +192,8 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) \
 	    $(PKG_LIBS) \
 	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
 
--include $(wildcard build-fuzz/obj/*/*.d build-fuzz/obj/*/*/*.d)
+-include $(wildcard build-fuzz/obj/*/*.d build-fuzz/obj/*/*/*.d \
+    build-fuzz/obj/*/*/*/*.d)
 
 # Run every target for FUZZ_SECONDS, seeded from its corpus; a crash stops
 # the run and its input is left as build-fuzz/crash-NAME-*, to be added to
@@ -250,7 +253,7 @@ demo:
 PATHS		= $(SYSCONFDIR) $(PLUGINDIR) $(DATADIR) $(LOCALSTATEDIR) \
 		  $(INCLUDEDIR)
 PATH_MACROS	= REGIOMON_\(CONF\|PLUGINDIR\|DATADIR\|STATEDIR\)
-PATH_USERS	:= $(shell grep -l '$(PATH_MACROS)' daemon/*.c)
+PATH_USERS	:= $(shell grep -l '$(PATH_MACROS)' $(DAEMON_SRC))
 
 $(B)/paths.stamp: FORCE
 	@mkdir -p $(@D)
@@ -307,7 +310,7 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/regiomon
 	$(INSTALL) -m 0755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
-	$(INSTALL) -m 0644 daemon/regiomon-plugin.h $(DESTDIR)$(INCLUDEDIR)/
+	$(INSTALL) -m 0644 include/regiomon-plugin.h $(DESTDIR)$(INCLUDEDIR)/
 	$(INSTALL) -m 0644 $(B)/regiomon-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	$(INSTALL) -m 0644 share/catalog.json $(DESTDIR)$(DATADIR)/
 	@set -e; for t in $(SHARE_TREES); do \

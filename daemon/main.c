@@ -10,8 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regiomon.h"
-#include "cmd.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "app/app.h"
+#include "app/cmd.h"
 
 #define STR_(x)		#x
 #define STR(x)		STR_(x)

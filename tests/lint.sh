@@ -8,10 +8,17 @@
 # ../shared/ folder beside the checkout (a user's clone has none): the
 # tests carry their own data.  The one exception is .ci/run setting
 # REGIOMON_STRATEGY_TEXT, the text the strategy check is given by name.
+# And the daemon's floors (doc/layers.md): a file in daemon/LAYER/ may
+# include the headers of its own folder and of the folders below it,
+# never one above, so that no call can run upward.
 set -u
 cd "$(dirname "$0")/.."
 
-files=$(find daemon plugins tests share/examples -name '*.[ch]' 2>/dev/null |
+# The daemon's folders, lowest first; main.c sits above them all.
+LAYERS="core model store net eval run mail report alert app"
+
+files=$(find daemon include plugins tests share/examples -name '*.[ch]' \
+    2>/dev/null |
     sort)
 bad=0
 
@@ -53,6 +60,44 @@ grep -rnIE '\.\./shared|("\.\."|pardir)[[:space:]]*,[[:space:]]*"shared"' \
     grep -vE '^\.ci/run:[0-9]+:[[:space:]]*(export )?REGIOMON_STRATEGY_TEXT=(\$\{REGIOMON_STRATEGY_TEXT:-)?[^;|&]*$' |
     sed 's/^\([^:]*:[0-9]*\):.*/\1: SHARED: refers to ..\/shared; copy the data into tests\/data\//' \
     >> /tmp/regiomon-lint.$$
+# Includes of "FOLDER/x.h" from daemon/LAYER/: FOLDER must be LAYER or
+# below it; a layer's folder must be one of LAYERS.
+for f in $(find daemon -name '*.[ch]' | sort); do
+	awk -v f="$f" -v layers="$LAYERS" '
+	BEGIN {
+		n = split(layers, l, " ")
+		for (i = 1; i <= n; i++)
+			rank[l[i]] = i
+		split(f, p, "/")
+		own = p[3] == "" ? "" : p[2]
+		if (own == "")
+			mine = n + 1	# daemon/main.c
+		else if (own in rank)
+			mine = rank[own]
+		else {
+			printf "%s:1: LAYER: daemon/%s/ is no layer (%s)\n",
+			    f, own, layers
+			mine = 0
+		}
+	}
+	/^#[ \t]*include[ \t]*"/ {
+		inc = $0
+		sub(/^#[ \t]*include[ \t]*"/, "", inc)
+		sub(/".*/, "", inc)
+		if (inc !~ /\//) {
+			if (inc != "regiomon-plugin.h")
+				printf "%s:%d: LAYER: include \"%s\" names no " \
+				    "folder\n", f, NR, inc
+			next
+		}
+		split(inc, q, "/")
+		if (!(q[1] in rank))
+			printf "%s:%d: LAYER: \"%s\" is in no layer\n", f, NR, inc
+		else if (rank[q[1]] > mine)
+			printf "%s:%d: LAYER: %s/ may not include \"%s\" from " \
+			    "the floor above it\n", f, NR, own, inc
+	}' "$f"
+done >> /tmp/regiomon-lint.$$
 cat /tmp/regiomon-lint.$$
 n=$(wc -l < /tmp/regiomon-lint.$$)
 rm -f /tmp/regiomon-lint.$$

@@ -17,7 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 #define FIRST_YEAR	2005
 

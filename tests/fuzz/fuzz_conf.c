@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz_conf.c: conf_load_buffer() and catalog_load() on arbitrary bytes.
+ * fuzz_conf.c: setup_conf_buffer() and catalog_load() on arbitrary bytes.
  * A config either loads or yields at least one error; nothing may crash,
  * leak or read out of bounds.
  */
@@ -9,7 +9,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -24,7 +33,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	int		 fd;
 
 	log_init(0, 0);
-	c = conf_load_buffer((const char *)data, len, "fuzz.json", &d);
+	c = setup_conf_buffer((const char *)data, len, "fuzz.json", &d);
 	if (c == NULL && d.n == 0)
 		abort();
 	conf_free(c);

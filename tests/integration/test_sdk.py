@@ -59,7 +59,7 @@ class Sdk(unittest.TestCase):
     def build(self):
         """The documented build line, in a directory outside the tree."""
         cmd = (["cc", "-shared", "-fPIC", "-fvisibility=hidden",
-                "-I" + os.path.join(TOP, "daemon")]
+                "-I" + os.path.join(TOP, "include")]
                + pkg_config("--cflags", "jansson")
                + ["example_plugin.c", "-o", "example.so"])
         r = subprocess.run(cmd, cwd=self.src, capture_output=True, text=True)
@@ -82,7 +82,7 @@ class Sdk(unittest.TestCase):
     def test_builds_clean_with_warnings_on(self):
         r = subprocess.run(
             ["cc", "-shared", "-fPIC", "-fvisibility=hidden", "-std=c99",
-             "-Wall", "-Wextra", "-Werror", "-I" + os.path.join(TOP, "daemon")]
+             "-Wall", "-Wextra", "-Werror", "-I" + os.path.join(TOP, "include")]
             + pkg_config("--cflags", "jansson")
             + ["example_plugin.c", "-o", "strict.so"],
             cwd=self.src, capture_output=True, text=True)

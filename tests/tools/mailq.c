@@ -16,7 +16,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 static __dead void
 usage(void)
@@ -128,7 +137,7 @@ main(int argc, char **argv)
 		usage();
 	log_init(0, getenv("MAILQ_VERBOSE") != NULL);
 	memset(&d, 0, sizeof(d));
-	if ((conf = conf_load(argv[1], &d)) == NULL) {
+	if ((conf = setup_conf(argv[1], &d)) == NULL) {
 		diag_print(&d, stderr);
 		diag_free(&d);
 		return EXIT_CONFIG;

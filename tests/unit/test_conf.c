@@ -17,7 +17,16 @@
 
 #include <cmocka.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 /* The same fallbacks as conf.c; the Makefile overrides both alike. */
 #ifndef REGIOMON_STATEDIR
@@ -35,7 +44,7 @@
 static struct conf *
 load(const char *json, struct diags *d)
 {
-	return conf_load_buffer(json, strlen(json), "t.json", d);
+	return setup_conf_buffer(json, strlen(json), "t.json", d);
 }
 
 /* json must fail with exactly one diag: where (NULL: none) and msg. */
@@ -183,7 +192,7 @@ test_file_paths(void **state)
 	fputs(json, fp);
 	assert_int_equal(fclose(fp), 0);
 
-	conf = conf_load(file, &d);
+	conf = setup_conf(file, &d);
 	assert_int_equal(d.n, 0);
 	assert_non_null(conf);
 	assert_string_equal(conf->path, file);
@@ -221,7 +230,7 @@ test_unreadable(void **state)
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
-	assert_null(conf_load("/nonexistent/regiomon.json", &d));
+	assert_null(setup_conf("/nonexistent/regiomon.json", &d));
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.v[0].file, "/nonexistent/regiomon.json");
 	assert_null(d.v[0].where);
@@ -229,7 +238,7 @@ test_unreadable(void **state)
 	    "directory");
 	diag_free(&d);
 
-	assert_null(conf_load("/tmp", &d));
+	assert_null(setup_conf("/tmp", &d));
 	assert_int_equal(d.n, 1);
 	assert_string_equal(d.v[0].msg, "cannot read: Is a directory");
 	diag_free(&d);

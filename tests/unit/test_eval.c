@@ -17,7 +17,16 @@
 
 #include <cmocka.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 #define LOWER	DIR_LOWER_IS_BETTER
 #define HIGHER	DIR_HIGHER_IS_BETTER

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "../../daemon/graph.c"
+#include "../../daemon/report/graph.c"
 
 static struct indicator
 ind_new(enum direction dir, int relative, double warning, double critical)

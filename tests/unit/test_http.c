@@ -22,7 +22,7 @@
 
 #include <cmocka.h>
 
-#include "../../daemon/http.c"
+#include "../../daemon/net/http.c"
 
 static char	 tmpdir[] = "/tmp/test_http.XXXXXX";
 

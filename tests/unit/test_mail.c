@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "../../daemon/mail.c"
+#include "../../daemon/mail/mail.c"
 
 #define SUBJECT_NL \
 	"Werkloosheid S\xc3\xba" "dwest-Frysl\xc3\xa2n \xe2\x86\x91"

@@ -20,7 +20,16 @@
 
 #include <cmocka.h>
 
-#include "regiomon.h"
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "net/net.h"
+#include "eval/eval.h"
+#include "run/run.h"
+#include "mail/mail.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
 
 static int
 rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)

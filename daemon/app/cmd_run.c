@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_run.c: `regiomon run` (each source once, stored) and `regiomon
+ * fetch` (one source, printed, nothing stored).  A run spools the child's
+ * observations (run/run_store.c), and stores them only when the run
+ * succeeded.  Both check the plugin configs of the sources they run first
+ * (exit 78).
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "run/run.h"
+#include "report/report.h"
+#include "alert/alert.h"
+#include "app/app.h"
+#include "app/cmd.h"
+
+/*
+ * Run one source and store its data.  0 on success (changed or not), -1 if
+ * the source failed (logged once, with the reason).
+ */
+int
+run_source(struct regiomon *rm, const struct source *src)
+{
+	const struct plugin	*p;
+	struct ahead		*ahead = NULL;
+	char			 why[1024], *mark = NULL, *part;
+	FILE			*sink;
+	size_t			 nobs = 0;
+	int			 result = JOB_FAILED, nchanged;
+
+	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
+	    why, sizeof(why))) == NULL) {
+		log_errx("%s: %s", src->name, why);
+		run_note_source(rm, src, JOB_FAILED, why, NULL);
+		return -1;
+	}
+	if ((sink = run_spool_open(rm->conf, src)) == NULL)
+		snprintf(why, sizeof(why), "cannot write the spool");
+	else {
+		part = spool_path(rm->conf, src->name, 0);
+		ahead = ahead_start(rm, src->name, part);
+		free(part);
+		result = job_run(rm, src, p, sink, ahead, &mark, &nobs, why,
+		    sizeof(why));
+	}
+	result = run_store(rm, src, sink, result, mark, why, sizeof(why),
+	    ahead, &nchanged);
+	ahead_free(ahead);
+	if (result == JOB_FAILED)
+		log_errx("%s: failed: %s", src->name, why);
+	else if (result == JOB_UNCHANGED)
+		log_info("%s: %s", src->name, why);
+	else
+		log_info("%s: %zu observations, %d series changed",
+		    src->name, nobs, nchanged);
+	free(mark);
+	return result == JOB_FAILED ? -1 : 0;
+}
+
+/* 1 if `run` with these arguments runs src: named, or enabled if none. */
+static int
+selected(const struct source *src, int argc, char **argv)
+{
+	int	 a;
+
+	if (argc == 1)
+		return src->enabled;
+	for (a = 1; a < argc; a++)
+		if (strcmp(argv[a], src->name) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Check the plugin config of every source about to run, as check-config
+ * does, before anything runs: a bad one is a bad config (EXIT_CONFIG,
+ * every error printed), not a failed run.  A plugin that cannot be loaded
+ * is left to the run, which fails that source alone.  0 or EXIT_CONFIG.
+ */
+static int
+check_sources(struct regiomon *rm, int argc, char **argv)
+{
+	const struct plugin	*p;
+	const struct source	*src;
+	struct diags		 d;
+	char			 why[1024];
+	size_t			 i;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < rm->conf->nsources; i++) {
+		src = &rm->conf->sources[i];
+		if (!selected(src, argc, argv))
+			continue;
+		if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir,
+		    src->plugin, why, sizeof(why))) != NULL)
+			host_check_source(rm, p, src, &d);
+	}
+	if (d.n == 0)
+		return 0;
+	diag_print(&d, stderr);
+	fprintf(stderr, "regiomon: %zu error%s in the sources' plugin "
+	    "configs; nothing was run\n", d.n, d.n == 1 ? "" : "s");
+	diag_free(&d);
+	return EXIT_CONFIG;
+}
+
+static int
+prepare_state_dir(const struct conf *conf)
+{
+	char	*spool;
+	int	 rc;
+
+	xasprintf(&spool, "%s/spool", conf->state_dir);
+	if ((rc = mkdir_p(spool, 0750)) == -1)
+		log_warn("%s", spool);
+	free(spool);
+	return rc;
+}
+
+int
+cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct conf	*conf = rm->conf;
+	const struct source	*src;
+	size_t			 i;
+	int			 a, failed = 0, ran = 0, changed;
+
+	(void)o;
+	for (a = 1; a < argc; a++) {
+		if (conf_source(conf, argv[a]) == NULL) {
+			fprintf(stderr, "regiomon: run: no source \"%s\" in "
+			    "%s\n", argv[a], conf->path);
+			return EXIT_USAGE;
+		}
+	}
+	if (check_sources(rm, argc, argv) != 0)
+		return EXIT_CONFIG;
+	if (prepare_state_dir(conf) == -1)
+		return 1;
+	if (apply_pending(rm) == -1)
+		failed = 1;
+	for (i = 0; i < conf->nsources; i++) {
+		src = &conf->sources[i];
+		if (!selected(src, argc, argv))
+			continue;
+		ran++;
+		if (run_source(rm, src) == -1)
+			failed = 1;
+	}
+	/* Evaluate what the sources stored, mail what moved, report it. */
+	/* Evaluated while stored (a new file) is no longer "fresh". */
+	changed = rm->nchanged > 0 || report_fresh(rm);
+	if (alert_cycle(rm, wall_now()) == -1)
+		failed = 1;
+	if (changed && report_cycle(rm) == -1)
+		failed = 1;
+	if (state_save(conf->state_dir, rm->state) == -1)
+		failed = 1;
+	if (ran == 0)
+		log_warnx("no enabled sources in %s", conf->path);
+	return failed ? 1 : 0;
+}
+
+int
+cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct source	*src;
+	const struct plugin	*p;
+	char			 why[1024], buf[65536], *mark = NULL;
+	FILE			*sink;
+	size_t			 nobs, n;
+	int			 result;
+
+	/* main.c counted the arguments: SOURCE. */
+	(void)o;
+	(void)argc;
+	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
+		fprintf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
+		    argv[1], rm->conf->path);
+		return EXIT_USAGE;
+	}
+	if (check_sources(rm, argc, argv) != 0)
+		return EXIT_CONFIG;
+	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
+	    why, sizeof(why))) == NULL) {
+		log_errx("%s: %s", src->name, why);
+		return 1;
+	}
+	/* Buffered, so a run that fails half-way prints nothing. */
+	if ((sink = tmpfile()) == NULL) {
+		log_warn("tmpfile");
+		return 1;
+	}
+	result = job_run(rm, src, p, sink, NULL, &mark, &nobs, why,
+	    sizeof(why));
+	free(mark);
+	if (result == JOB_FAILED) {
+		log_errx("%s: failed: %s", src->name, why);
+		fclose(sink);
+		return 1;
+	}
+	rewind(sink);
+	while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(sink);
+	if (fflush(stdout) == EOF)
+		return 1;
+	log_debug("%s: %s", src->name, why);
+	return 0;
+}

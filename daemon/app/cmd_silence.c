@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_silence.c: `regiomon silence add INDICATOR[/REGION] --until DATE
+ * --comment TEXT`, `silence list` and `silence remove ID`: the analysts'
+ * way to stop alert mail about a series for a while, with a reason.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "app/app.h"
+#include "app/cmd.h"
+
+/* Load the silences; print every problem and return -1 if unreadable. */
+static int
+load(struct regiomon *rm, struct silences *ss)
+{
+	struct diags	 d;
+
+	memset(&d, 0, sizeof(d));
+	if (silences_load(rm->conf->state_dir, ss, &d) == 0)
+		return 0;
+	diag_print(&d, stderr);
+	diag_free(&d);
+	fprintf(stderr, "regiomon: silence: fix or remove the file; it was "
+	    "left as it is\n");
+	return -1;
+}
+
+/* Print "unknown indicator "x"; did you mean "y"?" for a bad id. */
+static void
+unknown(const char *what, const char *id, const char *const *known,
+    size_t n)
+{
+	const char	*hint = did_you_mean(id, known, n);
+
+	fprintf(stderr, "regiomon: silence: unknown %s \"%s\"", what, id);
+	if (hint != NULL)
+		fprintf(stderr, "; did you mean \"%s\"?", hint);
+	fputc('\n', stderr);
+}
+
+/* Split and check "INDICATOR[/REGION]" against the catalog.  0 or -1. */
+static int
+parse_target(const struct catalog *cat, const char *arg, char *ind,
+    char *reg)
+{
+	const char	**names;
+	const char	*slash = strchr(arg, '/');
+	size_t		 i, len = slash != NULL ? (size_t)(slash - arg) :
+			    strlen(arg);
+	int		 rc = 0;
+
+	reg[0] = '\0';
+	if (len == 0 || len >= ID_MAX ||
+	    (slash != NULL && strlen(slash + 1) >= ID_MAX)) {
+		fprintf(stderr, "regiomon: silence: expected INDICATOR or "
+		    "INDICATOR/REGION, got \"%s\"\n", arg);
+		return -1;
+	}
+	memcpy(ind, arg, len);
+	ind[len] = '\0';
+	if (slash != NULL)
+		strlcpy(reg, slash + 1, ID_MAX);
+	i = cat->nindicators > cat->nregions ? cat->nindicators :
+	    cat->nregions;
+	if ((names = calloc(i + 1, sizeof(*names))) == NULL) {
+		log_err("silence");
+		return -1;
+	}
+	if (catalog_indicator(cat, ind) == NULL) {
+		for (i = 0; i < cat->nindicators; i++)
+			names[i] = cat->indicators[i].id;
+		unknown("indicator", ind, names, cat->nindicators);
+		rc = -1;
+	} else if (slash != NULL && catalog_region(cat, reg) == NULL) {
+		for (i = 0; i < cat->nregions; i++)
+			names[i] = cat->regions[i].id;
+		unknown("region", reg, names, cat->nregions);
+		rc = -1;
+	}
+	free(names);
+	return rc;
+}
+
+static int
+silence_cmd_add(struct regiomon *rm, int argc, char **argv)
+{
+	struct silences	 ss;
+	const char	*until = NULL, *comment = NULL, *target = NULL;
+	char		 ind[ID_MAX], reg[ID_MAX];
+	time_t		 ends, now = time(NULL);
+	long		 id;
+	int		 i;
+
+	/* silences.json must stay readable for the daemon. */
+	if (state_dir_owner_check(rm->conf->state_dir) == -1)
+		return 1;
+
+	for (i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--until") == 0 && i + 1 < argc)
+			until = argv[++i];
+		else if (strncmp(argv[i], "--until=", 8) == 0)
+			until = argv[i] + 8;
+		else if (strcmp(argv[i], "--comment") == 0 && i + 1 < argc)
+			comment = argv[++i];
+		else if (strncmp(argv[i], "--comment=", 10) == 0)
+			comment = argv[i] + 10;
+		else if (argv[i][0] != '-' && target == NULL)
+			target = argv[i];
+		else {
+			fprintf(stderr, "regiomon: silence add: unexpected "
+			    "argument \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	if (target == NULL || until == NULL || comment == NULL) {
+		fprintf(stderr, "regiomon: silence add: %s is required\n",
+		    target == NULL ? "INDICATOR[/REGION]" : until == NULL ?
+		    "--until YYYY-MM-DD" : "--comment TEXT (why)");
+		return EXIT_USAGE;
+	}
+	if (parse_target(rm->catalog, target, ind, reg) == -1)
+		return EXIT_USAGE;
+	if (silence_date_parse(until, &ends) == -1) {
+		fprintf(stderr, "regiomon: silence add: --until: expected a "
+		    "date like 2027-01-31, got \"%s\"\n", until);
+		return EXIT_USAGE;
+	}
+	if (ends <= now) {
+		fprintf(stderr, "regiomon: silence add: --until %s is over "
+		    "already; a silence must end in the future\n", until);
+		return EXIT_USAGE;
+	}
+	if (!silence_comment_ok(comment)) {
+		fprintf(stderr, "regiomon: silence add: --comment: expected "
+		    "one line of text saying why\n");
+		return EXIT_USAGE;
+	}
+	if (mkdir_p(rm->conf->state_dir, 0750) == -1) {
+		log_warn("%s", rm->conf->state_dir);
+		return 1;
+	}
+	if (load(rm, &ss) == -1)
+		return 1;
+	id = silence_add(&ss, ind, reg, until, ends, comment, now);
+	if (silences_save(rm->conf->state_dir, &ss) == -1) {
+		silences_free(&ss);
+		return 1;
+	}
+	silences_free(&ss);
+	printf("silence %ld: %s%s%s until %s (the end of that day, UTC)\n",
+	    id, ind, reg[0] != '\0' ? "/" : " in every region",
+	    reg[0] != '\0' ? reg : "", until);
+	return 0;
+}
+
+static int
+silence_cmd_list(struct regiomon *rm, int argc, char **argv)
+{
+	struct silences		 ss;
+	const struct silence	*s;
+	char			 target[2 * ID_MAX + 1];
+	time_t			 now = time(NULL);
+	size_t			 i, w = strlen("series");
+
+	if (argc != 2) {
+		fprintf(stderr, "regiomon: silence list: unexpected argument "
+		    "\"%s\"\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (load(rm, &ss) == -1)
+		return 1;
+	if (ss.n == 0) {
+		printf("no silences\n");
+		silences_free(&ss);
+		return 0;
+	}
+	for (i = 0; i < ss.n; i++) {
+		s = &ss.v[i];
+		snprintf(target, sizeof(target), "%s/%s", s->indicator,
+		    s->region[0] != '\0' ? s->region : "*");
+		if (strlen(target) > w)
+			w = strlen(target);
+	}
+	printf("%-4s %-*s  %-10s  %-8s  %s\n", "id", (int)w, "series",
+	    "until", "state", "comment");
+	for (i = 0; i < ss.n; i++) {
+		s = &ss.v[i];
+		snprintf(target, sizeof(target), "%s/%s", s->indicator,
+		    s->region[0] != '\0' ? s->region : "*");
+		printf("%-4ld %-*s  %-10s  %-8s  %s\n", s->id, (int)w, target,
+		    s->until, silence_expired(s, now) ? "expired" : "active",
+		    s->comment);
+	}
+	silences_free(&ss);
+	return 0;
+}
+
+static int
+silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
+{
+	struct silences	 ss;
+	char		*end;
+	long		 id;
+
+	/* silences.json must stay readable for the daemon. */
+	if (state_dir_owner_check(rm->conf->state_dir) == -1)
+		return 1;
+
+	if (argc != 3) {
+		fprintf(stderr, "regiomon: silence remove: %s\n", argc < 3 ?
+		    "ID is required" : "expected one ID");
+		return EXIT_USAGE;
+	}
+	id = strtol(argv[2], &end, 10);
+	if (*argv[2] == '\0' || *end != '\0' || id < 1) {
+		fprintf(stderr, "regiomon: silence remove: expected an id "
+		    "from `regiomon silence list`, got \"%s\"\n", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (load(rm, &ss) == -1)
+		return 1;
+	if (silence_remove(&ss, id) == -1) {
+		fprintf(stderr, "regiomon: silence remove: no silence %ld "
+		    "(see `regiomon silence list`)\n", id);
+		silences_free(&ss);
+		return 1;
+	}
+	if (silences_save(rm->conf->state_dir, &ss) == -1) {
+		silences_free(&ss);
+		return 1;
+	}
+	silences_free(&ss);
+	printf("silence %ld removed\n", id);
+	return 0;
+}
+
+int
+cmd_silence(struct regiomon *rm, const struct opts *o, int argc,
+    char **argv)
+{
+	(void)o;
+	if (argc < 2)
+		return EXIT_USAGE;
+	if (strcmp(argv[1], "add") == 0)
+		return silence_cmd_add(rm, argc, argv);
+	if (strcmp(argv[1], "list") == 0)
+		return silence_cmd_list(rm, argc, argv);
+	if (strcmp(argv[1], "remove") == 0)
+		return silence_cmd_remove(rm, argc, argv);
+	fprintf(stderr, "regiomon: silence: unknown subcommand \"%s\"\n",
+	    argv[1]);
+	return EXIT_USAGE;
+}

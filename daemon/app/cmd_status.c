@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmd_status.c: `regiomon status [--challenge N] [--region ID] [--json]`,
+ * a table per challenge of every series against its baseline, or the same
+ * as one JSON document.  Colours only on a terminal, and not with NO_COLOR.
+ */
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "eval/eval.h"
+#include "app/app.h"
+#include "app/cmd.h"
+
+#define NCOLS	6
+
+static const char *const headings[NCOLS] = {
+	"indicator", "region", "baseline", "latest", "shift", "state"
+};
+
+/* SGR colour of a state; the summary's worst state uses the same. */
+static const char *
+colour(const char *state)
+{
+	static const struct {
+		const char	*state, *sgr;
+	} tab[] = {
+		{ "ok", "32" }, { "improved", "36" }, { "warning", "33" },
+		{ "critical", "1;31" }, { "stale", "35" }, { "nodata", "2" },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (state != NULL && strcmp(tab[i].state, state) == 0)
+			return tab[i].sgr;
+	return "0";
+}
+
+static const char *
+jstrv(const json_t *o, const char *a, const char *b)
+{
+	const json_t	*v = json_object_get(o, a);
+
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static double
+jnumv(const json_t *o, const char *a, const char *b)
+{
+	const json_t	*v = json_object_get(o, a);
+
+	if (b != NULL)
+		v = json_object_get(v, b);
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/* "28 (2020)", "26.9* (2024)" or "-". */
+static void
+fmt_point(char *buf, size_t size, const json_t *p, int mark)
+{
+	char	 val[64];
+
+	if (!json_is_object(p)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	fmt_human(val, sizeof(val), jnumv(p, "value", NULL), FMT_HUMAN_DEC);
+	snprintf(buf, size, "%s%s (%s)", val,
+	    mark && json_is_true(json_object_get(p, "provisional")) ? "*" : "",
+	    jstrv(p, "period", NULL));
+}
+
+/*
+ * The state column: the state, for a stale series with the judgement of
+ * its last figure ("stale (critical)"), and the silence if there is one.
+ */
+static void
+fmt_state(char *buf, size_t size, const json_t *s)
+{
+	const json_t	*sil = json_object_get(s, "silence");
+	const char	*st = jstrv(s, "state", NULL);
+	char		 state[64];
+
+	if (st != NULL && strcmp(st, "stale") == 0)
+		snprintf(state, sizeof(state), "stale (%s)",
+		    jstrv(s, "judged", NULL));
+	else
+		snprintf(state, sizeof(state), "%s", st);
+	if (json_is_object(sil))
+		snprintf(buf, size, "%s, silenced (#%" JSON_INTEGER_FORMAT
+		    " until %s)", state,
+		    json_integer_value(json_object_get(sil, "id")),
+		    jstrv(sil, "until", NULL));
+	else
+		snprintf(buf, size, "%s", state);
+}
+
+static void
+cells_of(const json_t *s, char cells[NCOLS][128])
+{
+
+	snprintf(cells[0], 128, "%s", jstrv(s, "indicator", NULL));
+	snprintf(cells[1], 128, "%s", jstrv(s, "region", NULL));
+	fmt_point(cells[2], 128, json_object_get(s, "baseline"), 0);
+	fmt_point(cells[3], 128, json_object_get(s, "latest"), 1);
+	status_fmt_shift(cells[4], 128, jnumv(s, "shift", "abs"),
+	    jnumv(s, "shift", "pct"), jnumv(s, "latest", "value"),
+	    jnumv(s, "baseline", "value"), jstrv(s, "unit", NULL));
+	fmt_state(cells[5], 128, s);
+}
+
+/* "7 series: 3 ok, 1 critical, ...; worst: critical". */
+static void
+print_summary(FILE *fp, const json_t *ch, int colours)
+{
+	const json_t	*sum = json_object_get(ch, "summary");
+	const char	*worst = jstrv(ch, "worst", NULL), *judged;
+	json_int_t	 n;
+	int		 i, first = 1;
+
+	n = json_integer_value(json_object_get(ch, "total"));
+	if (n == 0) {
+		fputs("  no series\n", fp);
+		return;
+	}
+	fprintf(fp, "  %" JSON_INTEGER_FORMAT " series: ", n);
+	for (i = 0; i < ES_COUNT; i++) {
+		const char *st = eval_state_name((enum estate)i);
+
+		n = json_integer_value(json_object_get(sum, st));
+		if (n == 0)
+			continue;
+		fprintf(fp, "%s%" JSON_INTEGER_FORMAT " %s", first ? "" :
+		    ", ", n, st);
+		first = 0;
+	}
+	if (colours)
+		fprintf(fp, "; worst: \033[%sm%s\033[0m", colour(worst), worst);
+	else
+		fprintf(fp, "; worst: %s", worst);
+	/* Stale the worst: what the worst of their last figures said. */
+	if ((judged = jstrv(ch, "worst_judged", NULL)) != NULL &&
+	    strcmp(worst, "stale") == 0)
+		fprintf(fp, " (%s)", judged);
+	fputc('\n', fp);
+}
+
+/*
+ * The text form: a section per challenge with its title, a table whose
+ * columns line up over the whole output, and its summary line.
+ */
+static void
+print_text(FILE *fp, const json_t *doc, int colours)
+{
+	const json_t	*ch, *s;
+	char		 cells[NCOLS][128];
+	size_t		 w[NCOLS], i, j, c, len;
+	int		 prov = 0;
+
+	for (c = 0; c < NCOLS; c++)
+		w[c] = status_width(headings[c]);
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
+		json_array_foreach(json_object_get(ch, "series"), j, s) {
+			cells_of(s, cells);
+			for (c = 0; c < NCOLS; c++)
+				if ((len = status_width(cells[c])) > w[c])
+					w[c] = len;
+			prov |= strchr(cells[3], '*') != NULL;
+		}
+	}
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
+		fprintf(fp, "%sUitdaging %" JSON_INTEGER_FORMAT ": %s\n",
+		    i > 0 ? "\n" : "",
+		    json_integer_value(json_object_get(ch, "number")),
+		    jstrv(ch, "title", NULL));
+		if (json_array_size(json_object_get(ch, "series")) > 0) {
+			fputs("  ", fp);
+			for (c = 0; c < NCOLS; c++)
+				status_pad(fp, headings[c],
+				    c + 1 < NCOLS ? w[c] + 2 : 0);
+			fputc('\n', fp);
+		}
+		json_array_foreach(json_object_get(ch, "series"), j, s) {
+			cells_of(s, cells);
+			fputs("  ", fp);
+			for (c = 0; c + 1 < NCOLS; c++)
+				status_pad(fp, cells[c], w[c] + 2);
+			if (colours)
+				fprintf(fp, "\033[%sm%s\033[0m\n",
+				    colour(jstrv(s, "state", NULL)), cells[c]);
+			else
+				fprintf(fp, "%s\n", cells[c]);
+		}
+		print_summary(fp, ch, colours);
+	}
+	if (prov)
+		fputs("\n* provisional figure\n", fp);
+}
+
+/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this one. */
+static const char *
+opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t	 len = strlen(name);
+
+	if (strncmp(argv[*i], name, len) != 0)
+		return NULL;
+	if (argv[*i][len] == '=')
+		return argv[*i] + len + 1;
+	if (argv[*i][len] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int
+cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	struct silences	 sil;
+	struct diags	 d;
+	const char	*region = NULL, *v, *nc;
+	json_t		*doc;
+	char		*end, *text;
+	long		 challenge = 0;
+	int		 i, json = 0, missing = 0, colours;
+
+	(void)o;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if ((v = opt_value(argc, argv, &i, "--challenge",
+		    &missing)) != NULL) {
+			challenge = strtol(v, &end, 10);
+			if (*v == '\0' || *end != '\0' || challenge < 1 ||
+			    challenge > INT_MAX ||
+			    catalog_challenge(rm->catalog,
+			    (int)challenge) == NULL) {
+				fprintf(stderr, "regiomon: status: no "
+				    "challenge \"%s\" in the catalog (the "
+				    "strategy numbers them 1 to 6)\n", v);
+				return EXIT_USAGE;
+			}
+		} else if ((v = opt_value(argc, argv, &i, "--region",
+		    &missing)) != NULL) {
+			if (catalog_region(rm->catalog, v) == NULL) {
+				fprintf(stderr, "regiomon: status: unknown "
+				    "region \"%s\"\n", v);
+				return EXIT_USAGE;
+			}
+			region = v;
+		} else {
+			if (missing)
+				fprintf(stderr, "regiomon: status: %s needs "
+				    "a value\n", argv[i]);
+			else
+				fprintf(stderr, "regiomon: status: unknown "
+				    "argument \"%s\"\n", argv[i]);
+			return EXIT_USAGE;
+		}
+	}
+	memset(&d, 0, sizeof(d));
+	if (silences_load(rm->conf->state_dir, &sil, &d) == -1) {
+		/* Show the state anyway; only the silenced marks are lost. */
+		diag_print(&d, stderr);
+		fprintf(stderr, "regiomon: status: silences not shown\n");
+		diag_free(&d);
+	}
+	doc = status_build(rm, wall_now(), (int)challenge, region, &sil);
+	silences_free(&sil);
+	if (doc == NULL)
+		return 1;
+	if (json) {
+		/* Exact values, shortest: 65.7, not 65.700000000000003. */
+		if ((text = json_dumps_exact(doc, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER)) == NULL) {
+			json_decref(doc);
+			return 1;
+		}
+		fputs(text, stdout);
+		putchar('\n');
+		free(text);
+	} else {
+		nc = getenv("NO_COLOR");
+		colours = isatty(STDOUT_FILENO) &&
+		    (nc == NULL || *nc == '\0');
+		print_text(stdout, doc, colours);
+	}
+	json_decref(doc);
+	return fflush(stdout) == EOF ? 1 : 0;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * eval/eval.h: the judge: a series' values against its baseline and
+ * thresholds, the evaluation record kept in state.json, and the status
+ * document.
+ */
+#ifndef REGIOMON_EVAL_H
+#define REGIOMON_EVAL_H
+
+#include "core/core.h"
+#include "model/model.h"
+
+/* eval.c */
+enum estate {				/* names as in state.json */
+	ES_OK,
+	ES_IMPROVED,
+	ES_WARNING,
+	ES_CRITICAL,
+	ES_STALE,
+	ES_NODATA
+};
+#define ES_COUNT	6
+
+/* One value against the baseline; the measure is in the thresholds' unit. */
+struct judgement {
+	double		 shift_abs;
+	double		 shift_pct;	/* NaN: baseline 0 */
+	double		 measure;
+	double		 worse;		/* > 0 is bad news */
+};
+
+/* Per-series state machine: confirmation and hysteresis. */
+struct evmachine {
+	enum estate	 state;		/* confirmed, never stale/nodata */
+	enum estate	 pending;	/* candidate while npending > 0 */
+	int		 npending;
+	struct period	 since;		/* release that confirmed state */
+	int		 has_since;
+	int		 releases;
+};
+
+struct evbase {
+	struct period	 period;
+	double		 value;
+	int		 from_catalog;	/* else the series' own 2020 */
+};
+
+struct evresult {
+	enum estate	 state;		/* judged; nodata with a reason */
+	const char	*reason;	/* static, or NULL */
+	int		 has_base, has_latest;
+	struct evbase	 base;
+	struct period	 latest;
+	double		 latest_value;
+	struct judgement j;		/* of the latest value */
+	struct evmachine m;
+};
+
+const char *eval_state_name(enum estate);
+int	eval_state_parse(const char *, enum estate *);
+int	eval_state_rank(enum estate);
+void	eval_judge(const struct indicator *, double, double,
+	    struct judgement *);
+enum estate eval_raw(const struct indicator *, const struct judgement *,
+	    enum estate);
+void	eval_machine_init(struct evmachine *);
+int	eval_machine_step(struct evmachine *, const struct indicator *,
+	    const struct period *, const struct judgement *);
+int	eval_baseline(const struct indicator *, const char *,
+	    const struct point *, size_t, struct evbase *);
+time_t	eval_stale_after(const struct indicator *, const struct period *);
+int	eval_stale(const struct indicator *, const struct period *, time_t);
+void	eval_series(const struct indicator *, const char *,
+	    const struct point *, size_t, struct evresult *);
+
+/* record.c */
+json_t	*record_evaluate(struct regiomon *, const struct indicator *,
+	    const char *, const json_t *);
+void	record_stale(json_t *, const struct indicator *, time_t);
+int	record_current(const json_t *, const struct indicator *,
+	    const char *);
+void	record_evaluate_stored(struct regiomon *, const struct indicator *,
+	    const char *, json_t *, const struct point *, size_t);
+json_t	*record_cycle_eval(struct regiomon *, const struct indicator *,
+	    const char *, json_t *);
+
+/* status.c */
+size_t	status_width(const char *);
+void	status_pad(FILE *, const char *, size_t);
+void	status_fmt_shift(char *, size_t, double, double, double, double,
+	    const char *);
+json_t	*status_build(struct regiomon *, time_t, int, const char *,
+	    const struct silences *);
+
+#endif /* REGIOMON_EVAL_H */

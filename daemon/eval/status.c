@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * status.c: the state of every series per challenge, as the JSON document
+ * `regiomon status --json` prints and the text table is drawn from, plus
+ * the small text helpers (widths in characters, shift notation) that the
+ * status table and the alert digest share.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "eval/eval.h"
+
+#define STATUS_VERSION	1
+
+/* Display width of UTF-8 text: one column per character. */
+size_t
+status_width(const char *s)
+{
+	size_t	 n = 0;
+
+	for (; *s != '\0'; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* Print s, then spaces up to width columns (none if it is wider). */
+void
+status_pad(FILE *fp, const char *s, size_t width)
+{
+	size_t	 w = status_width(s);
+
+	fputs(s, fp);
+	for (; w < width; w++)
+		fputc(' ', fp);
+}
+
+/*
+ * "-1.1 (-3.9%)": the shift abs = latest - base, rounded to as many
+ * decimals as fmt_human() shows of the two figures (26.9 - 28 is
+ * -1.1000000000000014 in doubles, and -1.1 to a reader), with the shift
+ * in % of |base| (pct NaN: the baseline is 0 and there is no relative
+ * shift).  "-" if abs is NaN.
+ */
+void
+status_fmt_shift(char *buf, size_t size, double abs, double pct,
+    double latest, double base, const char *unit)
+{
+	char	 p[32], n[64];
+	int	 dl = fmt_human_decimals(latest, FMT_HUMAN_DEC);
+	int	 db = fmt_human_decimals(base, FMT_HUMAN_DEC);
+
+	if (isnan(abs)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (isnan(pct))
+		snprintf(p, sizeof(p), "n/a");
+	else if (fabs(pct) < 0.05)
+		snprintf(p, sizeof(p), "0.0%%");
+	else
+		snprintf(p, sizeof(p), "%+.1f%%", pct);
+	/* fmt_human() writes "0", never "-0", for one that rounds to 0. */
+	fmt_human(n, sizeof(n), abs, dl > db ? dl : db);
+	/* A shift of a percentage is in points: "+1.5 pp (+34.1%)". */
+	snprintf(buf, size, "%s%s%s (%s)", abs > 0 && strcmp(n, "0") != 0 ?
+	    "+" : "", n, unit != NULL && strcmp(unit, "%") == 0 ? " pp" : "",
+	    p);
+}
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+jtime(json_t *epoch)
+{
+	struct tm	 tm;
+	time_t		 t;
+	char		 buf[32];
+
+	if (!json_is_integer(epoch))
+		return json_null();
+	t = (time_t)json_integer_value(epoch);
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		return json_null();
+	return json_string(buf);
+}
+
+static const char *
+direction_name(enum direction d)
+{
+	switch (d) {
+	case DIR_HIGHER_IS_BETTER:
+		return "higher-is-better";
+	case DIR_LOWER_IS_BETTER:
+		return "lower-is-better";
+	default:
+		return "neutral";
+	}
+}
+
+/*
+ * The eval of a series for display at now: the saved one if it is
+ * current, else a fresh evaluation of the stored series, never saved.
+ * New, or NULL (logged).
+ */
+static json_t *
+series_eval(struct regiomon *rm, const struct indicator *ind,
+    const char *region, json_t *ss, time_t now)
+{
+	json_t	*saved = state_eval_get(ss), *ev;
+
+	if (ss != NULL && !json_is_true(json_object_get(ss, "fresh")) &&
+	    record_current(saved, ind, region))
+		ev = saved;
+	else {
+		ev = record_evaluate(rm, ind, region, ss);
+		/* Keep what was mailed, for "notified". */
+		if (ev != NULL && json_object_get(saved, "notified_state") !=
+		    NULL)
+			json_object_set(ev, "notified_state",
+			    json_object_get(saved, "notified_state"));
+		json_decref(saved);
+	}
+	if (ev == NULL)
+		return NULL;
+	record_stale(ev, ind, now);
+	return ev;
+}
+
+/* One series' entry of the document (schema in README "status").  New. */
+static json_t *
+series_entry(const struct indicator *ind, const struct region *reg,
+    json_t *ev, const struct silence *sil)
+{
+	json_t	*o, *t, *shift = json_null(), *pending = json_null();
+	json_t	*latest, *base;
+
+	base = json_object_get(ev, "baseline");
+	latest = json_object_get(ev, "latest");
+	if (json_is_number(json_object_get(ev, "shift_abs")))
+		shift = json_pack("{s:O, s:O}", "abs",
+		    json_object_get(ev, "shift_abs"), "pct",
+		    json_object_get(ev, "shift_pct"));
+	if (json_is_string(json_object_get(ev, "pending_state")))
+		pending = json_pack("{s:O, s:O}", "state",
+		    json_object_get(ev, "pending_state"), "count",
+		    json_object_get(ev, "pending_count"));
+	t = json_pack("{s:s, s:f, s:f, s:f, s:i}",
+	    "kind", ind->relative ? "relative" : "absolute",
+	    "warning", ind->warning, "critical", ind->critical,
+	    "hysteresis", ind->hysteresis, "confirm", ind->confirm);
+	o = json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:s, s:s}",
+	    "indicator", ind->id, "title", ind->title,
+	    "title_en", jstr(ind->title_en), "unit", ind->unit,
+	    "direction", direction_name(ind->direction), "thresholds", t,
+	    "region", reg->id, "region_name", reg->name);
+	if (o == NULL || shift == NULL || pending == NULL) {
+		json_decref(o);
+		json_decref(shift);
+		json_decref(pending);
+		return NULL;
+	}
+	json_object_set(o, "baseline", base != NULL ? base : json_null());
+	json_object_set(o, "latest", latest != NULL ? latest : json_null());
+	json_object_set_new(o, "shift", shift);
+	json_object_set(o, "state", json_object_get(ev, "state"));
+	json_object_set(o, "judged", json_object_get(ev, "judged"));
+	json_object_set(o, "since", json_object_get(ev, "since"));
+	json_object_set_new(o, "pending", pending);
+	json_object_set_new(o, "stale_after",
+	    jtime(json_object_get(ev, "stale_after")));
+	json_object_set(o, "reason", json_object_get(ev, "reason"));
+	json_object_set_new(o, "silenced", json_boolean(sil != NULL));
+	if (sil != NULL)
+		json_object_set_new(o, "silence", json_pack("{s:I, s:s, s:s}",
+		    "id", (json_int_t)sil->id, "until", sil->until,
+		    "comment", sil->comment));
+	else
+		json_object_set_new(o, "silence", json_null());
+	t = json_object_get(ev, "notified_state");
+	json_object_set(o, "notified", t != NULL ? t : json_null());
+	return o;
+}
+
+/*
+ * Count st into the challenge's summary and keep the worst state; of the
+ * stale series, keep the worst judgement of their last figure too
+ * ("worst_judged"): twelve stale series may hide a critical one.
+ */
+static void
+summarise(json_t *ch, const char *st, const char *judged)
+{
+	json_t		*sum = json_object_get(ch, "summary");
+	const char	*worst, *wj;
+	enum estate	 s, w, j;
+
+	if (eval_state_parse(st, &s) == -1)
+		return;
+	wj = json_string_value(json_object_get(ch, "worst_judged"));
+	if (s == ES_STALE && eval_state_parse(judged, &j) == 0 &&
+	    j != ES_STALE && j != ES_NODATA &&
+	    (eval_state_parse(wj, &w) == -1 ||
+	    eval_state_rank(j) > eval_state_rank(w)))
+		json_object_set_new(ch, "worst_judged", json_string(judged));
+	json_object_set_new(sum, st, json_integer(json_integer_value(
+	    json_object_get(sum, st)) + 1));
+	json_object_set_new(ch, "total", json_integer(json_integer_value(
+	    json_object_get(ch, "total")) + 1));
+	worst = json_string_value(json_object_get(ch, "worst"));
+	if (worst == NULL || eval_state_parse(worst, &w) == -1 ||
+	    eval_state_rank(s) > eval_state_rank(w))
+		json_object_set_new(ch, "worst", json_string(st));
+}
+
+static json_t *
+challenge_new(const struct challenge *c)
+{
+	json_t	*ch, *sum;
+	int	 i;
+
+	if ((sum = json_object()) == NULL)
+		return NULL;
+	for (i = 0; i < ES_COUNT; i++)
+		json_object_set_new(sum, eval_state_name((enum estate)i),
+		    json_integer(0));
+	ch = json_pack("{s:i, s:s, s:o, s:o, s:i, s:n, s:n, s:[]}",
+	    "number", c->number, "title", c->title,
+	    "title_en", jstr(c->title_en), "summary", sum, "total", 0,
+	    "worst", "worst_judged", "series");
+	return ch;
+}
+
+/*
+ * The series of one challenge: every series with something in the state
+ * (stored data) and every region the catalog quotes a baseline for, in the
+ * catalog's indicator order, then its region order.  0, or -1 (logged).
+ */
+static int
+challenge_series(struct regiomon *rm, const struct challenge *c,
+    const char *region, const struct silences *sil, time_t now, json_t *ch)
+{
+	const struct catalog	*cat = rm->catalog;
+	const struct indicator	*ind;
+	const struct region	*reg;
+	json_t			*series, *ss, *ev, *e;
+	char			 key[2 * ID_MAX];
+	size_t			 i, r;
+
+	series = json_object_get(rm->state, "series");
+	for (i = 0; i < cat->nindicators; i++) {
+		ind = &cat->indicators[i];
+		if (ind->challenge != c->number)
+			continue;
+		for (r = 0; r < cat->nregions; r++) {
+			reg = &cat->regions[r];
+			if (region != NULL && strcmp(region, reg->id) != 0)
+				continue;
+			snprintf(key, sizeof(key), "%s/%s", ind->id, reg->id);
+			ss = json_object_get(series, key);
+			if (ss == NULL &&
+			    indicator_baseline(ind, reg->id) == NULL)
+				continue;
+			if ((ev = series_eval(rm, ind, reg->id, ss,
+			    now)) == NULL)
+				return -1;
+			e = series_entry(ind, reg, ev, silence_match(sil,
+			    ind->id, reg->id, now));
+			json_decref(ev);
+			if (e == NULL) {
+				log_errx("%s: out of memory", key);
+				return -1;
+			}
+			summarise(ch, json_string_value(json_object_get(e,
+			    "state")), json_string_value(json_object_get(e,
+			    "judged")));
+			json_array_append_new(json_object_get(ch, "series"),
+			    e);
+		}
+	}
+	return 0;
+}
+
+static int
+chal_cmp(const void *a, const void *b)
+{
+	const struct challenge *const *x = a, *const *y = b;
+
+	return (*x)->number < (*y)->number ? -1 :
+	    (*x)->number > (*y)->number;
+}
+
+/*
+ * The status document at now for challenge (0: all) and region (NULL:
+ * all), with silences sil applied.  Series without a saved evaluation are
+ * evaluated here and nothing is saved.  New, or NULL (logged).
+ */
+json_t *
+status_build(struct regiomon *rm, time_t now, int challenge,
+    const char *region, const struct silences *sil)
+{
+	const struct challenge	**order;
+	json_t			*doc, *arr, *ch;
+	json_t			*gen = json_integer((json_int_t)now);
+	size_t			 i, n = rm->catalog->nchallenges;
+
+	doc = json_pack("{s:i, s:o, s:[]}", "version", STATUS_VERSION,
+	    "generated", jtime(gen), "challenges");
+	json_decref(gen);
+	if (doc == NULL) {
+		log_errx("status: out of memory");
+		return NULL;
+	}
+	arr = json_object_get(doc, "challenges");
+	if ((order = calloc(n + 1, sizeof(*order))) == NULL) {
+		log_err("status");
+		json_decref(doc);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = &rm->catalog->challenges[i];
+	qsort(order, n, sizeof(*order), chal_cmp);
+	for (i = 0; i < n; i++) {
+		if (challenge != 0 && order[i]->number != challenge)
+			continue;
+		if ((ch = challenge_new(order[i])) == NULL ||
+		    json_array_append_new(arr, ch) == -1) {
+			log_errx("status: out of memory");
+			goto fail;
+		}
+		if (challenge_series(rm, order[i], region, sil, now,
+		    ch) == -1)
+			goto fail;
+	}
+	free(order);
+	return doc;
+fail:
+	free(order);
+	json_decref(doc);
+	return NULL;
+}

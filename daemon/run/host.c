@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * host.c: the host table plugins call (struct rm_host) and the per-source
+ * context behind it.  During a run the context writes validated lines to
+ * the pipe to the parent; during check-config it collects config errors.
+ * The parent validates every line again: this side only catches a
+ * plugin's mistakes early, with the plugin's own words.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "net/net.h"
+#include "run/run.h"
+
+struct rm_ctx {
+	struct regiomon		*rm;
+	const struct source	*src;
+	FILE			*out;		/* NULL: check-config */
+	struct diags		*diags;		/* config errors go here */
+	int			 failed;	/* an emit was refused */
+	size_t			 nemitted;
+	/* The last pair the catalog accepted ("": none); see host_emit. */
+	char			 ok_ind[ID_MAX];
+	char			 ok_reg[ID_MAX];
+	enum freq		 ok_freq;
+};
+
+static void
+host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
+{
+	char		 buf[1536], safe[4 * sizeof(buf)];
+	va_list		 ap;
+	size_t		 i, o;
+	unsigned char	 c;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (prio < RM_LOG_ERR)
+		prio = RM_LOG_ERR;
+	/*
+	 * One log line, as written: a newline would start a line that looks
+	 * like another source's, an escape sequence would rewrite the
+	 * terminal.  Control characters are shown as \n, \xHH.
+	 */
+	for (i = o = 0; buf[i] != '\0'; i++) {
+		c = (unsigned char)buf[i];
+		if (c >= 0x20 && c != 0x7f)
+			safe[o++] = (char)c;
+		else if (c == '\n')
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
+			    "\\n");
+		else
+			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
+			    "\\x%02x", c);
+	}
+	safe[o] = '\0';
+	log_prio(prio, "%s: %s", ctx->src->name, safe);
+}
+
+static void
+host_conf_error(struct rm_ctx *ctx, const char *path, const char *fmt, ...)
+{
+	char	 msg[1024], *where;
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (path == NULL || *path == '\0')
+		xasprintf(&where, "sources[%zu].config", ctx->src->index);
+	else if (path[0] == '[')
+		xasprintf(&where, "sources[%zu].config%s", ctx->src->index,
+		    path);
+	else
+		xasprintf(&where, "sources[%zu].config.%s", ctx->src->index,
+		    path);
+	if (ctx->diags != NULL)
+		diag_add(ctx->diags, ctx->rm->conf->path, where, "%s", msg);
+	else
+		log_errx("%s: %s: %s", ctx->rm->conf->path, where, msg);
+	free(where);
+}
+
+/*
+ * Check an observation against the catalog: the ids exist and the period
+ * has the indicator's frequency.  0, or -1 with err set.
+ */
+int
+host_obs_check(const struct catalog *cat, const struct obs *ob, char *err,
+    size_t errlen)
+{
+	const struct indicator	*ind;
+	char			 per[PERIOD_MAX];
+
+	if ((ind = catalog_indicator(cat, ob->indicator)) == NULL) {
+		snprintf(err, errlen, "unknown indicator \"%s\"",
+		    ob->indicator);
+		return -1;
+	}
+	if (catalog_region(cat, ob->region) == NULL) {
+		snprintf(err, errlen, "unknown region \"%s\"", ob->region);
+		return -1;
+	}
+	if (ob->period.freq != ind->freq) {
+		period_format(&ob->period, per, sizeof(per));
+		snprintf(err, errlen, "period %s for %s, which is a %sly "
+		    "series", per, ob->indicator, freq_name(ind->freq));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
+{
+	struct obs	 ob;
+	char		 err[256];
+
+	memset(&ob, 0, sizeof(ob));
+	if (o->indicator == NULL || !id_valid(o->indicator) ||
+	    o->region == NULL || !id_valid(o->region)) {
+		strlcpy(err, "invalid indicator or region id", sizeof(err));
+		goto refuse;
+	}
+	strlcpy(ob.indicator, o->indicator, sizeof(ob.indicator));
+	strlcpy(ob.region, o->region, sizeof(ob.region));
+	if (period_parse(o->period, &ob.period) == -1) {
+		snprintf(err, sizeof(err), "unknown period \"%s\"",
+		    o->period != NULL ? o->period : "(null)");
+		goto refuse;
+	}
+	/* NaN from a plugin is a bug (0/0), not "no value": say so. */
+	if (!o->missing && !isfinite(o->value)) {
+		snprintf(err, sizeof(err), "%s/%s %s: value %s; set missing "
+		    "for a period without a value", ob.indicator, ob.region,
+		    o->period, isnan(o->value) ? "is NaN" : "is infinite");
+		goto refuse;
+	}
+	ob.missing = o->missing != 0;
+	ob.value = o->value;
+	ob.provisional = o->provisional != 0;
+	/*
+	 * A plugin emits the periods of a series one after another: the
+	 * catalog (a list) is searched once per series, not once per cell.
+	 */
+	if (ob.period.freq != ctx->ok_freq ||
+	    strcmp(ob.indicator, ctx->ok_ind) != 0 ||
+	    strcmp(ob.region, ctx->ok_reg) != 0) {
+		if (host_obs_check(ctx->rm->catalog, &ob, err,
+		    sizeof(err)) == -1)
+			goto refuse;
+		strlcpy(ctx->ok_ind, ob.indicator, sizeof(ctx->ok_ind));
+		strlcpy(ctx->ok_reg, ob.region, sizeof(ctx->ok_reg));
+		ctx->ok_freq = ob.period.freq;
+	}
+	if (ctx->out == NULL || obs_write_line(ctx->out, &ob) == -1) {
+		strlcpy(err, "cannot write to the parent", sizeof(err));
+		goto refuse;
+	}
+	ctx->nemitted++;
+	return RM_OK;
+refuse:
+	/* One refusal fails the run; log only the first to avoid a flood. */
+	if (!ctx->failed)
+		log_errx("%s: observation refused: %s", ctx->src->name, err);
+	ctx->failed = 1;
+	return RM_ERR;
+}
+
+static int
+host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
+    struct rm_response *resp)
+{
+	char	 err[1024];
+
+	if (http_get(ctx->rm->conf, ctx->rm->conf->dir, req, resp, err,
+	    sizeof(err)) == RM_OK)
+		return RM_OK;
+	log_errx("%s: %s", ctx->src->name, err);
+	return RM_ERR;
+}
+
+static const char *
+host_region_code(struct rm_ctx *ctx, const char *region, const char *scheme)
+{
+	const struct region	*r;
+
+	if ((r = catalog_region(ctx->rm->catalog, region)) == NULL)
+		return NULL;
+	return region_code(r, scheme);
+}
+
+static const char *
+host_region_by_code(struct rm_ctx *ctx, const char *scheme, const char *code)
+{
+	const struct region	*r;
+
+	r = catalog_region_by_code(ctx->rm->catalog, scheme, code);
+	return r != NULL ? r->id : NULL;
+}
+
+static int
+host_has_indicator(struct rm_ctx *ctx, const char *id)
+{
+	return catalog_indicator(ctx->rm->catalog, id) != NULL;
+}
+
+static int
+host_has_region(struct rm_ctx *ctx, const char *id)
+{
+	return catalog_region(ctx->rm->catalog, id) != NULL;
+}
+
+static int
+host_period_norm(const char *in, char *out, size_t len)
+{
+	struct period	 p;
+
+	if (period_parse(in, &p) == -1 || period_format(&p, out, len) == -1)
+		return RM_ERR;
+	return RM_OK;
+}
+
+static const char *
+host_get_mark(struct rm_ctx *ctx)
+{
+	json_t	*src;
+
+	if (ctx->rm->state == NULL)
+		return NULL;
+	src = json_object_get(json_object_get(ctx->rm->state, "sources"),
+	    ctx->src->name);
+	return json_string_value(json_object_get(src, "mark"));
+}
+
+/* Marks travel to the parent in-band; it keeps them only on success. */
+static void
+host_set_mark(struct rm_ctx *ctx, const char *mark)
+{
+	json_t	*o;
+
+	if (ctx->out == NULL || mark == NULL)
+		return;
+	o = json_pack("{s:s}", "mark", mark);
+	if (o == NULL)
+		return;
+	json_dumpf(o, ctx->out, JSON_COMPACT);
+	fputc('\n', ctx->out);
+	json_decref(o);
+}
+
+static const struct rm_host host = {
+	.abi_major = RM_ABI_MAJOR,
+	.abi_minor = RM_ABI_MINOR,
+	.size = sizeof(struct rm_host),
+	.version = REGIOMON_VERSION,
+	.log = host_log,
+	.conf_error = host_conf_error,
+	.emit = host_emit,
+	.http_get = host_http_get,
+	.response_free = http_response_free,
+	.region_code = host_region_code,
+	.region_by_code = host_region_by_code,
+	.has_indicator = host_has_indicator,
+	.has_region = host_has_region,
+	.period_norm = host_period_norm,
+	.get_mark = host_get_mark,
+	.set_mark = host_set_mark,
+};
+
+const struct rm_host *
+host_table(void)
+{
+	return &host;
+}
+
+/*
+ * A context for src.  out: where observations go (NULL when only checking
+ * the config); diags: where config errors go (NULL: logged).  New, free
+ * with host_ctx_free().
+ */
+struct rm_ctx *
+host_ctx_new(struct regiomon *rm, const struct source *src, FILE *out,
+    struct diags *diags)
+{
+	struct rm_ctx	*ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->rm = rm;
+	ctx->src = src;
+	ctx->out = out;
+	ctx->diags = diags;
+	return ctx;
+}
+
+int
+host_ctx_failed(const struct rm_ctx *ctx)
+{
+	return ctx->failed;
+}
+
+void
+host_ctx_free(struct rm_ctx *ctx)
+{
+	free(ctx);
+}
+
+struct check_probe {
+	struct regiomon		*rm;
+	const struct plugin	*p;
+	const struct source	*src;
+};
+
+/* Write one diag to a probe's report: file, where ("": none), msg. */
+static void
+check_report(int fd, const struct diag *e)
+{
+	const char	*where = e->where != NULL ? e->where : "";
+
+	write_all(fd, e->file, strlen(e->file) + 1);
+	write_all(fd, where, strlen(where) + 1);
+	write_all(fd, e->msg, strlen(e->msg) + 1);
+}
+
+/* In a probe's child: init() and fini(); the diags are the report. */
+static int
+check_probe(void *arg, int fd)
+{
+	struct check_probe	*cp = arg;
+	struct diags		 d;
+	struct rm_ctx		*ctx;
+	void			*state = NULL;
+	size_t			 i;
+	int			 rc;
+
+	memset(&d, 0, sizeof(d));
+	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
+	rc = cp->p->desc.init(ctx, cp->src->config, &state);
+	cp->p->desc.fini(state);
+	for (i = 0; i < d.n; i++)
+		check_report(fd, &d.v[i]);
+	return rc == RM_OK ? 0 : 1;
+}
+
+/*
+ * Check src's plugin config by running the plugin's init() and fini() in
+ * a probe's child (see probe.c): both must do no I/O, and a plugin that
+ * crashes or hangs there is reported like a bad config.  Errors go to
+ * diags.  0 or -1.
+ */
+int
+host_check_source(struct regiomon *rm, const struct plugin *p,
+    const struct source *src, struct diags *diags)
+{
+	struct check_probe	 cp;
+	size_t			 before = diags->n, len, n;
+	const char		*f[3], *r, *end;
+	char			*report, why[256];
+	int			 rc;
+
+	cp.rm = rm;
+	cp.p = p;
+	cp.src = src;
+	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
+	    &len, why, sizeof(why))) == -1) {
+		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
+		    "%s %s", src->index, p->name, why);
+		return -1;
+	}
+	/* Whole triples only: a report cut at its cap drops the last. */
+	for (r = report, end = report + len, n = 0; r < end; r += strlen(r) +
+	    1) {
+		f[n++] = r;
+		if (n < 3)
+			continue;
+		diag_add(diags, f[0], f[1][0] != '\0' ? f[1] : NULL, "%s",
+		    f[2]);
+		n = 0;
+	}
+	free(report);
+	if (rc != 0 && diags->n == before)
+		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
+		    "%s refused its config without saying why", src->index,
+		    p->name);
+	return rc == 0 && diags->n == before ? 0 : -1;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * run/run.h: running sources: loading plugins, probing them in a child, the
+ * host table plugins call, the runner, and applying a run's spool to the
+ * store.
+ */
+#ifndef REGIOMON_RUN_H
+#define REGIOMON_RUN_H
+
+#include "core/core.h"
+#include "model/model.h"
+
+/* plugin.c */
+int	plugin_load_file(const char *, const char *, struct plugin *, char *,
+	    size_t);
+const struct plugin *plugins_get(struct plugins *, const char *,
+	    const char *, char *, size_t);
+int	plugins_list(const char *, char ***, size_t *);
+void	plugins_unload(struct plugins *);
+
+/* probe.c */
+typedef int	 probe_fn(void *, int);
+int	probe_run(probe_fn *, void *, const char *, char **, size_t *,
+	    char *, size_t);
+
+/* host.c */
+struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
+	    FILE *, struct diags *);
+int	host_ctx_failed(const struct rm_ctx *);
+void	host_ctx_free(struct rm_ctx *);
+const struct rm_host *host_table(void);
+int	host_obs_check(const struct catalog *, const struct obs *, char *,
+	    size_t);
+int	host_check_source(struct regiomon *, const struct plugin *,
+	    const struct source *, struct diags *);
+
+/* runner.c */
+enum job_result {
+	JOB_OK,
+	JOB_UNCHANGED,
+	JOB_FAILED
+};
+struct job;
+struct job *job_start(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *);
+struct job *job_start_captured(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *);
+int	job_log_fd(const struct job *);
+int	job_read_log(struct job *);
+const char *job_log(const struct job *);
+int	job_fd(const struct job *);
+pid_t	job_pid(const struct job *);
+const struct source *job_source(const struct job *);
+double	job_deadline(const struct job *);
+size_t	job_nobs(const struct job *);
+int	job_read(struct job *);
+int	job_check_timeout(struct job *, double);
+int	job_finish(struct job *, char **, char *, size_t);
+void	job_free(struct job *);
+struct ahead;
+int	job_run(struct regiomon *, const struct source *,
+	    const struct plugin *, FILE *, struct ahead *, char **, size_t *,
+	    char *, size_t);
+
+/* apply.c */
+#define APPLY_CORRUPT	(-2)	/* a spool line is not an observation */
+int	apply_spool(struct regiomon *, const char *, const char *,
+	    struct ahead *);
+struct ahead *ahead_start(struct regiomon *, const char *, const char *);
+int	ahead_step(struct ahead *, off_t);
+void	ahead_free(struct ahead *);
+char	*spool_path(const struct conf *, const char *, int);
+int	apply_pending(struct regiomon *);
+
+/* run_store.c */
+void	run_note_source(struct regiomon *, const struct source *, int,
+	    const char *, const char *);
+FILE	*run_spool_open(const struct conf *, const struct source *);
+int	run_store(struct regiomon *, const struct source *, FILE *, int,
+	    const char *, char *, size_t, struct ahead *, int *);
+
+#endif /* REGIOMON_RUN_H */

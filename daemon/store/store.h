@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store/store.h: the series files: one RRD file a series, written exactly
+ * (store text), in batches that commit together, directly or through
+ * rrdcached, by writer threads.
+ */
+#ifndef REGIOMON_STORE_H
+#define REGIOMON_STORE_H
+
+#include "core/core.h"
+#include "model/model.h"
+
+/* store.c */
+char	*store_path(const char *, const char *, const char *);
+int	store_exists(const char *, const char *, const char *);
+int	store_read(const char *, const char *, const char *, enum freq,
+	    struct point **, size_t *);
+int	store_write(const char *, const char *, const char *, enum freq,
+	    const struct point *, size_t, int *);
+int	store_batch_begin(const char *);
+int	store_batch_commit(void);
+void	store_batch_abort(void);
+
+/* writer.c */
+struct writer;
+struct writer *writer_start(const char *);
+void	writer_put(struct writer *, long, const char *, const char *,
+	    enum freq, struct point *, size_t);
+size_t	writer_wait(struct writer *, const long **);
+void	writer_stop(struct writer *, int);
+
+/* store.c (rrdcached) */
+int	store_use_rrdcached(const char *);
+
+#endif /* REGIOMON_STORE_H */
