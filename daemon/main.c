@@ -12,6 +12,7 @@
 
 #include "core/core.h"
 #include "model/model.h"
+#include "report/report.h"
 #include "app/app.h"
 #include "app/cmd.h"
 
