@@ -290,7 +290,7 @@ $(B)/regiomon.service: systemd/regiomon.service $(B)/paths.stamp
 # they name the paths of this install.  Each goes to the section its
 # name ends in: regiomon-catalog.5 to man5/.
 MANPAGES	= regiomon.8 regiomon.json.5 regiomon-catalog.5 \
-		  regiomon-plugin.7
+		  regiomon-sources.5 regiomon-plugin.7
 man_dest	= $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))
 # The longer explanations and the design decisions, as markdown.
 DOCS		:= $(wildcard doc/*.md)

@@ -46,7 +46,7 @@ FILES = [
 
 # The reference: every page, where `man` looks for it.
 MANPAGES = ["regiomon.8", "regiomon.json.5", "regiomon-catalog.5",
-            "regiomon-plugin.7"]
+            "regiomon-sources.5", "regiomon-plugin.7"]
 # The longer explanations: every doc/*.md of the tree.
 DOCS = sorted(f for f in os.listdir(os.path.join(TOP, "doc"))
               if f.endswith(".md"))
