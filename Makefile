@@ -12,6 +12,7 @@ DATADIR		?= $(PREFIX)/share/regiomon
 INCLUDEDIR	?= $(PREFIX)/include
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
 MANDIR		?= $(PREFIX)/share/man
+DOCDIR		?= $(PREFIX)/share/doc/regiomon
 SYSCONFDIR	?= /etc
 UNITDIR		?= $(LIBDIR)/systemd/system
 SYSUSERSDIR	?= $(LIBDIR)/sysusers.d
@@ -286,13 +287,27 @@ $(B)/regiomon.service: systemd/regiomon.service $(B)/paths.stamp
 	    systemd/regiomon.service > $@
 
 # The man pages name the default paths (PREFIX /usr/local); installed,
-# they name the paths of this install.
-MANPAGES	= regiomon.8 regiomon.json.5 regiomon-plugin.7
+# they name the paths of this install.  Each goes to the section its
+# name ends in: regiomon-catalog.5 to man5/.
+MANPAGES	= regiomon.8 regiomon.json.5 regiomon-catalog.5 \
+		  regiomon-sources.5 regiomon-plugin.7
+man_dest	= $(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(1)))
+# The longer explanations and the design decisions, as markdown.
+DOCS		:= $(wildcard doc/*.md)
 
-$(B)/man/%: share/man/% $(B)/paths.stamp
+# Paths the pages name that the binary does not compile in.
+MANPATHS	= $(PKGCONFIGDIR) $(DOCDIR)
+
+$(B)/manpaths.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MANPATHS)' | cmp -s - $@ 2>/dev/null || \
+	    echo '$(MANPATHS)' > $@
+
+$(B)/man/%: share/man/% $(B)/paths.stamp $(B)/manpaths.stamp
 	@mkdir -p $(@D)
 	sed -e 's|/usr/local/lib/regiomon/plugins|$(PLUGINDIR)|g' \
 	    -e 's|/usr/local/share/regiomon|$(DATADIR)|g' \
+	    -e 's|/usr/local/share/doc/regiomon|$(DOCDIR)|g' \
 	    -e 's|/usr/local/include|$(INCLUDEDIR)|g' \
 	    -e 's|/usr/local/lib/pkgconfig|$(PKGCONFIGDIR)|g' \
 	    -e 's|/var/lib/regiomon|$(LOCALSTATEDIR)/regiomon|g' \
@@ -307,7 +322,8 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR) $(DESTDIR)$(UNITDIR) \
 	    $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(MANDIR)/man5 \
-	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/regiomon
 	$(INSTALL) -m 0755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
 	$(INSTALL) -m 0644 include/regiomon-plugin.h $(DESTDIR)$(INCLUDEDIR)/
@@ -322,9 +338,9 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 			$(INSTALL) -m $$m "$$f" "$$d"; \
 		done; \
 	done
-	$(INSTALL) -m 0644 $(B)/man/regiomon.8 $(DESTDIR)$(MANDIR)/man8/
-	$(INSTALL) -m 0644 $(B)/man/regiomon.json.5 $(DESTDIR)$(MANDIR)/man5/
-	$(INSTALL) -m 0644 $(B)/man/regiomon-plugin.7 $(DESTDIR)$(MANDIR)/man7/
+	$(foreach m,$(MANPAGES),$(INSTALL) -m 0644 $(B)/man/$(m) \
+	    $(call man_dest,$(m))/ &&) true
+	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/
 	$(INSTALL) -m 0644 $(B)/regiomon.service $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 0644 systemd/regiomon.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
@@ -344,9 +360,8 @@ uninstall: $(B)/regiomon.json
 	    $(PLUGINS:$(B)/plugins/%=$(DESTDIR)$(PLUGINDIR)/%) \
 	    $(DESTDIR)$(INCLUDEDIR)/regiomon-plugin.h \
 	    $(DESTDIR)$(PKGCONFIGDIR)/regiomon-plugin.pc \
-	    $(DESTDIR)$(MANDIR)/man8/regiomon.8 \
-	    $(DESTDIR)$(MANDIR)/man5/regiomon.json.5 \
-	    $(DESTDIR)$(MANDIR)/man7/regiomon-plugin.7 \
+	    $(foreach m,$(MANPAGES),$(call man_dest,$(m))/$(m)) \
+	    $(DOCS:doc/%=$(DESTDIR)$(DOCDIR)/%) \
 	    $(DESTDIR)$(UNITDIR)/regiomon.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
 	rm -rf $(DESTDIR)$(DATADIR)
@@ -355,7 +370,8 @@ uninstall: $(B)/regiomon.json
 	elif [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \
 		echo "kept $(DESTDIR)$(ETCDIR)/regiomon.json (changed)"; \
 	fi
-	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(ETCDIR) 2>/dev/null
+	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(ETCDIR) \
+	    $(DESTDIR)$(DOCDIR) 2>/dev/null
 	-rmdir $(DESTDIR)$(LIBDIR)/regiomon 2>/dev/null
 
 # The unit tests under valgrind: any error or definitely lost block fails.

@@ -3,8 +3,8 @@
  * example_plugin.c: a minimal regiomon source plugin to copy.  It GETs a
  * JSON object of period -> value, e.g. {"2020": 4.4, "2021": null}, and
  * emits one observation per member for one indicator and one region.
- * Build and test it as share/examples/Makefile, regiomon-plugin(7) and
- * the README's "Writing a plugin" say.
+ * Build and test it as share/examples/Makefile and regiomon-plugin(7)
+ * (BUILDING, TESTING) say.
  */
 #include <stdlib.h>
 #include <string.h>

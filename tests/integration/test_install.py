@@ -4,8 +4,9 @@
 with the installed config's paths rewritten; an existing config never
 overwritten; the installed binary checking the installed config with its
 compiled-in paths; the header and pkg-config file building a plugin that
-the installed binary loads; man pages that groff renders without a
-warning; a unit that `systemd-analyze verify` accepts and `systemd-analyze
+the installed binary loads; every man page where `man` finds it, naming
+the installed paths and rendered by groff without a warning; doc/ under
+share/doc/regiomon; a unit that `systemd-analyze verify` accepts and `systemd-analyze
 security` rates "OK" or better; and uninstall removing it all again.
 
 The install builds in a copy of the build directory, so that the paths
@@ -38,13 +39,27 @@ FILES = [
     "usr/lib/pkgconfig/regiomon-plugin.pc",
     "usr/share/regiomon/catalog.json",
     "usr/share/regiomon/demo/strategy-figures.csv",
-    "usr/share/man/man8/regiomon.8",
-    "usr/share/man/man5/regiomon.json.5",
-    "usr/share/man/man7/regiomon-plugin.7",
     "usr/lib/systemd/system/regiomon.service",
     "usr/lib/sysusers.d/regiomon.conf",
     "etc/regiomon/regiomon.json",
 ]
+
+# The reference: every page, where `man` looks for it.
+MANPAGES = ["regiomon.8", "regiomon.json.5", "regiomon-catalog.5",
+            "regiomon-sources.5", "regiomon-plugin.7"]
+# The longer explanations: every doc/*.md of the tree.
+DOCS = sorted(f for f in os.listdir(os.path.join(TOP, "doc"))
+              if f.endswith(".md"))
+
+
+def man_path(page):
+    """A page's place below PREFIX: man8/regiomon.8."""
+    return os.path.join("usr/share/man", "man" + page.rsplit(".", 1)[1],
+                        page)
+
+
+FILES += [man_path(p) for p in MANPAGES]
+FILES += [os.path.join("usr/share/doc/regiomon", d) for d in DOCS]
 
 
 class Install(unittest.TestCase):
@@ -180,17 +195,37 @@ class Install(unittest.TestCase):
             self.assertRegex(f.read(), r"(?m)^u regiomon - ")
 
     def check_man(self, dest):
-        for page in ("man8/regiomon.8", "man5/regiomon.json.5",
-                     "man7/regiomon-plugin.7"):
-            path = os.path.join(dest, "usr/share/man", page)
-            r = subprocess.run(["groff", "-man", "-ww", "-z", path],
-                               capture_output=True, text=True)
-            self.assertEqual((r.returncode, r.stderr), (0, ""), page)
+        mandir = os.path.join(dest, "usr/share/man")
+        for page in MANPAGES:
+            path = os.path.join(dest, man_path(page))
+            for macros in ("-man", "-mandoc"):
+                r = subprocess.run(["groff", macros, "-ww", "-z", path],
+                                   capture_output=True, text=True)
+                self.assertEqual((r.returncode, r.stderr), (0, ""),
+                                 (page, macros))
             r = subprocess.run(["man", "-l", path], capture_output=True,
                                text=True, env=dict(os.environ, MANWIDTH="80",
                                                    MAN_KEEP_STDERR="1"))
             self.assertEqual(r.returncode, 0, page)
             self.assertIn("regiomon", r.stdout)
+            # man finds it by name and section in the installed tree.
+            name, section = page.rsplit(".", 1)
+            r = subprocess.run(["man", "-M", mandir, "-w", section, name],
+                               capture_output=True, text=True)
+            self.assertEqual(r.returncode, 0, page + ": " + r.stderr)
+            self.assertEqual(os.path.realpath(r.stdout.strip()),
+                             os.path.realpath(path), page)
+            # The installed page names the installed paths.
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+            self.assertNotIn("/usr/local", text, page)
+        # The docs the pages refer to are where they say.
+        for d in DOCS:
+            with open(os.path.join(TOP, "doc", d), encoding="utf-8") as f:
+                want = f.read()
+            with open(os.path.join(dest, "usr/share/doc/regiomon", d),
+                      encoding="utf-8") as f:
+                self.assertEqual(f.read(), want, d)
 
     def check_pkgconfig(self, dest):
         env = dict(os.environ, PKG_CONFIG_PATH=os.path.join(
