@@ -96,7 +96,10 @@ class Sdk(unittest.TestCase):
             self.assertLess(len(f.read().splitlines()), 150)
 
     def test_makefile_from_source_checkout(self):
-        r = subprocess.run(["make", "REGIOMON_SRC=" + TOP, "example.so"],
+        # -B: another test may have left an example.so here already, and
+        # make would then have nothing to build and prove nothing.
+        r = subprocess.run(["make", "-B", "REGIOMON_SRC=" + TOP,
+                            "example.so"],
                            cwd=self.src, capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertTrue(os.path.exists(os.path.join(self.src, "example.so")))
