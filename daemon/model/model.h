@@ -159,7 +159,18 @@ const struct region *catalog_region_by_code(const struct catalog *,
 const struct baseline *indicator_baseline(const struct indicator *,
 	    const char *);
 
+/*
+ * A key-table walk (common/keytab.h) whose errors go into d as "file:
+ * json.path: message"; kt.arg is the caller's own context.
+ */
+struct conf_kt {
+	struct keytab_ctx	 kt;	/* first: conf.c casts back to this */
+	struct diags		*d;
+	const char		*file;
+};
+
 /* conf.c */
+void	conf_kt_init(struct conf_kt *, struct diags *, const char *, void *);
 struct conf *conf_read(const char *, struct diags *);
 struct conf *conf_read_buffer(const char *, size_t, const char *,
 	    struct diags *);
