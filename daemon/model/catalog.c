@@ -15,73 +15,31 @@
 
 #include "core/core.h"
 #include "model/model.h"
+#include "model/catalog_private.h"
 
 #define CATALOG_VERSION	1
-#define GRACE_DEFAULT	(120L * 86400)
 #define JPATH_MAX	KEYTAB_JPATH_MAX
-
-/* Where an entry was defined, for "first at" in duplicate messages. */
-struct origin {
-	const char	*file;
-	size_t		 index;
-};
-
-/* A region or challenge named somewhere, checked once all files are in. */
-struct ref {
-	const char	*file;
-	char		*where;		/* new */
-	const char	*region;	/* NULL: a challenge reference */
-	int		 challenge;
-};
-
-/* What one catalog_load call is working on; ck.kt.arg points here. */
-struct kctx {
-	struct conf_kt	 ck;		/* ck.file: the file being read */
-	struct catalog	*cat;
-	struct origin	*rorig;		/* parallel to cat->regions */
-	struct origin	*corig;		/* ... to cat->challenges */
-	struct origin	*iorig;		/* ... to cat->indicators */
-	struct ref	*refs;
-	size_t		 nrefs;
-};
 
 static const char *const region_kinds[] = {
 	"province", "gemeente", "region", "country"
 };
-/* In enum freq and enum direction order. */
-static const char *const freqs[] = { "year", "quarter", "month" };
-static const char *const directions[] = {
-	"higher-is-better", "lower-is-better", "neutral"
-};
-static const char *const threshold_kinds[] = { "absolute", "relative" };
 
 static keytab_fn	version;
 static keytab_fn	regions;
 static keytab_fn	challenges;
-static keytab_fn	indicators;
 static keytab_fn	region_kind;
 static keytab_fn	region_parent;
 static keytab_fn	region_codes;
 static keytab_fn	region_members;
-static keytab_fn	ind_challenge;
-static keytab_fn	ind_freq;
-static keytab_fn	ind_direction;
-static keytab_fn	ind_thresholds;
-static keytab_fn	ind_baselines;
-static keytab_fn	thr_kind;
-static keytab_fn	bl_region;
-static keytab_fn	bl_period;
 
 #define REG(f)		offsetof(struct region, f)
 #define CHAL(f)		offsetof(struct challenge, f)
-#define IND(f)		offsetof(struct indicator, f)
-#define BL(f)		offsetof(struct baseline, f)
 
 static const struct keytab_key top_keys[] = {
 	{ "version", KT_FUNC, .required = 1, .fn = version },
 	{ "regions", KT_FUNC, .fn = regions },
 	{ "challenges", KT_FUNC, .fn = challenges },
-	{ "indicators", KT_FUNC, .fn = indicators },
+	{ "indicators", KT_FUNC, .fn = catalog_ind_indicators },
 };
 static const struct keytab top_tab = { top_keys, nitems(top_keys) };
 
@@ -106,47 +64,9 @@ static const struct keytab_key chal_keys[] = {
 };
 static const struct keytab chal_tab = { chal_keys, nitems(chal_keys) };
 
-/*
- * "baselines" is required but may be []: an indicator without a quoted
- * figure is then judged against its own 2020 value, and saying so is
- * better than forgetting it.
- */
-static const struct keytab_key ind_keys[] = {
-	{ "id", KT_ID, .required = 1, .off = IND(id) },
-	{ "challenge", KT_FUNC, .required = 1, .fn = ind_challenge },
-	{ "title", KT_TEXT, .required = 1, .off = IND(title) },
-	{ "title_en", KT_TEXT, .off = IND(title_en) },
-	{ "unit", KT_STRING, .required = 1, .off = IND(unit) },
-	{ "frequency", KT_FUNC, .required = 1, .fn = ind_freq },
-	{ "direction", KT_FUNC, .required = 1, .fn = ind_direction },
-	{ "thresholds", KT_FUNC, .required = 1, .fn = ind_thresholds },
-	{ "confirm", KT_INT, .off = IND(confirm), .min = 1, .max = INT_MAX },
-	{ "hysteresis", KT_NONNEG, .off = IND(hysteresis) },
-	{ "grace", KT_DURATION, .off = IND(grace), .eg = "120d" },
-	{ "citation", KT_TEXT, .off = IND(citation) },
-	{ "source", KT_TEXT, .off = IND(source) },
-	{ "baselines", KT_FUNC, .required = 1, .fn = ind_baselines },
-};
-static const struct keytab ind_tab = { ind_keys, nitems(ind_keys) };
-
-static const struct keytab_key thr_keys[] = {
-	{ "kind", KT_FUNC, .required = 1, .fn = thr_kind },
-	{ "warning", KT_NUMBER, .required = 1, .off = IND(warning) },
-	{ "critical", KT_NUMBER, .required = 1, .off = IND(critical) },
-};
-static const struct keytab thr_tab = { thr_keys, nitems(thr_keys) };
-
-static const struct keytab_key bl_keys[] = {
-	{ "region", KT_FUNC, .required = 1, .fn = bl_region },
-	{ "period", KT_FUNC, .required = 1, .fn = bl_period },
-	{ "value", KT_NUMBER, .required = 1, .off = BL(value) },
-	{ "quote", KT_TEXT, .off = BL(quote) },
-};
-static const struct keytab bl_tab = { bl_keys, nitems(bl_keys) };
-
 /* Grow an array of n elements by add zeroed ones.  Out of memory: fatal. */
-static void *
-grow(void *v, size_t n, size_t add, size_t size)
+void *
+catalog_grow(void *v, size_t n, size_t add, size_t size)
 {
 	void	*nv;
 
@@ -160,12 +80,13 @@ grow(void *v, size_t n, size_t add, size_t size)
 }
 
 /* Remember a reference to a region (region != NULL) or a challenge. */
-static void
-ref_add(struct kctx *c, const char *where, const char *region, int chal)
+void
+catalog_ref_add(struct catalog_ctx *c, const char *where, const char *region,
+    int chal)
 {
-	struct ref	*r;
+	struct catalog_ref	*r;
 
-	c->refs = grow(c->refs, c->nrefs, 1, sizeof(*c->refs));
+	c->refs = catalog_grow(c->refs, c->nrefs, 1, sizeof(*c->refs));
 	r = &c->refs[c->nrefs++];
 	r->file = c->ck.file;
 	r->where = xstrdup(where);
@@ -174,9 +95,9 @@ ref_add(struct kctx *c, const char *where, const char *region, int chal)
 }
 
 /* "duplicate WHAT ID (first at ARRAY[N])", naming the file if another. */
-static void
-dup_add(struct kctx *c, const char *where, const char *what, const char *id,
-    const char *array, const struct origin *o)
+void
+catalog_dup_add(struct catalog_ctx *c, const char *where, const char *what,
+    const char *id, const char *array, const struct catalog_origin *o)
 {
 	char	 q[128];
 
@@ -204,19 +125,19 @@ version(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 static void
 regions(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 {
-	struct kctx	*c = kt->arg;
-	struct catalog	*cat = c->cat;
-	struct region	*r;
-	json_t		*e;
-	char		 sub[JPATH_MAX], where[JPATH_MAX];
-	size_t		 i, j, n;
+	struct catalog_ctx	*c = kt->arg;
+	struct catalog		*cat = c->cat;
+	struct region		*r;
+	json_t			*e;
+	char			 sub[JPATH_MAX], where[JPATH_MAX];
+	size_t			 i, j, n;
 
 	(void)base;
 	if (!keytab_is_array(kt, v, path))
 		return;
 	n = json_array_size(v);
-	cat->regions = grow(cat->regions, cat->nregions, n, sizeof(*r));
-	c->rorig = grow(c->rorig, cat->nregions, n, sizeof(*c->rorig));
+	cat->regions = catalog_grow(cat->regions, cat->nregions, n, sizeof(*r));
+	c->rorig = catalog_grow(c->rorig, cat->nregions, n, sizeof(*c->rorig));
 	json_array_foreach(v, i, e) {
 		r = &cat->regions[cat->nregions];
 		c->rorig[cat->nregions].file = c->ck.file;
@@ -230,7 +151,7 @@ regions(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 		for (j = 0; j + 1 < cat->nregions; j++) {
 			if (cat->regions[j].id != NULL &&
 			    strcmp(cat->regions[j].id, r->id) == 0) {
-				dup_add(c, where, "region id", r->id,
+				catalog_dup_add(c, where, "region id", r->id,
 				    "regions", &c->rorig[j]);
 				break;
 			}
@@ -257,11 +178,11 @@ region_kind(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 static void
 region_parent(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 {
-	struct kctx	*c = kt->arg;
-	struct region	*r = base;
+	struct catalog_ctx	*c = kt->arg;
+	struct region		*r = base;
 
 	if ((r->parent = keytab_check_id(kt, path, v)) != NULL)
-		ref_add(c, path, r->parent, 0);
+		catalog_ref_add(c, path, r->parent, 0);
 }
 
 /* "codes": scheme -> code, both strings; schemes are ids. */
@@ -296,19 +217,19 @@ region_codes(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 static void
 region_members(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 {
-	struct kctx	*c = kt->arg;
-	struct region	*r = base;
-	const char	*id;
-	json_t		*e;
-	char		 sub[JPATH_MAX];
-	size_t		 i;
+	struct catalog_ctx	*c = kt->arg;
+	struct region		*r = base;
+	const char		*id;
+	json_t			*e;
+	char			 sub[JPATH_MAX];
+	size_t			 i;
 
 	if (!keytab_is_array(kt, v, path))
 		return;
 	json_array_foreach(v, i, e) {
 		conf_jpath(sub, sizeof(sub), path, NULL, i);
 		if ((id = keytab_check_id(kt, sub, e)) != NULL)
-			ref_add(c, sub, id, 0);
+			catalog_ref_add(c, sub, id, 0);
 	}
 	r->members = v;
 }
@@ -316,7 +237,7 @@ region_members(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 static void
 challenges(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 {
-	struct kctx		*c = kt->arg;
+	struct catalog_ctx	*c = kt->arg;
 	struct catalog		*cat = c->cat;
 	struct challenge	*ch, *o;
 	json_t			*e;
@@ -327,9 +248,10 @@ challenges(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 	if (!keytab_is_array(kt, v, path))
 		return;
 	n = json_array_size(v);
-	cat->challenges = grow(cat->challenges, cat->nchallenges, n,
+	cat->challenges = catalog_grow(cat->challenges, cat->nchallenges, n,
 	    sizeof(*ch));
-	c->corig = grow(c->corig, cat->nchallenges, n, sizeof(*c->corig));
+	c->corig = catalog_grow(c->corig, cat->nchallenges, n,
+	    sizeof(*c->corig));
 	json_array_foreach(v, i, e) {
 		ch = &cat->challenges[cat->nchallenges];
 		c->corig[cat->nchallenges].file = c->ck.file;
@@ -357,332 +279,8 @@ challenges(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 			if (ch->id != NULL && o->id != NULL &&
 			    strcmp(o->id, ch->id) == 0) {
 				conf_jpath(where, sizeof(where), sub, "id", 0);
-				dup_add(c, where, "challenge id", ch->id,
-				    "challenges", &c->corig[j]);
-			}
-		}
-	}
-}
-
-/*
- * A baseline's period is a year, or a period of the indicator's own
- * frequency: a yearly figure can stand for a monthly series (as its 2020
- * mean), a month cannot stand for a year.  Checked after the walk, since
- * "frequency" may come after "baselines" in the object.
- */
-static void
-baseline_freqs(struct kctx *c, json_t *obj, const char *path,
-    const struct indicator *ind)
-{
-	const struct baseline	*b;
-	json_t			*bv;
-	enum freq		 f;
-	char			 arr[JPATH_MAX], elt[JPATH_MAX], sub[JPATH_MAX];
-	char			 q[128];
-	size_t			 i;
-
-	if (!json_is_object(obj) || freq_parse(json_string_value(
-	    json_object_get(obj, "frequency")), &f) == -1)
-		return;
-	bv = json_object_get(obj, "baselines");
-	conf_jpath(arr, sizeof(arr), path, "baselines", 0);
-	for (i = 0; i < ind->nbaselines; i++) {
-		b = &ind->baselines[i];
-		if (!period_valid(&b->period) || b->period.freq == FREQ_YEAR ||
-		    b->period.freq == f)
-			continue;
-		conf_jpath(elt, sizeof(elt), arr, NULL, i);
-		conf_jpath(sub, sizeof(sub), elt, "period", 0);
-		keytab_error(&c->ck.kt, sub, "expected a year%s%s period for "
-		    "a %s indicator, got %s", f == FREQ_YEAR ? "" : " or a ",
-		    f == FREQ_YEAR ? "" : freq_name(f), freq_name(f),
-		    conf_got(json_object_get(json_array_get(bv, i), "period"),
-		    q, sizeof(q)));
-	}
-}
-
-static void
-indicators(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct kctx		*c = kt->arg;
-	struct catalog		*cat = c->cat;
-	struct indicator	*ind;
-	json_t			*e;
-	char			 sub[JPATH_MAX], where[JPATH_MAX];
-	size_t			 i, j, n;
-
-	(void)base;
-	if (!keytab_is_array(kt, v, path))
-		return;
-	n = json_array_size(v);
-	cat->indicators = grow(cat->indicators, cat->nindicators, n,
-	    sizeof(*ind));
-	c->iorig = grow(c->iorig, cat->nindicators, n, sizeof(*c->iorig));
-	json_array_foreach(v, i, e) {
-		ind = &cat->indicators[cat->nindicators];
-		c->iorig[cat->nindicators].file = c->ck.file;
-		c->iorig[cat->nindicators].index = i;
-		ind->confirm = 1;
-		ind->grace = GRACE_DEFAULT;
-		conf_jpath(sub, sizeof(sub), path, NULL, i);
-		keytab_walk(kt, e, sub, &ind_tab, ind);
-		cat->nindicators++;
-		baseline_freqs(c, e, sub, ind);
-		if (ind->id == NULL)
-			continue;
-		conf_jpath(where, sizeof(where), sub, "id", 0);
-		for (j = 0; j + 1 < cat->nindicators; j++) {
-			if (cat->indicators[j].id != NULL &&
-			    strcmp(cat->indicators[j].id, ind->id) == 0) {
-				dup_add(c, where, "indicator id", ind->id,
-				    "indicators", &c->iorig[j]);
-				break;
-			}
-		}
-	}
-}
-
-static void
-ind_challenge(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct kctx		*c = kt->arg;
-	struct indicator	*ind = base;
-
-	if (keytab_int(kt, v, path, 1, INT_MAX, &ind->challenge) == 0)
-		ref_add(c, path, NULL, ind->challenge);
-}
-
-static void
-ind_freq(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct indicator	*ind = base;
-	int			 i;
-
-	if ((i = keytab_oneof(kt, v, path, freqs, nitems(freqs))) >= 0)
-		ind->freq = (enum freq)i;
-}
-
-static void
-ind_direction(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct indicator	*ind = base;
-	int			 i;
-
-	if ((i = keytab_oneof(kt, v, path, directions,
-	    nitems(directions))) >= 0)
-		ind->direction = (enum direction)i;
-}
-
-/* {"kind": "absolute"|"relative", "warning": W, "critical": C}, 0<W<=C. */
-static void
-ind_thresholds(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct kctx		*c = kt->arg;
-	struct indicator	*ind = base;
-	size_t			 before = c->ck.d->n;
-	char			 sub[JPATH_MAX];
-
-	keytab_walk(kt, v, path, &thr_tab, ind);
-	if (c->ck.d->n > before)
-		return;
-	if (ind->warning <= 0) {
-		conf_jpath(sub, sizeof(sub), path, "warning", 0);
-		keytab_error(kt, sub, "expected a number > 0, got %g",
-		    ind->warning);
-	} else if (ind->critical < ind->warning) {
-		conf_jpath(sub, sizeof(sub), path, "critical", 0);
-		keytab_error(kt, sub, "expected a number >= warning "
-		    "(%g), got %g", ind->warning, ind->critical);
-	}
-}
-
-static void
-thr_kind(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct indicator	*ind = base;
-	int			 i;
-
-	if ((i = keytab_oneof(kt, v, path, threshold_kinds,
-	    nitems(threshold_kinds))) >= 0)
-		ind->relative = i == 1;
-}
-
-/* "baselines": at most one per region. */
-static void
-ind_baselines(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct indicator	*ind = base;
-	struct baseline		*b;
-	json_t			*e;
-	char			 sub[JPATH_MAX], where[JPATH_MAX], q[128];
-	size_t			 i, j;
-
-	if (!keytab_is_array(kt, v, path))
-		return;
-	ind->baselines = xcalloc(json_array_size(v) + 1, sizeof(*b));
-	json_array_foreach(v, i, e) {
-		b = &ind->baselines[ind->nbaselines++];
-		conf_jpath(sub, sizeof(sub), path, NULL, i);
-		keytab_walk(kt, e, sub, &bl_tab, b);
-		for (j = 0; b->region != NULL && j < i; j++) {
-			if (ind->baselines[j].region == NULL ||
-			    strcmp(ind->baselines[j].region, b->region) != 0)
-				continue;
-			conf_jpath(where, sizeof(where), sub, "region", 0);
-			keytab_error(kt, where, "duplicate baseline "
-			    "for region %s (first at %s[%zu])",
-			    conf_quote(b->region, q, sizeof(q)), path, j);
-			break;
-		}
-	}
-}
-
-static void
-bl_region(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct kctx	*c = kt->arg;
-	struct baseline	*b = base;
-
-	if ((b->region = keytab_check_id(kt, path, v)) != NULL)
-		ref_add(c, path, b->region, 0);
-}
-
-static void
-bl_period(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
-{
-	struct baseline	*b = base;
-	char		 q[128];
-
-	if (!json_is_string(v) ||
-	    period_parse(json_string_value(v), &b->period) == -1) {
-		memset(&b->period, 0, sizeof(b->period));
-		keytab_error(kt, path, "expected a period like "
-		    "\"2020\", \"2020-Q3\" or \"2020-07\", got %s",
-		    conf_got(v, q, sizeof(q)));
-	}
-}
-
-/* Check every region and challenge reference now that all files are in. */
-static void
-resolve(struct kctx *c)
-{
-	const struct catalog	*cat = c->cat;
-	const struct ref	*r;
-	const char		**ids, *hint;
-	char			 q[128], list[256];
-	size_t			 i, k, n = 0, o;
-	int			 len;
-
-	ids = xcalloc(cat->nregions + 1, sizeof(*ids));
-	for (i = 0; i < cat->nregions; i++)
-		if (cat->regions[i].id != NULL)
-			ids[n++] = cat->regions[i].id;
-	for (k = 0; k < c->nrefs; k++) {
-		r = &c->refs[k];
-		if (r->region != NULL) {
-			if (catalog_region(cat, r->region) != NULL)
-				continue;
-			conf_quote(r->region, q, sizeof(q));
-			if ((hint = did_you_mean(r->region, ids, n)) != NULL)
-				diag_add(c->ck.d, r->file, r->where, "unknown "
-				    "region %s; did you mean \"%s\"?", q, hint);
-			else
-				diag_add(c->ck.d, r->file, r->where,
-				    "unknown region %s", q);
-			continue;
-		}
-		if (catalog_challenge(cat, r->challenge) != NULL)
-			continue;
-		list[0] = '\0';
-		for (i = 0, o = 0; i < cat->nchallenges; i++) {
-			len = snprintf(list + o, sizeof(list) - o, "%s%d",
-			    o > 0 ? ", " : "", cat->challenges[i].number);
-			if (len < 0 || (size_t)len >= sizeof(list) - o)
-				break;
-			o += (size_t)len;
-		}
-		diag_add(c->ck.d, r->file, r->where, "unknown challenge %d; "
-		    "expected one of: %s", r->challenge, o > 0 ? list :
-		    "(no challenges)");
-	}
-	free(ids);
-}
-
-/*
- * A region whose parent chain comes back to it.  Only the regions on the
- * loop are reported; one that merely leads into it stops after nregions
- * steps.
- */
-static void
-check_parents(struct kctx *c)
-{
-	const struct catalog	*cat = c->cat;
-	const struct region	*r, *p;
-	char			 sub[JPATH_MAX], where[JPATH_MAX], q[128];
-	size_t			 i, steps;
-
-	for (i = 0; i < cat->nregions; i++) {
-		r = &cat->regions[i];
-		if (r->id == NULL || r->parent == NULL ||
-		    strcmp(r->id, r->parent) == 0)
-			continue;
-		p = r;
-		for (steps = 0; steps < cat->nregions; steps++) {
-			if (p->parent == NULL ||
-			    (p = catalog_region(cat, p->parent)) == NULL ||
-			    p == r)
-				break;
-		}
-		if (p != r)
-			continue;
-		conf_jpath(sub, sizeof(sub), "regions", NULL,
-		    c->rorig[i].index);
-		conf_jpath(where, sizeof(where), sub, "parent", 0);
-		diag_add(c->ck.d, c->rorig[i].file, where, "parent chain of %s "
-		    "loops back to it", conf_quote(r->id, q, sizeof(q)));
-	}
-}
-
-/*
- * A code must name one region in its scheme, or catalog_region_by_code()
- * would answer for the first and silently drop the other's data.
- */
-static void
-check_codes(struct kctx *c)
-{
-	const struct catalog	*cat = c->cat;
-	const struct region	*r, *o;
-	const char		*scheme, *code;
-	json_t			*v;
-	char			 sub[JPATH_MAX], codes[JPATH_MAX];
-	char			 where[JPATH_MAX], q[128];
-	size_t			 i, j;
-
-	for (i = 0; i < cat->nregions; i++) {
-		r = &cat->regions[i];
-		/* A duplicate id is reported already, so are its codes. */
-		if (r->id == NULL || catalog_region(cat, r->id) != r)
-			continue;
-		json_object_foreach(r->codes, scheme, v) {
-			if ((code = json_string_value(v)) == NULL)
-				continue;
-			for (j = 0; j < i; j++) {
-				o = &cat->regions[j];
-				if (o->id == NULL ||
-				    region_code(o, scheme) == NULL ||
-				    strcmp(region_code(o, scheme), code) != 0)
-					continue;
-				conf_jpath(sub, sizeof(sub), "regions", NULL,
-				    c->rorig[i].index);
-				conf_jpath(codes, sizeof(codes), sub,
-				    "codes", 0);
-				conf_jpath(where, sizeof(where), codes,
-				    scheme, 0);
-				diag_add(c->ck.d, c->rorig[i].file, where,
-				    "code %s is also the %s code of region "
-				    "\"%s\"", conf_quote(code, q, sizeof(q)),
-				    scheme, o->id);
-				break;
+				catalog_dup_add(c, where, "challenge id",
+				    ch->id, "challenges", &c->corig[j]);
 			}
 		}
 	}
@@ -699,10 +297,10 @@ check_codes(struct kctx *c)
 struct catalog *
 catalog_load(char *const *paths, size_t n, const char *dir, struct diags *d)
 {
-	struct kctx	 c;
-	json_t		*doc;
-	char		**names;
-	size_t		 i, before = d->n;
+	struct catalog_ctx	 c;
+	json_t			*doc;
+	char			**names;
+	size_t			 i, before = d->n;
 
 	memset(&c, 0, sizeof(c));
 	c.cat = xcalloc(1, sizeof(*c.cat));
@@ -720,9 +318,9 @@ catalog_load(char *const *paths, size_t n, const char *dir, struct diags *d)
 		c.ck.file = names[i];
 		keytab_walk(&c.ck.kt, doc, "", &top_tab, c.cat);
 	}
-	resolve(&c);
-	check_parents(&c);
-	check_codes(&c);
+	catalog_check_refs(&c);
+	catalog_check_parents(&c);
+	catalog_check_codes(&c);
 
 	for (i = 0; i < c.nrefs; i++)
 		free(c.refs[i].where);
