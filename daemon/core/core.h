@@ -114,15 +114,17 @@ int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);
 const char *did_you_mean(const char *, const char *const *, size_t);
-void	fmt_double(char *, size_t, double);
 time_t	wall_now(void);
 double	mono_now(void);
+char	*json_dumps_exact(const json_t *, size_t);
+
+/* fmt.c */
+void	fmt_double(char *, size_t, double);
 /* Numbers in text for people: at most 4 decimals, 6 significant digits. */
 #define FMT_HUMAN_DEC	4
 #define FMT_HUMAN_SIG	6
 int	fmt_human_decimals(double, int);
 void	fmt_human(char *, size_t, double, int);
-char	*json_dumps_exact(const json_t *, size_t);
 
 /* diag.c */
 void	diag_add(struct diags *, const char *, const char *, const char *, ...)

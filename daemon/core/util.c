@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * util.c: small helpers every file needs: checked allocation, ids,
- * durations and sizes, paths, and writing a file so that a reader sees the
- * old or the new contents, never a mix.
+ * durations and sizes, paths, writing a file so that a reader sees the
+ * old or the new contents, never a mix, the clocks, and JSON text whose
+ * reals read back exactly.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -22,7 +22,6 @@
 #include "common/suggest.h"
 #include "core/core.h"
 
-/* glibc before 2.38 has no strlcpy. */
 /*
  * FNV-1a: h (FNV_START to begin) carried on over the bytes of s.  The
  * hash of the spool index and of the catalog's regions.
@@ -35,6 +34,7 @@ fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
+/* glibc before 2.38 has no strlcpy. */
 size_t
 strlcpy(char *dst, const char *src, size_t size)
 {
@@ -328,23 +328,6 @@ did_you_mean(const char *s, const char *const *cand, size_t n)
 }
 
 /*
- * Format v with the fewest digits that read back as the same double, so
- * 4.4 prints as "4.4", not "4.4000000000000004", and nothing is lost.
- */
-void
-fmt_double(char *buf, size_t size, double v)
-{
-	int	 prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-	snprintf(buf, size, "%.17g", v);
-}
-
-/*
  * Seconds on the monotonic clock, for deadlines and intervals: never
  * jumps with the wall clock.
  */
@@ -383,68 +366,6 @@ wall_now(void)
 	}
 	log_warnx("REGIOMON_NOW is set: judging as of %lld (a test hook)", v);
 	return (time_t)v;
-}
-
-/*
- * Decimals to show v with in text for people: those of its shortest
- * exact notation (the figures are decimal: 4.4 has one), but at most
- * maxdec and at most as many as leave FMT_HUMAN_SIG significant digits, so
- * a derived 37.60022227514487 shows as 37.6002 and 1234.56789 as 1234.57.
- */
-int
-fmt_human_decimals(double v, int maxdec)
-{
-	char		 buf[400];
-	const char	*dot;
-	int		 d, intdigits;
-
-	if (!isfinite(v))
-		return 0;
-	fmt_double(buf, sizeof(buf), v);
-	if (strchr(buf, 'e') != NULL)
-		d = maxdec;
-	else if ((dot = strchr(buf, '.')) == NULL)
-		d = 0;
-	else
-		d = (int)strlen(dot + 1);
-	if (d > maxdec)
-		d = maxdec;
-	/* Digits before the point: "%.0f" of 0.3 is "0", which has none. */
-	snprintf(buf, sizeof(buf), "%.0f", fabs(v));
-	intdigits = strcmp(buf, "0") == 0 ? 0 : (int)strlen(buf);
-	if (d > FMT_HUMAN_SIG - intdigits)
-		d = FMT_HUMAN_SIG - intdigits;
-	return d < 0 ? 0 : d;
-}
-
-/*
- * v as people read it: fmt_human_decimals(v, maxdec) decimals, trailing
- * zeros cut ("37.6", never "37.6000"), "." as the decimal point, never
- * "-0", "-" for a NaN or an infinity.  Text only: the digits cut are
- * gone, so data (JSON, RRD files, the state) keeps fmt_double().
- * label_num() writes the same digits the way a language writes them.
- */
-void
-fmt_human(char *buf, size_t size, double v, int maxdec)
-{
-	size_t	 n;
-
-	if (size == 0)
-		return;
-	if (!isfinite(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	snprintf(buf, size, "%.*f", fmt_human_decimals(v, maxdec), v);
-	if (strchr(buf, '.') != NULL) {
-		n = strlen(buf);
-		while (n > 0 && buf[n - 1] == '0')
-			buf[--n] = '\0';
-		if (n > 0 && buf[n - 1] == '.')
-			buf[--n] = '\0';
-	}
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, size, "0");
 }
 
 /*
