@@ -20,8 +20,7 @@ cd "$(dirname "$0")/.."
 LAYERS="core model store net eval run mail report alert app"
 
 files=$(find common daemon include plugins tests share/examples \
-    -name '*.[ch]' \
-    2>/dev/null |
+    -name '*.[ch]' 2>/dev/null |
     sort)
 bad=0
 
@@ -103,7 +102,7 @@ for f in $(find daemon -name '*.[ch]' | sort); do
 			    "the floor above it\n", f, NR, own, inc
 	}' "$f"
 done >> /tmp/regiomon-lint.$$
-for f in $(find common -name '*.[ch]' | sort); do
+for f in $(find common -name '*.[ch]' 2>/dev/null | sort); do
 	awk -v f="$f" '
 	/^#[ \t]*include[ \t]*"/ {
 		inc = $0
