@@ -49,7 +49,7 @@ SAN_FLAGS	= -fsanitize=$(SANITIZE) -fno-sanitize-recover=all \
 		  -fno-omit-frame-pointer
 endif
 
-RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -Idaemon -Iinclude \
+RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -I. -Idaemon -Iinclude \
 		  -DREGIOMON_VERSION='"$(VERSION)"' \
 		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"' \
 		  -DREGIOMON_PLUGINDIR='"$(PLUGINDIR)"' \
@@ -59,11 +59,13 @@ ALL_CFLAGS	= $(WARN) $(RM_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) \
 		  -MMD -MP
 ALL_LDFLAGS	= $(LDFLAGS) $(SAN_FLAGS)
 
-# The daemon: daemon/main.c and every daemon/LAYER/*.c (see
-# doc/layers.md); main.c holds only main(), so the rest links into the unit
-# tests too.
+# The daemon: daemon/main.c, every daemon/LAYER/*.c and common/*.c below
+# them (see doc/layers.md; common/ is included as "common/x.h" through
+# -I.); main.c holds only main(), so the rest links into the unit tests too.
 LAYERS		:= core model store net eval run mail report alert app
-DAEMON_SRC	:= daemon/main.c $(foreach l,$(LAYERS),$(wildcard daemon/$(l)/*.c))
+COMMON_SRC	:= $(wildcard common/*.c)
+DAEMON_SRC	:= daemon/main.c $(COMMON_SRC) \
+		   $(foreach l,$(LAYERS),$(wildcard daemon/$(l)/*.c))
 DAEMON_OBJ	:= $(DAEMON_SRC:%.c=$(B)/%.o)
 LIB_OBJ		:= $(filter-out $(B)/daemon/main.o,$(DAEMON_OBJ))
 

@@ -10,15 +10,17 @@
 # REGIOMON_STRATEGY_TEXT, the text the strategy check is given by name.
 # And the daemon's floors (doc/layers.md): a file in daemon/LAYER/ may
 # include the headers of its own folder and of the folders below it,
-# never one above, so that no call can run upward.
+# never one above, so that no call can run upward.  common/ is below them
+# all: any floor may include "common/x.h", and common/ includes nothing
+# but its own headers (it builds with jansson alone).
 set -u
 cd "$(dirname "$0")/.."
 
 # The daemon's folders, lowest first; main.c sits above them all.
 LAYERS="core model store net eval run mail report alert app"
 
-files=$(find daemon include plugins tests share/examples -name '*.[ch]' \
-    2>/dev/null |
+files=$(find common daemon include plugins tests share/examples \
+    -name '*.[ch]' 2>/dev/null |
     sort)
 bad=0
 
@@ -91,11 +93,24 @@ for f in $(find daemon -name '*.[ch]' | sort); do
 			next
 		}
 		split(inc, q, "/")
+		if (q[1] == "common")
+			next
 		if (!(q[1] in rank))
 			printf "%s:%d: LAYER: \"%s\" is in no layer\n", f, NR, inc
 		else if (rank[q[1]] > mine)
 			printf "%s:%d: LAYER: %s/ may not include \"%s\" from " \
 			    "the floor above it\n", f, NR, own, inc
+	}' "$f"
+done >> /tmp/regiomon-lint.$$
+for f in $(find common -name '*.[ch]' 2>/dev/null | sort); do
+	awk -v f="$f" '
+	/^#[ \t]*include[ \t]*"/ {
+		inc = $0
+		sub(/^#[ \t]*include[ \t]*"/, "", inc)
+		sub(/".*/, "", inc)
+		if (inc !~ /^common\//)
+			printf "%s:%d: LAYER: common/ may include only " \
+			    "\"common/...\", not \"%s\"\n", f, NR, inc
 	}' "$f"
 done >> /tmp/regiomon-lint.$$
 cat /tmp/regiomon-lint.$$

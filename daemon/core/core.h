@@ -2,7 +2,7 @@
 /*
  * core/core.h: the ground floor: logging, small utilities and the clocks,
  * diagnostics (errors found in a file) and statistical periods. Includes
- * nothing of regiomon's but the plugin ABI's limits.
+ * nothing of regiomon's but common/ and the plugin ABI's limits.
  */
 #ifndef REGIOMON_CORE_H
 #define REGIOMON_CORE_H
@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "common/keytab.h"
 #include "regiomon-plugin.h"
 #ifndef REGIOMON_VERSION
 #define REGIOMON_VERSION	"0.1.0"
@@ -32,7 +33,7 @@
 #define EXIT_USAGE	2
 #define EXIT_CONFIG	78
 
-#define ID_MAX		64	/* indicator, region and source ids */
+#define ID_MAX		KEYTAB_ID_MAX	/* indicator, region and source ids */
 #define PERIOD_MAX	RM_PERIOD_MAX	/* "2020-Q3" and friends, with room */
 
 #ifndef nitems
@@ -112,21 +113,24 @@ int	reap_by(pid_t, double, int *);
 int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);
-size_t	edit_distance(const char *, const char *);
 const char *did_you_mean(const char *, const char *const *, size_t);
-void	fmt_double(char *, size_t, double);
 time_t	wall_now(void);
 double	mono_now(void);
+char	*json_dumps_exact(const json_t *, size_t);
+
+/* fmt.c */
+void	fmt_double(char *, size_t, double);
 /* Numbers in text for people: at most 4 decimals, 6 significant digits. */
 #define FMT_HUMAN_DEC	4
 #define FMT_HUMAN_SIG	6
 int	fmt_human_decimals(double, int);
 void	fmt_human(char *, size_t, double, int);
-char	*json_dumps_exact(const json_t *, size_t);
 
 /* diag.c */
 void	diag_add(struct diags *, const char *, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 4, 5)));
+void	diag_vadd(struct diags *, const char *, const char *, const char *,
+	    va_list) __attribute__((__format__ (printf, 4, 0)));
 void	diag_print(const struct diags *, FILE *);
 void	diag_log(const struct diags *);
 void	diag_free(struct diags *);

@@ -15,8 +15,19 @@ void
 diag_add(struct diags *d, const char *file, const char *where,
     const char *fmt, ...)
 {
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	diag_vadd(d, file, where, fmt, ap);
+	va_end(ap);
+}
+
+/* diag_add() with a va_list, for callbacks such as a key-table walk's. */
+void
+diag_vadd(struct diags *d, const char *file, const char *where,
+    const char *fmt, va_list ap)
+{
 	struct diag	*v, *e;
-	va_list		 ap;
 
 	if ((v = reallocarray(d->v, d->n + 1, sizeof(*v))) == NULL)
 		fatal(NULL);
@@ -24,10 +35,8 @@ diag_add(struct diags *d, const char *file, const char *where,
 	e = &d->v[d->n++];
 	e->file = file != NULL ? xstrdup(file) : NULL;
 	e->where = where != NULL && *where != '\0' ? xstrdup(where) : NULL;
-	va_start(ap, fmt);
 	if (vasprintf(&e->msg, fmt, ap) == -1)
 		fatal(NULL);
-	va_end(ap);
 }
 
 /* Print one line per error: "file: where: msg". */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * util.c: small helpers every file needs: checked allocation, ids,
- * durations and sizes, paths, and writing a file so that a reader sees the
- * old or the new contents, never a mix.
+ * durations and sizes, paths, writing a file so that a reader sees the
+ * old or the new contents, never a mix, the clocks, and JSON text whose
+ * reals read back exactly.
  */
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -10,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -19,9 +19,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/suggest.h"
 #include "core/core.h"
 
-/* glibc before 2.38 has no strlcpy. */
 /*
  * FNV-1a: h (FNV_START to begin) carried on over the bytes of s.  The
  * hash of the spool index and of the catalog's regions.
@@ -34,6 +34,7 @@ fnv1a(uint64_t h, const char *s)
 	return h;
 }
 
+/* glibc before 2.38 has no strlcpy. */
 size_t
 strlcpy(char *dst, const char *src, size_t size)
 {
@@ -83,105 +84,25 @@ xasprintf(char **ret, const char *fmt, ...)
 	return n;
 }
 
-/*
- * 1 if s is a valid id: [a-z0-9][a-z0-9_-]*, at most ID_MAX-1 bytes.  Ids
- * become path components, so this is what keeps "../" out of paths.
- */
+/* 1 if s is a valid id; the rule is keytab_id_valid()'s. */
 int
 id_valid(const char *s)
 {
-	size_t	 i;
-
-	if (s == NULL || *s == '\0' || strlen(s) >= ID_MAX)
-		return 0;
-	for (i = 0; s[i] != '\0'; i++) {
-		char c = s[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			continue;
-		if (i > 0 && (c == '_' || c == '-'))
-			continue;
-		return 0;
-	}
-	return 1;
+	return keytab_id_valid(s);
 }
 
-/*
- * Parse a duration: a positive integer followed by s, m, h, d or w
- * ("90s", "6h", "1d", "7d").  0 and sets *secs, or -1.
- */
+/* A duration ("90s", "1d") in *secs: 0, or -1; see keytab_duration(). */
 int
 duration_parse(const char *s, long *secs)
 {
-	char		*end;
-	long		 n, mult;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || n <= 0)
-		return -1;
-	switch (*end) {
-	case 's':
-		mult = 1;
-		break;
-	case 'm':
-		mult = 60;
-		break;
-	case 'h':
-		mult = 3600;
-		break;
-	case 'd':
-		mult = 86400;
-		break;
-	case 'w':
-		mult = 7 * 86400;
-		break;
-	default:
-		return -1;
-	}
-	if (end[1] != '\0' || n > LONG_MAX / mult)
-		return -1;
-	*secs = n * mult;
-	return 0;
+	return keytab_duration(s, secs);
 }
 
-/* Parse a size: an integer with an optional k, M or G suffix (powers of 2). */
+/* A size ("64M") in *bytes: 0, or -1; see keytab_size(). */
 int
 size_parse(const char *s, size_t *bytes)
 {
-	char			*end;
-	unsigned long long	 n, mult = 1;
-
-	if (s == NULL || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno != 0 || end == s)
-		return -1;
-	switch (*end) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		mult = 1024;
-		break;
-	case 'M':
-		mult = 1024 * 1024;
-		break;
-	case 'G':
-		mult = 1024 * 1024 * 1024;
-		break;
-	default:
-		return -1;
-	}
-	if (*end != '\0' && end[1] != '\0')
-		return -1;
-	if (n > SIZE_MAX / mult)
-		return -1;
-	*bytes = (size_t)(n * mult);
-	return 0;
+	return keytab_size(s, bytes);
 }
 
 /* mkdir -p; 0 or -1 with errno set. */
@@ -396,73 +317,14 @@ path_dirname(const char *path)
 	return p;
 }
 
-/* Levenshtein distance, for "did you mean" hints on short keys. */
-size_t
-edit_distance(const char *a, const char *b)
-{
-	size_t	 la = strlen(a), lb = strlen(b), i, j;
-	size_t	 row[64], prev, tmp;
-
-	if (lb >= sizeof(row) / sizeof(row[0]))
-		return SIZE_MAX;
-	for (j = 0; j <= lb; j++)
-		row[j] = j;
-	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
-		for (j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
-		}
-	}
-	return row[lb];
-}
-
 /*
- * The candidate closest to s when it is close enough to be a typo (at most
- * a third of its length, and at least 1, edits away), else NULL.
+ * The candidate closest to s when it is close enough to be a typo, else
+ * NULL: suggest_did_you_mean(), borrowed from cand.
  */
 const char *
 did_you_mean(const char *s, const char *const *cand, size_t n)
 {
-	const char	*best = NULL;
-	size_t		 i, d, bestd = SIZE_MAX, limit;
-
-	limit = strlen(s) / 3;
-	if (limit < 1)
-		limit = 1;
-	for (i = 0; i < n; i++) {
-		d = edit_distance(s, cand[i]);
-		if (d < bestd) {
-			bestd = d;
-			best = cand[i];
-		}
-	}
-	return bestd <= limit ? best : NULL;
-}
-
-/*
- * Format v with the fewest digits that read back as the same double, so
- * 4.4 prints as "4.4", not "4.4000000000000004", and nothing is lost.
- */
-void
-fmt_double(char *buf, size_t size, double v)
-{
-	int	 prec;
-
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(buf, size, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-	snprintf(buf, size, "%.17g", v);
+	return suggest_did_you_mean(s, cand, n);
 }
 
 /*
@@ -504,68 +366,6 @@ wall_now(void)
 	}
 	log_warnx("REGIOMON_NOW is set: judging as of %lld (a test hook)", v);
 	return (time_t)v;
-}
-
-/*
- * Decimals to show v with in text for people: those of its shortest
- * exact notation (the figures are decimal: 4.4 has one), but at most
- * maxdec and at most as many as leave FMT_HUMAN_SIG significant digits, so
- * a derived 37.60022227514487 shows as 37.6002 and 1234.56789 as 1234.57.
- */
-int
-fmt_human_decimals(double v, int maxdec)
-{
-	char		 buf[400];
-	const char	*dot;
-	int		 d, intdigits;
-
-	if (!isfinite(v))
-		return 0;
-	fmt_double(buf, sizeof(buf), v);
-	if (strchr(buf, 'e') != NULL)
-		d = maxdec;
-	else if ((dot = strchr(buf, '.')) == NULL)
-		d = 0;
-	else
-		d = (int)strlen(dot + 1);
-	if (d > maxdec)
-		d = maxdec;
-	/* Digits before the point: "%.0f" of 0.3 is "0", which has none. */
-	snprintf(buf, sizeof(buf), "%.0f", fabs(v));
-	intdigits = strcmp(buf, "0") == 0 ? 0 : (int)strlen(buf);
-	if (d > FMT_HUMAN_SIG - intdigits)
-		d = FMT_HUMAN_SIG - intdigits;
-	return d < 0 ? 0 : d;
-}
-
-/*
- * v as people read it: fmt_human_decimals(v, maxdec) decimals, trailing
- * zeros cut ("37.6", never "37.6000"), "." as the decimal point, never
- * "-0", "-" for a NaN or an infinity.  Text only: the digits cut are
- * gone, so data (JSON, RRD files, the state) keeps fmt_double().
- * label_num() writes the same digits the way a language writes them.
- */
-void
-fmt_human(char *buf, size_t size, double v, int maxdec)
-{
-	size_t	 n;
-
-	if (size == 0)
-		return;
-	if (!isfinite(v)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	snprintf(buf, size, "%.*f", fmt_human_decimals(v, maxdec), v);
-	if (strchr(buf, '.') != NULL) {
-		n = strlen(buf);
-		while (n > 0 && buf[n - 1] == '0')
-			buf[--n] = '\0';
-		if (n > 0 && buf[n - 1] == '.')
-			buf[--n] = '\0';
-	}
-	if (strcmp(buf, "-0") == 0)
-		snprintf(buf, size, "0");
 }
 
 /*

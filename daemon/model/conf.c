@@ -3,8 +3,8 @@
  * conf.c: reads regiomon.json into struct conf.  Every key of every object
  * is described by a static table, so one walker checks types, fills in
  * values and reports every problem (unknown keys with a "did you mean") as
- * "file: json.path: what was expected, what was found".  The small JSON
- * checking helpers at the top are shared with catalog.c.
+ * "file: json.path: what was expected, what was found": the walker is
+ * common/keytab.c's, and conf_kt_init() points its errors at the diags.
  */
 #include <sys/stat.h>
 
@@ -36,11 +36,7 @@
  * mistaken path (a device, a log file) from eating memory.
  */
 #define JSON_FILE_MAX	(16 * 1024 * 1024)
-#define QUOTE_MAX	48	/* bytes of a string shown in a message */
-#define JPATH_MAX	256
-#define KEYS_MAX	32	/* keys in one table */
-
-#define NOWHERE		SIZE_MAX	/* K_OBJECT: checked, not stored */
+#define JPATH_MAX	KEYTAB_JPATH_MAX
 
 /* Defaults for keys left out. */
 #define DEF_CONNECT_TIMEOUT	10L
@@ -51,66 +47,36 @@
 #define DEF_INTERVAL		86400L
 #define DEF_TIMEOUT		300L
 
-enum kind {
-	K_PATH,		/* string, resolved against the config's directory */
-	K_STRING,	/* non-empty string, copied */
-	K_ID,		/* id_valid() string, borrowed */
-	K_DURATION,	/* "90s", "1d": long seconds */
-	K_SIZE,		/* "64M": size_t bytes */
-	K_INT,		/* integer in [min, max]: int */
-	K_BOOL,		/* int 0 or 1 */
-	K_OBJECT,	/* any object, borrowed */
-	K_SECTION,	/* an object checked against sub, same target */
-	K_FUNC		/* fn does it all */
-};
-
-struct cctx;
-struct keytab;
-
-struct key {
-	const char		*name;
-	enum kind		 kind;
-	int			 required;
-	size_t			 off;		/* in the target struct */
-	long			 min, max;	/* K_INT */
-	const struct keytab	*sub;		/* K_SECTION */
-	void			(*fn)(struct cctx *, json_t *, const char *);
-};
-
-struct keytab {
-	const struct key	*v;
-	size_t			 n;
-};
-
-/* What one conf_load call is working on. */
+/* What one conf_load call is working on; ck.kt.arg points here. */
 struct cctx {
+	struct conf_kt	 ck;
 	struct conf	*conf;
-	struct diags	*d;
-	const char	*file;
 };
 
-static void	cat_list(struct cctx *, json_t *, const char *);
-static void	sources(struct cctx *, json_t *, const char *);
-static void	owned_above(struct cctx *, json_t *, const char *);
+static keytab_fn	path_key;
+static keytab_fn	string_key;
+static keytab_fn	cat_list;
+static keytab_fn	sources;
+static keytab_fn	owned_above;
 
 #define CONF(f)		offsetof(struct conf, f)
 #define SRC(f)		offsetof(struct source, f)
 
-static const struct key http_keys[] = {
-	{ "connect_timeout", K_DURATION, .off = CONF(http_connect_timeout) },
-	{ "timeout", K_DURATION, .off = CONF(http_timeout) },
-	{ "max_bytes", K_SIZE, .off = CONF(http_max_bytes) },
-	{ "retries", K_INT, .off = CONF(http_retries), .min = 0, .max = 100 },
+static const struct keytab_key http_keys[] = {
+	{ "connect_timeout", KT_DURATION, .off = CONF(http_connect_timeout) },
+	{ "timeout", KT_DURATION, .off = CONF(http_timeout) },
+	{ "max_bytes", KT_SIZE, .off = CONF(http_max_bytes) },
+	{ "retries", KT_INT, .off = CONF(http_retries), .min = 0, .max = 100 },
 };
 static const struct keytab http_tab = { http_keys, nitems(http_keys) };
 
-static const struct key limits_keys[] = {
-	{ "child_memory", K_SIZE, .off = CONF(child_memory) },
+static const struct keytab_key limits_keys[] = {
+	{ "child_memory", KT_SIZE, .off = CONF(child_memory) },
 };
 static const struct keytab limits_tab = { limits_keys, nitems(limits_keys) };
 
-static const struct key store_keys[] = {
-	{ "rrdcached", K_STRING, .off = CONF(rrdcached) },
+static const struct keytab_key store_keys[] = {
+	{ "rrdcached", KT_FUNC, .off = CONF(rrdcached), .fn = string_key },
 };
 static const struct keytab store_tab = { store_keys, nitems(store_keys) };
 
@@ -119,130 +85,76 @@ static const struct keytab store_tab = { store_keys, nitems(store_keys) };
  * "report" by report/report.c, "daemon" by app/cmd_daemon.c; the loader
  * in app/setup.c calls them.
  */
-static const struct key top_keys[] = {
-	{ "state_dir", K_PATH, .off = CONF(state_dir) },
-	{ "plugin_dir", K_PATH, .off = CONF(plugin_dir) },
-	{ "catalog", K_FUNC, .fn = cat_list },
-	{ "http", K_SECTION, .sub = &http_tab },
-	{ "limits", K_SECTION, .sub = &limits_tab },
-	{ "store", K_SECTION, .sub = &store_tab },
-	{ "sources", K_FUNC, .fn = sources },
-	{ "mail", K_FUNC, .fn = owned_above },
-	{ "alerts", K_FUNC, .fn = owned_above },
-	{ "report", K_FUNC, .fn = owned_above },
-	{ "daemon", K_FUNC, .fn = owned_above },
+static const struct keytab_key top_keys[] = {
+	{ "state_dir", KT_FUNC, .off = CONF(state_dir), .fn = path_key },
+	{ "plugin_dir", KT_FUNC, .off = CONF(plugin_dir), .fn = path_key },
+	{ "catalog", KT_FUNC, .fn = cat_list },
+	{ "http", KT_SECTION, .sub = &http_tab },
+	{ "limits", KT_SECTION, .sub = &limits_tab },
+	{ "store", KT_SECTION, .sub = &store_tab },
+	{ "sources", KT_FUNC, .fn = sources },
+	{ "mail", KT_FUNC, .fn = owned_above },
+	{ "alerts", KT_FUNC, .fn = owned_above },
+	{ "report", KT_FUNC, .fn = owned_above },
+	{ "daemon", KT_FUNC, .fn = owned_above },
 };
 static const struct keytab top_tab = { top_keys, nitems(top_keys) };
 
-static const struct key source_keys[] = {
-	{ "name", K_ID, .required = 1, .off = SRC(name) },
-	{ "plugin", K_ID, .required = 1, .off = SRC(plugin) },
-	{ "interval", K_DURATION, .off = SRC(interval) },
-	{ "timeout", K_DURATION, .off = SRC(timeout) },
-	{ "enabled", K_BOOL, .off = SRC(enabled) },
-	{ "config", K_OBJECT, .off = SRC(config) },
+static const struct keytab_key source_keys[] = {
+	{ "name", KT_ID, .required = 1, .off = SRC(name) },
+	{ "plugin", KT_ID, .required = 1, .off = SRC(plugin) },
+	{ "interval", KT_DURATION, .off = SRC(interval) },
+	{ "timeout", KT_DURATION, .off = SRC(timeout) },
+	{ "enabled", KT_BOOL, .off = SRC(enabled) },
+	{ "config", KT_OBJECT, .off = SRC(config) },
 };
 static const struct keytab source_tab = { source_keys, nitems(source_keys) };
 
+/* A walk's error into the diags; kt is the first member of a conf_kt. */
+static void
+conf_kt_error(struct keytab_ctx *kt, const char *path, const char *fmt,
+    va_list ap)
+{
+	struct conf_kt	*ck = (struct conf_kt *)kt;
+
+	diag_vadd(ck->d, ck->file, path, fmt, ap);
+}
+
 /*
- * Write s into buf as a double-quoted string for a message: quotes,
- * backslashes and control characters escaped, cut after QUOTE_MAX bytes
- * (never inside a UTF-8 sequence) with "...".  Returns buf.
+ * Set ck up for a key-table walk whose errors go into d as "file:
+ * json.path: message"; arg is the caller's, handed to KT_FUNC keys as
+ * ck->kt.arg.  Both d and file are borrowed for the walk.
  */
+void
+conf_kt_init(struct conf_kt *ck, struct diags *d, const char *file,
+    void *arg)
+{
+	ck->kt.error = conf_kt_error;
+	ck->kt.arg = arg;
+	ck->d = d;
+	ck->file = file;
+}
+
+/* keytab_quote(): s quoted for a message into buf.  Returns buf. */
 const char *
 conf_quote(const char *s, char *buf, size_t size)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	size_t			 o = 0, i, len, lim;
-	char			 esc[8];
-
-	if (size < 8) {
-		if (size > 0)
-			buf[0] = '\0';
-		return buf;
-	}
-	/* Keep room for '...', the closing quote and the NUL. */
-	lim = size - 5;
-	buf[o++] = '"';
-	for (i = 0; p[i] != '\0'; i += len) {
-		if (p[i] == '"' || p[i] == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)p[i];
-			len = 1;
-			esc[2] = '\0';
-		} else if (p[i] < 0x20 || p[i] == 0x7f) {
-			(void)snprintf(esc, sizeof(esc), "\\u%04x", p[i]);
-			len = 1;
-		} else {
-			/* Copy a whole UTF-8 sequence or nothing. */
-			len = 1;
-			while (len < 4 && (p[i + len] & 0xc0) == 0x80)
-				len++;
-			memcpy(esc, p + i, len);
-			esc[len] = '\0';
-		}
-		if (i >= QUOTE_MAX || o + strlen(esc) > lim) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(buf + o, esc, strlen(esc));
-		o += strlen(esc);
-	}
-	buf[o++] = '"';
-	buf[o] = '\0';
-	return buf;
+	return keytab_quote(s, buf, size);
 }
 
-/*
- * How a value found in a file is shown after "got": a string quoted, any
- * other value by its type.  Returns buf or a static string.
- */
+/* keytab_got(): how v is shown after "got".  buf or a static string. */
 const char *
 conf_got(const json_t *v, char *buf, size_t size)
 {
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		return conf_quote(json_string_value(v), buf, size);
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return "number";
-	case JSON_TRUE:
-	case JSON_FALSE:
-		return "boolean";
-	case JSON_NULL:
-		return "null";
-	case JSON_ARRAY:
-		return "array";
-	default:
-		return "object";
-	}
+	return keytab_got(v, buf, size);
 }
 
-/*
- * The JSON path of a member: "parent.key", or "parent[idx]" when key is
- * NULL.  A path that does not fit ends in "..."; it only labels a message.
- * Returns buf.
- */
+/* keytab_jpath(): "parent.key", or "parent[idx]".  Returns buf. */
 const char *
 conf_jpath(char *buf, size_t size, const char *parent, const char *key,
     size_t idx)
 {
-	int	 n;
-
-	if (parent == NULL)
-		parent = "";
-	if (key == NULL)
-		n = snprintf(buf, size, "%s[%zu]", parent, idx);
-	else if (*parent == '\0')
-		n = snprintf(buf, size, "%s", key);
-	else
-		n = snprintf(buf, size, "%s.%s", parent, key);
-	if (n < 0)
-		buf[0] = '\0';
-	else if ((size_t)n >= size && size > 4)
-		memcpy(buf + size - 4, "...", 4);
-	return buf;
+	return keytab_jpath(buf, size, parent, key, idx);
 }
 
 /*
@@ -253,28 +165,10 @@ const char *
 conf_check_id(struct diags *d, const char *file, const char *where,
     const json_t *v)
 {
-	const char	*s;
-	char		 q[128];
+	struct conf_kt	 ck;
 
-	if (!json_is_string(v)) {
-		diag_add(d, file, where, "expected a string, got %s",
-		    conf_got(v, q, sizeof(q)));
-		return NULL;
-	}
-	s = json_string_value(v);
-	if (id_valid(s))
-		return s;
-	conf_quote(s, q, sizeof(q));
-	if (strlen(s) >= ID_MAX)
-		diag_add(d, file, where, "invalid id %s: longer than %d bytes",
-		    q, ID_MAX - 1);
-	else if (*s == '-' || *s == '_')
-		diag_add(d, file, where,
-		    "invalid id %s: must start with a-z or 0-9", q);
-	else
-		diag_add(d, file, where,
-		    "invalid id %s: use a-z, 0-9, \"-\" and \"_\"", q);
-	return NULL;
+	conf_kt_init(&ck, d, file, NULL);
+	return keytab_check_id(&ck.kt, where, v);
 }
 
 /*
@@ -285,27 +179,10 @@ void
 conf_unknown_key(struct diags *d, const char *file, const char *where,
     const char *key, const char *const *keys, size_t n)
 {
-	const char	*hint;
-	char		 q[128], list[512];
-	size_t		 i, o = 0;
-	int		 len;
+	struct conf_kt	 ck;
 
-	conf_quote(key, q, sizeof(q));
-	if ((hint = did_you_mean(key, keys, n)) != NULL) {
-		diag_add(d, file, where, "unknown key %s; did you mean \"%s\"?",
-		    q, hint);
-		return;
-	}
-	list[0] = '\0';
-	for (i = 0; i < n; i++) {
-		len = snprintf(list + o, sizeof(list) - o, "%s%s",
-		    i > 0 ? ", " : "", keys[i]);
-		if (len < 0 || (size_t)len >= sizeof(list) - o)
-			break;
-		o += (size_t)len;
-	}
-	diag_add(d, file, where, "unknown key %s; expected one of: %s", q,
-	    list);
+	conf_kt_init(&ck, d, file, NULL);
+	keytab_unknown_key(&ck.kt, where, key, keys, n);
 }
 
 /*
@@ -393,147 +270,35 @@ done:
 	return root;
 }
 
-static void	walk(struct cctx *, json_t *, const char *,
-		    const struct keytab *, void *);
-
-/*
- * Check one value against its key and store it at base + k->off.  This is
- * one switch over the kinds, longer than most functions here, kept in one
- * piece so that the message for each kind of value can be read side by
- * side with the others and stays worded alike.
- */
+/* A path, resolved against the config's directory; new, replaces *slot. */
 static void
-convert(struct cctx *c, const struct key *k, json_t *v, const char *path,
-    void *base)
+path_key(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 {
-	void		*slot;
-	const char	*s;
+	struct cctx	*c = kt->arg;
 	char		 q[128];
-	long		 secs;
-	size_t		 bytes;
-	json_int_t	 i;
 
-	/* Even unused, base + NOWHERE would be out of bounds. */
-	slot = k->off == NOWHERE ? NULL : (char *)base + k->off;
-	switch (k->kind) {
-	case K_PATH:
-	case K_STRING:
-		if (!json_is_string(v) || *json_string_value(v) == '\0') {
-			diag_add(c->d, c->file, path, "expected a %s, got %s",
-			    k->kind == K_PATH ? "path" : "non-empty string",
-			    conf_got(v, q, sizeof(q)));
-			break;
-		}
-		s = json_string_value(v);
-		free(*(char **)slot);
-		*(char **)slot = k->kind == K_PATH ? conf_path(c->conf, s) :
-		    xstrdup(s);
-		break;
-	case K_ID:
-		if ((s = conf_check_id(c->d, c->file, path, v)) != NULL)
-			*(const char **)slot = s;
-		break;
-	case K_DURATION:
-		if (!json_is_string(v) ||
-		    duration_parse(json_string_value(v), &secs) == -1)
-			diag_add(c->d, c->file, path,
-			    "expected a duration like \"1d\", got %s",
-			    conf_got(v, q, sizeof(q)));
-		else
-			*(long *)slot = secs;
-		break;
-	case K_SIZE:
-		if (!json_is_string(v) ||
-		    size_parse(json_string_value(v), &bytes) == -1)
-			diag_add(c->d, c->file, path,
-			    "expected a size like \"64M\", got %s",
-			    conf_got(v, q, sizeof(q)));
-		else
-			*(size_t *)slot = bytes;
-		break;
-	case K_INT:
-		if (json_is_real(v)) {
-			diag_add(c->d, c->file, path,
-			    "expected an integer, got %g", json_real_value(v));
-			break;
-		}
-		if (!json_is_integer(v)) {
-			diag_add(c->d, c->file, path,
-			    "expected an integer, got %s",
-			    conf_got(v, q, sizeof(q)));
-			break;
-		}
-		i = json_integer_value(v);
-		if (i < k->min || i > k->max) {
-			diag_add(c->d, c->file, path,
-			    "expected an integer from %ld to %ld, got %"
-			    JSON_INTEGER_FORMAT, k->min, k->max, i);
-			break;
-		}
-		*(int *)slot = (int)i;
-		break;
-	case K_BOOL:
-		if (!json_is_boolean(v))
-			diag_add(c->d, c->file, path,
-			    "expected true or false, got %s",
-			    conf_got(v, q, sizeof(q)));
-		else
-			*(int *)slot = json_is_true(v);
-		break;
-	case K_OBJECT:
-		if (!json_is_object(v))
-			diag_add(c->d, c->file, path,
-			    "expected an object, got %s",
-			    conf_got(v, q, sizeof(q)));
-		else if (slot != NULL)
-			*(json_t **)slot = v;
-		break;
-	case K_SECTION:
-		walk(c, v, path, k->sub, base);
-		break;
-	case K_FUNC:
-		k->fn(c, v, path);
-		break;
-	}
-}
-
-/*
- * Check the object obj at path against tab, storing what is valid into
- * base: unknown keys, wrong types and missing required keys each add a
- * diag, and the walk goes on so that every problem is reported.
- */
-static void
-walk(struct cctx *c, json_t *obj, const char *path, const struct keytab *tab,
-    void *base)
-{
-	const char	*names[KEYS_MAX], *key;
-	json_t		*v;
-	char		 sub[JPATH_MAX], q[128];
-	size_t		 i;
-
-	if (!json_is_object(obj)) {
-		diag_add(c->d, c->file, path, "expected an object, got %s",
-		    conf_got(obj, q, sizeof(q)));
+	if (!json_is_string(v) || *json_string_value(v) == '\0') {
+		keytab_error(kt, path, "expected a path, got %s",
+		    conf_got(v, q, sizeof(q)));
 		return;
 	}
-	json_object_foreach(obj, key, v) {
-		for (i = 0; i < tab->n; i++)
-			if (strcmp(tab->v[i].name, key) == 0)
-				break;
-		if (i == tab->n) {
-			for (i = 0; i < tab->n && i < KEYS_MAX; i++)
-				names[i] = tab->v[i].name;
-			conf_unknown_key(c->d, c->file, path, key, names, i);
-			continue;
-		}
-		conf_jpath(sub, sizeof(sub), path, key, 0);
-		convert(c, &tab->v[i], v, sub, base);
+	free(*(char **)slot);
+	*(char **)slot = conf_path(c->conf, json_string_value(v));
+}
+
+/* A non-empty string, copied; new, replaces *slot. */
+static void
+string_key(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
+{
+	char	 q[128];
+
+	if (!json_is_string(v) || *json_string_value(v) == '\0') {
+		keytab_error(kt, path, "expected a non-empty string, got %s",
+		    conf_got(v, q, sizeof(q)));
+		return;
 	}
-	for (i = 0; i < tab->n; i++)
-		if (tab->v[i].required &&
-		    json_object_get(obj, tab->v[i].name) == NULL)
-			diag_add(c->d, c->file, path,
-			    "missing required key \"%s\"", tab->v[i].name);
+	free(*(char **)slot);
+	*(char **)slot = xstrdup(json_string_value(v));
 }
 
 static void
@@ -550,21 +315,22 @@ free_catalogs(struct conf *conf)
 
 /* "catalog": a non-empty array of paths, replacing the default. */
 static void
-cat_list(struct cctx *c, json_t *v, const char *path)
+cat_list(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 {
+	struct cctx	*c = kt->arg;
 	struct conf	*conf = c->conf;
 	json_t		*e;
 	char		 sub[JPATH_MAX], q[128];
 	size_t		 i;
 
+	(void)slot;
 	if (!json_is_array(v)) {
-		diag_add(c->d, c->file, path,
-		    "expected an array of paths, got %s",
+		keytab_error(kt, path, "expected an array of paths, got %s",
 		    conf_got(v, q, sizeof(q)));
 		return;
 	}
 	if (json_array_size(v) == 0) {
-		diag_add(c->d, c->file, path,
+		keytab_error(kt, path,
 		    "expected at least one catalog file, got []");
 		return;
 	}
@@ -573,7 +339,7 @@ cat_list(struct cctx *c, json_t *v, const char *path)
 	json_array_foreach(v, i, e) {
 		conf_jpath(sub, sizeof(sub), path, NULL, i);
 		if (!json_is_string(e) || *json_string_value(e) == '\0') {
-			diag_add(c->d, c->file, sub, "expected a path, got %s",
+			keytab_error(kt, sub, "expected a path, got %s",
 			    conf_got(e, q, sizeof(q)));
 			continue;
 		}
@@ -588,11 +354,12 @@ cat_list(struct cctx *c, json_t *v, const char *path)
  * known keys.
  */
 static void
-owned_above(struct cctx *c, json_t *v, const char *path)
+owned_above(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 {
-	(void)c;
+	(void)kt;
 	(void)v;
 	(void)path;
+	(void)slot;
 }
 
 /*
@@ -601,19 +368,18 @@ owned_above(struct cctx *c, json_t *v, const char *path)
  * absent.
  */
 static void
-sources(struct cctx *c, json_t *v, const char *path)
+sources(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 {
+	struct cctx	*c = kt->arg;
 	struct conf	*conf = c->conf;
 	struct source	*src;
 	json_t		*e, *cfg;
 	char		 sub[JPATH_MAX], name[JPATH_MAX], q[128];
 	size_t		 i, j;
 
-	if (!json_is_array(v)) {
-		diag_add(c->d, c->file, path, "expected an array, got %s",
-		    conf_got(v, q, sizeof(q)));
+	(void)slot;
+	if (!keytab_is_array(kt, v, path))
 		return;
-	}
 	conf->sources = xcalloc(json_array_size(v) + 1, sizeof(*src));
 	json_array_foreach(v, i, e) {
 		src = &conf->sources[conf->nsources++];
@@ -622,7 +388,7 @@ sources(struct cctx *c, json_t *v, const char *path)
 		src->timeout = DEF_TIMEOUT;
 		src->enabled = 1;
 		conf_jpath(sub, sizeof(sub), path, NULL, i);
-		walk(c, e, sub, &source_tab, src);
+		keytab_walk(kt, e, sub, &source_tab, src);
 		if (!json_is_object(e))
 			continue;
 		if (json_object_get(e, "config") == NULL) {
@@ -639,7 +405,7 @@ sources(struct cctx *c, json_t *v, const char *path)
 			    strcmp(conf->sources[j].name, src->name) != 0)
 				continue;
 			conf_jpath(name, sizeof(name), sub, "name", 0);
-			diag_add(c->d, c->file, name,
+			keytab_error(kt, name,
 			    "duplicate source name %s (first at %s[%zu])",
 			    conf_quote(src->name, q, sizeof(q)), path, j);
 			break;
@@ -679,9 +445,8 @@ conf_build(json_t *root, const char *name, const char *dir, struct diags *d)
 
 	c.conf = conf_new(name, dir);
 	c.conf->root = root;
-	c.d = d;
-	c.file = name;
-	walk(&c, root, "", &top_tab, c.conf);
+	conf_kt_init(&c.ck, d, name, &c);
+	keytab_walk(&c.ck.kt, root, "", &top_tab, c.conf);
 	return c.conf;
 }
 

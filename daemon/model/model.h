@@ -159,7 +159,18 @@ const struct region *catalog_region_by_code(const struct catalog *,
 const struct baseline *indicator_baseline(const struct indicator *,
 	    const char *);
 
+/*
+ * A key-table walk (common/keytab.h) whose errors go into d as "file:
+ * json.path: message"; kt.arg is the caller's own context.
+ */
+struct conf_kt {
+	struct keytab_ctx	 kt;	/* first: conf.c casts back to this */
+	struct diags		*d;
+	const char		*file;
+};
+
 /* conf.c */
+void	conf_kt_init(struct conf_kt *, struct diags *, const char *, void *);
 struct conf *conf_read(const char *, struct diags *);
 struct conf *conf_read_buffer(const char *, size_t, const char *,
 	    struct diags *);
@@ -184,9 +195,9 @@ size_t	obs_format_line(const struct obs *, char *, size_t);
 int	obs_parse_line(const char *, size_t, struct obs *);
 
 /* state.c */
+#define STATE_FILE	"state.json"	/* in the state directory */
 json_t	*state_load(const char *, int);
 json_t	*state_read(const char *, size_t);
-int	state_save(const char *, json_t *);
 json_t	*state_series(json_t *, const char *, const char *);
 const char *state_series_source(json_t *, const char *, const char *);
 json_t	*state_series_copy(json_t *, const char *, const char *);
@@ -194,6 +205,9 @@ void	state_series_restore(json_t *, const char *, const char *, json_t *);
 json_t	*state_source(json_t *, const char *);
 json_t	*state_eval_get(json_t *);
 void	state_eval_put(json_t *, json_t *);
+
+/* state_save.c */
+int	state_save(const char *, json_t *);
 
 /* statelock.c */
 int	state_dir_owner_check(const char *);

@@ -2,8 +2,8 @@
 /*
  * http.c: GET a URL for a plugin, with the daemon's limits: http and https
  * through libcurl (TLS verified, timeouts, a size cap, retries with backoff
- * that honour Retry-After), and file: URLs read straight from disk, with
- * "file:REL" taken relative to the config's directory.
+ * that honour Retry-After), and file: URLs read straight from disk (see
+ * http_file.c).
  */
 #include <sys/stat.h>
 
@@ -21,21 +21,12 @@
 #include "model/model.h"
 #include "net/net.h"
 #include "net/curl_api.h"
+#include "net/http_private.h"
 
 #define HTTP_MAX_DEFAULT	((size_t)64 * 1024 * 1024)
 #define HTTP_MAX_REDIRS		5
 #define HTTP_WAIT_MAX		60	/* seconds, for any one wait */
 #define HTTP_BACKOFF_MS		1000	/* first wait; doubles per retry */
-
-/* The body as it arrives; never grows past max. */
-struct http_buf {
-	char	*p;
-	size_t	 len;
-	size_t	 size;
-	size_t	 max;
-	int	 over;		/* the server sent more than max */
-	int	 oom;
-};
 
 /* What the header callback keeps of the last response's headers. */
 struct http_hdr {
@@ -46,8 +37,8 @@ struct http_hdr {
  * Write n bytes as "64 MiB", "1 KiB" or "1.5 MiB" (powers of 2, like the
  * config's size suffixes), "100 bytes" below 1 KiB.
  */
-static void
-size_format(size_t n, char *buf, size_t len)
+void
+http_size_format(size_t n, char *buf, size_t len)
 {
 	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
 	double		 v = (double)n;
@@ -122,101 +113,12 @@ sleep_ms(long ms)
 		;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decode %XX escapes in place; -1 on a bad escape or an encoded NUL. */
-static int
-percent_decode(char *s)
-{
-	char	*w = s;
-	int	 hi, lo;
-
-	for (; *s != '\0'; s++) {
-		if (*s != '%') {
-			*w++ = *s;
-			continue;
-		}
-		if ((hi = hexval(s[1])) == -1 || (lo = hexval(s[2])) == -1 ||
-		    (hi == 0 && lo == 0))
-			return -1;
-		*w++ = (char)(hi * 16 + lo);
-		s += 2;
-	}
-	*w = '\0';
-	return 0;
-}
-
-static int
-is_file_url(const char *url)
-{
-	return strncasecmp(url, "file:", 5) == 0;
-}
-
-/*
- * The local path a file: URL names.  "file:///abs" and
- * "file://localhost/abs" are URLs and %XX-decoded; "file:/abs" is an
- * absolute path; "file:REL" is a path relative to confdir (the config's
- * directory, or the current one when NULL), taken as written, so a config
- * can say "file:../share/demo/x.csv".  New, or NULL with err set.
- */
-static char *
-file_url_path(const char *url, const char *confdir, char *err, size_t errlen)
-{
-	const char	*rest = url + 5;
-	char		*path;
-	int		 n;
-
-	if (strncmp(rest, "//", 2) == 0) {
-		rest += 2;
-		if (strncasecmp(rest, "localhost/", 10) == 0)
-			rest += 9;
-		if (*rest != '/') {
-			snprintf(err, errlen, "GET %s: file URLs must name a "
-			    "local path (file:///path)", url);
-			return NULL;
-		}
-		if ((path = strdup(rest)) == NULL)
-			goto oom;
-		if (percent_decode(path) == -1) {
-			snprintf(err, errlen, "GET %s: bad %%-escape in the "
-			    "path", url);
-			free(path);
-			return NULL;
-		}
-		return path;
-	}
-	if (*rest == '\0') {
-		snprintf(err, errlen, "GET %s: no path after \"file:\"", url);
-		return NULL;
-	}
-	if (*rest == '/' || confdir == NULL || *confdir == '\0')
-		n = asprintf(&path, "%s", rest);
-	else
-		n = asprintf(&path, "%s/%s", confdir, rest);
-	if (n == -1)
-		goto oom;
-	return path;
-oom:
-	snprintf(err, errlen, "GET %s: out of memory", url);
-	return NULL;
-}
-
 /*
  * Append n bytes, keeping room for the NUL.  -1 when that would pass
  * b->max (b->over set) or memory runs out (b->oom set).
  */
-static int
-buf_append(struct http_buf *b, const void *data, size_t n)
+int
+http_buf_append(struct http_buf *b, const void *data, size_t n)
 {
 	size_t	 want;
 	char	*p;
@@ -244,9 +146,9 @@ buf_append(struct http_buf *b, const void *data, size_t n)
 	return 0;
 }
 
-/* Hand the buffer over to resp as a NUL-terminated body. */
-static int
-buf_take(struct http_buf *b, struct rm_response *resp)
+/* Hand the buffer over to resp as a NUL-terminated body: 0, or -1. */
+int
+http_buf_take(struct http_buf *b, struct rm_response *resp)
 {
 	if (b->p == NULL && (b->p = calloc(1, 1)) == NULL)
 		return -1;
@@ -257,68 +159,13 @@ buf_take(struct http_buf *b, struct rm_response *resp)
 	return 0;
 }
 
-/* Read a local file whole, within the cap. */
-static int
-file_get(const char *url, const char *confdir, struct http_buf *b,
-    struct rm_response *resp, char *err, size_t errlen)
-{
-	struct stat	 st;
-	char		*path, chunk[65536], capstr[32];
-	ssize_t		 n;
-	int		 fd, rc = RM_ERR;
-
-	if ((path = file_url_path(url, confdir, err, errlen)) == NULL)
-		return RM_ERR;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		snprintf(err, errlen, "GET %s: cannot read %s: %s", url, path,
-		    strerror(errno));
-		goto done;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "GET %s: cannot read %s: not a regular "
-		    "file", url, path);
-		goto done;
-	}
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof(chunk))) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "GET %s: cannot read %s: %s",
-			    url, path, strerror(errno));
-			goto done;
-		}
-		if (n == 0)
-			break;
-		if (buf_append(b, chunk, (size_t)n) == -1)
-			break;
-	}
-	if (b->over) {
-		size_format(b->max, capstr, sizeof(capstr));
-		snprintf(err, errlen, "GET %s: response larger than %s cap",
-		    url, capstr);
-		goto done;
-	}
-	if (b->oom || buf_take(b, resp) == -1) {
-		snprintf(err, errlen, "GET %s: out of memory", url);
-		goto done;
-	}
-	resp->status = 200;
-	rc = RM_OK;
-done:
-	if (fd != -1)
-		close(fd);
-	free(path);
-	return rc;
-}
-
 static size_t
 write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
 	struct http_buf	*b = arg;
 
 	/* Returning less than given makes curl abort with a write error. */
-	if (buf_append(b, data, size * nmemb) == -1)
+	if (http_buf_append(b, data, size * nmemb) == -1)
 		return 0;
 	return size * nmemb;
 }
@@ -493,8 +340,8 @@ http_get(const struct conf *conf, const char *confdir,
 		snprintf(err, errlen, "GET: no URL");
 		return RM_ERR;
 	}
-	if (is_file_url(req->url)) {
-		rc = file_get(req->url, confdir, &b, resp, err, errlen);
+	if (http_file_is_url(req->url)) {
+		rc = http_file_get(req->url, confdir, &b, resp, err, errlen);
 		free(b.p);
 		return rc;
 	}
@@ -519,7 +366,7 @@ http_get(const struct conf *conf, const char *confdir,
 	snprintf(ua, sizeof(ua), "regiomon/%s", REGIOMON_VERSION);
 	curl_api.easy_setopt(c, CURLOPT_URL, req->url);
 	/*
-	 * file: never reaches curl (see file_get), and a redirect must not
+	 * file: never reaches curl (see http_file_get), and a redirect must not
 	 * turn a remote answer into a read of a local file.
 	 */
 	curl_api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -557,7 +404,7 @@ http_get(const struct conf *conf, const char *confdir,
 		cc = curl_api.easy_perform(c);
 		curl_api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		if (cc == CURLE_OK && status >= 200 && status <= 299) {
-			if (buf_take(&b, resp) == -1) {
+			if (http_buf_take(&b, resp) == -1) {
 				snprintf(err, errlen, "GET %s: out of memory",
 				    req->url);
 				goto done;
@@ -568,7 +415,7 @@ http_get(const struct conf *conf, const char *confdir,
 		}
 		if (cc == CURLE_WRITE_ERROR && b.over) {
 			/* A cap is a property of the answer: no retry. */
-			size_format(b.max, capstr, sizeof(capstr));
+			http_size_format(b.max, capstr, sizeof(capstr));
 			snprintf(reason, sizeof(reason), "response larger "
 			    "than %s cap", capstr);
 			b.len = 0;
@@ -600,7 +447,7 @@ http_get(const struct conf *conf, const char *confdir,
 		snprintf(err, errlen, "GET %s: %s", req->url, reason);
 	/* The server answered: let the plugin read its error body. */
 	if (cc == CURLE_OK && status > 0) {
-		if (buf_take(&b, resp) == 0)
+		if (http_buf_take(&b, resp) == 0)
 			resp->status = status;
 	} else if (status > 0)
 		resp->status = status;

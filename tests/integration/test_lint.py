@@ -16,7 +16,7 @@ import unittest
 TOP = os.environ.get("REGIOMON_TOP") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
 # What lint.sh reads; build trees and the bench's output are left out.
-TREES = ("daemon", "plugins", "tests", "share/examples", ".ci")
+TREES = ("common", "daemon", "plugins", "tests", "share/examples", ".ci")
 FILES = ("Makefile",)
 # Written in pieces, so that this file does not trip the rule it tests.
 SHARED = ".." + "/shared"
@@ -92,6 +92,19 @@ class LintTest(unittest.TestCase):
     def test_long_line_fails(self):
         self.append("daemon/main.c", "/* " + "x" * 80 + " */\n")
         self.assert_fails("daemon/main.c", "LONGLINE")
+
+    def test_common_checked_for_style(self):
+        self.append("common/keytab.c", "/* " + "x" * 80 + " */\n")
+        self.assert_fails("common/keytab.c", "LONGLINE")
+
+    def test_common_includes_only_common(self):
+        self.append("common/suggest.c", '#include "core/core.h"\n')
+        self.assert_fails("common/suggest.c", "LAYER")
+
+    def test_any_floor_may_include_common(self):
+        self.append("daemon/app/setup.c", '#include "common/suggest.h"\n')
+        r = self.lint()
+        self.assertEqual(r.returncode, 0, r.stdout)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "../../daemon/net/http.c"
+#include "../../daemon/net/http_file.c"
 
 static char	 tmpdir[] = "/tmp/test_http.XXXXXX";
 
@@ -83,19 +84,19 @@ test_size_format(void **unused)
 	char	 buf[32];
 
 	(void)unused;
-	size_format((size_t)64 * 1024 * 1024, buf, sizeof(buf));
+	http_size_format((size_t)64 * 1024 * 1024, buf, sizeof(buf));
 	assert_string_equal(buf, "64 MiB");
-	size_format(1024, buf, sizeof(buf));
+	http_size_format(1024, buf, sizeof(buf));
 	assert_string_equal(buf, "1 KiB");
-	size_format(1536, buf, sizeof(buf));
+	http_size_format(1536, buf, sizeof(buf));
 	assert_string_equal(buf, "1.5 KiB");
-	size_format((size_t)3 * 1024 * 1024 * 1024, buf, sizeof(buf));
+	http_size_format((size_t)3 * 1024 * 1024 * 1024, buf, sizeof(buf));
 	assert_string_equal(buf, "3 GiB");
-	size_format((size_t)5 * 1024 * 1024 + 1, buf, sizeof(buf));
+	http_size_format((size_t)5 * 1024 * 1024 + 1, buf, sizeof(buf));
 	assert_string_equal(buf, "5.0 MiB");
-	size_format(100, buf, sizeof(buf));
+	http_size_format(100, buf, sizeof(buf));
 	assert_string_equal(buf, "100 bytes");
-	size_format(1, buf, sizeof(buf));
+	http_size_format(1, buf, sizeof(buf));
 	assert_string_equal(buf, "1 byte");
 }
 
