@@ -101,6 +101,30 @@ class LintTest(unittest.TestCase):
         self.append("common/suggest.c", '#include "core/core.h"\n')
         self.assert_fails("common/suggest.c", "LAYER")
 
+    def test_upward_include_fails(self):
+        """A floor that includes a header of a floor above it: the store
+        reaching up into the alerts, the ground floor into the model."""
+        self.append("daemon/store/writer.c", '#include "alert/alert.h"\n')
+        self.assert_fails("daemon/store/writer.c", "LAYER")
+        shutil.copy(os.path.join(TOP, "daemon/store/writer.c"),
+                    os.path.join(self.top, "daemon/store/writer.c"))
+        self.append("daemon/core/log.c", '#include "model/model.h"\n')
+        self.assert_fails("daemon/core/log.c", "LAYER")
+
+    def test_downward_and_own_includes_pass(self):
+        self.append("daemon/alert/alert.c", '#include "store/store.h"\n'
+                    '#include "alert/alert.h"\n')
+        r = self.lint()
+        self.assertEqual(r.returncode, 0, r.stdout)
+
+    def test_unknown_folder_and_bare_include_fail(self):
+        os.makedirs(os.path.join(self.top, "daemon", "misc"))
+        self.write("daemon/misc/x.c", "/* SPDX-License-Identifier: ISC */\n")
+        self.assert_fails("daemon/misc/x.c", "LAYER")
+        os.remove(os.path.join(self.top, "daemon", "misc", "x.c"))
+        self.append("daemon/app/setup.c", '#include "regiomon.h"\n')
+        self.assert_fails("daemon/app/setup.c", "LAYER")
+
     def test_any_floor_may_include_common(self):
         self.append("daemon/app/setup.c", '#include "common/suggest.h"\n')
         r = self.lint()
