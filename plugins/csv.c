@@ -13,7 +13,7 @@
 
 #include "regiomon-plugin.h"
 #include "csvparse.h"
-#include "suggest.h"
+#include "strv.h"
 
 #define CV_MAX_ERRORS	10	/* rows reported before giving up */
 #define CV_CELL_SHOWN	40	/* bytes of a bad cell quoted in a message */
@@ -27,13 +27,21 @@ enum cv_col {
 	CV_NCOLS
 };
 
-static const char *const cv_colkeys[CV_NCOLS] = {
-	"indicator", "region", "period", "value", "status"
+#define CV_COLUMN \
+	RM_CONF_STRING, "the name of a column in the header line"
+
+static const struct rm_conf_key cv_colkeys[CV_NCOLS] = {
+	{ "indicator", CV_COLUMN }, { "region", CV_COLUMN },
+	{ "period", CV_COLUMN }, { "value", CV_COLUMN },
+	{ "status", CV_COLUMN }
 };
 
-static const char *const cv_keys[] = {
-	"url", "separator", "decimal", "columns", "indicator", "region",
-	"region_scheme", "missing", "skip_unknown"
+/* Types are checked in cv_init's order, so only the names here. */
+static const struct rm_conf_key cv_keys[] = {
+	{ "url", 0, NULL }, { "separator", 0, NULL }, { "decimal", 0, NULL },
+	{ "columns", 0, NULL }, { "indicator", 0, NULL },
+	{ "region", 0, NULL }, { "region_scheme", 0, NULL },
+	{ "missing", 0, NULL }, { "skip_unknown", 0, NULL }
 };
 
 static const char *const cv_schemes[] = {
@@ -77,23 +85,8 @@ cv_fini(void *arg)
 	free(st->indicator);
 	free(st->region);
 	free(st->scheme);
-	for (i = 0; i < st->nmissing; i++)
-		free(st->missing[i]);
-	free(st->missing);
+	strv_free(st->missing, st->nmissing);
 	free(st);
-}
-
-static void
-cv_unknown_key(struct rm_ctx *ctx, const char *path, const char *key,
-    const char *const *cand, size_t n)
-{
-	const char	*hint = suggest_word(key, cand, n);
-
-	if (hint != NULL)
-		host->conf_error(ctx, path, "unknown key; did you mean "
-		    "\"%s\"?", hint);
-	else
-		host->conf_error(ctx, path, "unknown key");
 }
 
 /*
@@ -159,7 +152,6 @@ static int
 cv_columns(struct rm_ctx *ctx, const json_t *conf, struct cv_state *st)
 {
 	const json_t	*cols = json_object_get(conf, "columns"), *v;
-	const char	*key;
 	char		 path[128];
 	size_t		 i;
 	int		 rc = 0;
@@ -172,24 +164,17 @@ cv_columns(struct rm_ctx *ctx, const json_t *conf, struct cv_state *st)
 		    "names");
 		return -1;
 	}
-	json_object_foreach((json_t *)cols, key, v) {
-		snprintf(path, sizeof(path), "columns.%s", key);
-		for (i = 0; i < CV_NCOLS; i++)
-			if (strcmp(key, cv_colkeys[i]) == 0)
-				break;
-		if (i == CV_NCOLS) {
-			cv_unknown_key(ctx, path, key, cv_colkeys, CV_NCOLS);
-			rc = -1;
+	if (host->conf_keys(ctx, "columns", cols, cv_colkeys,
+	    CV_NCOLS) != RM_OK)
+		rc = -1;
+	for (i = 0; i < CV_NCOLS; i++) {
+		v = json_object_get(cols, cv_colkeys[i].name);
+		if (!json_is_string(v) || json_string_length(v) == 0)
 			continue;
-		}
-		if (!json_is_string(v) || json_string_length(v) == 0) {
-			host->conf_error(ctx, path, "expected the name of a "
-			    "column in the header line");
-			rc = -1;
-			continue;
-		}
 		free(st->col[i]);
 		if ((st->col[i] = strdup(json_string_value(v))) == NULL) {
+			snprintf(path, sizeof(path), "columns.%s",
+			    cv_colkeys[i].name);
 			host->conf_error(ctx, path, "out of memory");
 			return -1;
 		}
@@ -201,40 +186,18 @@ cv_columns(struct rm_ctx *ctx, const json_t *conf, struct cv_state *st)
 static int
 cv_missing(struct rm_ctx *ctx, const json_t *conf, struct cv_state *st)
 {
-	const json_t	*list = json_object_get(conf, "missing"), *v;
-	const char	*const *src = cv_missing_default;
-	char		 path[64];
-	size_t		 i, n = NELEM(cv_missing_default);
+	const json_t	*list = json_object_get(conf, "missing");
 
-	if (list != NULL) {
-		if (!json_is_array(list)) {
-			host->conf_error(ctx, "missing", "expected a list of "
-			    "cells that mean \"no value\", e.g. [\"\", \"-\"]");
-			return -1;
-		}
-		n = json_array_size(list);
-		json_array_foreach(list, i, v) {
-			if (!json_is_string(v)) {
-				snprintf(path, sizeof(path), "missing[%zu]", i);
-				host->conf_error(ctx, path,
-				    "expected a string");
-				return -1;
-			}
-		}
-	}
-	if (n > 0 && (st->missing = calloc(n, sizeof(char *))) == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		st->missing[i] = strdup(list != NULL ?
-		    json_string_value(json_array_get(list, i)) : src[i]);
-		if (st->missing[i] == NULL)
-			goto oom;
-		st->nmissing++;
+	if (list != NULL && host->conf_type(ctx, "missing", list,
+	    RM_CONF_STRINGS, "a list of cells that mean \"no value\", e.g. "
+	    "[\"\", \"-\"]") != RM_OK)
+		return -1;
+	if (strv_dup(list, cv_missing_default, NELEM(cv_missing_default),
+	    &st->missing, &st->nmissing) == -1) {
+		host->conf_error(ctx, "missing", "out of memory");
+		return -1;
 	}
 	return 0;
-oom:
-	host->conf_error(ctx, "missing", "out of memory");
-	return -1;
 }
 
 /*
@@ -285,8 +248,9 @@ cv_sources(struct rm_ctx *ctx, struct cv_state *st)
 			free(st->col[i]);
 			st->col[i] = NULL;
 		} else if (st->col[i] == NULL &&
-		    (st->col[i] = strdup(cv_colkeys[i])) == NULL) {
-			host->conf_error(ctx, cv_colkeys[i], "out of memory");
+		    (st->col[i] = strdup(cv_colkeys[i].name)) == NULL) {
+			host->conf_error(ctx, cv_colkeys[i].name,
+			    "out of memory");
 			return -1;
 		}
 	}
@@ -349,15 +313,8 @@ cv_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 	}
 	st->sep = ';';
 	st->dec = ',';
-	json_object_foreach((json_t *)conf, key, v) {
-		for (i = 0; i < NELEM(cv_keys); i++)
-			if (strcmp(key, cv_keys[i]) == 0)
-				break;
-		if (i == NELEM(cv_keys)) {
-			cv_unknown_key(ctx, key, key, cv_keys, NELEM(cv_keys));
-			rc = RM_ERR;
-		}
-	}
+	if (host->conf_keys(ctx, "", conf, cv_keys, NELEM(cv_keys)) != RM_OK)
+		rc = RM_ERR;
 	if (json_object_get(conf, "url") == NULL) {
 		host->conf_error(ctx, "url", "missing: give the CSV's "
 		    "http(s):// or file: URL");
@@ -390,7 +347,7 @@ cv_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 			if (strcmp(st->scheme, cv_schemes[i]) == 0)
 				break;
 		if (i == NELEM(cv_schemes)) {
-			key = suggest_word(st->scheme, cv_schemes,
+			key = host->did_you_mean(st->scheme, cv_schemes,
 			    NELEM(cv_schemes));
 			if (key != NULL)
 				host->conf_error(ctx, "region_scheme",
@@ -613,7 +570,7 @@ cv_header(struct rm_ctx *ctx, const struct cv_state *st, struct csv *c,
 		cv_names(c, have, sizeof(have));
 		host->log(ctx, RM_LOG_ERR, "line %zu: no column \"%s\" "
 		    "(columns.%s) in the header line, which has %s",
-		    csv_line(c), st->col[i], cv_colkeys[i], have);
+		    csv_line(c), st->col[i], cv_colkeys[i].name, have);
 		rc = -1;
 	}
 	return rc;
@@ -686,8 +643,9 @@ done:
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+	/* The config helpers of ABI 1.1, conf_type the last of them. */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, period_norm))
+	    !RM_HOST_HAS(h, conf_type))
 		return RM_ERR;
 	host = h;
 	RM_PLUGIN_INIT(p);

@@ -26,7 +26,6 @@
 #include <unistd.h>
 
 #include "regiomon-plugin.h"
-#include "suggest.h"
 
 #define EX_PATH		"/usr/bin:/bin"
 #define EX_LANG		"C.UTF-8"
@@ -38,8 +37,8 @@
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
-static const char *const ex_keys[] = {
-	"command", "env", "timeout"
+static const struct rm_conf_key ex_keys[] = {
+	{ "command", 0, NULL }, { "env", 0, NULL }, { "timeout", 0, NULL }
 };
 
 /* The keys of an observation line, as the daemon reads them (obs.c). */
@@ -99,18 +98,6 @@ ex_fini(void *arg)
 		free(st->envp[i]);
 	free(st->envp);
 	free(st);
-}
-
-static void
-ex_unknown_key(struct rm_ctx *ctx, const char *key)
-{
-	const char	*hint = suggest_word(key, ex_keys, NELEM(ex_keys));
-
-	if (hint != NULL)
-		host->conf_error(ctx, key, "unknown key; did you mean \"%s\"?",
-		    hint);
-	else
-		host->conf_error(ctx, key, "unknown key");
 }
 
 /* "90s", "30m", "6h", "1d" into seconds.  0, or -1. */
@@ -288,8 +275,6 @@ ex_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 {
 	struct ex_state	*st;
 	const json_t	*v;
-	const char	*key;
-	size_t		 i;
 	int		 rc = RM_OK;
 
 	*statep = NULL;
@@ -303,15 +288,8 @@ ex_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 		return RM_ERR;
 	}
 	st->timeout = EX_TIMEOUT;
-	json_object_foreach((json_t *)conf, key, v) {
-		for (i = 0; i < NELEM(ex_keys); i++)
-			if (strcmp(key, ex_keys[i]) == 0)
-				break;
-		if (i == NELEM(ex_keys)) {
-			ex_unknown_key(ctx, key);
-			rc = RM_ERR;
-		}
-	}
+	if (host->conf_keys(ctx, "", conf, ex_keys, NELEM(ex_keys)) != RM_OK)
+		rc = RM_ERR;
 	if (ex_command(ctx, json_object_get(conf, "command"), st) == -1)
 		rc = RM_ERR;
 	if (ex_env(ctx, json_object_get(conf, "env"), st) == -1)
@@ -746,8 +724,9 @@ done:
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+	/* conf_keys came with ABI 1.1. */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, period_norm))
+	    !RM_HOST_HAS(h, conf_keys))
 		return RM_ERR;
 	host = h;
 	RM_PLUGIN_INIT(p);

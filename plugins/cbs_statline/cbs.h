@@ -17,6 +17,7 @@
 #define CBS_CODE_MAX		64	/* longest dimension code we accept */
 #define CBS_SHOWN		60	/* server text quoted in a log */
 #define CBS_CHUNK		256	/* rows of a page handed on at once */
+#define CBS_TITLE_MAX		255	/* edit_distance gives up past */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -168,8 +169,6 @@ const char *cbs_api_name(enum cbs_api);
 int	 cbs_word_ok(const char *, const char *, size_t);
 int	 cbs_text_ok(const json_t *, size_t);
 char	*cbs_dup(struct rm_ctx *, const char *, const char *);
-int	 cbs_check_keys(struct rm_ctx *, const json_t *, const char *,
-	    const char *const *, size_t);
 
 /* series.c */
 int	 cbs_series_conf(struct rm_ctx *, struct cbs_conf *, const json_t *,

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/eurostat/config.c"
 #include "../../plugins/eurostat/jsonstat.c"
 #include "../../plugins/eurostat/main.c"

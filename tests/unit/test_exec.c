@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/exec.c"
 
 static struct rm_plugin	 plug;
