@@ -127,7 +127,8 @@ class Sdk(unittest.TestCase):
                                  "indicator": "no-such", "regio": "x"})
         r = env.run("check-config")
         self.assertEqual(r.returncode, 78, r.stderr)
-        self.assertIn("sources[0].config.regio: unknown key", r.stderr)
+        self.assertIn("sources[0].config.regio: unknown key; did you mean "
+                      "\"region\"?", r.stderr)
         self.assertIn("sources[0].config.region: expected a non-empty "
                       "string", r.stderr)
         self.assertIn("sources[0].config.indicator: not in the catalog",
