@@ -19,7 +19,8 @@
 #include "mock_host.c"
 #include "../../plugins/lib/csvparse.c"
 #include "../../plugins/lib/strv.c"
-#include "../../plugins/csv.c"
+#include "../../plugins/csv/config.c"
+#include "../../plugins/csv/main.c"
 
 static struct rm_plugin	 plug;
 
