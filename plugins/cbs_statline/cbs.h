@@ -188,7 +188,7 @@ int	 cbs_scale(const char *, double *);
 const char *cbs_show(const char *, char *, size_t);
 uint64_t cbs_hash(const void *, size_t, uint64_t);
 
-/* odata.c */
+/* url.c */
 void	 cbs_buf_add(struct cbs_buf *, const char *);
 void	 cbs_buf_addn(struct cbs_buf *, const char *, size_t);
 void	 cbs_buf_enc(struct cbs_buf *, const char *);
@@ -198,6 +198,8 @@ char	*cbs_url(const struct cbs_conf *, const char *, const char *);
 void	 cbs_url_param(struct cbs_buf *, const char *, const char *);
 void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
 	    const struct cbs_series *);
+
+/* odata.c */
 int	 cbs_same_origin(const char *, const char *);
 int	 cbs_get(struct cbs_run *, const char *, const char *, size_t,
 	    json_t **);

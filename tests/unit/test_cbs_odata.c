@@ -29,6 +29,7 @@
 #include "../../plugins/cbs_statline/odata.c"
 #include "../../plugins/cbs_statline/series.c"
 #include "../../plugins/cbs_statline/status.c"
+#include "../../plugins/cbs_statline/url.c"
 #include "../../plugins/cbs_statline/v3.c"
 #include "../../plugins/cbs_statline/v4.c"
 #include "../../plugins/cbs_statline/widths.c"
