@@ -163,7 +163,7 @@ struct rm_host {			/* daemon-owned, read-only */
 	 */
 	const char *(*did_you_mean)(const char *, const char *const *,
 		    size_t);
-	/* That edit distance; SIZE_MAX for strings over 255 bytes. */
+	/* That edit distance; SIZE_MAX when the second is over 255 bytes. */
 	size_t	(*edit_distance)(const char *, const char *);
 
 	/*
@@ -188,7 +188,8 @@ struct rm_host {			/* daemon-owned, read-only */
 	 * buf_printf append (RM_OK, or RM_ERR when out of memory, which
 	 * sticks); buf_take ends the buffer and returns its bytes, NUL-
 	 * terminated and new (free with release()), their length in *len
-	 * if len is not NULL, or NULL if an append failed.
+	 * if len is not NULL, or NULL if an append failed.  All three take
+	 * the NULL of a failed buf_new and fail.
 	 */
 	struct rm_buf *(*buf_new)(void);
 	int	(*buf_add)(struct rm_buf *, const void *, size_t);
