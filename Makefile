@@ -409,4 +409,4 @@ clean:
 
 -include $(DAEMON_OBJ:.o=.d) $(PLIB_OBJ:.o=.d) \
     $(wildcard $(B)/plugins/*.pic.d $(B)/plugins/*/*.pic.d) \
-    $(wildcard $(B)/tests/unit/*.d)
+    $(wildcard $(B)/tests/unit/*.d $(B)/tests/plugins/*.d)

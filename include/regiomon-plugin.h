@@ -19,7 +19,7 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 #endif
 
 #define RM_ABI_MAJOR	1	/* incompatible change */
-#define RM_ABI_MINOR	0	/* members appended */
+#define RM_ABI_MINOR	1	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
 #define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
@@ -44,6 +44,29 @@ enum rm_prio {
 };
 
 struct rm_ctx;				/* opaque, one per source instance */
+struct rm_buf;				/* opaque, a host-owned buffer (1.1) */
+
+/* What a config value must be, for conf_keys() and conf_type() (1.1). */
+enum rm_conf_type {
+	RM_CONF_ANY = 0,	/* anything: the plugin checks it */
+	RM_CONF_STRING,		/* a non-empty string */
+	RM_CONF_BOOL,		/* true or false */
+	RM_CONF_NUMBER,		/* an integer or a real */
+	RM_CONF_OBJECT,
+	RM_CONF_ARRAY,
+	RM_CONF_STRINGS		/* an array of strings */
+};
+
+/*
+ * One key a config object may have (1.1).  what completes "expected ..."
+ * when the value has the wrong type, e.g. "a URL".  A table of these is
+ * read by the host and never grows: a new layout would be a new member.
+ */
+struct rm_conf_key {
+	const char	*name;
+	int		 type;		/* enum rm_conf_type */
+	const char	*what;
+};
 
 /* One observation, borrowed for the emit() call; the host copies it. */
 struct rm_obs {
@@ -130,6 +153,51 @@ struct rm_host {			/* daemon-owned, read-only */
 	const char *(*get_mark)(struct rm_ctx *);
 	/* Save a mark; it is kept only if this run succeeds. */
 	void	(*set_mark)(struct rm_ctx *, const char *);
+
+	/* Members of ABI 1.1: test RM_HOST_HAS() before using them. */
+
+	/*
+	 * The candidate closest to s when it is close enough to be a typo
+	 * (at most a third of its length, and at least 1, edits away; a
+	 * swap of neighbours is one edit), or NULL.  Borrowed from cand.
+	 */
+	const char *(*did_you_mean)(const char *, const char *const *,
+		    size_t);
+	/* That edit distance; SIZE_MAX when the second is over 255 bytes. */
+	size_t	(*edit_distance)(const char *, const char *);
+
+	/*
+	 * Check config object obj at path ("" for the top) against a table
+	 * of keys, in obj's order: an unknown key is reported at
+	 * "path.key" as "unknown key" with a did-you-mean from the table,
+	 * a value of the wrong type as "expected <what>".  RM_OK, or
+	 * RM_ERR when something was reported.
+	 */
+	int	(*conf_keys)(struct rm_ctx *, const char *, const json_t *,
+		    const struct rm_conf_key *, size_t);
+	/*
+	 * Check one value v at path: "expected <what>" when it is not of
+	 * the type; for RM_CONF_STRINGS, "expected a string" at
+	 * "path[i]" for the first element that is not.  RM_OK or RM_ERR.
+	 */
+	int	(*conf_type)(struct rm_ctx *, const char *, const json_t *,
+		    int, const char *);
+
+	/*
+	 * A growable buffer: new, or NULL when out of memory.  buf_add and
+	 * buf_printf append (RM_OK, or RM_ERR when out of memory, which
+	 * sticks); buf_take ends the buffer and returns its bytes, NUL-
+	 * terminated and new (free with release()), their length in *len
+	 * if len is not NULL, or NULL if an append failed.  All three take
+	 * the NULL of a failed buf_new and fail.
+	 */
+	struct rm_buf *(*buf_new)(void);
+	int	(*buf_add)(struct rm_buf *, const void *, size_t);
+	int	(*buf_printf)(struct rm_buf *, const char *, ...)
+		    __attribute__((__format__ (printf, 2, 3)));
+	char	*(*buf_take)(struct rm_buf *, size_t *);
+	/* Free memory the host handed out (buf_take); NULL does nothing. */
+	void	(*release)(void *);
 
 	/* Append new members here only. */
 };

@@ -17,6 +17,7 @@
 #define CBS_CODE_MAX		64	/* longest dimension code we accept */
 #define CBS_SHOWN		60	/* server text quoted in a log */
 #define CBS_CHUNK		256	/* rows of a page handed on at once */
+#define CBS_TITLE_MAX		255	/* edit_distance gives up past */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -168,8 +169,6 @@ const char *cbs_api_name(enum cbs_api);
 int	 cbs_word_ok(const char *, const char *, size_t);
 int	 cbs_text_ok(const json_t *, size_t);
 char	*cbs_dup(struct rm_ctx *, const char *, const char *);
-int	 cbs_check_keys(struct rm_ctx *, const json_t *, const char *,
-	    const char *const *, size_t);
 
 /* series.c */
 int	 cbs_series_conf(struct rm_ctx *, struct cbs_conf *, const json_t *,
@@ -189,7 +188,7 @@ int	 cbs_scale(const char *, double *);
 const char *cbs_show(const char *, char *, size_t);
 uint64_t cbs_hash(const void *, size_t, uint64_t);
 
-/* odata.c */
+/* url.c */
 void	 cbs_buf_add(struct cbs_buf *, const char *);
 void	 cbs_buf_addn(struct cbs_buf *, const char *, size_t);
 void	 cbs_buf_enc(struct cbs_buf *, const char *);
@@ -199,6 +198,8 @@ char	*cbs_url(const struct cbs_conf *, const char *, const char *);
 void	 cbs_url_param(struct cbs_buf *, const char *, const char *);
 void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
 	    const struct cbs_series *);
+
+/* odata.c */
 int	 cbs_same_origin(const char *, const char *);
 int	 cbs_get(struct cbs_run *, const char *, const char *, size_t,
 	    json_t **);

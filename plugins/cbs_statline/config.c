@@ -11,11 +11,11 @@
 #include <string.h>
 
 #include "cbs.h"
-#include "suggest.h"
-
-static const char *const cbs_keys[] = {
-	"api", "base_url", "table", "typed", "page_limit",
-	"region_dimension", "period_dimension", "series"
+static const struct rm_conf_key cbs_keys[] = {
+	{ "api", 0, NULL }, { "base_url", 0, NULL }, { "table", 0, NULL },
+	{ "typed", 0, NULL }, { "page_limit", 0, NULL },
+	{ "region_dimension", 0, NULL }, { "period_dimension", 0, NULL },
+	{ "series", 0, NULL }
 };
 
 static const char *const cbs_apis[] = { "v3", "v3-feed", "v4" };
@@ -134,45 +134,6 @@ cbs_dup(struct rm_ctx *ctx, const char *path, const char *s)
 	return p;
 }
 
-static void
-cbs_unknown_key(struct rm_ctx *ctx, const char *path, const char *key,
-    const char *const *cand, size_t n)
-{
-	const char	*hint = suggest_word(key, cand, n);
-
-	if (hint != NULL)
-		cbs_host->conf_error(ctx, path, "unknown key; did you mean "
-		    "\"%s\"?", hint);
-	else
-		cbs_host->conf_error(ctx, path, "unknown key");
-}
-
-/*
- * Report each key of obj not in keys[], with path prefix pre ("" or
- * "series[1].").  0, or -1 when one was reported.
- */
-int
-cbs_check_keys(struct rm_ctx *ctx, const json_t *obj, const char *pre,
-    const char *const *keys, size_t nkeys)
-{
-	const char	*key;
-	json_t		*v;
-	char		 path[160];
-	size_t		 i;
-	int		 rc = 0;
-
-	json_object_foreach((json_t *)obj, key, v) {
-		for (i = 0; i < nkeys; i++)
-			if (strcmp(key, keys[i]) == 0)
-				break;
-		if (i < nkeys)
-			continue;
-		snprintf(path, sizeof(path), "%s%s", pre, key);
-		cbs_unknown_key(ctx, path, key, keys, nkeys);
-		rc = -1;
-	}
-	return rc;
-}
 
 
 static int
@@ -193,7 +154,8 @@ cbs_api_conf(struct rm_ctx *ctx, const json_t *conf, struct cbs_conf *c)
 			return 0;
 		}
 	}
-	hint = s != NULL ? suggest_word(s, cbs_apis, NELEM(cbs_apis)) : NULL;
+	hint = s != NULL ? cbs_host->did_you_mean(s, cbs_apis,
+	    NELEM(cbs_apis)) : NULL;
 	if (hint != NULL)
 		cbs_host->conf_error(ctx, "api", "unknown API; did you mean "
 		    "\"%s\"?", hint);
@@ -351,7 +313,8 @@ cbs_conf_parse(struct rm_ctx *ctx, const json_t *conf, struct cbs_conf **out)
 		cbs_host->conf_error(ctx, "", "out of memory");
 		return -1;
 	}
-	if (cbs_check_keys(ctx, conf, "", cbs_keys, NELEM(cbs_keys)) == -1)
+	if (cbs_host->conf_keys(ctx, "", conf, cbs_keys, NELEM(cbs_keys)) !=
+	    RM_OK)
 		rc = -1;
 	if (cbs_api_conf(ctx, conf, c) == -1)
 		rc = -1;

@@ -258,8 +258,9 @@ done:
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+	/* edit_distance and conf_keys came with ABI 1.1. */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, set_mark))
+	    !RM_HOST_HAS(h, conf_keys))
 		return RM_ERR;
 	cbs_host = h;
 	RM_PLUGIN_INIT(p);

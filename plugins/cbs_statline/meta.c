@@ -12,7 +12,6 @@
 #include <strings.h>
 
 #include "cbs.h"
-#include "suggest.h"
 
 #define CBS_CLOSE_MAX	5	/* close titles named in a message */
 
@@ -248,13 +247,13 @@ cbs_close_titles(const struct cbs_items *it, const char *want,
 {
 	size_t	 best[CBS_CLOSE_MAX], bestd[CBS_CLOSE_MAX], n = 0, i, j, d;
 	size_t	 limit;
-	char	 lw[SUGGEST_MAXLEN + 1], lt[SUGGEST_MAXLEN + 1];
+	char	 lw[CBS_TITLE_MAX + 1], lt[CBS_TITLE_MAX + 1];
 
 	cbs_lower(want, lw, sizeof(lw));
 	limit = strlen(lw) / 3 > 3 ? strlen(lw) / 3 : 3;
 	for (i = 0; i < it->n; i++) {
 		cbs_lower(it->v[i].title, lt, sizeof(lt));
-		d = suggest_distance(lw, lt);
+		d = cbs_host->edit_distance(lw, lt);
 		if (d > limit && (*lw == '\0' || *lt == '\0' ||
 		    (strstr(lt, lw) == NULL && strstr(lw, lt) == NULL)))
 			continue;
@@ -330,7 +329,7 @@ cbs_resolve(struct cbs_run *run, const struct cbs_items *it,
 		return -1;
 	}
 	if (m->key != NULL) {
-		hint = suggest_word(m->key, keys, n);
+		hint = cbs_host->did_you_mean(m->key, keys, n);
 		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu].%s: measure "
 		    "\"%s\" is not in table %s%s%s%s", s->index, field, m->key,
 		    run->conf->table, hint != NULL ? "; did you mean \"" : "",
@@ -373,7 +372,7 @@ cbs_check_dim(struct cbs_run *run, const struct cbs_items *it,
 		cbs_buf_add(&b, i > 0 ? ", " : "");
 		cbs_buf_add(&b, it->dims[i].key);
 	}
-	hint = suggest_word(dim, names, i);
+	hint = cbs_host->did_you_mean(dim, names, i);
 	cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu].%s: table %s has no "
 	    "dimension \"%s\"%s%s%s (it has: %s)", s->index, field,
 	    run->conf->table, dim, hint != NULL ? "; did you mean \"" : "",

@@ -11,14 +11,15 @@
 #include <string.h>
 
 #include "cbs.h"
-#include "suggest.h"
 
 #define CBS_TERMS_MAX	8	/* measures summed in one series */
 
-static const char *const cbs_series_keys[] = {
-	"indicator", "measure", "measure_title", "per_measure",
-	"per_measure_title", "filters", "regions", "region", "periods",
-	"scale"
+static const struct rm_conf_key cbs_series_keys[] = {
+	{ "indicator", 0, NULL }, { "measure", 0, NULL },
+	{ "measure_title", 0, NULL }, { "per_measure", 0, NULL },
+	{ "per_measure_title", 0, NULL }, { "filters", 0, NULL },
+	{ "regions", 0, NULL }, { "region", 0, NULL },
+	{ "periods", 0, NULL }, { "scale", 0, NULL }
 };
 
 static const char *const cbs_ptypes[] = { "year", "quarter", "month" };
@@ -31,7 +32,7 @@ cbs_measure_one(struct rm_ctx *ctx, const char *path, const json_t *v,
 	const char	*s = json_string_value(v);
 
 	if (by_title) {
-		if (!cbs_text_ok(v, SUGGEST_MAXLEN)) {
+		if (!cbs_text_ok(v, CBS_TITLE_MAX)) {
 			cbs_host->conf_error(ctx, path, "expected a measure "
 			    "title as the table's metadata writes it, e.g. "
 			    "\"Werkloosheidspercentage\"");
@@ -310,7 +311,7 @@ cbs_periods_conf(struct rm_ctx *ctx, const json_t *so, const char *pre,
 			if (strcmp(t, cbs_ptypes[k]) == 0)
 				break;
 		if (t == NULL || k == NELEM(cbs_ptypes)) {
-			hint = t != NULL ? suggest_word(t, cbs_ptypes,
+			hint = t != NULL ? cbs_host->did_you_mean(t, cbs_ptypes,
 			    NELEM(cbs_ptypes)) : NULL;
 			if (hint != NULL)
 				cbs_host->conf_error(ctx, path, "unknown "
@@ -376,8 +377,9 @@ cbs_series_conf(struct rm_ctx *ctx, struct cbs_conf *c, const json_t *so,
 		    "\"indicator\", \"measure\" and \"regions\"");
 		return -1;
 	}
-	if (cbs_check_keys(ctx, so, pre, cbs_series_keys,
-	    NELEM(cbs_series_keys)) == -1)
+	snprintf(path, sizeof(path), "series[%zu]", idx);
+	if (cbs_host->conf_keys(ctx, path, so, cbs_series_keys,
+	    NELEM(cbs_series_keys)) != RM_OK)
 		rc = -1;
 	snprintf(path, sizeof(path), "%sindicator", pre);
 	ind = json_object_get(so, "indicator");

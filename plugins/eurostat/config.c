@@ -12,12 +12,13 @@
 #include <strings.h>
 
 #include "eurostat.h"
-#include "suggest.h"
 
-static const char *const es_keys[] = {
-	"dataset", "indicator", "regions", "filters", "since", "until",
-	"last", "base_url", "lang", "scale", "provisional_flags",
-	"missing_flags"
+static const struct rm_conf_key es_keys[] = {
+	{ "dataset", 0, NULL }, { "indicator", 0, NULL },
+	{ "regions", 0, NULL }, { "filters", 0, NULL },
+	{ "since", 0, NULL }, { "until", 0, NULL }, { "last", 0, NULL },
+	{ "base_url", 0, NULL }, { "lang", 0, NULL }, { "scale", 0, NULL },
+	{ "provisional_flags", 0, NULL }, { "missing_flags", 0, NULL }
 };
 
 static void
@@ -56,18 +57,6 @@ es_fini(void *arg)
 	free(st->prov_flags);
 	free(st->miss_flags);
 	free(st);
-}
-
-static void
-es_unknown_key(struct rm_ctx *ctx, const char *key)
-{
-	const char	*hint = suggest_word(key, es_keys, NELEM(es_keys));
-
-	if (hint != NULL)
-		es_host->conf_error(ctx, key, "unknown key; did you mean "
-		    "\"%s\"?", hint);
-	else
-		es_host->conf_error(ctx, key, "unknown key");
 }
 
 /* 1 if s is a Eurostat code: letters, digits and "_-.+" only. */
@@ -480,7 +469,6 @@ es_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 {
 	struct es_state	*st;
 	const json_t	*v;
-	const char	*key;
 	size_t		 i;
 	int		 rc = RM_OK;
 
@@ -494,15 +482,9 @@ es_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 		es_host->conf_error(ctx, "", "out of memory");
 		return RM_ERR;
 	}
-	json_object_foreach((json_t *)conf, key, v) {
-		for (i = 0; i < NELEM(es_keys); i++)
-			if (strcmp(key, es_keys[i]) == 0)
-				break;
-		if (i == NELEM(es_keys)) {
-			es_unknown_key(ctx, key);
-			rc = RM_ERR;
-		}
-	}
+	if (es_host->conf_keys(ctx, "", conf, es_keys, NELEM(es_keys)) !=
+	    RM_OK)
+		rc = RM_ERR;
 	v = json_object_get(conf, "dataset");
 	if (v == NULL) {
 		es_host->conf_error(ctx, "dataset", "missing: give the dataset "

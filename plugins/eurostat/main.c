@@ -16,116 +16,82 @@
 
 const struct rm_host	*es_host;
 
-/* A growing NUL-terminated string; on failure oom is set and it stops. */
-struct es_buf {
-	char	*p;
-	size_t	 len, size;
-	int	 oom;
-};
-
-static void
-es_putn(struct es_buf *b, const char *s, size_t n)
-{
-	size_t	 want;
-	char	*p;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->size) {
-		want = b->size > 0 ? b->size * 2 : 256;
-		while (want < b->len + n + 1)
-			want *= 2;
-		if ((p = realloc(b->p, want)) == NULL) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->size = want;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-es_puts(struct es_buf *b, const char *s)
-{
-	es_putn(b, s, strlen(s));
-}
-
 /* Append s percent-encoded: everything but RFC 3986's unreserved set. */
 static void
-es_putq(struct es_buf *b, const char *s)
+es_putq(struct rm_buf *b, const char *s)
 {
 	static const char	 hex[] = "0123456789ABCDEF";
 	char			 e[3];
 
 	for (; *s != '\0'; s++) {
 		if (isalnum((unsigned char)*s) || strchr("-._~", *s) != NULL) {
-			es_putn(b, s, 1);
+			es_host->buf_add(b, s, 1);
 			continue;
 		}
 		e[0] = '%';
 		e[1] = hex[(unsigned char)*s >> 4];
 		e[2] = hex[(unsigned char)*s & 0xf];
-		es_putn(b, e, 3);
+		es_host->buf_add(b, e, 3);
 	}
 }
 
-/* The request URL: BASE/DATASET?... or, for file: bases, BASE/DATASET.json. */
+static void
+es_puts(struct rm_buf *b, const char *s)
+{
+	es_host->buf_add(b, s, strlen(s));
+}
+
+/*
+ * The request URL: BASE/DATASET?... or, for file: bases, BASE/DATASET.json.
+ * New, free with es_host->release(); NULL when out of memory.
+ */
 static char *
 es_url(const struct es_state *st)
 {
-	struct es_buf	 b;
-	char		 num[32];
+	struct rm_buf	*b;
 	size_t		 i, j;
 
-	memset(&b, 0, sizeof(b));
-	es_puts(&b, st->base);
-	es_puts(&b, "/");
-	es_putq(&b, st->dataset);
+	if ((b = es_host->buf_new()) == NULL)
+		return NULL;
+	es_puts(b, st->base);
+	es_puts(b, "/");
+	es_putq(b, st->dataset);
 	if (st->file) {
-		es_puts(&b, ".json");
-		return b.oom ? (free(b.p), NULL) : b.p;
+		es_puts(b, ".json");
+		return es_host->buf_take(b, NULL);
 	}
-	es_puts(&b, "?format=JSON&lang=");
-	es_putq(&b, st->lang);
+	es_puts(b, "?format=JSON&lang=");
+	es_putq(b, st->lang);
 	for (i = 0; i < st->nregions; i++) {
-		es_puts(&b, "&geo=");
-		es_putq(&b, st->geos[i]);
+		es_puts(b, "&geo=");
+		es_putq(b, st->geos[i]);
 	}
 	for (i = 0; i < st->nind; i++) {
-		es_puts(&b, "&");
-		es_putq(&b, st->ind_dim);
-		es_puts(&b, "=");
-		es_putq(&b, st->ind_codes[i]);
+		es_puts(b, "&");
+		es_putq(b, st->ind_dim);
+		es_puts(b, "=");
+		es_putq(b, st->ind_codes[i]);
 	}
 	for (i = 0; i < st->nfilters; i++) {
 		for (j = 0; j < st->filters[i].nvals; j++) {
-			es_puts(&b, "&");
-			es_putq(&b, st->filters[i].dim);
-			es_puts(&b, "=");
-			es_putq(&b, st->filters[i].vals[j]);
+			es_puts(b, "&");
+			es_putq(b, st->filters[i].dim);
+			es_puts(b, "=");
+			es_putq(b, st->filters[i].vals[j]);
 		}
 	}
 	if (st->since[0] != '\0') {
-		es_puts(&b, "&sinceTimePeriod=");
-		es_putq(&b, st->since);
+		es_puts(b, "&sinceTimePeriod=");
+		es_putq(b, st->since);
 	}
 	if (st->until[0] != '\0') {
-		es_puts(&b, "&untilTimePeriod=");
-		es_putq(&b, st->until);
+		es_puts(b, "&untilTimePeriod=");
+		es_putq(b, st->until);
 	}
-	if (st->last > 0) {
-		snprintf(num, sizeof(num), "%ld", st->last);
-		es_puts(&b, "&lastTimePeriod=");
-		es_puts(&b, num);
-	}
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
+	if (st->last > 0)
+		es_host->buf_printf(b, "&lastTimePeriod=%ld", st->last);
+	/* A failed append above makes this NULL. */
+	return es_host->buf_take(b, NULL);
 }
 
 /*
@@ -346,15 +312,16 @@ es_collect(struct rm_ctx *ctx, void *arg)
 done:
 	es_host->response_free(&resp);
 	es_table_free(&t);
-	free(url);
+	es_host->release(url);
 	return rc;
 }
 
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+	/* conf_keys and the buffer came with ABI 1.1, release last. */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, set_mark))
+	    !RM_HOST_HAS(h, release))
 		return RM_ERR;
 	es_host = h;
 	RM_PLUGIN_INIT(p);

@@ -12,30 +12,24 @@
 #include <strings.h>
 
 #include "swing.h"
-#include "suggest.h"
+#include "strv.h"
 
-static const char *const sw_keys[] = {
-	"base_url", "api_key_file", "series", "regions", "geo_level",
-	"period_level", "period", "missing", "decimal", "max_pages"
+static const struct rm_conf_key sw_keys[] = {
+	{ "base_url", 0, NULL }, { "api_key_file", 0, NULL },
+	{ "series", 0, NULL }, { "regions", 0, NULL },
+	{ "geo_level", 0, NULL }, { "period_level", 0, NULL },
+	{ "period", 0, NULL }, { "missing", 0, NULL },
+	{ "decimal", 0, NULL }, { "max_pages", 0, NULL }
 };
 
-static const char *const sw_series_keys[] = {
-	"variable", "indicator", "scale", "per"
+static const struct rm_conf_key sw_series_keys[] = {
+	{ "variable", 0, NULL }, { "indicator", 0, NULL },
+	{ "scale", 0, NULL }, { "per", 0, NULL }
 };
 
 static const char *const sw_missing_default[] = {
 	"?", "", "-", "x"
 };
-
-static void
-sw_strv_free(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* Free the state built by sw_init(); sw_fini(NULL) does nothing. */
 void
@@ -57,39 +51,10 @@ sw_fini(void *arg)
 		free(st->series[i].per);
 	}
 	free(st->series);
-	sw_strv_free(st->regions, st->nregions);
+	strv_free(st->regions, st->nregions);
 	free(st->codes);
-	sw_strv_free(st->missing, st->nmissing);
+	strv_free(st->missing, st->nmissing);
 	free(st);
-}
-
-/* Report unknown keys of obj (at prefix) against cand.  0 or -1. */
-static int
-sw_check_keys(struct rm_ctx *ctx, const json_t *obj, const char *prefix,
-    const char *const *cand, size_t n)
-{
-	const json_t	*v;
-	const char	*key, *hint;
-	char		 path[160];
-	size_t		 i;
-	int		 rc = 0;
-
-	json_object_foreach((json_t *)obj, key, v) {
-		for (i = 0; i < n; i++)
-			if (strcmp(key, cand[i]) == 0)
-				break;
-		if (i < n)
-			continue;
-		snprintf(path, sizeof(path), "%s%s%s", prefix,
-		    *prefix != '\0' ? "." : "", key);
-		if ((hint = suggest_word(key, cand, n)) != NULL)
-			sw_host->conf_error(ctx, path, "unknown key; did you "
-			    "mean \"%s\"?", hint);
-		else
-			sw_host->conf_error(ctx, path, "unknown key");
-		rc = -1;
-	}
-	return rc;
 }
 
 /* 1 if s is an OData key: letters, digits and "_" only. */
@@ -188,8 +153,8 @@ sw_series(struct rm_ctx *ctx, const json_t *v, struct sw_state *st)
 			rc = -1;
 			continue;
 		}
-		if (sw_check_keys(ctx, e, path, sw_series_keys,
-		    NELEM(sw_series_keys)) == -1)
+		if (sw_host->conf_keys(ctx, path, e, sw_series_keys,
+		    NELEM(sw_series_keys)) != RM_OK)
 			rc = -1;
 		snprintf(sub, sizeof(sub), "%s.variable", path);
 		if (sw_string(ctx, e, "variable", sub, NULL, "a Swing variable "
@@ -280,40 +245,16 @@ sw_regions(struct rm_ctx *ctx, const json_t *v, struct sw_state *st)
 static int
 sw_missing(struct rm_ctx *ctx, const json_t *v, struct sw_state *st)
 {
-	char		 path[64];
-	size_t		 i, n = NELEM(sw_missing_default);
-
-	if (v != NULL) {
-		if (!json_is_array(v)) {
-			sw_host->conf_error(ctx, "missing", "expected a list "
-			    "of ValueStrings that mean \"no value\", e.g. "
-			    "[\"?\", \"\"]");
-			return -1;
-		}
-		n = json_array_size(v);
-		for (i = 0; i < n; i++) {
-			if (!json_is_string(json_array_get(v, i))) {
-				snprintf(path, sizeof(path), "missing[%zu]", i);
-				sw_host->conf_error(ctx, path, "expected a "
-				    "string");
-				return -1;
-			}
-		}
-	}
-	if (n > 0 && (st->missing = calloc(n, sizeof(char *))) == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		st->missing[i] = strdup(v != NULL ?
-		    json_string_value(json_array_get(v, i)) :
-		    sw_missing_default[i]);
-		if (st->missing[i] == NULL)
-			goto oom;
-		st->nmissing++;
+	if (v != NULL && sw_host->conf_type(ctx, "missing", v,
+	    RM_CONF_STRINGS, "a list of ValueStrings that mean \"no value\", "
+	    "e.g. [\"?\", \"\"]") != RM_OK)
+		return -1;
+	if (strv_dup(v, sw_missing_default, NELEM(sw_missing_default),
+	    &st->missing, &st->nmissing) == -1) {
+		sw_host->conf_error(ctx, "missing", "out of memory");
+		return -1;
 	}
 	return 0;
-oom:
-	sw_host->conf_error(ctx, "missing", "out of memory");
-	return -1;
 }
 
 /*
@@ -355,7 +296,8 @@ sw_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 	}
 	st->dec = '.';
 	st->max_pages = 1000;
-	if (sw_check_keys(ctx, conf, "", sw_keys, NELEM(sw_keys)) == -1)
+	if (sw_host->conf_keys(ctx, "", conf, sw_keys, NELEM(sw_keys)) !=
+	    RM_OK)
 		rc = RM_ERR;
 	if (sw_string(ctx, conf, "base_url", "base_url", SW_BASE, "a URL",
 	    &st->base) == -1)

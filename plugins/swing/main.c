@@ -484,8 +484,9 @@ done:
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
+	/* conf_type came with ABI 1.1, after conf_keys. */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, set_mark))
+	    !RM_HOST_HAS(h, conf_type))
 		return RM_ERR;
 	sw_host = h;
 	RM_PLUGIN_INIT(p);

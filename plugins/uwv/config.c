@@ -11,17 +11,27 @@
 #include <strings.h>
 
 #include "uwv.h"
-#include "suggest.h"
+#include "strv.h"
 
-static const char *const uw_colkeys[UW_NCOLS] = {
-	"period", "region", "value", "indicator"
+#define UW_COLUMN \
+	RM_CONF_STRING, "the name of a column in the header line"
+
+static const struct rm_conf_key uw_colkeys[UW_NCOLS] = {
+	{ "period", UW_COLUMN }, { "region", UW_COLUMN },
+	{ "value", UW_COLUMN }, { "indicator", UW_COLUMN }
 };
 
-static const char *const uw_keys[] = {
-	"dataset", "catalog_url", "format", "resource", "select", "member",
-	"encoding", "separator", "decimal", "columns", "indicator",
-	"indicators", "region", "regions", "region_scheme", "filter",
-	"aggregate", "missing"
+/* Types are checked in uw_init's order, so only the names here. */
+static const struct rm_conf_key uw_keys[] = {
+	{ "dataset", 0, NULL }, { "catalog_url", 0, NULL },
+	{ "format", 0, NULL }, { "resource", 0, NULL },
+	{ "select", 0, NULL }, { "member", 0, NULL },
+	{ "encoding", 0, NULL }, { "separator", 0, NULL },
+	{ "decimal", 0, NULL }, { "columns", 0, NULL },
+	{ "indicator", 0, NULL }, { "indicators", 0, NULL },
+	{ "region", 0, NULL }, { "regions", 0, NULL },
+	{ "region_scheme", 0, NULL }, { "filter", 0, NULL },
+	{ "aggregate", 0, NULL }, { "missing", 0, NULL }
 };
 
 static const char *const uw_schemes[] = {
@@ -31,16 +41,6 @@ static const char *const uw_schemes[] = {
 static const char *const uw_missing_default[] = {
 	"", ".", "-", "x", "?"
 };
-
-static void
-uw_strv_free(char **v, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; v != NULL && i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 static void
 uw_pairs_free(struct uw_pair *p, size_t n)
@@ -76,24 +76,11 @@ uw_fini(void *arg)
 	free(st->scheme);
 	for (i = 0; i < st->nfilters; i++) {
 		free(st->filters[i].col);
-		uw_strv_free(st->filters[i].vals, st->filters[i].nvals);
+		strv_free(st->filters[i].vals, st->filters[i].nvals);
 	}
 	free(st->filters);
-	uw_strv_free(st->missing, st->nmissing);
+	strv_free(st->missing, st->nmissing);
 	free(st);
-}
-
-static void
-uw_unknown_key(struct rm_ctx *ctx, const char *path, const char *key,
-    const char *const *cand, size_t n)
-{
-	const char	*hint = suggest_word(key, cand, n);
-
-	if (hint != NULL)
-		uw_host->conf_error(ctx, path, "unknown key; did you mean "
-		    "\"%s\"?", hint);
-	else
-		uw_host->conf_error(ctx, path, "unknown key");
 }
 
 /* The string at conf.key copied to *out; absent leaves *out.  0 or -1. */
@@ -198,7 +185,6 @@ static int
 uw_columns(struct rm_ctx *ctx, const json_t *conf, struct uw_state *st)
 {
 	const json_t	*cols = json_object_get(conf, "columns"), *v;
-	const char	*key;
 	char		 path[128];
 	size_t		 i;
 	int		 rc = 0;
@@ -216,33 +202,25 @@ uw_columns(struct rm_ctx *ctx, const json_t *conf, struct uw_state *st)
 		    "names");
 		return -1;
 	}
-	json_object_foreach((json_t *)cols, key, v) {
-		snprintf(path, sizeof(path), "columns.%s", key);
-		for (i = 0; i < UW_NCOLS; i++)
-			if (strcmp(key, uw_colkeys[i]) == 0)
-				break;
-		if (i == UW_NCOLS) {
-			uw_unknown_key(ctx, path, key, uw_colkeys, UW_NCOLS);
-			rc = -1;
+	if (uw_host->conf_keys(ctx, "columns", cols, uw_colkeys,
+	    UW_NCOLS) != RM_OK)
+		rc = -1;
+	for (i = 0; i < UW_NCOLS; i++) {
+		snprintf(path, sizeof(path), "columns.%s", uw_colkeys[i].name);
+		v = json_object_get(cols, uw_colkeys[i].name);
+		if (!json_is_string(v) || json_string_length(v) == 0)
 			continue;
-		}
-		if (!json_is_string(v) || json_string_length(v) == 0) {
-			uw_host->conf_error(ctx, path, "expected the name of a "
-			    "column in the header line");
-			rc = -1;
-			continue;
-		}
 		if ((st->col[i] = strdup(json_string_value(v))) == NULL) {
 			uw_host->conf_error(ctx, path, "out of memory");
 			return -1;
 		}
 	}
 	for (i = 0; i < UW_NCOLS; i++) {
-		snprintf(path, sizeof(path), "columns.%s", uw_colkeys[i]);
+		snprintf(path, sizeof(path), "columns.%s", uw_colkeys[i].name);
 		if (i == UW_PERIOD_COL || i == UW_VALUE) {
 			if (st->col[i] == NULL) {
 				uw_host->conf_error(ctx, path, "missing: name "
-				    "the %s column", uw_colkeys[i]);
+				    "the %s column", uw_colkeys[i].name);
 				rc = -1;
 			}
 		}
@@ -308,40 +286,16 @@ uw_filters(struct rm_ctx *ctx, const json_t *v, struct uw_state *st)
 static int
 uw_missing(struct rm_ctx *ctx, const json_t *v, struct uw_state *st)
 {
-	char	 path[64];
-	size_t	 i, n = NELEM(uw_missing_default);
-
-	if (v != NULL) {
-		if (!json_is_array(v)) {
-			uw_host->conf_error(ctx, "missing", "expected a list "
-			    "of cells that mean \"no value\", e.g. [\"\", "
-			    "\"-\"]");
-			return -1;
-		}
-		n = json_array_size(v);
-		for (i = 0; i < n; i++) {
-			if (!json_is_string(json_array_get(v, i))) {
-				snprintf(path, sizeof(path), "missing[%zu]", i);
-				uw_host->conf_error(ctx, path, "expected a "
-				    "string");
-				return -1;
-			}
-		}
-	}
-	if (n > 0 && (st->missing = calloc(n, sizeof(char *))) == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		st->missing[i] = strdup(v != NULL ?
-		    json_string_value(json_array_get(v, i)) :
-		    uw_missing_default[i]);
-		if (st->missing[i] == NULL)
-			goto oom;
-		st->nmissing++;
+	if (v != NULL && uw_host->conf_type(ctx, "missing", v,
+	    RM_CONF_STRINGS, "a list of cells that mean \"no value\", e.g. "
+	    "[\"\", \"-\"]") != RM_OK)
+		return -1;
+	if (strv_dup(v, uw_missing_default, NELEM(uw_missing_default),
+	    &st->missing, &st->nmissing) == -1) {
+		uw_host->conf_error(ctx, "missing", "out of memory");
+		return -1;
 	}
 	return 0;
-oom:
-	uw_host->conf_error(ctx, "missing", "out of memory");
-	return -1;
 }
 
 /* Where indicator and region come from: exactly one way each. */
@@ -552,8 +506,6 @@ int
 uw_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 {
 	struct uw_state	*st;
-	const json_t	*v;
-	const char	*key;
 	size_t		 i;
 	int		 rc = RM_OK;
 
@@ -567,15 +519,9 @@ uw_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 		uw_host->conf_error(ctx, "", "out of memory");
 		return RM_ERR;
 	}
-	json_object_foreach((json_t *)conf, key, v) {
-		for (i = 0; i < NELEM(uw_keys); i++)
-			if (strcmp(key, uw_keys[i]) == 0)
-				break;
-		if (i == NELEM(uw_keys)) {
-			uw_unknown_key(ctx, key, key, uw_keys, NELEM(uw_keys));
-			rc = RM_ERR;
-		}
-	}
+	if (uw_host->conf_keys(ctx, "", conf, uw_keys, NELEM(uw_keys)) !=
+	    RM_OK)
+		rc = RM_ERR;
 	if (uw_resource_conf(ctx, conf, st) == -1)
 		rc = RM_ERR;
 	if (uw_dialect(ctx, conf, st) == -1)

@@ -7,7 +7,6 @@
  * (BUILDING, TESTING) say.
  */
 #include <stdlib.h>
-#include <string.h>
 
 #include "regiomon-plugin.h"
 
@@ -31,15 +30,22 @@ xp_fini(void *arg)
 	free(st);
 }
 
-/* The string conf.key, or NULL after reporting where and what is wrong. */
+/* The config's keys and types; the host reports unknown and wrong ones. */
+static const struct rm_conf_key xp_keys[] = {
+	{ "url", RM_CONF_STRING, "a non-empty string" },
+	{ "indicator", RM_CONF_STRING, "a non-empty string" },
+	{ "region", RM_CONF_STRING, "a non-empty string" }
+};
+
+/* The string conf.key, or NULL (reported here if missing). */
 static const char *
 xp_string(struct rm_ctx *ctx, const json_t *conf, const char *key)
 {
-	const char	*s = json_string_value(json_object_get(conf, key));
+	const json_t	*v = json_object_get(conf, key);
 
-	if (s == NULL || *s == '\0')
+	if (v == NULL)
 		host->conf_error(ctx, key, "expected a non-empty string");
-	return s != NULL && *s != '\0' ? s : NULL;
+	return json_string_length(v) > 0 ? json_string_value(v) : NULL;
 }
 
 /*
@@ -50,21 +56,14 @@ static int
 xp_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 {
 	struct xp_state	*st;
-	const char	*key;
-	json_t		*v;
 	int		 rc = RM_OK;
 
 	*statep = NULL;
 	if ((st = calloc(1, sizeof(*st))) == NULL)
 		return RM_ERR;
 	st->conf = json_incref((json_t *)conf);
-	json_object_foreach((json_t *)conf, key, v) {
-		if (strcmp(key, "url") != 0 && strcmp(key, "indicator") != 0 &&
-		    strcmp(key, "region") != 0) {
-			host->conf_error(ctx, key, "unknown key");
-			rc = RM_ERR;
-		}
-	}
+	if (host->conf_keys(ctx, "", conf, xp_keys, 3) != RM_OK)
+		rc = RM_ERR;
 	st->url = xp_string(ctx, conf, "url");
 	st->indicator = xp_string(ctx, conf, "indicator");
 	st->region = xp_string(ctx, conf, "region");
@@ -129,11 +128,14 @@ xp_collect(struct rm_ctx *ctx, void *arg)
 	return rc;
 }
 
-/* The one exported symbol: check the host's ABI, fill in the descriptor. */
+/*
+ * The one exported symbol: check the host's ABI, fill in the descriptor.
+ * conf_keys came with ABI 1.1 and is the newest member used here.
+ */
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
-	if (h->abi_major != RM_ABI_MAJOR || !RM_HOST_HAS(h, has_region))
+	if (h->abi_major != RM_ABI_MAJOR || !RM_HOST_HAS(h, conf_keys))
 		return RM_ERR;
 	host = h;
 	RM_PLUGIN_INIT(p);

@@ -257,6 +257,23 @@ fh_set_mark(struct rm_ctx *ctx, const char *mark)
 	(void)mark;
 }
 
+/* The daemon's own helpers, reporting through this table. */
+static const struct rm_host fh_table;
+
+static int
+fh_conf_keys(struct rm_ctx *ctx, const char *path, const json_t *obj,
+    const struct rm_conf_key *keys, size_t n)
+{
+	return host_conf_keys(&fh_table, ctx, path, obj, keys, n);
+}
+
+static int
+fh_conf_type(struct rm_ctx *ctx, const char *path, const json_t *v,
+    int t, const char *what)
+{
+	return host_conf_type(&fh_table, ctx, path, v, t, what);
+}
+
 static const struct rm_host fh_table = {
 	.abi_major = RM_ABI_MAJOR,
 	.abi_minor = RM_ABI_MINOR,
@@ -274,6 +291,15 @@ static const struct rm_host fh_table = {
 	.period_norm = fh_period_norm,
 	.get_mark = fh_get_mark,
 	.set_mark = fh_set_mark,
+	.did_you_mean = host_did_you_mean,
+	.edit_distance = host_edit_distance,
+	.conf_keys = fh_conf_keys,
+	.conf_type = fh_conf_type,
+	.buf_new = host_buf_new,
+	.buf_add = host_buf_add,
+	.buf_printf = host_buf_printf,
+	.buf_take = host_buf_take,
+	.release = host_release,
 };
 
 /* Split the input into the parts the GETs are answered with. */

@@ -123,14 +123,14 @@ class PluginHost(unittest.TestCase):
     def test_plugins_lists_refusals(self):
         r = self.env.run("plugins")
         self.assertEqual(r.returncode, 1)
-        self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.0")
+        self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.1")
         self.assertRegex(r.stdout, r"t_wrongabi\s+REFUSED: .*ABI 99")
         self.assertRegex(r.stdout, r"t_nosym\s+REFUSED")
         # A plugin that crashes while loading is listed, refused, and
         # the ones after it still are.
         self.assertRegex(r.stdout, r"t_loadsegv\s+REFUSED: .* while "
                          r"loading")
-        self.assertRegex(r.stdout, r"t_segv\s+ABI 1\.0")
+        self.assertRegex(r.stdout, r"t_segv\s+ABI 1\.1")
 
     def test_config_check_crash_or_hang_is_a_config_error(self):
         # init() checks the config in a probe's child: a crash or a hang
@@ -215,6 +215,35 @@ class PluginHost(unittest.TestCase):
         self.assertEqual(rmtest.rrd_period_value(path, "2020"), 99)
         self.assertEqual(env.state_json()["series"][
             "unemployment-rate/assen"]["source"], "b")
+
+    def test_plugin_built_for_abi_1_0_still_runs(self):
+        # t_abi10 keeps a copy of the 1.0 host table, which the 1.1
+        # table extends at its end only: it loads, checks its config
+        # and runs as before.
+        env = rmtest.Env([src("old", "t_abi10", config={"obs": GOOD})],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("plugins")
+        self.assertRegex(r.stdout, r"t_abi10\s+ABI 1\.0\s+test plugin")
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = env.run("fetch", "old")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("ABI 1.0 plugin on host", r.stderr)
+        got = rmtest.fetch_lines(r.stdout)
+        self.assertEqual([(o["period"], o["value"]) for o in got],
+                         [(per, val) for ind, reg, per, val, prov in GOOD])
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        path = env.rrd("unemployment-rate", "drenthe")
+        for ind, reg, per, val, prov in GOOD:
+            self.assertEqual(rmtest.rrd_period_value(path, per), val, per)
+        env = rmtest.Env([src("old", "t_abi10", config={"ob": []})],
+                         plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertIn("sources[0].config.ob: unknown key", r.stderr)
 
     def test_group_writable_plugin_refused(self):
         import shutil

@@ -111,7 +111,7 @@ class Sdk(unittest.TestCase):
                                  "region": "groningen"})
         r = env.run("plugins")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stdout, r"example\s+ABI 1\.0\s+a JSON object of "
+        self.assertRegex(r.stdout, r"example\s+ABI 1\.1\s+a JSON object of "
                          r"period -> value")
         r = env.run("fetch", "ex")
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -130,7 +130,8 @@ class Sdk(unittest.TestCase):
                                  "indicator": "no-such", "regio": "x"})
         r = env.run("check-config")
         self.assertEqual(r.returncode, 78, r.stderr)
-        self.assertIn("sources[0].config.regio: unknown key", r.stderr)
+        self.assertIn("sources[0].config.regio: unknown key; did you mean "
+                      "\"region\"?", r.stderr)
         self.assertIn("sources[0].config.region: expected a non-empty "
                       "string", r.stderr)
         self.assertIn("sources[0].config.indicator: not in the catalog",

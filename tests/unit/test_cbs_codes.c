@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 
 static void

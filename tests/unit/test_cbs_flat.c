@@ -19,7 +19,7 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
 #include "../../plugins/cbs_statline/flat.c"
@@ -29,6 +29,7 @@
 #include "../../plugins/cbs_statline/odata.c"
 #include "../../plugins/cbs_statline/series.c"
 #include "../../plugins/cbs_statline/status.c"
+#include "../../plugins/cbs_statline/url.c"
 #include "../../plugins/cbs_statline/v3.c"
 #include "../../plugins/cbs_statline/v4.c"
 #include "../../plugins/cbs_statline/widths.c"

@@ -18,8 +18,9 @@
 
 #include "mock_host.c"
 #include "../../plugins/lib/csvparse.c"
-#include "../../plugins/lib/suggest.c"
-#include "../../plugins/csv.c"
+#include "../../plugins/lib/strv.c"
+#include "../../plugins/csv/config.c"
+#include "../../plugins/csv/main.c"
 
 static struct rm_plugin	 plug;
 
@@ -421,6 +422,10 @@ test_plugin_init(void **unused)
 	assert_int_equal(plug.abi_major, RM_ABI_MAJOR);
 	assert_int_equal(plug.size, sizeof(struct rm_plugin));
 	h.abi_major = RM_ABI_MAJOR + 1;
+	assert_int_equal(rm_plugin_init(&h, &p), RM_ERR);
+	/* A 1.0 host lacks the config helpers csv needs. */
+	h = *mock_host();
+	h.size = offsetof(struct rm_host, did_you_mean);
 	assert_int_equal(rm_plugin_init(&h, &p), RM_ERR);
 }
 

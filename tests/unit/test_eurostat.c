@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/eurostat/config.c"
 #include "../../plugins/eurostat/jsonstat.c"
 #include "../../plugins/eurostat/main.c"
@@ -241,14 +241,14 @@ test_url(void **unused)
 	assert_string_equal(url, "https://h.example/api/x?format=JSON&lang=de"
 	    "&geo=NL11&sex=T&age=Y15-74&sinceTimePeriod=2015&"
 	    "untilTimePeriod=2024");
-	free(url);
+	mock_host()->release(url);
 	es_fini(st);
 
 	assert_int_equal(init_conf(LFS(", \"last\": 3, \"base_url\": "
 	    "\"file:../share/demo/eurostat/\""), (void **)&st), RM_OK);
 	url = es_url(st);
 	assert_string_equal(url, "file:../share/demo/eurostat/x.json");
-	free(url);
+	mock_host()->release(url);
 	es_fini(st);
 }
 

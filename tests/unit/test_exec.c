@@ -18,8 +18,10 @@
 #include <cmocka.h>
 
 #include "mock_host.c"
-#include "../../plugins/lib/suggest.c"
-#include "../../plugins/exec.c"
+#include "../../plugins/lib/strv.c"
+#include "../../plugins/exec/config.c"
+#include "../../plugins/exec/output.c"
+#include "../../plugins/exec/main.c"
 
 static struct rm_plugin	 plug;
 

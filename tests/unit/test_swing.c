@@ -20,7 +20,7 @@
 
 #include "mock_host.c"
 #include "../../plugins/lib/csvparse.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/swing/config.c"
 #include "../../plugins/swing/main.c"
 

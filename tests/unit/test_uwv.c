@@ -24,7 +24,7 @@
 
 #include "mock_host.c"
 #include "../../plugins/lib/csvparse.c"
-#include "../../plugins/lib/suggest.c"
+#include "../../plugins/lib/strv.c"
 #include "../../plugins/uwv/config.c"
 #include "../../plugins/uwv/table.c"
 #include "../../plugins/uwv/zip.c"
