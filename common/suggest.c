@@ -1,41 +1,53 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * suggest.c: the one "did you mean" of regiomon: a Levenshtein distance
- * on one row on the stack, and the closest candidate when it is at most a
- * third of the string's length away.
+ * suggest.c: the one "did you mean" of regiomon, for the daemon and,
+ * through the host table, the plugins: an edit distance that counts a
+ * swap of neighbours as one edit, and the closest candidate when it is at
+ * most a third of the string's length away.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "common/suggest.h"
 
-/* Levenshtein distance; SIZE_MAX when b has 63 bytes or more. */
+/*
+ * The edit distance behind "did you mean": insertions, deletions,
+ * substitutions, and a swap of neighbours as one edit ("valeu" is one
+ * away from "value"), on three rows on the stack; SIZE_MAX when b is
+ * longer than SUGGEST_MAX bytes, which no key or title a person types
+ * reaches.
+ */
 size_t
 suggest_edit_distance(const char *a, const char *b)
 {
-	size_t	 la = strlen(a), lb = strlen(b), i, j;
-	size_t	 row[64], prev, tmp;
+	size_t	 la = strlen(a), lb = strlen(b), i, j, best;
+	size_t	 r0[SUGGEST_MAX + 1], r1[SUGGEST_MAX + 1];
+	size_t	 r2[SUGGEST_MAX + 1];
+	size_t	*pp = r0, *p = r1, *cur = r2, *t;
 
-	if (lb >= sizeof(row) / sizeof(row[0]))
+	if (lb > SUGGEST_MAX)
 		return SIZE_MAX;
 	for (j = 0; j <= lb; j++)
-		row[j] = j;
+		p[j] = j;
 	for (i = 1; i <= la; i++) {
-		prev = row[0];
-		row[0] = i;
+		cur[0] = i;
 		for (j = 1; j <= lb; j++) {
-			size_t best = prev + (a[i - 1] != b[j - 1]);
-
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			tmp = row[j];
-			row[j] = best;
-			prev = tmp;
+			best = p[j - 1] + (a[i - 1] != b[j - 1]);
+			if (p[j] + 1 < best)
+				best = p[j] + 1;
+			if (cur[j - 1] + 1 < best)
+				best = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < best)
+				best = pp[j - 2] + 1;
+			cur[j] = best;
 		}
+		t = pp;
+		pp = p;
+		p = cur;
+		cur = t;
 	}
-	return row[lb];
+	return p[lb];
 }
 
 /*
@@ -53,6 +65,8 @@ suggest_did_you_mean(const char *s, const char *const *cand, size_t n)
 	if (limit < 1)
 		limit = 1;
 	for (i = 0; i < n; i++) {
+		if (cand[i] == NULL)
+			continue;
 		d = suggest_edit_distance(s, cand[i]);
 		if (d < bestd) {
 			bestd = d;

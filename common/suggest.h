@@ -9,6 +9,9 @@
 
 #include <stddef.h>
 
+/* Longer candidates are never suggested. */
+#define SUGGEST_MAX	255
+
 size_t		 suggest_edit_distance(const char *, const char *);
 const char	*suggest_did_you_mean(const char *, const char *const *,
 		    size_t);

@@ -33,18 +33,19 @@ int	host_obs_check(const struct catalog *, const struct obs *, char *,
 	    size_t);
 int	host_check_source(struct regiomon *, const struct plugin *,
 	    const struct source *, struct diags *);
-/* The helpers of ABI 1.1, for fake hosts in tests to share. */
-size_t	host_edit_distance(const char *, const char *);
-const char *host_did_you_mean(const char *, const char *const *, size_t);
-int	host_conf_keys(const struct rm_host *, struct rm_ctx *, const char *,
+
+/* sdk.c: the helpers of ABI 1.1, shared with the tests' fake hosts */
+int	sdk_conf_keys(const struct rm_host *, struct rm_ctx *, const char *,
 	    const json_t *, const struct rm_conf_key *, size_t);
-int	host_conf_type(const struct rm_host *, struct rm_ctx *, const char *,
+int	sdk_conf_type(const struct rm_host *, struct rm_ctx *, const char *,
 	    const json_t *, int, const char *);
-struct rm_buf *host_buf_new(void);
-int	host_buf_add(struct rm_buf *, const void *, size_t);
-int	host_buf_printf(struct rm_buf *, const char *, ...)
+struct rm_buf *sdk_buf_new(void);
+int	sdk_buf_add(struct rm_buf *, const void *, size_t);
+int	sdk_buf_printf(struct rm_buf *, const char *, ...)
 	    __attribute__((__format__ (printf, 2, 3)));
-char	*host_buf_take(struct rm_buf *, size_t *);
+char	*sdk_buf_take(struct rm_buf *, size_t *);
+
+/* host.c */
 void	host_release(void *);
 
 /* runner.c */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/suggest.h"
 #include "core/core.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -264,14 +265,14 @@ static int
 fh_conf_keys(struct rm_ctx *ctx, const char *path, const json_t *obj,
     const struct rm_conf_key *keys, size_t n)
 {
-	return host_conf_keys(&fh_table, ctx, path, obj, keys, n);
+	return sdk_conf_keys(&fh_table, ctx, path, obj, keys, n);
 }
 
 static int
 fh_conf_type(struct rm_ctx *ctx, const char *path, const json_t *v,
     int t, const char *what)
 {
-	return host_conf_type(&fh_table, ctx, path, v, t, what);
+	return sdk_conf_type(&fh_table, ctx, path, v, t, what);
 }
 
 static const struct rm_host fh_table = {
@@ -291,14 +292,14 @@ static const struct rm_host fh_table = {
 	.period_norm = fh_period_norm,
 	.get_mark = fh_get_mark,
 	.set_mark = fh_set_mark,
-	.did_you_mean = host_did_you_mean,
-	.edit_distance = host_edit_distance,
+	.did_you_mean = suggest_did_you_mean,
+	.edit_distance = suggest_edit_distance,
 	.conf_keys = fh_conf_keys,
 	.conf_type = fh_conf_type,
-	.buf_new = host_buf_new,
-	.buf_add = host_buf_add,
-	.buf_printf = host_buf_printf,
-	.buf_take = host_buf_take,
+	.buf_new = sdk_buf_new,
+	.buf_add = sdk_buf_add,
+	.buf_printf = sdk_buf_printf,
+	.buf_take = sdk_buf_take,
 	.release = host_release,
 };
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/suggest.h"
 #include "core/core.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -248,14 +249,14 @@ static int
 mock_conf_keys_fn(struct rm_ctx *ctx, const char *path, const json_t *obj,
     const struct rm_conf_key *keys, size_t n)
 {
-	return host_conf_keys(&mock_table, ctx, path, obj, keys, n);
+	return sdk_conf_keys(&mock_table, ctx, path, obj, keys, n);
 }
 
 static int
 mock_conf_type_fn(struct rm_ctx *ctx, const char *path, const json_t *v,
     int t, const char *what)
 {
-	return host_conf_type(&mock_table, ctx, path, v, t, what);
+	return sdk_conf_type(&mock_table, ctx, path, v, t, what);
 }
 
 static const struct rm_host mock_table = {
@@ -274,14 +275,14 @@ static const struct rm_host mock_table = {
 	.period_norm = mock_period_norm_fn,
 	.get_mark = mock_get_mark_fn,
 	.set_mark = mock_set_mark_fn,
-	.did_you_mean = host_did_you_mean,
-	.edit_distance = host_edit_distance,
+	.did_you_mean = suggest_did_you_mean,
+	.edit_distance = suggest_edit_distance,
 	.conf_keys = mock_conf_keys_fn,
 	.conf_type = mock_conf_type_fn,
-	.buf_new = host_buf_new,
-	.buf_add = host_buf_add,
-	.buf_printf = host_buf_printf,
-	.buf_take = host_buf_take,
+	.buf_new = sdk_buf_new,
+	.buf_add = sdk_buf_add,
+	.buf_printf = sdk_buf_printf,
+	.buf_take = sdk_buf_take,
 	.release = host_release,
 };
 
