@@ -265,6 +265,7 @@ replace_damaged(const char *path, enum freq f, const struct point *pts,
 	return 0;
 }
 
+/* Write pts into the existing file path; see store_write. */
 static int
 write_existing(const char *path, off_t size, enum freq f,
     const struct point *pts, size_t n, int *changed)
