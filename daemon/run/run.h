@@ -66,11 +66,15 @@ int	job_run(struct regiomon *, const struct source *,
 #define APPLY_CORRUPT	(-2)	/* a spool line is not an observation */
 int	apply_spool(struct regiomon *, const char *, const char *,
 	    struct ahead *);
+int	apply_pending(struct regiomon *);
+
+/* ahead.c */
 struct ahead *ahead_start(struct regiomon *, const char *, const char *);
 int	ahead_step(struct ahead *, off_t);
 void	ahead_free(struct ahead *);
+
+/* spool.c */
 char	*spool_path(const struct conf *, const char *, int);
-int	apply_pending(struct regiomon *);
 
 /* run_store.c */
 void	run_note_source(struct regiomon *, const struct source *, int,
