@@ -54,8 +54,53 @@ struct spool_reader {
 	off_t		 off;		/* of the next line: no ftello() */
 };
 
+/* How the child tells the parent what its plugin returned. */
+#define EXIT_UNCHANGED	10		/* child: RM_UNCHANGED */
+#define EXIT_CALLED_EXIT 11		/* child: the plugin called exit() */
+/*
+ * A child past its time gets SIGTERM, and SIGKILL this much later: the
+ * exec plugin uses the moment to kill its program's process group, which
+ * would otherwise outlive it (SIGKILL leaves no moment).
+ */
+#define KILL_GRACE	0.5
+
+/* One source run in a child, as the parent sees it. */
+struct job {
+	struct regiomon		*rm;
+	const struct source	*src;
+	pid_t			 pid;
+	int			 fd;		/* read end of the pipe */
+	FILE			*sink;
+	char			*buf;
+	size_t			 len, cap;
+	size_t			 lineno;
+	size_t			 nobs;
+	char			*mark;
+	/* The last (indicator, region) the catalog accepted ("": none). */
+	char			 ok_ind[ID_MAX];
+	char			 ok_reg[ID_MAX];
+	enum freq		 ok_freq;
+	char			 err[512];	/* first protocol error */
+	double			 deadline;	/* monotonic seconds */
+	double			 kill_at;	/* SIGKILL, once stopping */
+	int			 timed_out;
+	int			 stopping;	/* SIGTERM sent */
+	int			 killed;	/* SIGKILL sent */
+	int			 eof;
+	int			 logfd;		/* the child's stderr, or -1 */
+	char			*log;		/* its last LOG_KEEP bytes */
+	size_t			 loglen;
+};
+
 /* ahead.c */
 int	ahead_finish(struct ahead *, struct sindex *);
+
+/* child.c */
+__dead void child_main(struct regiomon *, const struct source *,
+	    const struct plugin *, int, int);
+
+/* job_stop.c */
+void	job_stop(struct job *, double);
 
 /* series.c */
 int	series_add(struct series *, const struct obs *, const char *);
