@@ -229,7 +229,7 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	ap.source = source;
 	ap.path = path;
 	/*
-	 * One sync for the spool, not one per file (see store.c).  What
+	 * One sync for the spool, not one per file (see store_batch.c).  What
 	 * was stored ahead is in the batch, and its index is the spool's.
 	 */
 	if (ahead == NULL || ahead_finish(ahead, &x) == -1) {

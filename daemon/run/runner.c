@@ -219,7 +219,7 @@ job_free(struct job *j)
 /*
  * Run src to the end in the foreground: start the child, read until EOF or
  * timeout, judge.  With ahead, the series in the spool are stored while
- * the child goes on (see apply.c): the pipe is drained first, so the child
+ * the child goes on (see ahead.c): the pipe is drained first, so the child
  * never waits for the files, then one series is stored at a time.
  * Returns JOB_OK, JOB_UNCHANGED or JOB_FAILED; *mark and *nobs as
  * job_finish() and job_nobs().
