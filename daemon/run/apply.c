@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * apply.c: turning a successful run's spool into RRD files and state.
+ * apply.c: turning a successful run's spool into RRD files and state, and
+ * finishing at start what a crash interrupted.
+ *
  * A spool is complete before it is applied, and applying is idempotent
  * (store_write compares before it writes), so a crash half-way through is
  * finished by applying the same spool again on the next start.  Memory

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * runner.c: one source run in a child process, from the parent's side:
- * forking the child (child.c), and deciding the run's fate from its exit:
- * a crash, a hang past the timeout (job_stop.c), or one bad line of its
+ * forking the child (child.c) and judging the run from its exit.
+ *
+ * A crash, a hang past the timeout (job_stop.c), or one bad line of its
  * output (job_read.c) fails the whole run.  job_run() does it all in the
  * foreground, for `run` and `fetch`.
  */

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_write.c: writing a series' points into its file.  New periods are
- * appended with one update; a revised or back-filled past value rebuilds
- * the file in a temp file that is renamed over the old one (by the batch's
- * commit, in a batch), so a reader or a crash sees the old file or the new
- * one, never a mix.  With store.rrdcached appends go to rrdcached instead,
- * in chunks (store_cached.c); rebuilds are written directly.
+ * store_write.c: writing a series' points into its file: appended, or the
+ * file rebuilt, or left alone when nothing changed.
+ *
+ * New periods are appended with one update; a revised or back-filled past
+ * value rebuilds the file in a temp file that is renamed over the old one
+ * (by the batch's commit, in a batch), so a reader or a crash sees the old
+ * file or the new one, never a mix.  With store.rrdcached appends go to
+ * rrdcached instead, in chunks (store_cached.c); rebuilds are written
+ * directly.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
