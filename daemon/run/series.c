@@ -16,6 +16,10 @@
 #include "run/run.h"
 #include "run/run_private.h"
 
+/*
+ * Add ob to the entries of s.  0, or -1 (logged with path) when out of
+ * memory or when s has more lines than the index counted.
+ */
 int
 series_add(struct series *s, const struct obs *ob, const char *path)
 {
@@ -46,6 +50,7 @@ series_add(struct series *s, const struct obs *ob, const char *path)
 	return 0;
 }
 
+/* Free the entries of s; what the index knows of it stays. */
 void
 series_release(struct series *s)
 {

@@ -102,6 +102,7 @@ sindex_find(struct sindex *x, const struct obs *ob, int add)
 	return (long)x->n++;
 }
 
+/* Free the index, with the entries and saved states of its series. */
 void
 sindex_free(struct sindex *x)
 {

@@ -24,6 +24,7 @@ spool_path(const struct conf *conf, const char *source, int complete)
 	return p;
 }
 
+/* Open the spool at path for reading.  0, or -1 (logged). */
 int
 spool_reader_open(struct spool_reader *r, const char *path)
 {
@@ -36,6 +37,7 @@ spool_reader_open(struct spool_reader *r, const char *path)
 	return 0;
 }
 
+/* Close r; also one that failed to open. */
 void
 spool_reader_close(struct spool_reader *r)
 {
