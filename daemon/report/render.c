@@ -2,7 +2,8 @@
 /*
  * render.c: the renderer, a child process that draws graphs with librrd's
  * rrd_graph_v for the daemon (argv in, PNG or SVG bytes out over a
- * socketpair).  Besides store.c the only file that includes <rrd.h>.
+ * socketpair).  Besides the store's librrd calls (store/store_rrdfile.c) the
+ * only file that includes <rrd.h>.
  *
  * rrd_graph_v in librrd 1.7.2 is not thread-safe (one static Pango font
  * map) and leaks about 120 bytes a call, and fontconfig and Pango keep

@@ -59,16 +59,10 @@ struct job *job_start(struct regiomon *, const struct source *,
 	    const struct plugin *, FILE *);
 struct job *job_start_captured(struct regiomon *, const struct source *,
 	    const struct plugin *, FILE *);
-int	job_log_fd(const struct job *);
-int	job_read_log(struct job *);
-const char *job_log(const struct job *);
 int	job_fd(const struct job *);
 pid_t	job_pid(const struct job *);
 const struct source *job_source(const struct job *);
-double	job_deadline(const struct job *);
 size_t	job_nobs(const struct job *);
-int	job_read(struct job *);
-int	job_check_timeout(struct job *, double);
 int	job_finish(struct job *, char **, char *, size_t);
 void	job_free(struct job *);
 struct ahead;
@@ -76,15 +70,31 @@ int	job_run(struct regiomon *, const struct source *,
 	    const struct plugin *, FILE *, struct ahead *, char **, size_t *,
 	    char *, size_t);
 
+/* job_log.c */
+int	job_log_fd(const struct job *);
+int	job_read_log(struct job *);
+const char *job_log(const struct job *);
+
+/* job_read.c */
+int	job_read(struct job *);
+
+/* job_stop.c */
+double	job_deadline(const struct job *);
+int	job_check_timeout(struct job *, double);
+
 /* apply.c */
 #define APPLY_CORRUPT	(-2)	/* a spool line is not an observation */
 int	apply_spool(struct regiomon *, const char *, const char *,
 	    struct ahead *);
+int	apply_pending(struct regiomon *);
+
+/* ahead.c */
 struct ahead *ahead_start(struct regiomon *, const char *, const char *);
 int	ahead_step(struct ahead *, off_t);
 void	ahead_free(struct ahead *);
+
+/* spool.c */
 char	*spool_path(const struct conf *, const char *, int);
-int	apply_pending(struct regiomon *);
 
 /* run_store.c */
 void	run_note_source(struct regiomon *, const struct source *, int,

@@ -10,13 +10,19 @@
 #include "core/core.h"
 #include "model/model.h"
 
-/* store.c */
+/* store_path.c */
 char	*store_path(const char *, const char *, const char *);
 int	store_exists(const char *, const char *, const char *);
+
+/* store_read.c */
 int	store_read(const char *, const char *, const char *, enum freq,
 	    struct point **, size_t *);
+
+/* store_write.c */
 int	store_write(const char *, const char *, const char *, enum freq,
 	    const struct point *, size_t, int *);
+
+/* store_batch.c */
 int	store_batch_begin(const char *);
 int	store_batch_commit(void);
 void	store_batch_abort(void);
@@ -29,7 +35,7 @@ void	writer_put(struct writer *, long, const char *, const char *,
 size_t	writer_wait(struct writer *, const long **);
 void	writer_stop(struct writer *, int);
 
-/* store.c (rrdcached) */
+/* store_cached.c */
 int	store_use_rrdcached(const char *);
 
 #endif /* REGIOMON_STORE_H */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * store_cached.c: store.c's way through rrdcached (store.rrdcached).
+ * store_cached.c: the store's way through rrdcached (store.rrdcached).
  */
 #include <errno.h>
 #include <signal.h>
@@ -217,7 +217,7 @@ cached_update(const char *addr, const char *path, const struct args *a)
 		return 0;
 	if ((abs = cached_path(path)) == NULL)
 		return -1;
-	if ((argv = store_argv(a)) == NULL) {
+	if ((argv = args_argv(a)) == NULL) {
 		free(abs);
 		return -1;
 	}

@@ -12,9 +12,10 @@
  *  - a GAUGE value v written after an interval of I seconds lands in the
  *    rows as ((v * I) / I * I) / I, which differs from v for some values
  *    unless I is a power of two (123456789.123 in a 28-day month does).
- * store.c writes the last day of a period over 65536 known seconds, which
- * makes the second exact; the text chosen here makes the first exact, or,
- * when no single text does, two texts a and b whose average is v.
+ * store_args.c writes the last day of a period over 65536 known seconds,
+ * which makes the second exact; the text chosen here makes the first
+ * exact, or, when no single text does, two texts a and b whose average
+ * is v.
  */
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * writer.c: threads that write the series `regiomon run` stores ahead
- * (apply.c), so that librrd writes while the parent goes on reading the
+ * (run/ahead.c), so that librrd writes while the parent goes on reading the
  * spool and updating state and evaluations.  Writing is most of a run:
  * with one thread it was the one busy all the way (the child and the
  * parent done long before), so there is one per core, at most

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
 """The spool between a plugin's child and the RRD files, in bounded memory
-(daemon/apply.c): series whose lines are consecutive are written as they
+(daemon/run/apply.c): series whose lines are consecutive are written as they
 stream past; series scattered over the spool are collected in further
 passes, as many at a time as the budget allows (REGIOMON_APPLY_BUDGET
 makes it tiny here, so one run takes several passes).  Whatever the
@@ -9,7 +9,7 @@ last value, provisional marks land in the state, and an observation line
 in another JSON form (an exec plugin's) is read like the canonical one.
 
 `regiomon run` stores a series whose file is new while the child is still
-fetching (apply.c, "storing ahead"), as temp files that only a successful
+fetching (daemon/run/ahead.c, "storing ahead"), as temp files that only a successful
 run puts in place: a run that fails after that leaves nothing behind.
 The state and evaluation of such a series are updated then too, so the
 spool is not read again; a series that turns out scattered is undone

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_store.c: store.c against real RRD files in a temp state dir: every
+ * test_store.c: the store (daemon/store/) against real RRD files in a temp state dir: every
  * value reads back bit-exactly (checked with ==, in the last day row of each
  * period; earlier days to within an ulp or so), appends
  * keep the file, revisions rebuild it atomically, gaps read back as NaN,
  * identical writes touch nothing, bad ids and bad input are refused.
- * Includes <rrd.h> only to check the rows independently of store.c.
+ * Includes <rrd.h> only to check the rows independently of the store.
  */
 #include <sys/stat.h>
 
@@ -279,7 +279,7 @@ test_random_bits(void **state)
 
 /*
  * What statistics offices publish: decimals of up to 16 digits, scaled
- * from 1e-12 to 1e12, as strtod reads their text.  store.c writes these
+ * from 1e-12 to 1e12, as strtod reads their text.  the store writes these
  * without printing them (encode_decimal); librrd must agree with it.
  */
 static void

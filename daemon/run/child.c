@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * child.c: the child's side of a source run.  It loads nothing new: it
+ * calls the already loaded plugin's init/collect/fini and writes
+ * observation lines to the pipe, with no descriptor of the parent's but
+ * stdio and the pipe, and leaves by _exit() with what the plugin said.
+ */
+#include <sys/resource.h>
+
+#include <fcntl.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "run/run.h"
+#include "run/run_private.h"
+
+/*
+ * AddressSanitizer and ThreadSanitizer reserve terabytes of address
+ * space, so an RLIMIT_AS would only break sanitized test builds; the
+ * limit is skipped there.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HAVE_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HAVE_ASAN 1
+#endif
+#endif
+
+static void
+child_limit_memory(size_t bytes)
+{
+#ifndef HAVE_ASAN
+	struct rlimit	 rl;
+
+	if (bytes == 0)
+		return;
+	rl.rlim_cur = rl.rlim_max = bytes;
+	if (setrlimit(RLIMIT_AS, &rl) == -1)
+		log_warn("setrlimit");
+#else
+	(void)bytes;
+#endif
+}
+
+/*
+ * The host's child always leaves by _exit(): exit() comes from the plugin,
+ * before its collect() returned, so what it emitted is only a part.
+ */
+static void
+child_exit_trap(void)
+{
+	fflush(stdout);		/* what the plugin printed, for the log */
+	_exit(EXIT_CALLED_EXIT);
+}
+
+/* The child's whole life: never returns. */
+__dead void
+child_main(struct regiomon *rm, const struct source *src,
+    const struct plugin *p, int wfd, int logfd)
+{
+	struct rm_ctx	*ctx;
+	FILE		*out;
+	void		*state = NULL;
+	int		 rc, devnull;
+
+	if (logfd != -1 && dup2(logfd, STDERR_FILENO) == -1)
+		_exit(1);
+	/*
+	 * The child inherits every descriptor of the parent, the spool and
+	 * RRD files among them; a plugin that writes to a stray descriptor
+	 * must not reach them.  Keep stdio and the pipe only.
+	 */
+	if (wfd > 3)
+		close_range(3, (unsigned int)wfd - 1, 0);
+	close_range((unsigned int)wfd + 1, ~0U, 0);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	if ((devnull = open("/dev/null", O_RDONLY)) != -1) {
+		dup2(devnull, STDIN_FILENO);
+		close(devnull);
+	}
+	/*
+	 * Observations go through the pipe only: what a plugin prints to
+	 * stdout goes to its log, not into `fetch`'s output.
+	 */
+	if (wfd != STDOUT_FILENO) {
+		dup2(STDERR_FILENO, STDOUT_FILENO);
+		setvbuf(stdout, NULL, _IOLBF, 0);
+	}
+	log_forked();
+	if (atexit(child_exit_trap) != 0)
+		_exit(1);
+	child_limit_memory(rm->conf->child_memory);
+	/*
+	 * A plugin parses page after page of the same size: keep the heap
+	 * the last page grew instead of giving it back to the kernel and
+	 * faulting it in again for the next one (glibc trims above 128 KB).
+	 */
+	mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+	mallopt(M_TOP_PAD, 4 * 1024 * 1024);
+	/* Relative paths in a plugin's config are relative to the config. */
+	if (rm->conf->dir != NULL && chdir(rm->conf->dir) == -1)
+		log_warn("%s: chdir %s", src->name, rm->conf->dir);
+	if ((out = fdopen(wfd, "w")) == NULL)
+		_exit(1);
+	setvbuf(out, NULL, _IOFBF, 64 * 1024);
+	ctx = host_ctx_new(rm, src, out, NULL);
+	rc = p->desc.init(ctx, src->config, &state);
+	if (rc == RM_OK || rc == RM_UNCHANGED)
+		rc = p->desc.collect(ctx, state);
+	p->desc.fini(state);
+	if (host_ctx_failed(ctx))
+		rc = RM_ERR;
+	if (fflush(out) == EOF)
+		rc = RM_ERR;
+	fflush(stdout);		/* what the plugin printed, for the log */
+	/* _exit: the parent's atexit handlers and buffers are not ours. */
+	_exit(rc == RM_OK ? 0 : rc == RM_UNCHANGED ? EXIT_UNCHANGED : 1);
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store_damaged.c: telling a damaged series file from one librrd could
+ * not read for another reason, and setting a damaged one aside as
+ * PATH.corrupt, so that the series can be written afresh.
+ */
+#include <sys/types.h>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* For stat_head_t, the file's header, read by our_header(). */
+#define RRD_EXPORT_DEPRECATED
+#include <rrd.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+#include "store/store_private.h"
+
+/*
+ * 1 if path begins with the header regiomon writes on this machine: one
+ * DS, one RRA, a step of a day, in this machine's layout of doubles and
+ * longs.  A file from another architecture reads as "too small" here
+ * too, and is sound: `rrdtool dump` there and `restore` here keep it.
+ */
+static int
+our_header(const char *path)
+{
+	stat_head_t	 h;
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	n = read(fd, &h, sizeof(h));
+	close(fd);
+	return n == (ssize_t)sizeof(h) &&
+	    memcmp(h.cookie, RRD_COOKIE, sizeof(RRD_COOKIE)) == 0 &&
+	    h.float_cookie == FLOAT_COOKIE && h.ds_cnt == 1 &&
+	    h.rra_cnt == 1 && h.pdp_step == DAY;
+}
+
+/*
+ * 1 if the file librrd just failed to read is damaged: empty, shorter
+ * than a header, not an RRD file at all, or one of ours cut short
+ * (librrd 1.7.2's words).  Not a file it could not read now
+ * (permissions, memory, I/O, a lock), one of another frequency
+ * (check_freq() in store_read.c), or one from another architecture or
+ * librrd version: only damaged files are set aside and written afresh.
+ * size: the file's, from stat(); librrd cannot map an empty file and
+ * says only "Invalid argument".
+ */
+int
+damaged_found(const char *path, off_t size)
+{
+	const char	*e = rrd_get_error();
+
+	if (size == 0 || strstr(e, "reached EOF while loading header") !=
+	    NULL || strstr(e, "is not an RRD file") != NULL)
+		return 1;
+	return strstr(e, "is too small (should be") != NULL &&
+	    our_header(path);
+}
+
+/*
+ * Move the damaged file at path aside, saying that the series is written
+ * afresh from the n periods of this run.  0, or -1 (logged).
+ */
+int
+damaged_set_aside(const char *path, size_t n)
+{
+	char	*dst;
+
+	/* librrd's reason is logged already (rrdfile_failed). */
+	if (set_aside(path, &dst) == -1)
+		return -1;
+	log_errx("%s: damaged: moved to %s; the series is written afresh "
+	    "from the %zu period%s of this run", path, dst, n,
+	    n == 1 ? "" : "s");
+	free(dst);
+	return 0;
+}
