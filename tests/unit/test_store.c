@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_store.c: the store (daemon/store/) against real RRD files in a temp state dir: every
+ * test_store.c: the store (daemon/store/) against real RRD files in a temp
+ * state dir: every
  * value reads back bit-exactly (checked with ==, in the last day row of each
  * period; earlier days to within an ulp or so), appends
  * keep the file, revisions rebuild it atomically, gaps read back as NaN,
