@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_store.c: the store (daemon/store/) against real RRD files in a temp
- * state dir: every
- * value reads back bit-exactly (checked with ==, in the last day row of each
- * period; earlier days to within an ulp or so), appends
- * keep the file, revisions rebuild it atomically, gaps read back as NaN,
+ * state dir: every value reads back bit-exactly (checked with ==, in the
+ * last day row of each period; earlier days to within an ulp or so),
+ * appends keep the file, revisions rebuild it atomically, gaps read back as
+ * NaN,
  * identical writes touch nothing, bad ids and bad input are refused.
  * Includes <rrd.h> only to check the rows independently of the store.
  */
