@@ -115,7 +115,7 @@ static const struct key store_keys[] = {
 static const struct keytab store_tab = { store_keys, nitems(store_keys) };
 
 /*
- * "mail" is checked by mail/mailconf.c, "alerts" by alert/alert.c,
+ * "mail" is checked by mail/mailconf.c, "alerts" by alert/alertconf.c,
  * "report" by report/report.c, "daemon" by app/cmd_daemon.c; the loader
  * in app/setup.c calls them.
  */
