@@ -31,11 +31,13 @@ struct item {
 	size_t			 iorder, rorder;
 };
 
+/* The digest's lines, by challenge in catalog order (alert.c's item_cmp). */
 struct items {
 	struct item	*v;
 	size_t		 n;
 };
 
+/* The "alerts" settings, as alert_conf_get() reads them. */
 struct alertconf {
 	int	 reminder;	/* releases, 0: never */
 	int	 send_resolved;
