@@ -12,8 +12,10 @@
 #include "report/report.h"
 
 /* alert.c */
-int	alert_conf_check(const json_t *, const char *, struct diags *);
 int	alert_cycle(struct regiomon *, time_t);
+
+/* alertconf.c */
+int	alert_conf_check(const json_t *, const char *, struct diags *);
 
 /* mailgraph.c */
 int	mailgraph_attach(struct regiomon *, const struct indicator *,

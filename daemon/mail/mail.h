@@ -41,9 +41,11 @@ struct mail_head {
 };
 int	mail_build(const struct mail_head *, const struct mail_msg *,
 	    char **, size_t *);
-char	*mail_header_clean(const char *);
 int	mail_random(void *, size_t);
 void	mail_hostname(char *, size_t);
+
+/* header.c */
+char	*mail_header_clean(const char *);
 
 /* mailconf.c */
 enum mail_transport {
@@ -76,11 +78,13 @@ int	mail_queue(const struct conf *, const json_t *,
 	    const struct mail_msg *);
 int	mail_queue_id(const struct conf *, const json_t *,
 	    const struct mail_msg *, char *, size_t);
-int	mail_flush(const struct conf *, const json_t *);
-int	mail_flush_apart(const struct conf *, const json_t *);
 void	mail_msg_free(struct mail_msg *);
 int	outbox_pending(const struct conf *, const char *, char *, size_t);
 int	outbox_drop(const struct conf *, const char *);
+
+/* flush.c */
+int	mail_flush(const struct conf *, const json_t *);
+int	mail_flush_apart(const struct conf *, const json_t *);
 
 /* smtp.c */
 struct smtp;

@@ -7,7 +7,7 @@
  * (measured: a program linked with librrd and jansson starts at 8.4 MiB,
  * with libcurl added at 14.1 MiB).  Only a plugin's child fetching a page
  * and the mailer transfer anything, both in children (mail_flush_apart()
- * in outbox.c): the daemon, the parent of `run`, status, history, graph
+ * in flush.c): the daemon, the parent of `run`, status, history, graph
  * and report never map it now.
  *
  * The soname is the one Debian's libcurl4 ships, whose headers

@@ -75,7 +75,7 @@ static const struct label labels[] = {
 	{ L_PROVISIONAL_LEGEND, "Voorlopig", "Provisional" },
 	{ L_GRAPH_FAILED, "De grafiek kon niet worden getekend (zie het "
 	    "log).", "The graph could not be drawn (see the log)." },
-	/* The alert mail (alert.c): states stay their names in English. */
+	/* The alert digest (digest.c): states stay their names in English. */
 	{ L_MAIL_H_INDICATOR, "Indicator", "Indicator" },
 	{ L_MAIL_INDICATOR, "indicator", "indicator" },
 	{ L_MAIL_INDICATORS, "indicatoren", "indicators" },

@@ -86,11 +86,7 @@ void	render_stop(struct renderer *);
 int	render_draw(struct renderer *, int, char **, const char *,
 	    unsigned char **, size_t *);
 
-/* report.c */
-#define REPORT_MAIN_REGION	"rga"	/* index.html; the others region-ID */
-#define REPORT_GRAPH_WIDTH	540
-#define REPORT_GRAPH_HEIGHT	240
-
+/* reportconf.c */
 struct report_conf {
 	char		*dir;		/* resolved against the state dir */
 	enum lang	 lang;
@@ -100,6 +96,11 @@ int	report_conf_check(const json_t *, const char *, struct diags *);
 int	report_conf_get(const struct conf *, struct report_conf *);
 void	report_conf_free(struct report_conf *);
 enum lang report_conf_lang(const struct conf *);
+
+/* report.c */
+#define REPORT_MAIN_REGION	"rga"	/* index.html; the others region-ID */
+#define REPORT_GRAPH_WIDTH	540
+#define REPORT_GRAPH_HEIGHT	240
 int	report_write(struct regiomon *, const char *, enum lang);
 int	report_cycle(struct regiomon *);
 int	report_fresh(const struct regiomon *);

@@ -5,7 +5,7 @@ Data comes from the t_ok test plugin through `regiomon run`; the catalogs
 are tests/data/graph/catalog-a.json and catalog-b.json, identical but for
 the 2020 baseline of unemployment-rate in groningen (4.4 and 5.2).  PNGs
 are decoded with tests/lib/pngcheck.py to check their size and to look
-for the colours graph.c draws with: the series line, the baseline rule,
+for the colours graph_args.c draws with: the series line, the baseline rule,
 the provisional overlay and the two threshold zones.
 """
 import os
@@ -34,7 +34,7 @@ OBS = [["unemployment-rate", "groningen", "2018", 4.9, False],
        ["labour-participation", "drenthe", "2021", 67.0, False],
        ["labour-participation", "drenthe", "2022", 64.0, False]]
 
-# graph.c's colours; the zones are drawn with alpha a0 on white.
+# graph_args.c's colours; the zones are drawn with alpha a0 on white.
 LINE = (0x1f, 0x5f, 0xa8)
 BASE = (0xb0, 0x00, 0x20)
 PROV = (0xe0, 0x70, 0x00)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_graph.c: what graph.c decides before librrd draws (the y axis and
+ * test_graph.c: what graph_plan.c and graph_args.c (included to reach
+ * their static helpers) decide before librrd draws (the y axis and
  * the threshold zones for each direction and kind of threshold, merged
  * provisional stretches, wrapped titles, escaped legends) and label.c's
  * words and numbers in Dutch and English.  The drawing itself is tested
@@ -15,7 +16,8 @@
 
 #include <cmocka.h>
 
-#include "../../daemon/report/graph.c"
+#include "../../daemon/report/graph_plan.c"
+#include "../../daemon/report/graph_args.c"
 
 static struct indicator
 ind_new(enum direction dir, int relative, double warning, double critical)

@@ -113,7 +113,7 @@ qp(const char *text)
 	struct mbuf	 b;
 
 	memset(&b, 0, sizeof(b));
-	mb_add(&b, "", 0);
+	mbuf_add(&b, "", 0);
 	put_qp(&b, text, strlen(text));
 	assert_false(b.oom);
 	return b.p;
@@ -184,7 +184,7 @@ test_base64(void **state)
 		data[i] = (unsigned char)(i * 37 + 11);
 	for (n = 0; n <= sizeof(data); n += 1) {
 		memset(&b, 0, sizeof(b));
-		mb_add(&b, "", 0);
+		mbuf_add(&b, "", 0);
 		put_base64(&b, data, n);
 		assert_false(b.oom);
 		assert_true(crlf_only(b.p, b.len));

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * report/report_private.h: what the graph of one series (graph.c), its
+ * plan (graph_plan.c) and its rrd_graph_v arguments (graph_args.c)
+ * share, and the report's directory (report_dir.c) that report.c fills
+ * and swaps in.  Private to report/.
+ */
+#ifndef REGIOMON_REPORT_PRIVATE_H
+#define REGIOMON_REPORT_PRIVATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "eval/eval.h"
+#include "report/report.h"
+
+#define GRAPH_ARGS_MAX	160		/* below RENDER_ARGS_MAX */
+#define PROV_MAX	32		/* provisional stretches drawn */
+#define LEGEND_MAX	256
+
+/* The arguments for rrd_graph_v, built up with any allocation checked. */
+struct gargs {
+	char	*v[GRAPH_ARGS_MAX + 1];
+	int	 n;
+	int	 failed;
+};
+
+/* A time stretch [start, end) drawn as provisional. */
+struct stretch {
+	time_t	 start, end;
+};
+
+/* What the graph of one series shows, all figures computed beforehand. */
+struct gplan {
+	time_t		 start, end;
+	double		 lo, hi;		/* y axis */
+	int		 has_base;
+	struct evbase	 base;
+	/* Zones on the bad side(s), clamped to [lo, hi]: bottom, top. */
+	double		 zone[4][2];
+	int		 zone_crit[4];
+	int		 nzones;
+	struct stretch	 prov[PROV_MAX];
+	int		 nprov;
+	int		 has_latest;
+	struct point	 latest;
+	int		 latest_prov;
+};
+
+/* graph.c */
+void	graph_base_text(enum lang, const struct indicator *,
+	    const struct gplan *, char *, size_t);
+
+/* graph_plan.c */
+int	graph_plan(struct gplan *, const struct indicator *, const char *,
+	    const struct point *, size_t, const json_t *);
+
+/* graph_args.c */
+void	graph_args_build(struct gargs *, const struct gplan *,
+	    const struct graph_req *, const char *, const char *,
+	    const char *);
+void	graph_args_free(struct gargs *);
+
+/* report_dir.c */
+/*
+ * In every report dir: a DIR that holds files but not this one is not
+ * ours, and is never replaced (it might be someone's home directory).
+ */
+#define REPORT_MARK	".regiomon-report"
+
+int	report_dir_put(const char *, const void *, size_t);
+int	report_dir_rm(const char *);
+void	report_dir_clean(const char *, const char *);
+int	report_dir_sync(const char *);
+int	report_dir_swap(const char *, const char *, const char *);
+int	report_dir_check(const char *);
+
+#endif /* REGIOMON_REPORT_PRIVATE_H */
