@@ -63,7 +63,7 @@ struct conf *setup_conf_all(const char *, struct diags *);
 struct conf *setup_conf_buffer(const char *, size_t, const char *,
 	    struct diags *);
 
-/* cmd_daemon.c */
+/* daemonconf.c */
 int	daemon_conf_check(const json_t *, const char *, struct diags *);
 int	daemon_max_children(const struct conf *);
 
