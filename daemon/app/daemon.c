@@ -177,68 +177,20 @@ gen_free(struct gen *g)
 }
 
 /*
- * Load the plugin of every enabled source of g and let it check its
- * config, as check-config does.  Problems go into dg.
- */
-static void
-gen_check(struct gen *g, struct diags *dg)
-{
-	const struct conf	*conf = g->rm.conf;
-	const struct plugin	*p;
-	const struct source	*src;
-	char			 err[1024], where[64];
-	size_t			 i;
-
-	for (i = 0; i < conf->nsources; i++) {
-		src = &conf->sources[i];
-		if (!src->enabled)
-			continue;
-		p = plugins_get(&g->rm.plugins, conf->plugin_dir, src->plugin,
-		    err, sizeof(err));
-		if (p == NULL) {
-			snprintf(where, sizeof(where), "sources[%zu].plugin",
-			    i);
-			diag_add(dg, conf->path, where, "cannot load plugin "
-			    "\"%s\" from %s: %s", src->plugin,
-			    conf->plugin_dir, err);
-			continue;
-		}
-		host_check_source(&g->rm, p, src, dg);
-	}
-}
-
-/*
  * Load the config again, with the command line's overrides, and its
- * catalog and plugins.  A new generation, or NULL with every problem in
- * dg.
+ * catalog and plugins, and let each enabled source's plugin check its
+ * config.  A new generation, or NULL with every problem in dg.
  */
 static struct gen *
 gen_load(struct daemon *d, struct diags *dg)
 {
-	const struct opts	*o = d->opts;
-	struct gen		*g;
-	size_t			 before = dg->n;
+	struct gen	*g;
 
 	g = xcalloc(1, sizeof(*g));
 	g->rm.state = d->state;
-	g->rm.verbose = o->verbose;
-	if ((g->rm.conf = setup_conf(o->conf_path, dg)) == NULL)
-		goto fail;
-	cmd_overrides(g->rm.conf, o);
-	/* The state, spools and runs in flight belong to the old dir. */
-	if (strcmp(g->rm.conf->state_dir, d->cur->rm.conf->state_dir) != 0)
-		diag_add(dg, g->rm.conf->path, "state_dir", "cannot change "
-		    "while the daemon runs (from %s to %s); restart regiomon "
-		    "to move it", d->cur->rm.conf->state_dir,
-		    g->rm.conf->state_dir);
-	g->rm.catalog = catalog_load(g->rm.conf->catalogs,
-	    g->rm.conf->ncatalogs, NULL, dg);
-	if (g->rm.catalog == NULL)
-		goto fail;
-	gen_check(g, dg);
-	if (dg->n == before)
+	if (setup_load(&g->rm, d->opts, SETUP_CATALOG | SETUP_SOURCES,
+	    d->cur->rm.conf->state_dir, dg) == 0)
 		return g;
-fail:
 	gen_free(g);
 	return NULL;
 }
@@ -834,8 +786,7 @@ setup(struct daemon *d)
 	long long	 wd;
 
 	memset(&dg, 0, sizeof(dg));
-	gen_check(d->cur, &dg);
-	if (dg.n > 0) {
+	if (setup_sources(&d->cur->rm, 0, NULL, 0, &dg) == -1) {
 		diag_log(&dg);
 		log_errx("%zu error%s in the configuration; not starting",
 		    dg.n, dg.n == 1 ? "" : "s");
