@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * app/app.h: the application: the commands, the daemon loop and its
- * schedule, and sd_notify.
+ * app/app.h: the application: loading a config with everything it names
+ * checked, the commands, the daemon loop and its schedule, and sd_notify.
  */
 #ifndef REGIOMON_APP_H
 #define REGIOMON_APP_H
