@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * app/app.h: the application: the commands, the daemon loop and its
- * schedule, and sd_notify.
+ * app/app.h: the application: loading a config with everything it names
+ * checked, the commands, the daemon loop and its schedule, and sd_notify.
  */
 #ifndef REGIOMON_APP_H
 #define REGIOMON_APP_H
@@ -58,12 +58,23 @@ int	sdnotify_send(struct sdnotify *, const char *, ...)
 int	sdnotify_reloading(struct sdnotify *);
 
 /* setup.c */
+struct opts;
+#define SETUP_RRDCACHED	0x01	/* the store uses the config's rrdcached */
+#define SETUP_CATALOG	0x02	/* load the catalog too */
+#define SETUP_SOURCES	0x04	/* check the sources' plugin configs */
+#define SETUP_ALL	0x08	/* on past errors, every source */
+#define SETUP_RUNNING	0x10	/* a plugin that will not load fails its run */
 struct conf *setup_conf(const char *, struct diags *);
 struct conf *setup_conf_all(const char *, struct diags *);
 struct conf *setup_conf_buffer(const char *, size_t, const char *,
 	    struct diags *);
+int	setup_load(struct regiomon *, const struct opts *, int, const char *,
+	    struct diags *);
+int	setup_wanted(const struct source *, int, char *const *, size_t);
+int	setup_sources(struct regiomon *, int, char *const *, size_t,
+	    struct diags *);
 
-/* cmd_daemon.c */
+/* daemonconf.c */
 int	daemon_conf_check(const json_t *, const char *, struct diags *);
 int	daemon_max_children(const struct conf *);
 

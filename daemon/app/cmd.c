@@ -1,36 +1,20 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd.c: loading what a subcommand needs (config, catalog, state) with
- * the command line's overrides, and releasing it afterwards.  A bad config
+ * cmd.c: loading what a subcommand needs (config and catalog through
+ * setup.c, then the state), and releasing it afterwards.  A bad config
  * or catalog prints every error and exits 78, whatever the command.
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/core.h"
 #include "model/model.h"
-#include "store/store.h"
 #include "net/net.h"
 #include "run/run.h"
 #include "app/app.h"
 #include "app/cmd.h"
-
-/* The command line's -P and -S over the config's. */
-void
-cmd_overrides(struct conf *conf, const struct opts *o)
-{
-	if (o->plugin_dir != NULL) {
-		free(conf->plugin_dir);
-		conf->plugin_dir = xstrdup(o->plugin_dir);
-	}
-	if (o->state_dir != NULL) {
-		free(conf->state_dir);
-		conf->state_dir = xstrdup(o->state_dir);
-	}
-}
 
 /*
  * Load what need asks for into rm; NEED_ALL_LOCKED takes the state dir
@@ -43,22 +27,18 @@ cmd_open(struct regiomon *rm, const struct opts *o, enum need need,
     const char *name)
 {
 	struct diags	 d;
+	int		 rc;
 
 	memset(&d, 0, sizeof(d));
 	rm->verbose = o->verbose;
 	if (need == NEED_NOTHING)
 		return 0;
-	if ((rm->conf = setup_conf(o->conf_path, &d)) == NULL)
+	rc = setup_load(rm, o, SETUP_RRDCACHED |
+	    (need >= NEED_CATALOG ? SETUP_CATALOG : 0), NULL, &d);
+	if (rc == EXIT_CONFIG)
 		goto bad;
-	cmd_overrides(rm->conf, o);
-	if (store_use_rrdcached(rm->conf->rrdcached) == -1)
-		return 1;
-	if (need == NEED_CONF)
-		return 0;
-	rm->catalog = catalog_load(rm->conf->catalogs, rm->conf->ncatalogs,
-	    NULL, &d);
-	if (rm->catalog == NULL)
-		goto bad;
+	if (rc != 0 || need == NEED_CONF)
+		return rc;
 	if (need == NEED_ALL_LOCKED &&
 	    state_dir_lock(rm->conf->state_dir, name) == -1)
 		return 1;

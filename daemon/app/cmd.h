@@ -51,7 +51,6 @@ void	cmd_usage(const struct command *, FILE *);
 int	cmd_main(const struct command *, const struct opts *, int, char **);
 int	cmd_open(struct regiomon *, const struct opts *, enum need,
 	    const char *);
-void	cmd_overrides(struct conf *, const struct opts *);
 void	cmd_close(struct regiomon *);
 
 /* cmd_run.c */

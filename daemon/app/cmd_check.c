@@ -14,35 +14,6 @@
 #include "app/app.h"
 #include "app/cmd.h"
 
-static void
-check_sources(struct regiomon *rm, struct diags *d)
-{
-	const struct plugin	*p;
-	const struct source	*src;
-	char			 err[1024], where[64];
-	size_t			 i;
-
-	for (i = 0; i < rm->conf->nsources; i++) {
-		src = &rm->conf->sources[i];
-		/* What the config check refused is said already. */
-		if (src->name == NULL || src->plugin == NULL ||
-		    (src->config == NULL && json_object_get(json_array_get(
-		    json_object_get(rm->conf->root, "sources"), src->index),
-		    "config") != NULL))
-			continue;
-		snprintf(where, sizeof(where), "sources[%zu].plugin", i);
-		p = plugins_get(&rm->plugins, rm->conf->plugin_dir,
-		    src->plugin, err, sizeof(err));
-		if (p == NULL) {
-			diag_add(d, rm->conf->path, where, "cannot load plugin "
-			    "\"%s\" from %s: %s", src->plugin,
-			    rm->conf->plugin_dir, err);
-			continue;
-		}
-		host_check_source(rm, p, src, d);
-	}
-}
-
 int
 cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
     char **argv)
@@ -52,21 +23,12 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 	(void)argc;
 	(void)argv;
 	memset(&d, 0, sizeof(d));
-	rm->verbose = o->verbose;
 	/*
-	 * Load by hand, and on past the config's own errors: the catalog
-	 * and every plugin config are checked too, all reported at once.
+	 * Loaded here, and on past the config's own errors: the catalog and
+	 * every source's plugin config are checked too, all reported at
+	 * once.
 	 */
-	if ((rm->conf = setup_conf_all(o->conf_path, &d)) != NULL) {
-		cmd_overrides(rm->conf, o);
-		/* Not the default catalog for a "catalog" that went wrong. */
-		if (rm->conf->ncatalogs > 0 && (d.n == 0 || json_array_size(
-		    json_object_get(rm->conf->root, "catalog")) > 0))
-			rm->catalog = catalog_load(rm->conf->catalogs,
-			    rm->conf->ncatalogs, NULL, &d);
-		if (rm->catalog != NULL)
-			check_sources(rm, &d);
-	}
+	setup_load(rm, o, SETUP_ALL | SETUP_CATALOG | SETUP_SOURCES, NULL, &d);
 	if (d.n > 0) {
 		diag_print(&d, stderr);
 		fprintf(stderr, "regiomon: %zu error%s\n", d.n,

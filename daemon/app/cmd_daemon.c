@@ -1,73 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd_daemon.c: `regiomon daemon`, the command, and the "daemon" object
- * of the config it reads.  The loop itself is daemon.c, the schedule
+ * cmd_daemon.c: `regiomon daemon`, the command.  The loop itself is
+ * daemon.c, the config's "daemon" object daemonconf.c, the schedule
  * sched.c.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "core/core.h"
 #include "model/model.h"
 #include "app/app.h"
 #include "app/cmd.h"
-
-#define MAX_CHILDREN_DEF	4
-#define MAX_CHILDREN_MAX	64
-
-static const char *const daemon_keys[] = { "max_children" };
-
-/*
- * Check the config's "daemon" object: {"max_children": 1..64}.  Every
- * problem goes into d with its JSON path.  0, or -1 if any.
- */
-int
-daemon_conf_check(const json_t *v, const char *file, struct diags *d)
-{
-	const char	*key, *got;
-	json_t		*e;
-	char		 q[128];
-	size_t		 before = d->n;
-
-	if (!json_is_object(v)) {
-		diag_add(d, file, "daemon", "expected an object, got %s",
-		    conf_got(v, q, sizeof(q)));
-		return -1;
-	}
-	json_object_foreach((json_t *)v, key, e) {
-		if (strcmp(key, "max_children") != 0) {
-			conf_unknown_key(d, file, "daemon", key, daemon_keys,
-			    sizeof(daemon_keys) / sizeof(daemon_keys[0]));
-			continue;
-		}
-		if (json_is_integer(e) && json_integer_value(e) >= 1 &&
-		    json_integer_value(e) <= MAX_CHILDREN_MAX)
-			continue;
-		if (json_is_integer(e)) {
-			snprintf(q, sizeof(q), "%" JSON_INTEGER_FORMAT,
-			    json_integer_value(e));
-			got = q;
-		} else
-			got = conf_got(e, q, sizeof(q));
-		diag_add(d, file, "daemon.max_children", "expected an integer "
-		    "from 1 to %d (plugin processes at once), got %s",
-		    MAX_CHILDREN_MAX, got);
-	}
-	return d->n > before ? -1 : 0;
-}
-
-/* daemon.max_children of a checked config, or the default. */
-int
-daemon_max_children(const struct conf *conf)
-{
-	json_t	*v;
-
-	v = json_object_get(json_object_get(conf->root, "daemon"),
-	    "max_children");
-	if (!json_is_integer(v))
-		return MAX_CHILDREN_DEF;
-	return (int)json_integer_value(v);
-}
 
 int
 cmd_daemon(struct regiomon *rm, const struct opts *o, int argc, char **argv)

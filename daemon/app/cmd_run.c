@@ -66,45 +66,20 @@ run_source(struct regiomon *rm, const struct source *src)
 	return result == JOB_FAILED ? -1 : 0;
 }
 
-/* 1 if `run` with these arguments runs src: named, or enabled if none. */
-static int
-selected(const struct source *src, int argc, char **argv)
-{
-	int	 a;
-
-	if (argc == 1)
-		return src->enabled;
-	for (a = 1; a < argc; a++)
-		if (strcmp(argv[a], src->name) == 0)
-			return 1;
-	return 0;
-}
-
 /*
- * Check the plugin config of every source about to run, as check-config
- * does, before anything runs: a bad one is a bad config (EXIT_CONFIG,
- * every error printed), not a failed run.  A plugin that cannot be loaded
- * is left to the run, which fails that source alone.  0 or EXIT_CONFIG.
+ * Check the plugin config of every source about to run (setup_sources()),
+ * before anything runs: a bad one is a bad config (EXIT_CONFIG, every
+ * error printed), not a failed run.  A plugin that cannot be loaded is
+ * left to the run, which fails that source alone.  0 or EXIT_CONFIG.
  */
 static int
 check_sources(struct regiomon *rm, int argc, char **argv)
 {
-	const struct plugin	*p;
-	const struct source	*src;
-	struct diags		 d;
-	char			 why[1024];
-	size_t			 i;
+	struct diags	 d;
 
 	memset(&d, 0, sizeof(d));
-	for (i = 0; i < rm->conf->nsources; i++) {
-		src = &rm->conf->sources[i];
-		if (!selected(src, argc, argv))
-			continue;
-		if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir,
-		    src->plugin, why, sizeof(why))) != NULL)
-			host_check_source(rm, p, src, &d);
-	}
-	if (d.n == 0)
+	if (setup_sources(rm, SETUP_RUNNING, argv + 1, (size_t)argc - 1,
+	    &d) == 0)
 		return 0;
 	diag_print(&d, stderr);
 	fprintf(stderr, "regiomon: %zu error%s in the sources' plugin "
@@ -150,7 +125,7 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		failed = 1;
 	for (i = 0; i < conf->nsources; i++) {
 		src = &conf->sources[i];
-		if (!selected(src, argc, argv))
+		if (!setup_wanted(src, 0, argv + 1, (size_t)argc - 1))
 			continue;
 		ran++;
 		if (run_source(rm, src) == -1)

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * daemon.c: `regiomon daemon`, one single-threaded parent around poll().
- * It starts due sources in child processes (runner.c), reads their
- * output, stores what a successful run produced, and handles SIGHUP
- * (reload), SIGTERM and SIGINT (stop).  Between events it sleeps until
- * the next source is due, a run's deadline, or systemd's watchdog ping.
+ * daemon.c: `regiomon daemon`, one single-threaded parent around poll():
+ * the main loop, its signals (SIGHUP reloads, SIGTERM and SIGINT stop)
+ * and what systemd hears.  Between events it sleeps until the next source
+ * is due, a run's deadline, or systemd's watchdog ping.  The runs are
+ * daemon_runs.c, the generations of the config daemon_gen.c.
  */
 #include <sys/types.h>
 
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -17,61 +16,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/core.h"
 #include "model/model.h"
-#include "store/store.h"
 #include "run/run.h"
 #include "report/report.h"
 #include "alert/alert.h"
 #include "app/app.h"
 #include "app/cmd.h"
-
-#define HOST_MAX	256
-
-/*
- * A loaded configuration: config, catalog and plugins.  A reload makes a
- * new one; the old one lives on, retired, until the runs it started are
- * done.  The state is the daemon's, shared by all.
- */
-struct gen {
-	struct regiomon	 rm;
-	size_t		 njobs;
-	struct gen	*next;		/* in the retired list */
-};
-
-/* A source running in a child. */
-struct run {
-	struct gen		*gen;
-	const struct source	*src;	/* in gen's config */
-	struct sched_entry	*entry;
-	struct job		*job;
-	FILE			*sink;	/* the spool */
-	char			 host[HOST_MAX];
-};
-
-struct daemon {
-	const struct opts	*opts;
-	json_t			*state;		/* borrowed */
-	struct gen		*cur;
-	struct gen		*retired;
-	struct sched		*sched;
-	struct sdnotify		*sd;
-	struct run		*runs;
-	size_t			 nruns, capruns;
-	struct pollfd		*pfd;
-	size_t			 cappfd;
-	int			 sigfd[2];	/* the self-pipe */
-	double			 wd_period;	/* seconds, 0: no watchdog */
-	double			 wd_next;
-	/* The cycle: from a start with nothing running to nothing running. */
-	int			 in_cycle;
-	size_t			 cyc_ok, cyc_failed;
-	long			 cyc_changed;
-};
+#include "app/daemon_private.h"
 
 /* The only mutable file-scope state: what the signal handler uses. */
 static volatile sig_atomic_t	 sig_term;
@@ -165,219 +120,6 @@ signals_fini(struct daemon *d)
 		close(d->sigfd[1]);
 }
 
-static void
-gen_free(struct gen *g)
-{
-	if (g == NULL)
-		return;
-	plugins_unload(&g->rm.plugins);
-	catalog_free(g->rm.catalog);
-	conf_free(g->rm.conf);
-	free(g);
-}
-
-/*
- * Load the plugin of every enabled source of g and let it check its
- * config, as check-config does.  Problems go into dg.
- */
-static void
-gen_check(struct gen *g, struct diags *dg)
-{
-	const struct conf	*conf = g->rm.conf;
-	const struct plugin	*p;
-	const struct source	*src;
-	char			 err[1024], where[64];
-	size_t			 i;
-
-	for (i = 0; i < conf->nsources; i++) {
-		src = &conf->sources[i];
-		if (!src->enabled)
-			continue;
-		p = plugins_get(&g->rm.plugins, conf->plugin_dir, src->plugin,
-		    err, sizeof(err));
-		if (p == NULL) {
-			snprintf(where, sizeof(where), "sources[%zu].plugin",
-			    i);
-			diag_add(dg, conf->path, where, "cannot load plugin "
-			    "\"%s\" from %s: %s", src->plugin,
-			    conf->plugin_dir, err);
-			continue;
-		}
-		host_check_source(&g->rm, p, src, dg);
-	}
-}
-
-/*
- * Load the config again, with the command line's overrides, and its
- * catalog and plugins.  A new generation, or NULL with every problem in
- * dg.
- */
-static struct gen *
-gen_load(struct daemon *d, struct diags *dg)
-{
-	const struct opts	*o = d->opts;
-	struct gen		*g;
-	size_t			 before = dg->n;
-
-	g = xcalloc(1, sizeof(*g));
-	g->rm.state = d->state;
-	g->rm.verbose = o->verbose;
-	if ((g->rm.conf = setup_conf(o->conf_path, dg)) == NULL)
-		goto fail;
-	cmd_overrides(g->rm.conf, o);
-	/* The state, spools and runs in flight belong to the old dir. */
-	if (strcmp(g->rm.conf->state_dir, d->cur->rm.conf->state_dir) != 0)
-		diag_add(dg, g->rm.conf->path, "state_dir", "cannot change "
-		    "while the daemon runs (from %s to %s); restart regiomon "
-		    "to move it", d->cur->rm.conf->state_dir,
-		    g->rm.conf->state_dir);
-	g->rm.catalog = catalog_load(g->rm.conf->catalogs,
-	    g->rm.conf->ncatalogs, NULL, dg);
-	if (g->rm.catalog == NULL)
-		goto fail;
-	gen_check(g, dg);
-	if (dg->n == before)
-		return g;
-fail:
-	gen_free(g);
-	return NULL;
-}
-
-/* The generation g is no longer current: free it once its runs end. */
-static void
-gen_retire(struct daemon *d, struct gen *g)
-{
-	if (g->njobs == 0) {
-		gen_free(g);
-		return;
-	}
-	g->next = d->retired;
-	d->retired = g;
-}
-
-static void
-gen_release(struct daemon *d, struct gen *g)
-{
-	struct gen	**pp;
-
-	if (--g->njobs > 0 || g == d->cur)
-		return;
-	for (pp = &d->retired; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == g) {
-			*pp = g->next;
-			gen_free(g);
-			return;
-		}
-	}
-}
-
-/*
- * The scheduler's sources: the enabled ones of the current config.  A
- * source new to the scheduler starts from what state.json remembers of
- * its last run, so that a restart keeps each source's pace.
- */
-static void
-sched_from_conf(struct daemon *d)
-{
-	const struct conf	*conf = d->cur->rm.conf;
-	const struct source	*src;
-	json_t			*st, *last;
-	time_t			 wall = time(NULL);
-	double			 ago;
-	size_t			 i;
-
-	sched_sync_begin(d->sched);
-	for (i = 0; i < conf->nsources; i++) {
-		src = &conf->sources[i];
-		if (!src->enabled)
-			continue;
-		st = json_object_get(json_object_get(d->state, "sources"),
-		    src->name);
-		last = json_object_get(st, "last_run");
-		ago = -1;
-		if (json_is_integer(last))
-			ago = fmax(0, (double)wall -
-			    (double)json_integer_value(last));
-		sched_sync_add(d->sched, src->name, src->interval, ago,
-		    (unsigned)json_integer_value(json_object_get(st,
-		    "failures")), json_string_value(json_object_get(st,
-		    "last_error")));
-	}
-	sched_sync_end(d->sched);
-}
-
-/*
- * The host a source fetches from, "host[:port]" in lower case, from its
- * config's "url", "base_url" or "catalog_url"; "" for a file URL, which
- * no server sees.  A source with none of these fetches from its plugin's
- * built-in default (opendata.cbs.nl, ec.europa.eu, ...), which the daemon
- * cannot see either: "plugin:NAME" then serialises the sources of that
- * plugin, erring on the polite side.
- */
-static void
-source_host(const struct source *src, char *buf, size_t len)
-{
-	static const char *const keys[] = { "url", "base_url", "catalog_url" };
-	const char	*url = NULL, *p, *at;
-	size_t		 n, i;
-	int		 r;
-
-	buf[0] = '\0';
-	for (i = 0; url == NULL && i < sizeof(keys) / sizeof(keys[0]); i++)
-		url = json_string_value(json_object_get(src->config, keys[i]));
-	if (url == NULL) {
-		/* A plugin name longer than the buffer still gets a key. */
-		r = snprintf(buf, len, "plugin:%s", src->plugin);
-		if (r < 0)
-			buf[0] = '\0';
-		return;
-	}
-	if (strncasecmp(url, "file:", 5) == 0 ||
-	    (p = strstr(url, "://")) == NULL)
-		return;
-	p += 3;
-	n = strcspn(p, "/?#");
-	if ((at = memchr(p, '@', n)) != NULL) {
-		n -= (size_t)(at + 1 - p);
-		p = at + 1;
-	}
-	if (n >= len)
-		n = len - 1;
-	for (i = 0; i < n; i++)
-		buf[i] = (char)tolower((unsigned char)p[i]);
-	buf[n] = '\0';
-}
-
-/*
- * sched_block_fn: 1 if the source's host already serves one of our
- * runs.  One request at a time per host is politer to a statistics
- * office than max_children of them.
- */
-static int
-host_busy(void *arg, const char *name)
-{
-	struct daemon		*d = arg;
-	const struct source	*src;
-	char			 host[HOST_MAX];
-	size_t			 i;
-
-	if ((src = conf_source(d->cur->rm.conf, name)) == NULL)
-		return 1;
-	source_host(src, host, sizeof(host));
-	if (host[0] == '\0')
-		return 0;
-	for (i = 0; i < d->nruns; i++)
-		if (strcmp(d->runs[i].host, host) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-max_children(const struct daemon *d)
-{
-	return daemon_max_children(d->cur->rm.conf);
-}
-
 /* "3 sources, 1 failing (cbs-x); last cycle ...; next run in 5m". */
 static void
 status_text(struct daemon *d, const char *what, char *buf, size_t len)
@@ -445,209 +187,6 @@ cycle_end(struct daemon *d)
 	d->cyc_changed = 0;
 }
 
-/* A run that could not start: noted, backed off like any failure. */
-static void
-start_failed(struct daemon *d, struct sched_entry *e,
-    const struct source *src, char *why, size_t whylen, double now)
-{
-	int	 nchanged;
-
-	run_store(&d->cur->rm, src, NULL, JOB_FAILED, NULL, why, whylen,
-	    NULL, &nchanged);
-	sched_started(d->sched, e, now);
-	sched_done(d->sched, e, now, 0, why);
-	d->cyc_failed++;
-}
-
-static void
-start_run(struct daemon *d, struct sched_entry *e, double now)
-{
-	struct gen		*g = d->cur;
-	const struct source	*src;
-	const struct plugin	*p;
-	struct run		*r, *v;
-	struct job		*job;
-	FILE			*sink;
-	char			 why[1024], *part;
-
-	if ((src = conf_source(g->rm.conf, e->name)) == NULL)
-		return;
-	if (!d->in_cycle) {
-		d->in_cycle = 1;
-		d->cyc_ok = d->cyc_failed = 0;
-		d->cyc_changed = 0;
-	}
-	if ((p = plugins_get(&g->rm.plugins, g->rm.conf->plugin_dir,
-	    src->plugin, why, sizeof(why))) == NULL) {
-		start_failed(d, e, src, why, sizeof(why), now);
-		return;
-	}
-	if ((sink = run_spool_open(g->rm.conf, src)) == NULL) {
-		snprintf(why, sizeof(why), "cannot write the spool");
-		start_failed(d, e, src, why, sizeof(why), now);
-		return;
-	}
-	if ((job = job_start_captured(&g->rm, src, p, sink)) == NULL) {
-		fclose(sink);
-		part = spool_path(g->rm.conf, src->name, 0);
-		unlink(part);
-		free(part);
-		snprintf(why, sizeof(why), "cannot start the plugin");
-		start_failed(d, e, src, why, sizeof(why), now);
-		return;
-	}
-	if (d->nruns == d->capruns) {
-		d->capruns = d->capruns == 0 ? 8 : d->capruns * 2;
-		if ((v = reallocarray(d->runs, d->capruns, sizeof(*v))) ==
-		    NULL)
-			fatal(NULL);
-		d->runs = v;
-	}
-	r = &d->runs[d->nruns++];
-	memset(r, 0, sizeof(*r));
-	r->gen = g;
-	r->src = src;
-	r->entry = e;
-	r->job = job;
-	r->sink = sink;
-	source_host(src, r->host, sizeof(r->host));
-	g->njobs++;
-	sched_started(d->sched, e, now);
-	log_debug("%s: started (pid %ld)", src->name, (long)job_pid(job));
-}
-
-static void
-run_remove(struct daemon *d, size_t i)
-{
-	memmove(&d->runs[i], &d->runs[i + 1],
-	    (d->nruns - i - 1) * sizeof(*d->runs));
-	d->nruns--;
-}
-
-/*
- * The last message of a child's log text, without the "<N>" or
- * "regiomon: " prefix and the "NAME: " tag, into buf ("" if none).
- */
-static void
-last_message(const char *text, const char *name, char *buf, size_t len)
-{
-	const char	*end = text + strlen(text), *start;
-	size_t		 n = strlen(name);
-
-	buf[0] = '\0';
-	while (end > text && end[-1] == '\n')
-		end--;
-	if (end == text)
-		return;
-	for (start = end; start > text && start[-1] != '\n'; start--)
-		;
-	if (*start == '<' && start + 3 <= end && start[2] == '>')
-		start += 3;
-	else if (strncmp(start, "regiomon: ", 10) == 0)
-		start += 10;
-	if (strncmp(start, name, n) == 0 && strncmp(start + n, ": ", 2) == 0)
-		start += n + 2;
-	n = (size_t)(end - start) < len ? (size_t)(end - start) : len - 1;
-	memcpy(buf, start, n);
-	buf[n] = '\0';
-}
-
-/*
- * What a run's child logged goes to our log when it is news: always for
- * a run that worked, for the first failure of a source (with it the
- * reason), but not again for each retry of a failing one, unless -v.
- * A plugin's generic "exit status 1" gets its last message appended.
- */
-static void
-child_log(struct run *r, int result, char *why, size_t whylen)
-{
-	const char	*text = job_log(r->job);
-	char		 last[512];
-	size_t		 len = strlen(text);
-
-	if (len > 0 && (result != JOB_FAILED || !r->entry->failing ||
-	    r->gen->rm.verbose)) {
-		fwrite(text, 1, len, stderr);
-		if (text[len - 1] != '\n')
-			fputc('\n', stderr);
-		fflush(stderr);
-	}
-	if (result != JOB_FAILED || strncmp(why, "plugin failed", 13) != 0)
-		return;
-	last_message(text, r->src->name, last, sizeof(last));
-	len = strlen(why);
-	/* A reason cut short is still the reason. */
-	if (last[0] != '\0' && len + 3 < whylen)
-		(void)snprintf(why + len, whylen - len, ": %s", last);
-}
-
-/*
- * The child of run i ended (or was killed at its deadline): judge the
- * run, store what it produced, and schedule the source's next run.
- */
-static void
-finish_run(struct daemon *d, size_t i)
-{
-	struct run	*r = &d->runs[i];
-	struct gen	*g = r->gen;
-	char		 why[1024], *mark = NULL;
-	size_t		 nobs;
-	int		 result, nchanged;
-
-	result = job_finish(r->job, &mark, why, sizeof(why));
-	nobs = job_nobs(r->job);
-	/* The child is gone: what it logged is all in the pipe. */
-	job_read_log(r->job);
-	child_log(r, result, why, sizeof(why));
-	job_free(r->job);
-	if (result == JOB_OK)
-		log_debug("%s: storing %zu observations", r->src->name, nobs);
-	/*
-	 * Not stored ahead: runs of several hosts go on at once here, and
-	 * the store has one batch.
-	 */
-	result = run_store(&g->rm, r->src, r->sink, result, mark, why,
-	    sizeof(why), NULL, &nchanged);
-	free(mark);
-	if (result == JOB_UNCHANGED)
-		log_debug("%s: %s", r->src->name, why);
-	else if (result == JOB_OK)
-		log_prio(nchanged > 0 ? RM_LOG_INFO : RM_LOG_DEBUG,
-		    "%s: %zu observations, %d series changed", r->src->name,
-		    nobs, nchanged);
-	sched_done(d->sched, r->entry, mono_now(), result != JOB_FAILED, why);
-	if (result == JOB_FAILED)
-		d->cyc_failed++;
-	else
-		d->cyc_ok++;
-	d->cyc_changed += nchanged;
-	state_save(g->rm.conf->state_dir, d->state);
-	run_remove(d, i);
-	gen_release(d, g);
-}
-
-/* Kill the runs past their deadline and finish them. */
-static void
-check_deadlines(struct daemon *d, double now)
-{
-	size_t	 i = d->nruns;
-
-	while (i-- > 0)
-		if (job_check_timeout(d->runs[i].job, now))
-			finish_run(d, i);
-}
-
-static void
-start_due(struct daemon *d, double now)
-{
-	struct sched_entry	*e;
-	size_t			 max = (size_t)max_children(d);
-
-	while (d->nruns < max &&
-	    (e = sched_next(d->sched, now, host_busy, d)) != NULL)
-		start_run(d, e, now);
-}
-
 /* Milliseconds poll() may sleep: until the next thing to do, or -1. */
 static int
 poll_timeout(struct daemon *d, double now)
@@ -657,8 +196,8 @@ poll_timeout(struct daemon *d, double now)
 
 	for (i = 0; i < d->nruns; i++)
 		t = fmin(t, job_deadline(d->runs[i].job) - now);
-	if (d->nruns < (size_t)max_children(d) &&
-	    (w = sched_wait(d->sched, now, host_busy, d)) >= 0)
+	if (d->nruns < (size_t)daemon_max_children(d->cur->rm.conf) &&
+	    (w = sched_wait(d->sched, now, runs_host_busy, d)) >= 0)
 		t = fmin(t, w);
 	if (d->wd_period > 0)
 		t = fmin(t, d->wd_next - now);
@@ -681,43 +220,15 @@ watchdog(struct daemon *d, double now)
 	d->wd_next = now + d->wd_period;
 }
 
+/* SIGHUP: load the config again; systemd hears of it either way. */
 static void
 reload(struct daemon *d)
 {
-	struct diags	 dg;
-	struct gen	*g;
-	char		 what[128];
+	char	 what[128];
 
 	sdnotify_reloading(d->sd);
-	log_notice("reloading %s", d->opts->conf_path);
-	memset(&dg, 0, sizeof(dg));
-	/*
-	 * dlopen() hands back a library that is still loaded instead of
-	 * reading the file again, so every generation lets go of its
-	 * plugins first.  Runs in flight are not affected (their children
-	 * have their own copies); a config that is refused loads its
-	 * plugins again when they are next needed.
-	 */
-	plugins_unload(&d->cur->rm.plugins);
-	for (g = d->retired; g != NULL; g = g->next)
-		plugins_unload(&g->rm.plugins);
-	if ((g = gen_load(d, &dg)) == NULL) {
-		diag_log(&dg);
-		log_errx("reload: %zu error%s in the new configuration; still "
-		    "running the previous one", dg.n, dg.n == 1 ? "" : "s");
-		snprintf(what, sizeof(what), "reload refused (%zu error%s, "
-		    "see the log)", dg.n, dg.n == 1 ? "" : "s");
-		diag_free(&dg);
-		notify_status(d, "READY=1\n", what);
-		return;
-	}
-	gen_retire(d, d->cur);
-	d->cur = g;
-	store_use_rrdcached(g->rm.conf->rrdcached);
-	sched_from_conf(d);
-	log_notice("reloaded %s: %zu sources", g->rm.conf->path,
-	    sched_count(d->sched));
-	notify_status(d, "READY=1\n", "reloaded");
+	gen_reload(d, what, sizeof(what));
+	notify_status(d, "READY=1\n", what);
 }
 
 static void
@@ -769,7 +280,7 @@ poll_once(struct daemon *d, int ms)
 		if (p[0].revents == 0)
 			continue;
 		if (job_read(d->runs[i].job) == 1) {
-			finish_run(d, i);
+			runs_finish(d, i);
 			/* Stop after the store step under way. */
 			if (sig_term)
 				return;
@@ -790,8 +301,8 @@ loop(struct daemon *d)
 			reload(d);
 		}
 		now = mono_now();
-		check_deadlines(d, now);
-		start_due(d, now);
+		runs_check_deadlines(d, now);
+		runs_start_due(d, now);
 		if (d->nruns == 0 && d->in_cycle)
 			cycle_end(d);
 		watchdog(d, mono_now());
@@ -806,22 +317,9 @@ loop(struct daemon *d)
 static void
 stop(struct daemon *d)
 {
-	struct run	*r;
-	char		*part;
-
 	sdnotify_send(d->sd, "STOPPING=1");
 	log_notice("%s: stopping", strsignal(sig_term));
-	while (d->nruns > 0) {
-		r = &d->runs[d->nruns - 1];
-		job_free(r->job);
-		fclose(r->sink);
-		part = spool_path(r->gen->rm.conf, r->src->name, 0);
-		unlink(part);
-		free(part);
-		log_info("%s: run stopped, nothing stored", r->src->name);
-		d->nruns--;
-		gen_release(d, r->gen);
-	}
+	runs_stop(d);
 	state_save(d->cur->rm.conf->state_dir, d->state);
 }
 
@@ -834,8 +332,7 @@ setup(struct daemon *d)
 	long long	 wd;
 
 	memset(&dg, 0, sizeof(dg));
-	gen_check(d->cur, &dg);
-	if (dg.n > 0) {
+	if (setup_sources(&d->cur->rm, 0, NULL, 0, &dg) == -1) {
 		diag_log(&dg);
 		log_errx("%zu error%s in the configuration; not starting",
 		    dg.n, dg.n == 1 ? "" : "s");
@@ -859,7 +356,7 @@ setup(struct daemon *d)
 		d->wd_next = mono_now();
 	}
 	d->sched = sched_new(NULL);
-	sched_from_conf(d);
+	gen_schedule(d);
 	return 0;
 }
 
@@ -888,7 +385,7 @@ daemon_run(struct regiomon *rm, const struct opts *o)
 	    d.cur->rm.conf->path);
 	if ((rc = setup(&d)) == 0) {
 		log_notice("running %zu sources, at most %d at once",
-		    sched_count(d.sched), max_children(&d));
+		    sched_count(d.sched), daemon_max_children(d.cur->rm.conf));
 		notify_status(&d, "READY=1\n", "started");
 		loop(&d);
 		stop(&d);

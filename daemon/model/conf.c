@@ -82,7 +82,7 @@ static const struct keytab store_tab = { store_keys, nitems(store_keys) };
 
 /*
  * "mail" is checked by mail/mailconf.c, "alerts" by alert/alertconf.c,
- * "report" by report/reportconf.c, "daemon" by app/cmd_daemon.c; the loader
+ * "report" by report/reportconf.c, "daemon" by app/daemonconf.c; the loader
  * in app/setup.c calls them.
  */
 static const struct keytab_key top_keys[] = {
