@@ -77,5 +77,6 @@ int	setup_sources(struct regiomon *, int, char *const *, size_t,
 /* daemonconf.c */
 int	daemon_conf_check(const json_t *, const char *, struct diags *);
 int	daemon_max_children(const struct conf *);
+long	daemon_batch_window(const struct conf *);
 
 #endif /* REGIOMON_APP_H */

@@ -163,12 +163,19 @@ notify_status(struct daemon *d, const char *prefix, const char *what)
 	sdnotify_send(d->sd, "%sSTATUS=%s", prefix, st);
 }
 
-/* A cycle ended: evaluate, alert, write the report, save the state. */
+/*
+ * A cycle ended: evaluate, alert, write the report, save the state.
+ * Called from the loop only, between runs: a run's output is applied
+ * whole in runs_finish(), so the state and the store are consistent
+ * here even while other runs' children are still fetching (they write
+ * only their spools).
+ */
 static void
 cycle_end(struct daemon *d)
 {
 	struct regiomon	*rm = &d->cur->rm;
-	char		 what[128];
+	char		 what[160];
+	size_t		 o;
 
 	/*
 	 * Every cycle, not only one that stored data: alert_cycle() also
@@ -180,11 +187,29 @@ cycle_end(struct daemon *d)
 	state_save(rm->conf->state_dir, d->state);
 	snprintf(what, sizeof(what), "last cycle: %zu ok, %zu failed, %ld "
 	    "series changed", d->cyc_ok, d->cyc_failed, d->cyc_changed);
+	o = strlen(what);
+	if (d->nruns > 0)
+		snprintf(what + o, sizeof(what) - o, ", %zu still running",
+		    d->nruns);
 	log_debug("%s", what);
 	notify_status(d, "", what);
-	d->in_cycle = 0;
+	/* The runs in flight end the next cycle. */
+	d->in_cycle = d->nruns > 0;
+	d->cyc_held = 0;
 	d->cyc_ok = d->cyc_failed = 0;
 	d->cyc_changed = 0;
+}
+
+/*
+ * 1 if the cycle is over: every run has ended, or the batch window of
+ * the runs that ended is over while others are still in flight.
+ */
+static int
+cycle_over(const struct daemon *d, double now)
+{
+	if (!d->in_cycle)
+		return 0;
+	return d->nruns == 0 || (d->cyc_held && now >= d->cyc_due);
 }
 
 /* Milliseconds poll() may sleep: until the next thing to do, or -1. */
@@ -199,6 +224,8 @@ poll_timeout(struct daemon *d, double now)
 	if (d->nruns < (size_t)daemon_max_children(d->cur->rm.conf) &&
 	    (w = sched_wait(d->sched, now, runs_host_busy, d)) >= 0)
 		t = fmin(t, w);
+	if (d->in_cycle && d->cyc_held)
+		t = fmin(t, d->cyc_due - now);
 	if (d->wd_period > 0)
 		t = fmin(t, d->wd_next - now);
 	if (isinf(t))
@@ -303,7 +330,7 @@ loop(struct daemon *d)
 		now = mono_now();
 		runs_check_deadlines(d, now);
 		runs_start_due(d, now);
-		if (d->nruns == 0 && d->in_cycle)
+		if (cycle_over(d, mono_now()))
 			cycle_end(d);
 		watchdog(d, mono_now());
 		poll_once(d, poll_timeout(d, mono_now()));

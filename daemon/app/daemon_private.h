@@ -54,11 +54,24 @@ struct daemon {
 	int			 sigfd[2];	/* the self-pipe */
 	double			 wd_period;	/* seconds, 0: no watchdog */
 	double			 wd_next;
-	/* The cycle: from a start with nothing running to nothing running. */
+	/*
+	 * The cycle: from a start with nothing running to nothing running,
+	 * or to cyc_due (when cyc_held is set) while runs are still in
+	 * flight, so that a failing or slow source cannot hold back what the
+	 * others stored.  cyc_held: 0, nothing ended since the cycle's last
+	 * end; CYC_ENDED, a run ended (cyc_due is a batch window later);
+	 * CYC_CHANGED, a run stored a change (cyc_due is a batch window
+	 * after the first that did).
+	 */
 	int			 in_cycle;
+	int			 cyc_held;
+	double			 cyc_due;	/* on mono_now() */
 	size_t			 cyc_ok, cyc_failed;
 	long			 cyc_changed;
 };
+
+#define CYC_ENDED	1
+#define CYC_CHANGED	2
 
 /* daemon_gen.c */
 void	gen_free(struct gen *);
@@ -72,5 +85,6 @@ void	runs_start_due(struct daemon *, double);
 void	runs_finish(struct daemon *, size_t);
 void	runs_check_deadlines(struct daemon *, double);
 void	runs_stop(struct daemon *);
+void	runs_ended(struct daemon *, int, double);
 
 #endif /* REGIOMON_DAEMON_PRIVATE_H */

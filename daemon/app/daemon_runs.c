@@ -84,6 +84,27 @@ runs_host_busy(void *arg, const char *name)
 	return 0;
 }
 
+/*
+ * A run ended at now (changed: it stored a change): the cycle ends a
+ * batch window later even if other runs are still in flight, counted
+ * from the first run that stored a change since the cycle's last end,
+ * or else from the first run that ended.  Changes stored within the
+ * window go into one evaluation and one digest; none waits longer.
+ */
+void
+runs_ended(struct daemon *d, int changed, double now)
+{
+	double	 w = (double)daemon_batch_window(d->cur->rm.conf);
+
+	if (changed && d->cyc_held != CYC_CHANGED) {
+		d->cyc_held = CYC_CHANGED;
+		d->cyc_due = now + w;
+	} else if (d->cyc_held == 0) {
+		d->cyc_held = CYC_ENDED;
+		d->cyc_due = now + w;
+	}
+}
+
 /* A run that could not start: noted, backed off like any failure. */
 static void
 start_failed(struct daemon *d, struct sched_entry *e,
@@ -96,6 +117,7 @@ start_failed(struct daemon *d, struct sched_entry *e,
 	sched_started(d->sched, e, now);
 	sched_done(d->sched, e, now, 0, why);
 	d->cyc_failed++;
+	runs_ended(d, 0, now);
 }
 
 static void
@@ -261,6 +283,7 @@ runs_finish(struct daemon *d, size_t i)
 	else
 		d->cyc_ok++;
 	d->cyc_changed += nchanged;
+	runs_ended(d, nchanged > 0, mono_now());
 	state_save(g->rm.conf->state_dir, d->state);
 	run_remove(d, i);
 	gen_release(d, g);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * daemonconf.c: the config's "daemon" object, which the daemon reads:
- * its check (called from setup.c) and how many plugin processes may run
- * at once.
+ * its check (called from setup.c), how many plugin processes may run at
+ * once and how long stored changes wait for others before they are
+ * evaluated and mailed.
  */
 #include <stdio.h>
 #include <string.h>
@@ -13,12 +14,32 @@
 
 #define MAX_CHILDREN_DEF	4
 #define MAX_CHILDREN_MAX	64
+#define BATCH_WINDOW_DEF	60L		/* seconds */
+#define BATCH_WINDOW_MAX	86400L
 
-static const char *const daemon_keys[] = { "max_children" };
+static const char *const daemon_keys[] = { "max_children", "batch_window" };
+
+/* Check daemon.batch_window, a duration from 1s to 1d. */
+static void
+batch_window_check(const json_t *e, const char *file, struct diags *d)
+{
+	long	 secs;
+	char	 q[128];
+
+	if (json_is_string(e) &&
+	    duration_parse(json_string_value(e), &secs) == 0 &&
+	    secs <= BATCH_WINDOW_MAX)
+		return;
+	diag_add(d, file, "daemon.batch_window", "expected a duration from "
+	    "\"1s\" to \"1d\" (how long stored changes wait for other runs "
+	    "before they are evaluated and mailed), got %s",
+	    conf_got(e, q, sizeof(q)));
+}
 
 /*
- * Check the config's "daemon" object: {"max_children": 1..64}.  Every
- * problem goes into d with its JSON path.  0, or -1 if any.
+ * Check the config's "daemon" object: {"max_children": 1..64,
+ * "batch_window": "1s".."1d"}.  Every problem goes into d with its JSON
+ * path.  0, or -1 if any.
  */
 int
 daemon_conf_check(const json_t *v, const char *file, struct diags *d)
@@ -34,6 +55,10 @@ daemon_conf_check(const json_t *v, const char *file, struct diags *d)
 		return -1;
 	}
 	json_object_foreach((json_t *)v, key, e) {
+		if (strcmp(key, "batch_window") == 0) {
+			batch_window_check(e, file, d);
+			continue;
+		}
 		if (strcmp(key, "max_children") != 0) {
 			conf_unknown_key(d, file, "daemon", key, daemon_keys,
 			    sizeof(daemon_keys) / sizeof(daemon_keys[0]));
@@ -66,4 +91,17 @@ daemon_max_children(const struct conf *conf)
 	if (!json_is_integer(v))
 		return MAX_CHILDREN_DEF;
 	return (int)json_integer_value(v);
+}
+
+/* daemon.batch_window of a checked config in seconds, or the default. */
+long
+daemon_batch_window(const struct conf *conf)
+{
+	long	 secs;
+
+	if (duration_parse(json_string_value(json_object_get(
+	    json_object_get(conf->root, "daemon"), "batch_window")),
+	    &secs) == -1)
+		return BATCH_WINDOW_DEF;
+	return secs;
 }
