@@ -228,6 +228,22 @@ class HolesProcs(unittest.TestCase):
         self.assertIn("%s: the plugin directory is owned by uid 65534, not "
                       "by root or the user regiomon runs as" % d, r.stderr)
 
+    # 16: the unit's limits, each with its reason next to it.
+
+    def test_unit_limits(self):
+        with open(os.path.join(TOP, "systemd", "regiomon.service")) as f:
+            lines = f.read().splitlines()
+        for want in ("TasksMax=", "MemoryHigh=", "MemoryMax=",
+                     "IPAddressDeny=link-local multicast",
+                     "NoExecPaths=/var/lib/regiomon /tmp",
+                     "SystemCallFilter=~process_vm_readv "
+                     "process_vm_writev", "LimitCORE=0"):
+            at = [i for i, l in enumerate(lines) if l.startswith(want)]
+            self.assertEqual(len(at), 1, want)
+            self.assertTrue(any(l.startswith("#") for l in
+                                lines[max(at[0] - 3, 0):at[0]]),
+                            "%s has no comment saying why" % want)
+
     # 16: a relative program path is the config directory's.
 
     def run_elsewhere(self, env, *args):
