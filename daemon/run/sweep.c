@@ -151,7 +151,7 @@ sweep_stat_ppid(long pid)
 static int
 sweep_each_number(const char *path, void (*fn)(void *, long), void *arg)
 {
-	char			 buf[4096];
+	long long		 buf[512];	/* aligned for the records */
 	struct sweep_dirent	*de;
 	const char		*s;
 	long			 n, at;
@@ -161,7 +161,7 @@ sweep_each_number(const char *path, void (*fn)(void *, long), void *arg)
 		return -1;
 	while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0)
 		for (at = 0; at < n; at += de->d_reclen) {
-			de = (struct sweep_dirent *)(void *)(buf + at);
+			de = (struct sweep_dirent *)(void *)((char *)buf + at);
 			s = de->d_name;
 			if (*s >= '1' && *s <= '9')
 				fn(arg, sweep_number(&s, s + strlen(s)));

@@ -5,7 +5,8 @@ loaded and run (issue 20, points 7, 13 and 16):
 
 - the mail sender of a `run` killed with SIGKILL while it waits on an
   SMTP server that never answers dies too, so the next `run` is not
-  refused by a dead parent's lock;
+  refused by a dead parent's lock; and a lock a gone process took but
+  something else still holds is reported as such;
 - what an exec program started with setsid() is gone after the run, at
   its normal end and at the source's timeout;
 - a plugin directory writable by group or others (or owned by another
@@ -172,6 +173,30 @@ class HolesProcs(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(rmtest.rrd_period_value(
             env.rrd("unemployment-rate", "groningen"), "2020"), 4.4)
+
+    def test_lock_left_by_a_gone_process_says_so(self):
+        env = self.env([self.exec_source("one")])
+        os.makedirs(env.state)
+        lock = os.path.join(env.state, "lock")
+        # Something still holds the lock that a run, long gone, took.
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import fcntl, sys, time\n"
+             "f = open(sys.argv[1], 'w')\n"
+             "f.write('regiomon run (pid 99999999)\\n')\n"
+             "f.flush()\n"
+             "fcntl.flock(f, fcntl.LOCK_EX)\n"
+             "print('locked', flush=True)\n"
+             "time.sleep(60)\n", lock], stdout=subprocess.PIPE,
+            text=True)
+        self.addCleanup(holder.wait)
+        self.addCleanup(holder.kill)
+        self.assertEqual(holder.stdout.readline(), "locked\n")
+        r = env.run("run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("%s is locked, but regiomon run (pid 99999999), "
+                      "which took the lock, is gone: a process it left "
+                      "holds it (fuser -v %s names it); stop that one"
+                      % (env.state, lock), r.stderr)
 
     # 13: nothing an exec program started outlives the run.
 
