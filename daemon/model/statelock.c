@@ -6,9 +6,11 @@
  * state.json over the other's (alert states lost, mail sent twice), and
  * one removes the spool the other is writing.  Each holds flock() on
  * STATE/lock for its lifetime; the file names the holder, for the
- * message.  The commands that write there also refuse a state dir that
- * belongs to another user: run as root, they would leave files the
- * daemon's user cannot read, and the service would fail to start.
+ * message.  Its children share the lock's descriptor and die with it
+ * (fork_tied()), so the lock never outlives the process it names.  The
+ * commands that write there also refuse a state dir that belongs to
+ * another user: run as root, they would leave files the daemon's user
+ * cannot read, and the service would fail to start.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
