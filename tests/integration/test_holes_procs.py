@@ -79,10 +79,19 @@ def alive(pid):
 
 
 def children(pid):
+    """The pids whose parent is pid (from /proc/PID/stat: not every
+    kernel has /proc/PID/task/TID/children)."""
     out = []
-    for tid in os.listdir("/proc/%d/task" % pid):
-        with open("/proc/%d/task/%s/children" % (pid, tid)) as f:
-            out += [int(p) for p in f.read().split()]
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (FileNotFoundError, ProcessLookupError, IndexError):
+            continue
+        if ppid == pid:
+            out.append(int(name))
     return out
 
 
