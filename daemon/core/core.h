@@ -110,6 +110,7 @@ long	env_long(const char *, long, long, long);
 int	set_aside(const char *, char **);
 int	write_all(int, const void *, size_t);
 int	reap_by(pid_t, double, int *);
+pid_t	fork_tied(void);
 int	write_file_atomic(const char *, const void *, size_t);
 char	*path_join(const char *, const char *);
 char	*path_dirname(const char *);

@@ -5,6 +5,7 @@
  * old or the new contents, never a mix, the clocks, and JSON text whose
  * reals read back exactly.
  */
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -205,6 +206,27 @@ reap_by(pid_t pid, double deadline, int *status)
 		if (errno != EINTR)
 			return -1;
 	return 1;
+}
+
+/*
+ * fork(), with the child tied to the caller: it gets SIGKILL when the
+ * caller dies (PR_SET_PDEATHSIG), and leaves at once if the caller died
+ * before that took hold.  Every child that works under the state lock
+ * is made so: it shares the lock's descriptor, and an orphan would hold
+ * the state dir for good under a dead parent's name.  Call it from the
+ * thread that lives as long as the process (the death signal follows
+ * the thread that forked).  As fork().
+ */
+pid_t
+fork_tied(void)
+{
+	pid_t	 parent = getpid(), pid;
+
+	if ((pid = fork()) != 0)
+		return pid;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+		_exit(1);
+	return 0;
 }
 
 #define CORRUPT_MAX	100	/* FILE.corrupt, .corrupt.1, ... */

@@ -456,7 +456,11 @@ mail_flush_apart(const struct conf *conf, const json_t *mailconf)
 		return mail_flush(conf, mailconf);
 	fflush(stdout);
 	fflush(stderr);
-	if ((pid = fork()) == -1) {
+	/*
+	 * Tied: the sender shares the state lock, and one left waiting on
+	 * a silent server after `run` was killed would hold it.
+	 */
+	if ((pid = fork_tied()) == -1) {
 		log_warn("mail: fork");
 		return mail_flush(conf, mailconf);
 	}

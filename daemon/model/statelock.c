@@ -6,9 +6,11 @@
  * state.json over the other's (alert states lost, mail sent twice), and
  * one removes the spool the other is writing.  Each holds flock() on
  * STATE/lock for its lifetime; the file names the holder, for the
- * message.  The commands that write there also refuse a state dir that
- * belongs to another user: run as root, they would leave files the
- * daemon's user cannot read, and the service would fail to start.
+ * message.  Its children share the lock's descriptor and die with it
+ * (fork_tied()), so the lock never outlives the process it names.  The
+ * commands that write there also refuse a state dir that belongs to
+ * another user: run as root, they would leave files the daemon's user
+ * cannot read, and the service would fail to start.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -16,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,33 @@ state_dir_owner_check(const char *state_dir)
 }
 
 /*
+ * 1 if the lock file's text ("regiomon run (pid N)") names a process
+ * that no longer exists.  Every child that shares the lock dies with
+ * its parent (fork_tied()), so this is a bug or something else's doing.
+ */
+static int
+holder_gone(const char *holder)
+{
+	const char	*p;
+	char		*end;
+	long		 pid;
+
+	if ((p = strstr(holder, "(pid ")) == NULL)
+		return 0;
+	errno = 0;
+	pid = strtol(p + 5, &end, 10);
+	if (errno != 0 || pid <= 0 || *end != ')')
+		return 0;
+	return kill((pid_t)pid, 0) == -1 && errno == ESRCH;
+}
+
+static int
+is_daemon(const char *holder)
+{
+	return strstr(holder, "daemon") != NULL;
+}
+
+/*
  * Take the state dir for command ("run", "daemon") until exit, creating
  * it if need be.  0, or -1 (logged) if another regiomon holds it or it
  * cannot be locked.
@@ -90,11 +120,18 @@ state_dir_lock(const char *state_dir, const char *command)
 			n = pread(fd, holder, sizeof(holder) - 1, 0);
 			holder[n > 0 ? n : 0] = '\0';
 			holder[strcspn(holder, "\n")] = '\0';
-			log_warnx("%s is in use by %s: %s", state_dir,
-			    holder[0] != '\0' ? holder : "another regiomon",
-			    strstr(holder, "daemon") != NULL ? "it runs the "
-			    "sources on their schedules; stop it first to run "
-			    "them by hand" : "wait for it to end");
+			if (holder_gone(holder))
+				log_warnx("%s is locked, but %s, which took "
+				    "the lock, is gone: a process it left "
+				    "holds it (fuser -v %s names it); stop "
+				    "that one", state_dir, holder, path);
+			else
+				log_warnx("%s is in use by %s: %s", state_dir,
+				    holder[0] != '\0' ? holder :
+				    "another regiomon", is_daemon(holder) ?
+				    "it runs the sources on their schedules; "
+				    "stop it first to run them by hand" :
+				    "wait for it to end");
 		}
 		close(fd);
 		free(path);

@@ -185,7 +185,8 @@ render_start(void)
 		free(w);
 		return NULL;
 	}
-	if ((w->pid = fork()) == -1) {
+	/* Tied: it shares the daemon's descriptors, the state lock too. */
+	if ((w->pid = fork_tied()) == -1) {
 		log_warn("graph: fork");
 		close(sv[0]);
 		close(sv[1]);

@@ -3,7 +3,8 @@
  * child.c: the child's side of a source run.  It loads nothing new: it
  * calls the already loaded plugin's init/collect/fini and writes
  * observation lines to the pipe, with no descriptor of the parent's but
- * stdio and the pipe, and leaves by _exit() with what the plugin said.
+ * stdio and the pipe, kills whatever the plugin started (sweep.c), and
+ * leaves by _exit() with what the plugin said.
  */
 #include <sys/resource.h>
 
@@ -49,6 +50,25 @@ child_limit_memory(size_t bytes)
 }
 
 /*
+ * Nothing the plugin started outlives the run (see sweep.c): the exec
+ * plugin's program and whatever that left, in its process group or not.
+ */
+static void
+child_sweep(const struct source *src)
+{
+	int	 n;
+
+	if ((n = sweep_descendants(KILL_GRACE)) == -1)
+		log_warnx("%s: processes the plugin started were still "
+		    "there %.1fs after SIGKILL", src->name, KILL_GRACE);
+	else if (n > 0)
+		log_debug("%s: killed and reaped %d process%s the plugin "
+		    "left running", src->name, n, n == 1 ? "" : "es");
+}
+
+static const struct source *child_src;
+
+/*
  * The host's child always leaves by _exit(): exit() comes from the plugin,
  * before its collect() returned, so what it emitted is only a part.
  */
@@ -56,6 +76,7 @@ static void
 child_exit_trap(void)
 {
 	fflush(stdout);		/* what the plugin printed, for the log */
+	child_sweep(child_src);
 	_exit(EXIT_CALLED_EXIT);
 }
 
@@ -79,7 +100,6 @@ child_main(struct regiomon *rm, const struct source *src,
 	if (wfd > 3)
 		close_range(3, (unsigned int)wfd - 1, 0);
 	close_range((unsigned int)wfd + 1, ~0U, 0);
-	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
@@ -97,8 +117,10 @@ child_main(struct regiomon *rm, const struct source *src,
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	}
 	log_forked();
+	child_src = src;
 	if (atexit(child_exit_trap) != 0)
 		_exit(1);
+	(void)sweep_setup();
 	child_limit_memory(rm->conf->child_memory);
 	/*
 	 * A plugin parses page after page of the same size: keep the heap
@@ -118,6 +140,7 @@ child_main(struct regiomon *rm, const struct source *src,
 	if (rc == RM_OK || rc == RM_UNCHANGED)
 		rc = p->desc.collect(ctx, state);
 	p->desc.fini(state);
+	child_sweep(src);
 	if (host_ctx_failed(ctx))
 		rc = RM_ERR;
 	if (fflush(out) == EOF)

@@ -8,12 +8,14 @@
  * the helpers every plugin needs (ABI 1.1): config checking, "did you
  * mean" and a growable buffer.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/suggest.h"
 #include "core/core.h"
@@ -375,6 +377,13 @@ check_probe(void *arg, int fd)
 	int			 rc;
 
 	memset(&d, 0, sizeof(d));
+	/*
+	 * From where a run's child calls it (child.c), so that a relative
+	 * path in the plugin's config is checked where it will be used.
+	 */
+	if (cp->rm->conf->dir != NULL && chdir(cp->rm->conf->dir) == -1)
+		diag_add(&d, cp->rm->conf->path, NULL, "chdir %s: %s",
+		    cp->rm->conf->dir, strerror(errno));
 	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
 	rc = cp->p->desc.init(ctx, cp->src->config, &state);
 	cp->p->desc.fini(state);

@@ -2,8 +2,10 @@
 /*
  * plugin.c: finding and loading source plugins.  A plugin is NAME.so in the
  * plugin dir, a regular file owned by root or by the user we run as and
- * writable by nobody else; it exports rm_plugin_init() and must be built
- * for our ABI major.  Anything else is refused with the reason.
+ * writable by nobody else, in a directory that is so too (whoever may
+ * write the directory may replace the file); it exports rm_plugin_init()
+ * and must be built for our ABI major.  Anything else is refused with
+ * the reason.
  */
 #include <sys/stat.h>
 
@@ -20,6 +22,37 @@
 #include "run/run.h"
 
 typedef int rm_init_fn(const struct rm_host *, struct rm_plugin *);
+
+/*
+ * Why no plugin may be loaded from dir, or NULL when its owner and mode
+ * are fine.  A symlink is judged by what it points to.
+ */
+static const char *
+plugin_dir_refusal(const char *dir, char *buf, size_t len)
+{
+	struct stat	 st;
+
+	if (stat(dir, &st) == -1) {
+		snprintf(buf, len, "%s", strerror(errno));
+		return buf;
+	}
+	if (!S_ISDIR(st.st_mode))
+		return "not a directory";
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(buf, len, "the plugin directory is owned by uid %lu, "
+		    "not by root or the user regiomon runs as",
+		    (unsigned long)st.st_uid);
+		return buf;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(buf, len, "the plugin directory is writable by group "
+		    "or others (mode %04o), who could put their own code in "
+		    "it: chmod go-w %s", (unsigned int)(st.st_mode & 07777),
+		    dir);
+		return buf;
+	}
+	return NULL;
+}
 
 /* Why path may not be loaded, or NULL when its owner and mode are fine. */
 static const char *
@@ -138,7 +171,7 @@ plugin_load_file(const char *dir, const char *name, struct plugin *p,
     char *err, size_t errlen)
 {
 	struct load_probe	 lp;
-	char			 why[256], *path, *report;
+	char			 why[1024], *path, *report;
 	const char		*refusal;
 	size_t			 len;
 	int			 rc;
@@ -146,6 +179,10 @@ plugin_load_file(const char *dir, const char *name, struct plugin *p,
 	memset(p, 0, sizeof(*p));
 	if (!id_valid(name)) {
 		snprintf(err, errlen, "invalid plugin name \"%s\"", name);
+		return -1;
+	}
+	if ((refusal = plugin_dir_refusal(dir, why, sizeof(why))) != NULL) {
+		snprintf(err, errlen, "%s: %s", dir, refusal);
 		return -1;
 	}
 	xasprintf(&path, "%s/%s.so", dir, name);

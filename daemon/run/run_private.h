@@ -59,8 +59,8 @@ struct spool_reader {
 #define EXIT_CALLED_EXIT 11		/* child: the plugin called exit() */
 /*
  * A child past its time gets SIGTERM, and SIGKILL this much later: the
- * exec plugin uses the moment to kill its program's process group, which
- * would otherwise outlive it (SIGKILL leaves no moment).
+ * child uses the moment to kill every process its plugin started (see
+ * sweep.c), which would otherwise outlive it (SIGKILL leaves no moment).
  */
 #define KILL_GRACE	0.5
 
@@ -98,6 +98,10 @@ int	ahead_finish(struct ahead *, struct sindex *);
 /* child.c */
 __dead void child_main(struct regiomon *, const struct source *,
 	    const struct plugin *, int, int);
+
+/* sweep.c */
+int	sweep_setup(void);
+int	sweep_descendants(double);
 
 /* job_stop.c */
 void	job_stop(struct job *, double);

@@ -7,7 +7,6 @@
  * output (job_read.c) fails the whole run.  job_run() does it all in the
  * foreground, for `run` and `fetch`.
  */
-#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -30,7 +29,6 @@ job_spawn(struct regiomon *rm, const struct source *src,
     const struct plugin *p, FILE *sink, int capture)
 {
 	struct job	*j;
-	pid_t		 parent = getpid();
 	int		 pfd[2], lfd[2] = { -1, -1 };
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
@@ -50,7 +48,8 @@ job_spawn(struct regiomon *rm, const struct source *src,
 	j->sink = sink;
 	j->deadline = mono_now() + (double)src->timeout;
 	j->logfd = lfd[0];
-	if ((j->pid = fork()) == -1) {
+	/* A plugin must not outlive the parent that would reap it. */
+	if ((j->pid = fork_tied()) == -1) {
 		log_err("%s: fork", src->name);
 		close(pfd[0]);
 		close(pfd[1]);
@@ -62,10 +61,6 @@ job_spawn(struct regiomon *rm, const struct source *src,
 		return NULL;
 	}
 	if (j->pid == 0) {
-		/* A plugin must not outlive the parent that would reap it. */
-		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
-		    getppid() != parent)
-			_exit(1);
 		close(pfd[0]);
 		if (capture)
 			close(lfd[0]);

@@ -75,7 +75,8 @@ static int
 ex_command(struct rm_ctx *ctx, const json_t *v, struct ex_state *st)
 {
 	const json_t	*e;
-	char		 path[32];
+	char		 path[32], dir[PATH_MAX];
+	const char	*cwd;
 	size_t		 i;
 	int		 rc = 0;
 
@@ -115,6 +116,20 @@ ex_command(struct rm_ctx *ctx, const json_t *v, struct ex_state *st)
 	if (rc == 0 && st->argv[0][0] == '/' &&
 	    access(st->argv[0], X_OK) == -1) {
 		ex_host->conf_error(ctx, "command[0]", "%s: %s", st->argv[0],
+		    strerror(errno));
+		rc = -1;
+	}
+	/*
+	 * A relative path is taken from the config's directory: the host
+	 * calls init() (and check-config checks) from there, as it runs it.
+	 */
+	if (rc == 0 && st->argv[0][0] != '/' &&
+	    strchr(st->argv[0], '/') != NULL &&
+	    access(st->argv[0], X_OK) == -1) {
+		cwd = getcwd(dir, sizeof(dir));
+		ex_host->conf_error(ctx, "command[0]", "%s (relative to the "
+		    "configuration's directory %s): %s; give the program's "
+		    "absolute path", st->argv[0], cwd != NULL ? cwd : "?",
 		    strerror(errno));
 		rc = -1;
 	}
@@ -204,8 +219,10 @@ ex_env(struct rm_ctx *ctx, const json_t *v, struct ex_state *st)
  * The program gets PATH=/usr/bin:/bin and LANG=C.UTF-8 plus "env", and
  * nothing else of the daemon's environment.  A program without a "/" is
  * looked up in that PATH; a relative path with a "/" is taken from the
- * daemon's working directory.  "timeout" should stay below the source's
- * own timeout, so that this plugin, not the daemon, reports the hang.
+ * configuration's directory (the host's working directory for init()
+ * and collect(), in check-config as in a run).  "timeout" should stay
+ * below the source's own timeout, so that this plugin, not the daemon,
+ * reports the hang.
  */
 int
 ex_init(struct rm_ctx *ctx, const json_t *conf, void **statep)

@@ -4,7 +4,10 @@
  * runs a configured program (an argv list, no shell) with a clean
  * environment, reads observation JSON lines from its stdout (the format
  * `regiomon fetch` prints), logs its stderr, and kills its whole process
- * group when the plugin's own timeout passes.  Exit status 0 is success.
+ * group when the program ends or the plugin's own timeout passes.  Exit
+ * status 0 is success.  What escaped the group (setsid()) is ended by
+ * the host: the run's child is a subreaper and kills every process left
+ * at the end of the run, or when regiomon stops it with SIGTERM.
  */
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -28,23 +31,6 @@
 #include "exec.h"
 
 const struct rm_host	*ex_host;
-
-/* The program's process group while it runs, for ex_term(). */
-static volatile sig_atomic_t ex_group;
-
-/*
- * regiomon stops a source past its timeout (or the daemon stopping) with
- * SIGTERM, then SIGKILL: take the program's whole group along, or what
- * it started (a "sleep", a daemonized helper) would outlive us.
- */
-static void
-ex_term(int sig)
-{
-	(void)sig;
-	if (ex_group > 0)
-		kill(-(pid_t)ex_group, SIGKILL);
-	_exit(1);
-}
 
 /*
  * The program to execve: argv[0] itself when it holds a "/", else the
@@ -124,8 +110,14 @@ ex_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/*
+ * The group of the program pid, which has not been reaped: its zombie
+ * keeps the group's id from being reused, so the kill reaches only what
+ * is left of the program's group (after the reap it could hit another
+ * process that made a group of that number).  Then reap the leader.
+ */
 static int
-ex_kill(pid_t pid)
+ex_end(pid_t pid)
 {
 	int	 status = 0;
 
@@ -133,6 +125,17 @@ ex_kill(pid_t pid)
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	return status;
+}
+
+/* 1 if the program pid has ended (not reaped: see ex_end()), else 0. */
+static int
+ex_ended(pid_t pid)
+{
+	siginfo_t	 si;
+
+	memset(&si, 0, sizeof(si));
+	return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) ==
+	    0 && si.si_pid == pid;
 }
 
 static void
@@ -175,8 +178,6 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 		ex_child(st, prog, self, outp[1], errp[1]);
 	/* Both sides set the group, so a kill never races the child. */
 	setpgid(pid, pid);
-	ex_group = pid;
-	signal(SIGTERM, ex_term);
 	close(outp[1]);
 	close(errp[1]);
 	outp[1] = errp[1] = -1;
@@ -188,7 +189,8 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 	while (!p[0].eof || !p[1].eof) {
 		ms = (int)((deadline - ex_now()) * 1000) + 1;
 		if (ms <= 0) {
-			ex_kill(pid);
+			if (!exited)
+				ex_end(pid);
 			ex_log_timeout(ctx, st);
 			goto done;
 		}
@@ -201,37 +203,39 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 		    errno != EINTR) {
 			ex_host->log(ctx, RM_LOG_ERR, "poll: %s",
 			    strerror(errno));
-			ex_kill(pid);
+			if (!exited)
+				ex_end(pid);
 			goto done;
 		}
 		for (i = 0; i < 2; i++) {
 			if (p[i].eof || pfd[i].revents == 0)
 				continue;
 			if (ex_read(ctx, &p[i], i == 0) == -1) {
-				ex_kill(pid);
+				if (!exited)
+					ex_end(pid);
 				goto done;
 			}
 		}
 		/* The leader is done: drain, then end what it left. */
-		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
-			exited = 1;
+		if (!exited && ex_ended(pid)) {
 			for (i = 0; i < 2; i++) {
 				if (!p[i].eof && ex_read(ctx, &p[i],
 				    i == 0) == -1) {
-					kill(-pid, SIGKILL);
+					ex_end(pid);
 					goto done;
 				}
 			}
-			kill(-pid, SIGKILL);
+			status = ex_end(pid);
+			exited = 1;
 		}
 	}
 	/* Both pipes closed, but the program may still run: wait, in time. */
 	while (!exited) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
+		if (ex_ended(pid)) {
+			status = ex_end(pid);
 			exited = 1;
-			kill(-pid, SIGKILL);
 		} else if (ex_now() >= deadline) {
-			ex_kill(pid);
+			ex_end(pid);
 			ex_log_timeout(ctx, st);
 			goto done;
 		} else
@@ -250,7 +254,6 @@ ex_collect(struct rm_ctx *ctx, void *arg)
 		rc = RM_OK;
 	}
 done:
-	ex_group = 0;
 	for (i = 0; i < 2; i++) {
 		if (outp[i] != -1)
 			close(outp[i]);

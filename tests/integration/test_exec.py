@@ -171,7 +171,8 @@ class Exec(unittest.TestCase):
 
     def test_source_timeout_kills_the_programs_group(self):
         """What the program started goes too: the daemon stops the
-        plugin with SIGTERM first, and the plugin kills the group."""
+        plugin's process with SIGTERM first, and it kills everything
+        below it (daemon/run/sweep.c)."""
         pids = os.path.join(self.tmp, "pids")
         r = self.run_one(self.source("hang", pids, src_timeout="2s",
                                      timeout="1m"))
