@@ -72,20 +72,21 @@ way_stat(const char *path, int create, struct stat *st)
 /*
  * Check the way to the series' file below state_dir, following nothing
  * and opening nothing: STATE/rrd and STATE/rrd/INDICATOR must be
- * directories (made if missing, with create), and the file a regular
- * file or missing.  0 with *exists set; STORE_REFUSED (logged, naming
- * the series and what is in its way) for a symbolic link, a FIFO, a
- * socket or a device there; -1 (logged) on another error.
+ * directories (made if missing, with STORE_CREATE in flags), and the
+ * file a regular file or missing.  0 with *exists set; STORE_REFUSED
+ * (logged unless STORE_QUIET, naming the series and what is in its way)
+ * for a symbolic link, a FIFO, a socket or a device there; -1 (logged)
+ * on another error.
  */
 int
 store_check(const char *state_dir, const char *indicator, const char *region,
-    int create, int *exists)
+    int flags, int *exists)
 {
 	struct stat	 st;
 	const char	*want;
 	char		*path, *way[3];
 	size_t		 i, len[3];
-	int		 rc = 0, r;
+	int		 rc = 0, r, create = flags & STORE_CREATE;
 
 	*exists = 0;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
@@ -110,12 +111,14 @@ store_check(const char *state_dir, const char *indicator, const char *region,
 		else if (i < 2 ? !S_ISDIR(st.st_mode) :
 		    !S_ISREG(st.st_mode)) {
 			want = i < 2 ? "a directory" : "a regular file";
+			rc = STORE_REFUSED;
+			if (flags & STORE_QUIET)
+				break;
 			log_errx("series %s/%s refused: %s is %s, not %s; "
 			    "regiomon follows no link and opens no special "
 			    "file in its state directory: move it away, and "
 			    "the next run stores the series", indicator,
 			    region, way[i], file_kind(st.st_mode), want);
-			rc = STORE_REFUSED;
 		} else if (i == 2)
 			*exists = 1;
 	}
@@ -136,7 +139,8 @@ store_exists(const char *state_dir, const char *indicator,
 {
 	int	 exists;
 
-	if (store_check(state_dir, indicator, region, 0, &exists) != 0)
+	if (store_check(state_dir, indicator, region, STORE_QUIET,
+	    &exists) != 0)
 		return 1;
 	return exists;
 }

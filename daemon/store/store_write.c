@@ -326,7 +326,8 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 		goto done;
 	}
 	/* Made if missing; nothing followed, no FIFO opened. */
-	if ((rc = store_check(state_dir, indicator, region, 1, &exists)) != 0)
+	if ((rc = store_check(state_dir, indicator, region, STORE_CREATE,
+	    &exists)) != 0)
 		goto done;
 	rc = -1;
 	if (batch_settle(path) == -1)

@@ -10,6 +10,7 @@ indicator's directory should be, or a FIFO at a series' path, refuses
 that series with an error naming it (the run exits 1, within seconds),
 while the other series of the same run are stored; a symbolic link
 where STATE/spool should be refuses the run before anything is spooled.
+A link where silences.json or STATE/outbox should be is refused too.
 Each case has a sentinel directory outside the state dir, whose
 contents (and the directories' modification times, which every file
 made or removed in them moves) must be the same afterwards."""
@@ -130,6 +131,26 @@ class HolesFiles(unittest.TestCase):
         self.assertEqual(sorted(comments, key=int),
                          [str(i) for i in range(20)])
 
+    def test_symlinked_silences_file(self):
+        self.env = rmtest.Env(self.source(["2020"]),
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        os.makedirs(self.env.state)
+        victim = os.path.join(self.outside, "victim.json")
+        with open(victim, "w") as f:
+            f.write('{"version": 1, "next_id": 1, "silences": []}')
+        path = os.path.join(self.env.state, "silences.json")
+        os.symlink(victim, path)
+        before = snapshot(self.outside)
+        until = time.strftime("%Y-%m-%d",
+                              time.gmtime(time.time() + 30 * 86400))
+        r = self.env.run("silence", "add", UR, "--until", until,
+                         "--comment", "x", timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("%s: is a symbolic link, not a regular file" % path,
+                      r.stderr)
+        self.assertEqual(snapshot(self.outside), before)
+        self.assertTrue(os.path.islink(path))
+
     # Points 3 and 4: links and FIFOs in the state dir
 
     def test_symlinked_series_file(self):
@@ -176,6 +197,20 @@ class HolesFiles(unittest.TestCase):
                       r.stderr)
         self.assertEqual(snapshot(self.outside), before)
         self.assertFalse(os.path.exists(self.env.rrd(UR, "groningen")))
+
+    def test_symlinked_outbox(self):
+        self.env = rmtest.Env(self.source(["2020"]),
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        os.makedirs(self.env.state)
+        os.mkdir(os.path.join(self.outside, "outbox"))
+        outbox = os.path.join(self.env.state, "outbox")
+        os.symlink(os.path.join(self.outside, "outbox"), outbox)
+        before = snapshot(self.outside)
+        r = self.env.run("test-mail", timeout=TIMEOUT)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("%s is a symbolic link, not a directory" % outbox,
+                      r.stderr)
+        self.assertEqual(snapshot(self.outside), before)
 
     def test_fifo_at_series_path(self):
         self.first_run()
