@@ -218,9 +218,14 @@ outbox_drop(const struct conf *conf, const char *id)
 	if ((lock = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
 	    O_CLOEXEC)) == -1)
 		log_warn("mail: %s", dir);
-	else if (flock_wait(lock, OUTBOX_WAIT) == -1)
-		log_warn("mail %s: lock %s; it stays in the outbox", id, dir);
-	else if (eml != NULL && retry != NULL) {
+	else if (flock_wait(lock, OUTBOX_WAIT) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("mail %s: another regiomon has been sending "
+			    "from %s for %.0f seconds; the message stays in "
+			    "the outbox", id, dir, OUTBOX_WAIT);
+		else
+			log_warn("mail %s: lock %s", id, dir);
+	} else if (eml != NULL && retry != NULL) {
 		rc = 0;
 		if (unlink(eml) == -1 && errno != ENOENT) {
 			log_warn("mail: %s", eml);
