@@ -91,14 +91,8 @@ check_sources(struct regiomon *rm, int argc, char **argv)
 static int
 prepare_state_dir(const struct conf *conf)
 {
-	char	*spool;
-	int	 rc;
-
-	xasprintf(&spool, "%s/spool", conf->state_dir);
-	if ((rc = mkdir_p(spool, 0750)) == -1)
-		log_warn("%s", spool);
-	free(spool);
-	return rc;
+	/* A directory of its own: a link would put the spools elsewhere. */
+	return mkdir_beneath(conf->state_dir, "spool", 0750);
 }
 
 int

@@ -4,10 +4,12 @@
  * --comment TEXT`, `silence list` and `silence remove ID`: the analysts'
  * way to stop alert mail about a series for a while, with a reason.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "model/model.h"
@@ -94,7 +96,7 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	char		 ind[ID_MAX], reg[ID_MAX];
 	time_t		 ends, now = time(NULL);
 	long		 id;
-	int		 i;
+	int		 i, lock, rc;
 
 	/* silences.json must stay readable for the daemon. */
 	if (state_dir_owner_check(rm->conf->state_dir) == -1)
@@ -144,14 +146,19 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 		log_warn("%s", rm->conf->state_dir);
 		return 1;
 	}
-	if (load(rm, &ss) == -1)
+	/* Read, add, write: one change at a time, or ids collide. */
+	if ((lock = silences_lock(rm->conf->state_dir)) == -1)
 		return 1;
-	id = silence_add(&ss, ind, reg, until, ends, comment, now);
-	if (silences_save(rm->conf->state_dir, &ss) == -1) {
-		silences_free(&ss);
+	if (load(rm, &ss) == -1) {
+		silences_unlock(lock);
 		return 1;
 	}
+	id = silence_add(&ss, ind, reg, until, ends, comment, now);
+	rc = silences_save(rm->conf->state_dir, &ss);
+	silences_unlock(lock);
 	silences_free(&ss);
+	if (rc == -1)
+		return 1;
 	printf("silence %ld: %s%s%s until %s (the end of that day, UTC)\n",
 	    id, ind, reg[0] != '\0' ? "/" : " in every region",
 	    reg[0] != '\0' ? reg : "", until);
@@ -206,6 +213,7 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 	struct silences	 ss;
 	char		*end;
 	long		 id;
+	int		 lock, rc;
 
 	/* silences.json must stay readable for the daemon. */
 	if (state_dir_owner_check(rm->conf->state_dir) == -1)
@@ -222,19 +230,30 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 		    "from `regiomon silence list`, got \"%s\"\n", argv[2]);
 		return EXIT_USAGE;
 	}
-	if (load(rm, &ss) == -1)
+	if (access(rm->conf->state_dir, F_OK) == -1 && errno == ENOENT) {
+		fprintf(stderr, "regiomon: silence remove: no silence %ld "
+		    "(see `regiomon silence list`)\n", id);
 		return 1;
+	}
+	/* Read, remove, write: one change at a time. */
+	if ((lock = silences_lock(rm->conf->state_dir)) == -1)
+		return 1;
+	if (load(rm, &ss) == -1) {
+		silences_unlock(lock);
+		return 1;
+	}
 	if (silence_remove(&ss, id) == -1) {
+		silences_unlock(lock);
 		fprintf(stderr, "regiomon: silence remove: no silence %ld "
 		    "(see `regiomon silence list`)\n", id);
 		silences_free(&ss);
 		return 1;
 	}
-	if (silences_save(rm->conf->state_dir, &ss) == -1) {
-		silences_free(&ss);
-		return 1;
-	}
+	rc = silences_save(rm->conf->state_dir, &ss);
+	silences_unlock(lock);
 	silences_free(&ss);
+	if (rc == -1)
+		return 1;
 	printf("silence %ld removed\n", id);
 	return 0;
 }

@@ -355,7 +355,6 @@ static int
 setup(struct daemon *d)
 {
 	struct diags	 dg;
-	char		*spool;
 	long long	 wd;
 
 	memset(&dg, 0, sizeof(dg));
@@ -366,13 +365,9 @@ setup(struct daemon *d)
 		diag_free(&dg);
 		return EXIT_CONFIG;
 	}
-	xasprintf(&spool, "%s/spool", d->cur->rm.conf->state_dir);
-	if (mkdir_p(spool, 0750) == -1) {
-		log_err("%s", spool);
-		free(spool);
+	/* A directory of its own: a link would put the spools elsewhere. */
+	if (mkdir_beneath(d->cur->rm.conf->state_dir, "spool", 0750) == -1)
 		return 1;
-	}
-	free(spool);
 	/* Finish the store step a crash or a second SIGTERM cut short. */
 	apply_pending(&d->cur->rm);
 	if (signals_init(d) == -1)

@@ -119,6 +119,13 @@ time_t	wall_now(void);
 double	mono_now(void);
 char	*json_dumps_exact(const json_t *, size_t);
 
+/* nofollow.c */
+const char *file_kind(mode_t);
+int	dir_nofollow(const char *, mode_t);
+int	mkdir_beneath(const char *, const char *, mode_t);
+int	open_nofollow(const char *, int, mode_t);
+int	flock_wait(int, double);
+
 /* fmt.c */
 void	fmt_double(char *, size_t, double);
 /* Numbers in text for people: at most 4 decimals, 6 significant digits. */

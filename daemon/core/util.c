@@ -273,8 +273,15 @@ write_file_atomic(const char *path, const void *data, size_t len)
 	int		 fd, rc = -1;
 
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0640)) == -1) {
+	/*
+	 * A new file of our own: a link or a FIFO left at the temp name is
+	 * replaced, never followed or opened (a killed writer with our pid
+	 * left the name, or someone else did).
+	 */
+	if (unlink(tmp) == -1 && errno != ENOENT)
+		log_warn("unlink %s", tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0640)) == -1) {
 		log_warn("%s", tmp);
 		free(tmp);
 		return -1;

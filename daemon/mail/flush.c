@@ -71,12 +71,19 @@ read_all(const char *path, char **out, size_t *outlen)
 	ssize_t		 n;
 	int		 fd, saved;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Never a link followed out of the outbox, nor a FIFO waited on. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return -1;
 	if (fstat(fd, &st) == -1) {
 		saved = errno;
 		close(fd);
 		errno = saved;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
 		return -1;
 	}
 	if (st.st_size < 0 || st.st_size > MSG_MAX) {
@@ -385,12 +392,16 @@ mail_flush(const struct conf *conf, const json_t *mailconf)
 	memset(&f, 0, sizeof(f));
 	f.now = time(NULL);
 	f.dir = outbox_dir(conf);
-	if ((d = opendir(f.dir)) == NULL) {
+	/* Not followed out of the state dir: a link fails (ELOOP). */
+	if ((dfd = open(f.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(dfd)) == NULL) {
 		if (errno == ENOENT) {
 			free(f.dir);
 			return 0;
 		}
 		log_warn("mail: %s", f.dir);
+		if (dfd != -1)
+			close(dfd);
 		goto fail;
 	}
 	dfd = dirfd(d);

@@ -8,6 +8,7 @@
  * nor duplicates it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "mail/mail_private.h"
 
 #define OUTBOX_DIR	"outbox"
+#define OUTBOX_WAIT	30.0	/* seconds, for another process's flush */
 
 /* STATE/outbox, new (caller frees). */
 char *
@@ -98,10 +100,9 @@ mail_queue_id(const struct conf *conf, const json_t *mailconf,
 	if (mail_build(&h, msg, &data, &len) == -1)
 		goto out;
 	dir = outbox_dir(conf);
-	if (mkdir_p(dir, 0700) == -1) {
-		log_warn("mail: %s", dir);
+	/* A directory of its own: a link would put the mail elsewhere. */
+	if (mkdir_beneath(conf->state_dir, OUTBOX_DIR, 0700) == -1)
 		goto out;
-	}
 	if ((path = outbox_path(dir, myid, ".eml")) == NULL)
 		goto out;
 	/* write_file_atomic fsyncs the file, renames it, fsyncs dir. */
@@ -143,13 +144,17 @@ outbox_retry_load(const char *dir, const char *id)
 	json_error_t	 jerr;
 	json_t		*r = NULL;
 	char		*path;
+	int		 fd;
 
 	if ((path = outbox_path(dir, id, ".retry")) == NULL)
 		return NULL;
-	if (access(path, F_OK) == 0 &&
-	    (r = json_load_file(path, 0, &jerr)) == NULL)
-		log_warnx("mail %s: %s:%d: %s; starting the count afresh", id,
-		    path, jerr.line, jerr.text);
+	/* Never a link followed, nor a FIFO opened to block (logged). */
+	if ((fd = open_nofollow(path, O_RDONLY, 0)) != -1) {
+		if ((r = json_loadfd(fd, 0, &jerr)) == NULL)
+			log_warnx("mail %s: %s:%d: %s; starting the count "
+			    "afresh", id, path, jerr.line, jerr.text);
+		close(fd);
+	}
 	free(path);
 	if (r != NULL && !json_is_object(r)) {
 		json_decref(r);
@@ -196,17 +201,31 @@ out:
 	return rc;
 }
 
-/* Remove message id and its sidecar from the outbox.  0, or -1 (logged). */
+/*
+ * Remove message id and its sidecar from the outbox, holding the lock a
+ * flush holds (flush.c), so that no other process is sending it.  0, or
+ * -1 (logged).
+ */
 int
 outbox_drop(const struct conf *conf, const char *id)
 {
 	char	*dir, *eml, *retry;
-	int	 rc = -1;
+	int	 rc = -1, lock = -1;
 
 	dir = outbox_dir(conf);
 	eml = outbox_path(dir, id, ".eml");
 	retry = outbox_path(dir, id, ".retry");
-	if (eml != NULL && retry != NULL) {
+	if ((lock = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		log_warn("mail: %s", dir);
+	else if (flock_wait(lock, OUTBOX_WAIT) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("mail %s: another regiomon has been sending "
+			    "from %s for %.0f seconds; the message stays in "
+			    "the outbox", id, dir, OUTBOX_WAIT);
+		else
+			log_warn("mail %s: lock %s", id, dir);
+	} else if (eml != NULL && retry != NULL) {
 		rc = 0;
 		if (unlink(eml) == -1 && errno != ENOENT) {
 			log_warn("mail: %s", eml);
@@ -217,6 +236,8 @@ outbox_drop(const struct conf *conf, const char *id)
 			rc = -1;
 		}
 	}
+	if (lock != -1)
+		close(lock);
 	free(eml);
 	free(retry);
 	free(dir);

@@ -141,6 +141,7 @@ struct regiomon {
 	json_t		*state;		/* STATE/state.json, see state.c */
 	int		 verbose;
 	long		 nchanged;	/* series files changed, apply.c */
+	long		 nrefused;	/* series refused, apply.c */
 };
 
 /* catalog.c */
@@ -231,6 +232,8 @@ struct silences {
 };
 
 char	*silence_path(const char *);
+int	silences_lock(const char *);
+void	silences_unlock(int);
 int	silence_date_parse(const char *, time_t *);
 int	silence_comment_ok(const char *);
 int	silences_load(const char *, struct silences *, struct diags *);

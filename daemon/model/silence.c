@@ -3,19 +3,28 @@
  * silence.c: STATE/silences.json, the analysts' "do not mail me about this
  * series until DATE" notes.  A silence matches an indicator in one region
  * or in all of them, carries a required comment, and stops matching once
- * its last day (UTC) is over.  The file is replaced atomically.
+ * its last day (UTC) is over.  The file is replaced atomically, and a
+ * change (read, add or remove, write) holds flock() on STATE/silences.lock
+ * throughout, so that two `silence add` at once both keep their silence,
+ * each with its own id.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "model/model.h"
 
 #define SILENCE_FILE	"silences.json"
+#define SILENCE_LOCK	"silences.lock"
+#define LOCK_WAIT	10.0		/* seconds, for another change */
 #define SILENCE_VERSION	1
 #define JPATH_MAX	128
 
@@ -29,6 +38,45 @@ char *
 silence_path(const char *state_dir)
 {
 	return path_join(state_dir, SILENCE_FILE);
+}
+
+/*
+ * Take STATE/silences.lock for a change of the silences (the state dir
+ * exists), waiting up to LOCK_WAIT seconds for another one to end.  The
+ * lock's fd, which silences_unlock() releases, or -1 (logged).
+ */
+int
+silences_lock(const char *state_dir)
+{
+	char	*path;
+	int	 fd;
+
+	path = path_join(state_dir, SILENCE_LOCK);
+	if ((fd = open_nofollow(path, O_RDWR | O_CREAT, 0640)) == -1) {
+		free(path);
+		return -1;
+	}
+	if (flock_wait(fd, LOCK_WAIT) == -1) {
+		if (errno == EWOULDBLOCK)
+			log_warnx("%s: another regiomon has been changing the "
+			    "silences for %.0f seconds; nothing changed, try "
+			    "again", path, LOCK_WAIT);
+		else
+			log_warn("lock %s", path);
+		close(fd);
+		free(path);
+		return -1;
+	}
+	free(path);
+	return fd;
+}
+
+/* Let go of what silences_lock() took; -1 is fine. */
+void
+silences_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);
 }
 
 /*
@@ -257,21 +305,26 @@ load_doc(struct silences *ss, json_t *root, const char *file,
 int
 silences_load(const char *state_dir, struct silences *ss, struct diags *d)
 {
+	struct stat	 st;
 	json_t		*root;
 	char		*path;
 	size_t		 before = d->n;
-	FILE		*fp;
 
 	memset(ss, 0, sizeof(*ss));
 	ss->next_id = 1;
 	path = silence_path(state_dir);
-	if ((fp = fopen(path, "re")) == NULL && errno == ENOENT) {
-		free(path);
-		return 0;
-	}
-	if (fp != NULL)
-		fclose(fp);
-	if ((root = conf_json_file(path, d)) != NULL) {
+	if (lstat(path, &st) == -1) {
+		if (errno == ENOENT) {
+			free(path);
+			return 0;
+		}
+		diag_add(d, path, NULL, "cannot read: %s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode))
+		/* Not followed out of the state dir; a FIFO would block. */
+		diag_add(d, path, NULL, "is %s, not a regular file: "
+		    "regiomon follows no link and opens no special file in "
+		    "its state directory; move it away", file_kind(st.st_mode));
+	else if ((root = conf_json_file(path, d)) != NULL) {
 		load_doc(ss, root, path, d);
 		json_decref(root);
 	}

@@ -181,7 +181,11 @@ read_members(json_t *o, const char **p, const char *e, int depth)
 	}
 }
 
-/* The file at path in memory, *len its size.  New, or NULL with errno. */
+/*
+ * The file at path in memory, *len its size.  New, or NULL with errno
+ * (logged unless ENOENT).  A link is not followed out of the state dir,
+ * nor a FIFO opened to block (open_nofollow()).
+ */
 static char *
 read_whole(const char *path, size_t *len)
 {
@@ -191,7 +195,7 @@ read_whole(const char *path, size_t *len)
 	int		 fd, saved;
 
 	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = open_nofollow(path, O_RDONLY, 0)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == -1)
 		goto fail;
@@ -210,6 +214,7 @@ read_whole(const char *path, size_t *len)
 	return buf;
 fail:
 	saved = errno;
+	log_warn("%s", path);
 	free(buf);
 	close(fd);
 	errno = saved;
@@ -260,7 +265,7 @@ state_load(const char *state_dir, int readonly)
 	path = path_join(state_dir, STATE_FILE);
 	if ((buf = read_whole(path, &len)) == NULL) {
 		if (errno != ENOENT) {
-			log_err("%s", path);
+			/* Logged. */
 			free(path);
 			return NULL;
 		}

@@ -4,6 +4,7 @@
  * member in json_dumps()'s layout, each series' eval as the one line of
  * compact text it is kept as in memory (see state.c).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -196,8 +197,11 @@ state_save(const char *state_dir, json_t *state)
 
 	path = path_join(state_dir, STATE_FILE);
 	xasprintf(&tmp, "%s.tmp.%ld", path, (long)getpid());
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0640)) == -1)
+	/* Our own new file: a link or a FIFO at the name is replaced. */
+	if (unlink(tmp) == -1 && errno != ENOENT)
+		log_warn("unlink %s", tmp);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0640)) == -1)
 		log_warn("%s", tmp);
 	else if (state_write(fd, tmp, state) == 0) {
 		if (rename(tmp, path) == -1)

@@ -108,8 +108,8 @@ state_dir_lock(const char *state_dir, const char *command)
 		return -1;
 	}
 	xasprintf(&path, "%s/lock", state_dir);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640)) == -1) {
-		log_warn("%s", path);
+	/* Not a link followed out of the state dir (logged). */
+	if ((fd = open_nofollow(path, O_RDWR | O_CREAT, 0640)) == -1) {
 		free(path);
 		return -1;
 	}

@@ -16,6 +16,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
@@ -49,7 +50,8 @@ struct applying {
 
 /*
  * Write one series.  1 if the file changed, 0 if not, -1 on failure
- * (logged).
+ * (logged), STORE_REFUSED if a link or a special file is in the way to
+ * its file (logged; the other series are stored, see store_path.c).
  */
 static int
 apply_series(struct regiomon *rm, struct series *s, const char *source)
@@ -57,7 +59,7 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	const struct indicator	*ind;
 	struct point		*pts;
 	json_t			*ss;
-	int			 changed = 0, whole;
+	int			 changed = 0, whole, r;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -68,10 +70,10 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
 	whole = !store_exists(rm->conf->state_dir, s->indicator, s->region);
-	if (store_write(rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, pts, s->n, &changed) == -1) {
+	if ((r = store_write(rm->conf->state_dir, s->indicator, s->region,
+	    ind->freq, pts, s->n, &changed)) != 0) {
 		free(pts);
-		return -1;
+		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	}
 	ss = state_series(rm->state, s->indicator, s->region);
 	series_state_update(ss, s, source, changed);
@@ -89,7 +91,10 @@ apply_done(struct applying *ap, struct series *s)
 {
 	int	 r;
 
-	if ((r = apply_series(ap->rm, s, ap->source)) == -1)
+	/* A refused series is not a failed write: the others commit. */
+	if ((r = apply_series(ap->rm, s, ap->source)) == STORE_REFUSED)
+		ap->rm->nrefused++;
+	else if (r == -1)
 		ap->failed = 1;
 	else
 		ap->nchanged += r;
@@ -213,7 +218,9 @@ apply_pass(struct applying *ap, struct sindex *x, long pass)
  * series is tried even when one fails; what was written is durable when
  * this returns.  Returns the number of series whose file changed, -1 if
  * any failed, or APPLY_CORRUPT if the spool has a line that is not an
- * observation (nothing stored; logged).
+ * observation (nothing stored; logged).  A series refused (a link or a
+ * special file in the way to its file) is counted in rm->nrefused and
+ * left out; the others are stored.
  */
 int
 apply_spool(struct regiomon *rm, const char *source, const char *path,
@@ -299,12 +306,20 @@ apply_pending(struct regiomon *rm)
 	DIR		*d;
 	struct dirent	*de;
 	size_t		 len;
-	int		 rc = 0, n;
+	long		 refused;
+	int		 rc = 0, n, fd;
 
 	xasprintf(&dir, "%s/spool", rm->conf->state_dir);
-	if ((d = opendir(dir)) == NULL) {
+	/* The caller made it a directory (mkdir_beneath): not followed. */
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		rc = errno == ENOENT ? 0 : -1;
+		if (rc == -1)
+			log_warn("%s", dir);
+		if (fd != -1)
+			close(fd);
 		free(dir);
-		return 0;
+		return rc;
 	}
 	while ((de = readdir(d)) != NULL) {
 		len = strlen(de->d_name);
@@ -318,14 +333,22 @@ apply_pending(struct regiomon *rm)
 			de->d_name[len - 6] = '\0';
 			log_notice("applying the spool of %s left by an "
 			    "interrupted run", de->d_name);
+			refused = rm->nrefused;
 			if ((n = apply_spool(rm, de->d_name, path, NULL)) ==
 			    APPLY_CORRUPT) {
 				spool_set_aside(rm, de->d_name, path);
 				rc = -1;
 			} else if (n == -1)
 				rc = -1;
-			else
+			else {
+				/* A refused series: fetched anew next run. */
+				if (rm->nrefused > refused) {
+					json_object_del(state_source(rm->state,
+					    de->d_name), "mark");
+					rc = -1;
+				}
 				unlink(path);
+			}
 		}
 		free(path);
 	}

@@ -6,6 +6,7 @@
  * failed run stores nothing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,15 @@ FILE *
 run_spool_open(const struct conf *conf, const struct source *src)
 {
 	char	*part = spool_path(conf, src->name, 0);
-	FILE	*sink;
+	FILE	*sink = NULL;
+	int	 fd;
 
-	if ((sink = fopen(part, "we")) == NULL)
+	/* Never a link followed out of the state dir, nor a FIFO. */
+	if ((fd = open_nofollow(part, O_WRONLY | O_CREAT | O_TRUNC,
+	    0640)) != -1 && (sink = fdopen(fd, "w")) == NULL) {
 		log_warn("%s", part);
+		close(fd);
+	}
 	free(part);
 	return sink;
 }
@@ -72,6 +78,7 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
     struct ahead *ahead, int *nchanged)
 {
 	char	*part, *done;
+	long	 refused = rm->nrefused;
 
 	*nchanged = 0;
 	if (sink == NULL) {
@@ -106,6 +113,18 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
 		goto out;
 	}
 	unlink(done);
+	/*
+	 * A series refused (store_path.c): the others are stored, and the
+	 * run fails, so that its source's mark stays and the next run
+	 * fetches the series again, once the way to its file is clear.
+	 */
+	if (rm->nrefused > refused) {
+		result = JOB_FAILED;
+		snprintf(why, whylen, "%ld series refused: a link or a special "
+		    "file is in the way to %s (see above); the others were "
+		    "stored", rm->nrefused - refused,
+		    rm->nrefused - refused == 1 ? "its file" : "their files");
+	}
 out:
 	run_note_source(rm, src, result, why, mark);
 	free(part);

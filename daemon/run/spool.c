@@ -4,9 +4,11 @@
  * observation at a time, with the file, line number and offset of each.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/core.h"
 #include "model/model.h"
@@ -28,10 +30,19 @@ spool_path(const struct conf *conf, const char *source, int complete)
 int
 spool_reader_open(struct spool_reader *r, const char *path)
 {
+	int	 fd;
+
 	memset(r, 0, sizeof(*r));
 	r->path = path;
-	if ((r->fp = fopen(path, "re")) == NULL) {
+	/* Never a link followed out of the state dir, nor a FIFO. */
+	if ((fd = open_nofollow(path, O_RDONLY, 0)) == -1) {
+		if (errno == ENOENT)
+			log_warn("%s", path);
+		return -1;
+	}
+	if ((r->fp = fdopen(fd, "r")) == NULL) {
 		log_warn("%s", path);
+		close(fd);
 		return -1;
 	}
 	return 0;

@@ -11,7 +11,13 @@
 #include "model/model.h"
 
 /* store_path.c */
+/* A series refused: a link or a special file in the way to its file. */
+#define STORE_REFUSED	(-2)
+/* store_check()'s flags. */
+#define STORE_CREATE	0x1	/* make the directories */
+#define STORE_QUIET	0x2	/* log no refusal: the caller's write will */
 char	*store_path(const char *, const char *, const char *);
+int	store_check(const char *, const char *, const char *, int, int *);
 int	store_exists(const char *, const char *, const char *);
 
 /* store_read.c */

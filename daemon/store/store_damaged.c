@@ -33,7 +33,9 @@ our_header(const char *path)
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	/* Checked by store_check(); still never follow or block here. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
 		return 0;
 	n = read(fd, &h, sizeof(h));
 	close(fd);

@@ -2,11 +2,21 @@
 /*
  * store_path.c: where a series lives, STATE/rrd/INDICATOR/REGION.rrd:
  * the path made from checked ids, and whether the file is there.
+ *
+ * librrd opens a series' file by its path, and would follow a symbolic
+ * link out of the state dir (an append written into any file the
+ * service user can write) or block for good on a FIFO.  So before any
+ * path goes to librrd, store_check() looks at each part of the way
+ * below the state dir without following or opening anything, and
+ * refuses the series if it finds anything but directories and a
+ * regular file.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/core.h"
 #include "model/model.h"
@@ -34,21 +44,103 @@ store_path(const char *state_dir, const char *indicator, const char *region)
 }
 
 /*
+ * lstat path, a part of the way to the series' file: 0 with *st, 1 if
+ * it is missing (made first, as a directory, with create), -1 (logged).
+ */
+static int
+way_stat(const char *path, int create, struct stat *st)
+{
+	if (lstat(path, st) == 0)
+		return 0;
+	if (errno != ENOENT) {
+		log_err("%s", path);
+		return -1;
+	}
+	if (!create)
+		return 1;
+	if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+		log_err("mkdir %s", path);
+		return -1;
+	}
+	if (lstat(path, st) == -1) {
+		log_err("%s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Check the way to the series' file below state_dir, following nothing
+ * and opening nothing: STATE/rrd and STATE/rrd/INDICATOR must be
+ * directories (made if missing, with STORE_CREATE in flags), and the
+ * file a regular file or missing.  0 with *exists set; STORE_REFUSED
+ * (logged unless STORE_QUIET, naming the series and what is in its way)
+ * for a symbolic link, a FIFO, a socket or a device there; -1 (logged)
+ * on another error.
+ */
+int
+store_check(const char *state_dir, const char *indicator, const char *region,
+    int flags, int *exists)
+{
+	struct stat	 st;
+	const char	*want;
+	char		*path, *way[3];
+	size_t		 i, len[3];
+	int		 rc = 0, r, create = flags & STORE_CREATE;
+
+	*exists = 0;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	if (create && mkdir_p(state_dir, 0750) == -1) {
+		log_err("mkdir %s", state_dir);
+		free(path);
+		return -1;
+	}
+	/* STATE/rrd, STATE/rrd/INDICATOR, the file: prefixes of path. */
+	len[0] = strlen(state_dir) + strlen("/rrd");
+	len[1] = len[0] + 1 + strlen(indicator);
+	len[2] = strlen(path);
+	for (i = 0; i < 3; i++)
+		way[i] = NULL;
+	for (i = 0; i < 3 && rc == 0; i++) {
+		xasprintf(&way[i], "%.*s", (int)len[i], path);
+		if ((r = way_stat(way[i], create && i < 2, &st)) == -1)
+			rc = -1;
+		else if (r == 1)
+			break;
+		else if (i < 2 ? !S_ISDIR(st.st_mode) :
+		    !S_ISREG(st.st_mode)) {
+			want = i < 2 ? "a directory" : "a regular file";
+			rc = STORE_REFUSED;
+			if (flags & STORE_QUIET)
+				break;
+			log_errx("series %s/%s refused: %s is %s, not %s; "
+			    "regiomon follows no link and opens no special "
+			    "file in its state directory: move it away, and "
+			    "the next run stores the series", indicator,
+			    region, way[i], file_kind(st.st_mode), want);
+		} else if (i == 2)
+			*exists = 1;
+	}
+	for (i = 0; i < 3; i++)
+		free(way[i]);
+	free(path);
+	return rc;
+}
+
+/*
  * 1 unless the series' file is certainly not there (ENOENT): an invalid
- * id or an odd error counts as there, so that a caller only takes the
- * shortcuts of a new file for one.
+ * id, an odd error or something refused in its way counts as there, so
+ * that a caller only takes the shortcuts of a new file for one.
  */
 int
 store_exists(const char *state_dir, const char *indicator,
     const char *region)
 {
-	struct stat	 st;
-	char		*path;
-	int		 rc;
+	int	 exists;
 
-	if ((path = store_path(state_dir, indicator, region)) == NULL)
+	if (store_check(state_dir, indicator, region, STORE_QUIET,
+	    &exists) != 0)
 		return 1;
-	rc = stat(path, &st) == 0 || errno != ENOENT;
-	free(path);
-	return rc;
+	return exists;
 }

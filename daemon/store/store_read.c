@@ -5,9 +5,6 @@
  * written what it queued and the file has shown it is of the frequency
  * asked for.
  */
-#include <sys/stat.h>
-
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,20 +153,19 @@ store_read(const char *state_dir, const char *indicator, const char *region,
     enum freq f, struct point **pts, size_t *n)
 {
 	struct series	 s;
-	struct stat	 st;
 	char		*path;
-	int		 rc = -1;
+	int		 rc = -1, exists;
 
 	*pts = NULL;
 	*n = 0;
+	/* Nothing followed out of the state dir, no FIFO opened. */
+	if (store_check(state_dir, indicator, region, 0, &exists) != 0)
+		return -1;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
 		return -1;
-	if (stat(path, &st) == -1) {
-		if (errno == ENOENT)
-			rc = 0;
-		else
-			log_err("%s", path);
-	} else if (read_series(path, f, &s) == 0) {
+	if (!exists)
+		rc = 0;
+	else if (read_series(path, f, &s) == 0) {
 		*pts = s.pts;
 		*n = s.n;
 		rc = 0;

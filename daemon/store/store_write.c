@@ -303,7 +303,9 @@ write_existing(const char *path, off_t size, enum freq f,
  * history) in the series' file.  Values equal to the stored ones are no
  * change; only newer periods are appended with one update; a changed or
  * older value rebuilds the file atomically.  *changed is 1 if the file
- * was written.  0, or -1 (logged) with the old file intact.  The caller
+ * was written.  0, or -1 (logged) with the old file intact, or
+ * STORE_REFUSED (logged) if a link or a special file is in the way to
+ * the series' file (store_check()), which is left alone.  The caller
  * serializes writes of one series (librrd's locks do not exclude threads).
  */
 int
@@ -311,8 +313,8 @@ store_write(const char *state_dir, const char *indicator, const char *region,
     enum freq f, const struct point *pts, size_t n, int *changed)
 {
 	struct stat	 st;
-	char		*path, *dir = NULL;
-	int		 rc = -1;
+	char		*path;
+	int		 rc = -1, exists;
 
 	*changed = 0;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
@@ -323,11 +325,11 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 		rc = 0;
 		goto done;
 	}
-	dir = path_dirname(path);
-	if (mkdir_p(dir, 0755) == -1) {
-		log_err("mkdir %s", dir);
+	/* Made if missing; nothing followed, no FIFO opened. */
+	if ((rc = store_check(state_dir, indicator, region, STORE_CREATE,
+	    &exists)) != 0)
 		goto done;
-	}
+	rc = -1;
 	if (batch_settle(path) == -1)
 		goto done;
 	batch_remove_stale(path);
@@ -338,7 +340,6 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 	else if ((rc = rebuild(path, f, pts, n)) == 0)
 		*changed = 1;
 done:
-	free(dir);
 	free(path);
 	return rc;
 }
