@@ -163,6 +163,9 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
 FUZZ_EXTRA_cbs_v3 = $(wildcard plugins/cbs_statline/*.c)
 FUZZ_EXTRA_cbs_v4 = $(wildcard plugins/cbs_statline/*.c)
 FUZZ_EXTRA_jsonstat = $(wildcard plugins/eurostat/*.c)
+FUZZ_EXTRA_swing = $(wildcard plugins/swing/*.c)
+FUZZ_EXTRA_uwv_table = $(wildcard plugins/uwv/*.c)
+FUZZ_EXTRA_uwv_zip = $(wildcard plugins/uwv/*.c)
 
 $(B)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
     $$(FUZZ_EXTRA_$$*) $(FAKEHOST) $(B)/libregiomon.a $(PLIB)
@@ -187,6 +190,8 @@ FUZZ_LIB_SRC	= $(filter-out daemon/main.c,$(DAEMON_SRC)) $(PLIB_SRC)
 FUZZ_LIB_OBJ	= $(FUZZ_LIB_SRC:%.c=build-fuzz/obj/%.o)
 fuzz_obj	= $(patsubst %.c,build-fuzz/obj/%.o,$(1))
 
+# Kept between runs: make would delete them as intermediate files.
+.PRECIOUS: build-fuzz/obj/%.o
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<

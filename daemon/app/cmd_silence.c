@@ -91,7 +91,7 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 {
 	struct silences	 ss;
 	const char	*until = NULL, *comment = NULL, *target = NULL;
-	char		 ind[ID_MAX], reg[ID_MAX];
+	char		 ind[ID_MAX], reg[ID_MAX], *path;
 	time_t		 ends, now = time(NULL);
 	long		 id;
 	int		 i;
@@ -146,7 +146,15 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	}
 	if (load(rm, &ss) == -1)
 		return 1;
-	id = silence_add(&ss, ind, reg, until, ends, comment, now);
+	if ((id = silence_add(&ss, ind, reg, until, ends, comment,
+	    now)) == -1) {
+		path = silence_path(rm->conf->state_dir);
+		log_warnx("%s: next_id: every silence id up to 999999999 was "
+		    "given out, and ids are never reused", path);
+		free(path);
+		silences_free(&ss);
+		return 1;
+	}
 	if (silences_save(rm->conf->state_dir, &ss) == -1) {
 		silences_free(&ss);
 		return 1;
