@@ -2,11 +2,13 @@
 /*
  * fuzz_mime.c: the MIME builder (mail_build in daemon/mail/mail.c, the
  * headers of header.c) on arbitrary strings.  The input is split at NUL
- * bytes into subject, sender name, text, HTML, two recipients and an
- * image's content id and file name; its first byte says which of HTML,
- * sender name and images are there.  A message is refused (logged) or
+ * bytes into subject, sender name, text, HTML, two recipients (used
+ * when they are addresses mailconf.c would let through) and an image's
+ * content id and file name; its first byte says which of HTML, sender
+ * name and images are there.  A message is refused (logged) or
  * built as its comment promises: CRLF line ends only, no NUL, and no
- * line over 76 characters but for a header holding an address.
+ * line over 76 characters but for a header holding an address or a
+ * Content-ID.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -35,14 +37,32 @@ mi_check(const char *out, size_t len)
 			continue;
 		if (p == out || p[-1] != '\r')
 			abort();	/* a bare LF */
-		/* An overlong address may not be folded. */
+		/* An overlong address or Content-ID cannot be folded. */
 		if (p - 1 - line > 76 && memchr(line, '@', (size_t)(p - line))
-		    == NULL)
+		    == NULL && strncmp(line, "Content-ID: <", 13) != 0)
 			abort();
 		line = p + 1;
 	}
 	if (line != e)
 		abort();	/* the last line has no CRLF */
+}
+
+/*
+ * 1 if s may stand as a recipient: mailconf.c lets only bare addresses
+ * through (letters, digits and a few signs, one "@"), so the builder
+ * never sees another.  A conservative subset of those.
+ */
+static int
+mi_addr(const char *s)
+{
+	const char	*at = strchr(s, '@');
+	size_t		 n = strlen(s);
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') !=
+	    NULL || n > 254)
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789@.+_-") == n;
 }
 
 int
@@ -75,12 +95,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 			p++;
 	}
 	memset(&h, 0, sizeof(h));
-	to[0] = (char *)(f[4][0] != '\0' ? f[4] : "a@example.org");
+	to[0] = (char *)(mi_addr(f[4]) ? f[4] : "a@example.org");
 	to[1] = (char *)f[5];
 	h.from = "regiomon@example.org";
 	h.from_name = flags & 1 ? f[1] : NULL;
 	h.to = to;
-	h.nto = f[5][0] != '\0' ? 2 : 1;
+	h.nto = mi_addr(f[5]) ? 2 : 1;
 	h.msgid = "<fuzz@example.org>";
 	h.date = 1765000000;
 	memset(&m, 0, sizeof(m));
