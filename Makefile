@@ -90,6 +90,7 @@ TOOLS		:= $(TOOL_SRC:tests/tools/%.c=$(B)/tests/tools/%)
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES	:= $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 REPLAYS		:= $(FUZZ_NAMES:%=$(B)/tests/fuzz/replay_%)
+FAKEHOST	:= $(wildcard tests/host/*.c tests/host/*.h)
 
 BIN		:= $(B)/regiomon
 
@@ -137,9 +138,11 @@ PLUGIN_LIBS_uwv	= $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null)
 # Unit tests that include a plugin's files need its libraries too.
 UNIT_LIBS_test_uwv = $(PLUGIN_LIBS_uwv)
 
+# The plugin tests include the fake host and their helpers from tests/host/
+# (one fake host for unit tests and fuzz targets, see fakehost.h).
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libregiomon.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/unit -Iplugins/lib -o $@ $< \
+	$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -Itests/host -Iplugins/lib -o $@ $< \
 	    $(B)/libregiomon.a $(ALL_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS) -ldl \
 	    $(UNIT_LIBS_$*)
 
@@ -155,16 +158,20 @@ $(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
 
 # Each fuzz target also builds with a plain main() that replays its corpus
 # (tests/fuzz/corpus/NAME, crashes found included) in `make check`.
-# The plugin targets run a plugin's own sources through tests/fuzz/
-# fakehost.c (see there).
+# The plugin targets run a plugin's own sources through tests/host/
+# fuzzplug.c and the tests' one fake host, tests/host/fakehost.c.
 FUZZ_EXTRA_cbs_v3 = $(wildcard plugins/cbs_statline/*.c)
 FUZZ_EXTRA_cbs_v4 = $(wildcard plugins/cbs_statline/*.c)
 FUZZ_EXTRA_jsonstat = $(wildcard plugins/eurostat/*.c)
+FUZZ_EXTRA_swing = $(wildcard plugins/swing/*.c)
+FUZZ_EXTRA_uwv_table = $(wildcard plugins/uwv/*.c)
+FUZZ_EXTRA_uwv_zip = $(wildcard plugins/uwv/*.c)
 
 $(B)/tests/fuzz/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c \
-    $$(FUZZ_EXTRA_$$*) tests/fuzz/fakehost.c $(B)/libregiomon.a $(PLIB)
+    $$(FUZZ_EXTRA_$$*) $(FAKEHOST) $(B)/libregiomon.a $(PLIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Iplugins/lib -o $@ $< tests/fuzz/replay.c \
+	$(CC) $(ALL_CFLAGS) -Itests/host -Iplugins/lib -o $@ $< \
+	    tests/fuzz/replay.c \
 	    $(FUZZ_EXTRA_$*) \
 	    $(B)/libregiomon.a $(PLIB) $(ALL_LDFLAGS) $(PKG_LIBS) \
 	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl
@@ -183,14 +190,16 @@ FUZZ_LIB_SRC	= $(filter-out daemon/main.c,$(DAEMON_SRC)) $(PLIB_SRC)
 FUZZ_LIB_OBJ	= $(FUZZ_LIB_SRC:%.c=build-fuzz/obj/%.o)
 fuzz_obj	= $(patsubst %.c,build-fuzz/obj/%.o,$(1))
 
+# Kept between runs: make would delete them as intermediate files.
+.PRECIOUS: build-fuzz/obj/%.o
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_OBJ_CFLAGS) -c -o $@ $<
 
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ) \
-    $$(call fuzz_obj,$$(FUZZ_EXTRA_$$*)) tests/fuzz/fakehost.c
+    $$(call fuzz_obj,$$(FUZZ_EXTRA_$$*)) $(FAKEHOST)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $< \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Itests/host -o $@ $< \
 	    $(call fuzz_obj,$(FUZZ_EXTRA_$*)) $(FUZZ_LIB_OBJ) \
 	    $(PKG_LIBS) \
 	    $(shell $(PKG_CONFIG) --libs libarchive 2>/dev/null) -ldl

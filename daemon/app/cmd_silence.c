@@ -93,7 +93,7 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 {
 	struct silences	 ss;
 	const char	*until = NULL, *comment = NULL, *target = NULL;
-	char		 ind[ID_MAX], reg[ID_MAX];
+	char		 ind[ID_MAX], reg[ID_MAX], *path;
 	time_t		 ends, now = time(NULL);
 	long		 id;
 	int		 i, lock, rc;
@@ -153,7 +153,16 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 		silences_unlock(lock);
 		return 1;
 	}
-	id = silence_add(&ss, ind, reg, until, ends, comment, now);
+	if ((id = silence_add(&ss, ind, reg, until, ends, comment,
+	    now)) == -1) {
+		silences_unlock(lock);
+		path = silence_path(rm->conf->state_dir);
+		log_warnx("%s: next_id: every silence id up to 999999999 was "
+		    "given out, and ids are never reused", path);
+		free(path);
+		silences_free(&ss);
+		return 1;
+	}
 	rc = silences_save(rm->conf->state_dir, &ss);
 	silences_unlock(lock);
 	silences_free(&ss);

@@ -21,6 +21,7 @@
 #include "mail/mail_private.h"
 
 #define CID_MAX		200
+#define FILENAME_SHOWN	60
 
 static const char b64chars[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -165,14 +166,19 @@ cid_valid(const char *s)
 	return n > 0 && n <= CID_MAX;
 }
 
-/* filename reduced to [A-Za-z0-9._-]; a fallback when nothing is left. */
+/*
+ * filename reduced to [A-Za-z0-9._-] and FILENAME_SHOWN bytes, so that
+ * ' filename="..."' fits a 76-column line; a fallback when nothing is
+ * left.
+ */
 static void
 put_filename(struct mbuf *b, const char *name, size_t idx)
 {
 	size_t	 n = 0;
 
 	mbuf_char(b, '"');
-	for (; name != NULL && *name != '\0' && n < 100; name++, n++) {
+	for (; name != NULL && *name != '\0' && n < FILENAME_SHOWN; name++,
+	    n++) {
 		if ((*name >= 'a' && *name <= 'z') ||
 		    (*name >= 'A' && *name <= 'Z') ||
 		    (*name >= '0' && *name <= '9') ||
@@ -217,12 +223,13 @@ put_html(struct mbuf *b, const struct mail_msg *m)
 	put_qp_part(b, "text/html", m->html);
 	for (i = 0; i < m->nimages; i++) {
 		img = &m->images[i];
-		mbuf_printf(b, "\r\n--%s\r\nContent-Type: image/png; name=",
-		    bnd);
+		/* The file names folded onto lines of their own. */
+		mbuf_printf(b, "\r\n--%s\r\nContent-Type: image/png;\r\n"
+		    " name=", bnd);
 		put_filename(b, img->filename, i);
 		mbuf_printf(b, "\r\nContent-Transfer-Encoding: base64\r\n"
 		    "Content-ID: <%s>\r\n"
-		    "Content-Disposition: inline; filename=", img->cid);
+		    "Content-Disposition: inline;\r\n filename=", img->cid);
 		put_filename(b, img->filename, i);
 		mbuf_str(b, "\r\n\r\n");
 		put_base64(b, img->data, img->len);
@@ -277,7 +284,9 @@ msg_check(const struct mail_msg *m)
 /*
  * Build the message h and m describe.  On success *out is new (caller
  * frees), NUL-terminated, and *outlen its length in bytes: CRLF line ends
- * only, no line longer than 76 characters but for an overlong address.
+ * only, no line longer than 76 characters but for an overlong address or
+ * Content-ID (a message id cannot be folded; an image's cid may have
+ * CID_MAX characters).
  * Returns 0, or -1 (logged) for a message that cannot be built.
  */
 int

@@ -26,6 +26,12 @@
 #define SILENCE_LOCK	"silences.lock"
 #define LOCK_WAIT	10.0		/* seconds, for another change */
 #define SILENCE_VERSION	1
+/*
+ * Ids run from 1 to SILENCE_ID_MAX and next_id to one above it, so that
+ * neither wraps however the file was edited; ids are never reused, so
+ * past the last one silence_add refuses.
+ */
+#define SILENCE_ID_MAX	999999999L
 #define JPATH_MAX	128
 
 static const char *const top_keys[] = { "version", "next_id", "silences" };
@@ -209,10 +215,10 @@ load_item(struct silences *ss, json_t *o, const char *file,
 	v = json_object_get(o, "id");
 	conf_jpath(path, sizeof(path), where, "id", 0);
 	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
-	    json_integer_value(v) > LONG_MAX)
+	    json_integer_value(v) > SILENCE_ID_MAX)
 		diag_add(d, file, v == NULL ? where : path, "%s",
 		    v == NULL ? "missing required key \"id\"" :
-		    "expected an integer >= 1");
+		    "expected an integer from 1 to 999999999");
 	else
 		s->id = (long)json_integer_value(v);
 	get_id(o, "indicator", 1, s->indicator, sizeof(s->indicator), file,
@@ -270,8 +276,9 @@ load_doc(struct silences *ss, json_t *root, const char *file,
 		diag_add(d, file, "version", "expected %d", SILENCE_VERSION);
 	v = json_object_get(root, "next_id");
 	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 1 ||
-	    json_integer_value(v) > LONG_MAX))
-		diag_add(d, file, "next_id", "expected an integer >= 1");
+	    json_integer_value(v) > SILENCE_ID_MAX + 1))
+		diag_add(d, file, "next_id", "expected an integer from 1 to "
+		    "1000000000");
 	else if (v != NULL)
 		ss->next_id = (long)json_integer_value(v);
 	arr = json_object_get(root, "silences");
@@ -389,7 +396,8 @@ silences_save(const char *state_dir, const struct silences *ss)
 /*
  * Add a silence of indicator in region ("" or NULL: every region) until
  * the end of day until ("YYYY-MM-DD").  The caller has checked the ids,
- * the date and the comment.  Returns the new id.
+ * the date and the comment.  Returns the new id, or -1 when every id
+ * (1 to SILENCE_ID_MAX) has been given out.
  */
 long
 silence_add(struct silences *ss, const char *indicator, const char *region,
@@ -399,13 +407,15 @@ silence_add(struct silences *ss, const char *indicator, const char *region,
 	struct tm	 tm;
 	char		 created[32];
 
+	if (ss->next_id < 1)
+		ss->next_id = 1;
+	if (ss->next_id > SILENCE_ID_MAX)
+		return -1;
 	if ((v = reallocarray(ss->v, ss->n + 1, sizeof(*v))) == NULL)
 		fatal(NULL);
 	ss->v = v;
 	s = &ss->v[ss->n++];
 	memset(s, 0, sizeof(*s));
-	if (ss->next_id < 1)
-		ss->next_id = 1;
 	s->id = ss->next_id++;
 	strlcpy(s->indicator, indicator, sizeof(s->indicator));
 	if (region != NULL)

@@ -64,9 +64,10 @@ http_size_format(size_t n, char *buf, size_t len)
  * 31 Dec 1999 23:59:59 GMT", also the obsolete RFC 850 and asctime forms,
  * which curl_getdate() reads).  now is the current time, for dates.  0 and
  * *secs set (0 for a date in the past), or -1 when it is neither.
+ * Not static: tests/fuzz/fuzz_retry_after.c calls it.
  */
-static int
-retry_after_parse(const char *s, time_t now, long *secs)
+int
+http_retry_after_parse(const char *s, time_t now, long *secs)
 {
 	const char	*p;
 	char		*end;
@@ -268,7 +269,7 @@ retry_wait_ms(int n, const char *retry_after, long timeout)
 	if (timeout > 0 && timeout * 1000L < cap)
 		cap = timeout * 1000L;
 	if (*retry_after != '\0' &&
-	    retry_after_parse(retry_after, time(NULL), &secs) == 0)
+	    http_retry_after_parse(retry_after, time(NULL), &secs) == 0)
 		return secs > cap / 1000 ? cap : secs * 1000;
 	ms = backoff_base();
 	for (i = 1; i < n && ms < cap; i++)

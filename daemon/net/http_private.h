@@ -7,6 +7,7 @@
 #define REGIOMON_NET_HTTP_PRIVATE_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "regiomon-plugin.h"
 
@@ -22,6 +23,7 @@ struct http_buf {
 
 /* http.c */
 void	http_size_format(size_t, char *, size_t);
+int	http_retry_after_parse(const char *, time_t, long *);
 int	http_buf_append(struct http_buf *, const void *, size_t);
 int	http_buf_take(struct http_buf *, struct rm_response *);
 

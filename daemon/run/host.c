@@ -122,35 +122,50 @@ host_obs_check(const struct catalog *cat, const struct obs *ob, char *err,
 	return 0;
 }
 
+/*
+ * The form checks of an emitted observation, before the catalog's (see
+ * host_obs_check): valid ids, a period the daemon stores and a finite
+ * value unless missing.  Fills *ob; 0, or -1 with err set.  The tests'
+ * fake host (tests/host/) calls this too, so plugins meet one rule.
+ */
+int
+host_obs_from(const struct rm_obs *o, struct obs *ob, char *err,
+    size_t errlen)
+{
+	memset(ob, 0, sizeof(*ob));
+	if (o->indicator == NULL || !id_valid(o->indicator) ||
+	    o->region == NULL || !id_valid(o->region)) {
+		snprintf(err, errlen, "invalid indicator or region id");
+		return -1;
+	}
+	strlcpy(ob->indicator, o->indicator, sizeof(ob->indicator));
+	strlcpy(ob->region, o->region, sizeof(ob->region));
+	if (period_parse(o->period, &ob->period) == -1) {
+		snprintf(err, errlen, "unknown period \"%s\"",
+		    o->period != NULL ? o->period : "(null)");
+		return -1;
+	}
+	/* NaN from a plugin is a bug (0/0), not "no value": say so. */
+	if (!o->missing && !isfinite(o->value)) {
+		snprintf(err, errlen, "%s/%s %s: value %s; set missing "
+		    "for a period without a value", ob->indicator, ob->region,
+		    o->period, isnan(o->value) ? "is NaN" : "is infinite");
+		return -1;
+	}
+	ob->missing = o->missing != 0;
+	ob->value = o->value;
+	ob->provisional = o->provisional != 0;
+	return 0;
+}
+
 static int
 host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 {
 	struct obs	 ob;
 	char		 err[256];
 
-	memset(&ob, 0, sizeof(ob));
-	if (o->indicator == NULL || !id_valid(o->indicator) ||
-	    o->region == NULL || !id_valid(o->region)) {
-		strlcpy(err, "invalid indicator or region id", sizeof(err));
+	if (host_obs_from(o, &ob, err, sizeof(err)) == -1)
 		goto refuse;
-	}
-	strlcpy(ob.indicator, o->indicator, sizeof(ob.indicator));
-	strlcpy(ob.region, o->region, sizeof(ob.region));
-	if (period_parse(o->period, &ob.period) == -1) {
-		snprintf(err, sizeof(err), "unknown period \"%s\"",
-		    o->period != NULL ? o->period : "(null)");
-		goto refuse;
-	}
-	/* NaN from a plugin is a bug (0/0), not "no value": say so. */
-	if (!o->missing && !isfinite(o->value)) {
-		snprintf(err, sizeof(err), "%s/%s %s: value %s; set missing "
-		    "for a period without a value", ob.indicator, ob.region,
-		    o->period, isnan(o->value) ? "is NaN" : "is infinite");
-		goto refuse;
-	}
-	ob.missing = o->missing != 0;
-	ob.value = o->value;
-	ob.provisional = o->provisional != 0;
 	/*
 	 * A plugin emits the periods of a series one after another: the
 	 * catalog (a list) is searched once per series, not once per cell.

@@ -29,6 +29,7 @@ struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
 int	host_ctx_failed(const struct rm_ctx *);
 void	host_ctx_free(struct rm_ctx *);
 const struct rm_host *host_table(void);
+int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);
 int	host_obs_check(const struct catalog *, const struct obs *, char *,
 	    size_t);
 int	host_check_source(struct regiomon *, const struct plugin *,

@@ -4,15 +4,17 @@
  * ODataFeed) on arbitrary answers: a TypedDataSet or UntypedDataSet page
  * (part 0 of the input, also every page its nextLink leads to), then
  * TableInfos, DataProperties, Perioden and the dimension lists in the
- * order the plugin asks (parts 1, 2, ...; see fakehost.c).  A series sums
- * two measures and divides by a third, with a filter and three regions,
- * typed and untyped.  Whatever the server says, the plugin must fail or
- * emit valid observations, without crashing or leaking.
+ * order the plugin asks (parts 1, 2, ...; see tests/host/fuzzplug.c).
+ * A series sums two measures and divides by a third, with a filter and
+ * three regions, typed and untyped.  Whatever the server says, the
+ * plugin must fail or emit valid observations (the quarters and months
+ * of these yearly indicators are refused, as the daemon refuses them),
+ * without crashing or leaking.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "fakehost.c"
+#include "fuzzplug.c"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -47,7 +49,7 @@ static const struct fh_default v3_defaults[] = {
 };
 
 static const char *const v3_indicators[] = {
-	"share-65plus", "population", NULL
+	"share-65plus", "year", "population", "year", NULL
 };
 
 static const struct fh_region v3_regions[] = {

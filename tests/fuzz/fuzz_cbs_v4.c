@@ -4,14 +4,15 @@
  * arbitrary answers: an Observations page (part 0 of the input, also
  * every page its "@odata.nextLink" leads to), then Properties,
  * MeasureCodes, Dimensions and PeriodenCodes in the order the plugin asks
- * (parts 1, 2, ...; see fakehost.c).  One series by measure key with a
- * filter and regions, one by title with a fixed region.  The plugin must
- * fail or emit valid observations, without crashing or leaking.
+ * (parts 1, 2, ...; see tests/host/fuzzplug.c).  One series by measure
+ * key with a filter and regions, one by title with a fixed region.  The
+ * plugin must fail or emit valid observations, without crashing or
+ * leaking.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "fakehost.c"
+#include "fuzzplug.c"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -39,7 +40,7 @@ static const struct fh_default v4_defaults[] = {
 };
 
 static const char *const v4_indicators[] = {
-	"house-price", "population", NULL
+	"house-price", "year", "population", "year", NULL
 };
 
 static const struct fh_region v4_regions[] = {

@@ -2,15 +2,15 @@
 /*
  * fuzz_jsonstat.c: the eurostat plugin's JSON-stat 2.0 decoder on
  * arbitrary answers (the whole input is the one response; see
- * fakehost.c), through two configs: an indicator chosen by a dimension's
- * codes, and a fixed indicator with filters, a time window, a scale and
- * flag letters.  The plugin must fail or emit valid observations,
+ * tests/host/fuzzplug.c), through two configs: an indicator chosen by a
+ * dimension's codes, and a fixed indicator with filters, a time window,
+ * a scale and flag letters.  The plugin must fail or emit valid observations,
  * without crashing or leaking.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "fakehost.c"
+#include "fuzzplug.c"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -22,7 +22,8 @@ static const struct fh_default js_defaults[] = {
 };
 
 static const char *const js_indicators[] = {
-	"unemployment-rate", "rd-intensity", "rd-intensity-business", NULL
+	"unemployment-rate", "year", "rd-intensity", "year",
+	"rd-intensity-business", "year", NULL
 };
 
 static const struct fh_region js_regions[] = {

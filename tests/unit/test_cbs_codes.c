@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 
@@ -87,7 +87,7 @@ test_period_type(void **unused)
 static void
 test_period_norm(void **unused)
 {
-	const struct rm_host	*h = mock_host();
+	const struct rm_host	*h = fh_host();
 	char			 buf[32];
 
 	(void)unused;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_cbs_collect.c: whole cbs_statline runs through the mock host on
+ * test_cbs_collect.c: whole cbs_statline runs through the fake host on
  * the small recorded-shape tables of tests/data/cbs/unit/ (file: base):
  * v4 long rows over two pages, v3 typed and untyped wide rows with a sum
  * and a share; which rows become observations, with which value, status
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
@@ -42,15 +42,17 @@ static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_set_confdir(UNIT_DIR);
-	mock_add_indicator("house-price");
-	mock_add_indicator("share-65plus");
-	mock_add_region("groningen", "cbs", "PV20");
-	mock_add_region("assen", "cbs", "GM0106");
-	mock_add_region("nl", "cbs", "NL01");
+	fh_reset();
+	fh_set_confdir(UNIT_DIR);
+	fh_add_indicator("house-price", "year");
+	fh_add_indicator("share-65plus", "year");
+	fh_add_indicator("house-price-q", "quarter");
+	fh_add_indicator("house-price-m", "month");
+	fh_add_region("groningen", "cbs", "PV20");
+	fh_add_region("assen", "cbs", "GM0106");
+	fh_add_region("nl", "cbs", "NL01");
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -58,7 +60,7 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
 }
 
@@ -73,24 +75,24 @@ run(const char *text)
 
 	if ((j = json_loads(text, 0, &jerr)) == NULL)
 		fail_msg("bad test JSON: %s", jerr.text);
-	if (plug.init(mock_ctx(), j, &st) != RM_OK) {
-		mock_dump(stderr);
+	if (plug.init(fh_ctx(), j, &st) != RM_OK) {
+		fh_dump(stderr);
 		fail_msg("init refused %s", text);
 	}
 	json_decref(j);
-	rc = plug.collect(mock_ctx(), st);
+	rc = plug.collect(fh_ctx(), st);
 	plug.fini(st);
 	return rc;
 }
 
 /* The observation of region and period, or NULL. */
-static const struct mock_obs *
+static const struct fh_obs *
 obs(const char *region, const char *period)
 {
-	const struct mock_obs	*o;
+	const struct fh_obs	*o;
 	size_t			 i;
 
-	for (i = 0; (o = mock_obs(i)) != NULL; i++)
+	for (i = 0; (o = fh_obs(i)) != NULL; i++)
 		if (strcmp(o->region, region) == 0 &&
 		    strcmp(o->period, period) == 0)
 			return o;
@@ -101,10 +103,10 @@ static void
 expect(const char *region, const char *period, double value, int missing,
     int provisional)
 {
-	const struct mock_obs	*o = obs(region, period);
+	const struct fh_obs	*o = obs(region, period);
 
 	if (o == NULL) {
-		mock_dump(stderr);
+		fh_dump(stderr);
 		fail_msg("no observation %s %s", region, period);
 	}
 	assert_int_equal(o->missing, missing);
@@ -129,7 +131,7 @@ test_v4(void **unused)
 	 * Of the 11 rows: another measure, another sex, a region not asked
 	 * for, a quarter and a month (only years asked for) are skipped.
 	 */
-	assert_int_equal(mock_nobs(), 6);
+	assert_int_equal(fh_nobs(), 6);
 	expect("nl", "2019", 307978, 0, 0);
 	expect("groningen", "2019", 241012.5, 0, 0);
 	/* Impossible and Confidential are missing, whatever Value says. */
@@ -138,18 +140,23 @@ test_v4(void **unused)
 	/* "GM0106 " is trimmed; 2021 is Voorlopig. */
 	expect("assen", "2021", 0.1, 0, 1);
 	expect("nl", "2021", 400000, 0, 1);
-	assert_string_equal(mock_obs(0)->indicator, "house-price");
+	assert_string_equal(fh_obs(0)->indicator, "house-price");
 }
 
 static void
 test_v4_period_types(void **unused)
 {
 	(void)unused;
-	assert_int_equal(run(V4_CONF("{\"indicator\": \"house-price\", "
+	/* One frequency per indicator, as in the daemon's catalog. */
+	assert_int_equal(run(V4_CONF("{\"indicator\": \"house-price-q\", "
 	    "\"measure\": \"M001534\", \"regions\": [\"assen\"], "
 	    "\"filters\": {\"Geslacht\": \"T001038\"}, "
-	    "\"periods\": [\"quarter\", \"month\"], \"scale\": 2}")), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
+	    "\"periods\": [\"quarter\"], \"scale\": 2}, "
+	    "{\"indicator\": \"house-price-m\", "
+	    "\"measure\": \"M001534\", \"regions\": [\"assen\"], "
+	    "\"filters\": {\"Geslacht\": \"T001038\"}, "
+	    "\"periods\": [\"month\"], \"scale\": 2}")), RM_OK);
+	assert_int_equal(fh_nobs(), 2);
 	expect("assen", "2020-Q1", 10, 0, 1);
 	/* A null Status is final. */
 	expect("assen", "2020-01", 12, 0, 0);
@@ -163,11 +170,11 @@ test_v4_ambiguous_title(void **unused)
 	assert_int_equal(run(V4_CONF("{\"indicator\": \"house-price\", "
 	    "\"measure_title\": \"Seizoengecorrigeerd\", "
 	    "\"regions\": [\"nl\"]}")), RM_ERR);
-	assert_true(mock_log_has(RM_LOG_ERR, "series[0].measure_title: title "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[0].measure_title: title "
 	    "\"Seizoengecorrigeerd\" matches 2 measures of table 99999NED "
 	    "(M004210, D006409): give \"measure\" with one of those keys "
 	    "instead"));
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 }
 
 static void
@@ -179,17 +186,17 @@ test_v4_unresolved(void **unused)
 	    "{\"indicator\": \"share-65plus\", \"measure_title\": "
 	    "\"Gemiddelde bevolking per jaar\", \"filters\": {\"Geslact\": "
 	    "\"T001038\"}, \"regions\": [\"nl\"]}")), RM_ERR);
-	assert_true(mock_log_has(RM_LOG_ERR, "series[0].measure: measure "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[0].measure: measure "
 	    "\"M001543\" is not in table 99999NED; did you mean "
 	    "\"M001534\"?"));
-	assert_true(mock_log_has(RM_LOG_ERR, "series[1].measure_title: no "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[1].measure_title: no "
 	    "measure of table 99999NED is titled \"Gemiddelde bevolking per "
 	    "jaar\" (was the table redesigned?); close titles: \"Gemiddelde "
 	    "bevolking \" (M000365)"));
-	assert_true(mock_log_has(RM_LOG_ERR, "series[1].filters.Geslact: "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[1].filters.Geslact: "
 	    "table 99999NED has no dimension \"Geslact\"; did you mean "
 	    "\"Geslacht\"? (it has: Geslacht, RegioS, Perioden)"));
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 }
 
 static void
@@ -202,13 +209,13 @@ test_v4_open_dimension(void **unused)
 	    "{\"indicator\": \"share-65plus\", \"measure\": \"M001534\", "
 	    "\"region\": \"nl\", \"filters\": {\"Geslacht\": \"3000\"}}")),
 	    RM_ERR);
-	assert_true(mock_log_has(RM_LOG_ERR, "series[0].filters: table "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[0].filters: table "
 	    "99999NED also has the dimension(s) Geslacht: give each a code in "
 	    "\"filters\""));
-	assert_true(mock_log_has(RM_LOG_ERR, "series[1].region: table "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[1].region: table "
 	    "99999NED has a region dimension (RegioS): list the regions with "
 	    "\"regions\""));
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 }
 
 /* Run one page file through a v4 series with the table's statuses. */
@@ -225,11 +232,11 @@ page(const char *file)
 	j = json_loads(V4_CONF("{\"indicator\": \"house-price\", "
 	    "\"measure\": \"M001534\", \"regions\": [\"nl\"], "
 	    "\"filters\": {\"Geslacht\": \"T001038\"}}"), 0, NULL);
-	assert_int_equal(plug.init(mock_ctx(), j, &st), RM_OK);
+	assert_int_equal(plug.init(fh_ctx(), j, &st), RM_OK);
 	json_decref(j);
 	c = st;
 	memset(&r, 0, sizeof(r));
-	r.ctx = mock_ctx();
+	r.ctx = fh_ctx();
 	r.conf = c;
 	assert_int_equal(cbs_measures(&r), 0);
 	assert_int_equal(cbs_statuses(&r), 0);
@@ -248,13 +255,13 @@ test_v4_unknown_period_and_status(void **unused)
 	/* 2020X000 is of a region not asked for: skipped, not judged. */
 	assert_int_equal(page("file:v4/99999NED/observations-bad-period.json"),
 	    -1);
-	assert_true(mock_log_has(RM_LOG_ERR, "value[1].Perioden: unknown "
+	assert_true(fh_log_has(RM_LOG_ERR, "value[1].Perioden: unknown "
 	    "period code \"2020HJ01\": expected YYYYJJ00 (year), YYYYKWnn "
 	    "(quarter) or YYYYMMnn (month)"));
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 	assert_int_equal(page("file:v4/99999NED/observations-bad-status.json"),
 	    -1);
-	assert_true(mock_log_has(RM_LOG_ERR, "series[0]: period 2022JJ00: "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[0]: period 2022JJ00: "
 	    "unknown status in PeriodenCodes: expected Definitief, Voorlopig "
 	    "or NaderVoorlopig"));
 }
@@ -285,10 +292,10 @@ test_v3_typed(void **unused)
 	(void)unused;
 	assert_int_equal(run(V3_CONF("true")), RM_OK);
 	/* 2019KW04 (quarter) and the men's row are skipped. */
-	assert_int_equal(mock_nobs(), 4);
+	assert_int_equal(fh_nobs(), 4);
 	check_v3();
 	/* TableInfos says Stopgezet. */
-	assert_true(mock_log_has(RM_LOG_WARNING, "table 99998NED is "
+	assert_true(fh_log_has(RM_LOG_WARNING, "table 99998NED is "
 	    "discontinued (Stopgezet)"));
 }
 
@@ -297,7 +304,7 @@ test_v3_untyped(void **unused)
 {
 	(void)unused;
 	assert_int_equal(run(V3_CONF("false")), RM_OK);
-	assert_int_equal(mock_nobs(), 4);
+	assert_int_equal(fh_nobs(), 4);
 	check_v3();
 }
 
@@ -305,26 +312,26 @@ static void
 test_v3_code_not_in_table(void **unused)
 {
 	(void)unused;
-	mock_add_region("drenthe", "cbs", "PV22");
+	fh_add_region("drenthe", "cbs", "PV22");
 	assert_int_equal(run("{\"api\": \"v3\", \"base_url\": \"file:v3\", "
 	    "\"table\": \"99998NED\", \"series\": [{\"indicator\": "
 	    "\"share-65plus\", \"measure\": \"TotaleBevolking_1\", "
 	    "\"filters\": {\"Geslacht\": \"4000\"}, "
 	    "\"regions\": [\"nl\", \"drenthe\"]}]}"), RM_ERR);
-	assert_true(mock_log_has(RM_LOG_ERR, "table 99998NED: RegioS has no "
+	assert_true(fh_log_has(RM_LOG_ERR, "table 99998NED: RegioS has no "
 	    "code \"PV22\""));
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 }
 
 static void
 test_no_rows(void **unused)
 {
 	(void)unused;
-	mock_add_region("drenthe", "cbs", "PV22");
+	fh_add_region("drenthe", "cbs", "PV22");
 	assert_int_equal(run(V4_CONF("{\"indicator\": \"house-price\", "
 	    "\"measure\": \"M001534\", \"regions\": [\"drenthe\"], "
 	    "\"filters\": {\"Geslacht\": \"T001038\"}}")), RM_ERR);
-	assert_true(mock_log_has(RM_LOG_ERR, "series[0] house-price: table "
+	assert_true(fh_log_has(RM_LOG_ERR, "series[0] house-price: table "
 	    "99999NED has no rows for the regions, filters and period types "
 	    "asked for"));
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_cbs_config.c: the cbs_statline config through the plugin's init()
- * and the mock host: good configs and their defaults, and each mistake
+ * and the fake host: good configs and their defaults, and each mistake
  * reported at its JSON path, with a "did you mean" where one is close,
  * all in one pass.
  */
@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
@@ -38,15 +38,15 @@ static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("house-price");
-	mock_add_indicator("population");
-	mock_add_region("groningen", "cbs", "PV20");
-	mock_add_region("assen", "cbs", "GM0106");
-	mock_add_region("nl", "cbs", "NL01");
-	mock_add_region("rga", NULL, NULL);
+	fh_reset();
+	fh_add_indicator("house-price", "year");
+	fh_add_indicator("population", "year");
+	fh_add_region("groningen", "cbs", "PV20");
+	fh_add_region("assen", "cbs", "GM0106");
+	fh_add_region("nl", "cbs", "NL01");
+	fh_add_region("rga", NULL, NULL);
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -54,7 +54,7 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
 }
 
@@ -69,7 +69,7 @@ init_text(const char *text, struct cbs_conf **out)
 
 	if ((j = json_loads(text, 0, &jerr)) == NULL)
 		fail_msg("bad test JSON: %s", jerr.text);
-	rc = plug.init(mock_ctx(), j, &st);
+	rc = plug.init(fh_ctx(), j, &st);
 	json_decref(j);
 	*out = st;
 	if (rc != RM_OK)
@@ -83,8 +83,8 @@ expect_error(const char *text, const char *path, const char *msg)
 	struct cbs_conf	*c;
 
 	assert_int_equal(init_text(text, &c), RM_ERR);
-	if (!mock_conf_error_has(path, msg)) {
-		mock_dump(stderr);
+	if (!fh_conf_error_has(path, msg)) {
+		fh_dump(stderr);
 		fail_msg("no conf error at %s with \"%s\"", path, msg);
 	}
 }
@@ -102,7 +102,7 @@ test_good_and_defaults(void **unused)
 	    "op 1 januari\", \"filters\": {\"Geslacht\": \"T001038\"}, "
 	    "\"region\": \"rga\", \"periods\": [\"year\", \"quarter\"], "
 	    "\"scale\": \"x 1 000\"}]}", &c), RM_OK);
-	assert_int_equal(mock_nconf_errors(), 0);
+	assert_int_equal(fh_nconf_errors(), 0);
 	assert_int_equal(c->api, CBS_V4);
 	assert_string_equal(c->base, "https://datasets.cbs.nl/odata/v1/CBS");
 	assert_string_equal(c->table, "83625NED");
@@ -179,21 +179,21 @@ test_all_at_once(void **unused)
 	    "\"regions\": [\"nowhere\", \"rga\", \"nl\", \"nl\"], "
 	    "\"periods\": [\"yaer\", \"week\"], \"scale\": \"veel\", "
 	    "\"filter\": {}}]}", "colour", "unknown key");
-	assert_true(mock_conf_error_has("series[0].indicator",
+	assert_true(fh_conf_error_has("series[0].indicator",
 	    "unknown indicator \"nope\""));
-	assert_true(mock_conf_error_has("series[0].regions[0]",
+	assert_true(fh_conf_error_has("series[0].regions[0]",
 	    "unknown region \"nowhere\""));
-	/* The mock has no has_region(): rga reads as unknown here. */
-	assert_true(mock_conf_error_has("series[0].regions[1]", "\"rga\""));
-	assert_true(mock_conf_error_has("series[0].regions[3]",
+	/* rga is not in this test's catalog. */
+	assert_true(fh_conf_error_has("series[0].regions[1]", "\"rga\""));
+	assert_true(fh_conf_error_has("series[0].regions[3]",
 	    "region \"nl\" is listed twice"));
-	assert_true(mock_conf_error_has("series[0].periods[0]",
+	assert_true(fh_conf_error_has("series[0].periods[0]",
 	    "unknown period type; did you mean \"year\"?"));
-	assert_true(mock_conf_error_has("series[0].periods[1]",
+	assert_true(fh_conf_error_has("series[0].periods[1]",
 	    "expected \"year\", \"quarter\" or \"month\""));
-	assert_true(mock_conf_error_has("series[0].scale",
+	assert_true(fh_conf_error_has("series[0].scale",
 	    "expected a number above 0 or a CBS unit like \"x 1 000\""));
-	assert_true(mock_conf_error_has("series[0].filter",
+	assert_true(fh_conf_error_has("series[0].filter",
 	    "unknown key; did you mean \"filters\"?"));
 }
 

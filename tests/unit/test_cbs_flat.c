@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"

@@ -5,7 +5,7 @@
  * quoted $filter literals, the $filter and $select it builds for v3
  * (padded keys) and v4, which nextLinks it follows, and the page loop's
  * loop detection, page limit and error bodies, read from file: chains in
- * tests/data/cbs/unit/loop/ through the mock host.
+ * tests/data/cbs/unit/loop/ through the fake host.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
@@ -42,16 +42,16 @@ static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_set_confdir(UNIT_DIR);
-	mock_add_indicator("house-price");
-	mock_add_indicator("unemployment-rate");
-	mock_add_region("groningen", "cbs", "PV20");
-	mock_add_region("drenthe", "cbs", "PV22");
-	mock_add_region("assen", "cbs", "GM0106");
-	mock_add_region("nl", "cbs", "NL01");
+	fh_reset();
+	fh_set_confdir(UNIT_DIR);
+	fh_add_indicator("house-price", "year");
+	fh_add_indicator("unemployment-rate", "year");
+	fh_add_region("groningen", "cbs", "PV20");
+	fh_add_region("drenthe", "cbs", "PV22");
+	fh_add_region("assen", "cbs", "GM0106");
+	fh_add_region("nl", "cbs", "NL01");
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -59,7 +59,7 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
 }
 
@@ -73,8 +73,8 @@ conf_of(const char *text)
 
 	if ((j = json_loads(text, 0, &jerr)) == NULL)
 		fail_msg("bad test JSON: %s", jerr.text);
-	if (plug.init(mock_ctx(), j, &st) != RM_OK) {
-		mock_dump(stderr);
+	if (plug.init(fh_ctx(), j, &st) != RM_OK) {
+		fh_dump(stderr);
 		fail_msg("init refused %s", text);
 	}
 	json_decref(j);
@@ -166,7 +166,7 @@ test_v4_query(void **unused)
 	    "\"regions\": [\"groningen\", \"assen\"], "
 	    "\"periods\": [\"year\", \"month\"]}]}");
 	memset(&run, 0, sizeof(run));
-	run.ctx = mock_ctx();
+	run.ctx = fh_ctx();
 	run.conf = c;
 	c->series[0].terms[0].resolved = strdup("M000352");
 	u = cbs_v4_query(&run, &c->series[0]);
@@ -200,7 +200,7 @@ test_v3_query(void **unused)
 	    "\"filters\": {\"Geslacht\": \"3000\"}, "
 	    "\"regions\": [\"nl\", \"assen\"], \"periods\": [\"quarter\"]}]}");
 	memset(&run, 0, sizeof(run));
-	run.ctx = mock_ctx();
+	run.ctx = fh_ctx();
 	run.conf = c;
 	c->series[0].terms[0].resolved = strdup("A_1");
 	c->series[0].terms[1].resolved = strdup("B_2");
@@ -257,7 +257,7 @@ next_of(const char *link, const char *url)
 	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
 	    "\"regions\": [\"nl\"]}]}");
 	memset(&run, 0, sizeof(run));
-	run.ctx = mock_ctx();
+	run.ctx = fh_ctx();
 	run.conf = c;
 	root = json_pack("{s:s*}", "@odata.nextLink", link);
 	if (cbs_next_link(&run, root, url, 1, "Observations", &next) == -1)
@@ -294,12 +294,12 @@ test_next_link_resolved(void **unused)
 	free(n);
 	/* The end, and links that are refused. */
 	assert_null(next_of(NULL, page));
-	assert_int_equal(mock_nlogs(), 0);
+	assert_int_equal(fh_nlogs(), 0);
 	assert_null(next_of("https://datasets.cbs.nl.example/x", page));
 	assert_null(next_of("file:///etc/passwd", page));
 	assert_null(next_of("", page));
-	assert_true(mock_log_has(RM_LOG_ERR, "nextLink: expected a URL"));
-	assert_int_equal(mock_nlogs(), 3);
+	assert_true(fh_log_has(RM_LOG_ERR, "nextLink: expected a URL"));
+	assert_int_equal(fh_nlogs(), 3);
 }
 
 static int
@@ -329,7 +329,7 @@ pages(const char *url, long limit, size_t *npages)
 	    "\"house-price\", \"measure\": \"M1\", \"regions\": [\"nl\"]}]}");
 	c->page_limit = limit;
 	memset(&run, 0, sizeof(run));
-	run.ctx = mock_ctx();
+	run.ctx = fh_ctx();
 	run.conf = c;
 	*npages = 0;
 	rc = cbs_pages(&run, url, "Observations", NULL, count_rows, NULL,
@@ -346,7 +346,7 @@ test_next_link_loop(void **unused)
 	(void)unused;
 	assert_int_equal(pages("file:loop/page1.json", 100, &n), -1);
 	assert_int_equal(n, 3);
-	assert_true(mock_log_has(RM_LOG_ERR, "Observations page 3 "
+	assert_true(fh_log_has(RM_LOG_ERR, "Observations page 3 "
 	    "(file:loop/page3.json): nextLink loops back to page 2 "
 	    "(file:loop/page2.json)"));
 }
@@ -359,7 +359,7 @@ test_page_limit(void **unused)
 	(void)unused;
 	assert_int_equal(pages("file:loop/page1.json", 2, &n), -1);
 	assert_int_equal(n, 2);
-	assert_true(mock_log_has(RM_LOG_ERR, "Observations: more than 2 "
+	assert_true(fh_log_has(RM_LOG_ERR, "Observations: more than 2 "
 	    "pages (page_limit); stopped before file:loop/page3.json"));
 }
 
@@ -371,7 +371,7 @@ test_offsite_next_link(void **unused)
 	(void)unused;
 	assert_int_equal(pages("file:loop/offsite.json", 100, &n), -1);
 	assert_int_equal(n, 0);
-	assert_true(mock_log_has(RM_LOG_ERR, "nextLink "
+	assert_true(fh_log_has(RM_LOG_ERR, "nextLink "
 	    "\"https://evil.example/x\" leaves file:loop; refused"));
 }
 
@@ -382,13 +382,13 @@ test_error_bodies(void **unused)
 
 	(void)unused;
 	assert_int_equal(pages("file:loop/error.json", 100, &n), -1);
-	assert_true(mock_log_has(RM_LOG_ERR, "the server answered with an "
+	assert_true(fh_log_has(RM_LOG_ERR, "the server answered with an "
 	    "error: Er is een fout opgetreden"));
 	assert_int_equal(pages("file:loop/novalue.json", 100, &n), -1);
-	assert_true(mock_log_has(RM_LOG_ERR, "value: expected the array of "
+	assert_true(fh_log_has(RM_LOG_ERR, "value: expected the array of "
 	    "rows of an OData answer"));
 	assert_int_equal(pages("file:loop/missing.json", 100, &n), -1);
-	assert_true(mock_log_has(RM_LOG_ERR, "No such file or directory"));
+	assert_true(fh_log_has(RM_LOG_ERR, "No such file or directory"));
 	assert_int_equal(n, 0);
 }
 
@@ -461,10 +461,10 @@ page_rows(const char *body, const char *cut, struct handed *h)
 	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
 	    "\"regions\": [\"nl\"]}]}");
 	memset(&run, 0, sizeof(run));
-	run.ctx = mock_ctx();
+	run.ctx = fh_ctx();
 	run.conf = c;
 	memset(h, 0, sizeof(*h));
-	mock_set_body(body);
+	fh_set_body(body);
 	rc = cbs_pages(&run, "https://opendata.cbs.nl/ODataApi/odata/T/x",
 	    "TypedDataSet", cut, record_rows, NULL, h);
 	cbs_conf_free(c);
@@ -497,7 +497,7 @@ test_rows_chunked(void **unused)
 	assert_int_equal(h.ncalls, 1);
 	assert_int_equal(h.nrows, 0);
 	free(body);
-	assert_int_equal(mock_nlogs(), 0);
+	assert_int_equal(fh_nlogs(), 0);
 }
 
 /*
@@ -526,7 +526,7 @@ test_rows_fallback(void **unused)
 	assert_true(asprintf(&want, "invalid JSON at line %d, column %d: %s",
 	    jerr.line, jerr.column, jerr.text) != -1);
 	assert_int_equal(page_rows(body, "RegioS", &h), -1);
-	assert_true(mock_log_has(RM_LOG_ERR, want));
+	assert_true(fh_log_has(RM_LOG_ERR, want));
 	free(want);
 	free(body);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_csv.c: the csv plugin and the shared CSV reader, driven through the
- * mock host: Dutch number formats, quoting, BOM and CRLF, missing cells,
+ * fake host: Dutch number formats, quoting, BOM and CRLF, missing cells,
  * status words, region codes, and every config and row error with the
  * path or line it must name.
  */
@@ -16,28 +16,26 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "plugtest.c"
 #include "../../plugins/lib/csvparse.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/csv/config.c"
 #include "../../plugins/csv/main.c"
 
-static struct rm_plugin	 plug;
-
 static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("unemployment-rate");
-	mock_add_indicator("jobs");
-	mock_add_indicator("vacancies");
-	mock_add_region("groningen", "cbs", "PV20");
-	mock_add_region("drenthe", "cbs", "PV22");
-	mock_add_region("assen", "cbs", "GM0106");
-	mock_add_region("rga", NULL, NULL);
+	fh_reset();
+	fh_add_indicator("unemployment-rate", "year");
+	fh_add_indicator("jobs", "year");
+	fh_add_indicator("vacancies", "quarter");
+	fh_add_region("groningen", "cbs", "PV20");
+	fh_add_region("drenthe", "cbs", "PV22");
+	fh_add_region("assen", "cbs", "GM0106");
+	fh_add_region("rga", NULL, NULL);
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -45,83 +43,8 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
-}
-
-/* init() with the JSON text conf; RM_OK or RM_ERR. */
-static int
-init_conf(const char *text, void **state)
-{
-	json_error_t	 jerr;
-	json_t		*conf;
-	int		 rc;
-
-	if ((conf = json_loads(text, 0, &jerr)) == NULL)
-		fail_msg("bad test JSON: %s", jerr.text);
-	*state = NULL;
-	rc = plug.init(mock_ctx(), conf, state);
-	json_decref(conf);
-	return rc;
-}
-
-/* init() and collect() on body; the collect's status (init must pass). */
-static int
-run(const char *conf, const char *body)
-{
-	void	*state;
-	int	 rc;
-
-	if (body != NULL)
-		mock_set_body(body);
-	if (init_conf(conf, &state) != RM_OK) {
-		mock_dump(stderr);
-		fail_msg("init refused %s", conf);
-	}
-	rc = plug.collect(mock_ctx(), state);
-	plug.fini(state);
-	if (getenv("MOCK_VERBOSE") != NULL)
-		mock_dump(stderr);
-	return rc;
-}
-
-static void
-check_obs(size_t i, const char *ind, const char *reg, const char *per,
-    double value, int missing, int provisional)
-{
-	const struct mock_obs	*o = mock_obs(i);
-
-	if (o == NULL) {
-		mock_dump(stderr);
-		fail_msg("no observation %zu", i);
-	}
-	assert_string_equal(o->indicator, ind);
-	assert_string_equal(o->region, reg);
-	assert_string_equal(o->period, per);
-	assert_int_equal(o->missing, missing);
-	assert_int_equal(o->provisional, provisional);
-	/* Values must come through bit-exact: compare with ==. */
-	if (!missing && o->value != value)
-		fail_msg("obs %zu: value %.17g, expected %.17g", i, o->value,
-		    value);
-}
-
-static void
-expect_log(const char *text)
-{
-	if (!mock_log_has(RM_LOG_ERR, text)) {
-		mock_dump(stderr);
-		fail_msg("no error log line containing: %s", text);
-	}
-}
-
-static void
-expect_conf_error(const char *path, const char *text)
-{
-	if (!mock_conf_error_has(path, text)) {
-		mock_dump(stderr);
-		fail_msg("no config error at %s containing: %s", path, text);
-	}
 }
 
 #define CBS_CONF \
@@ -144,7 +67,7 @@ test_dutch(void **unused)
 	    "jobs;PV22;2020;12.345.678;p;\r\n"
 	    "jobs;PV20;2020JJ00;-0,25;Voorlopig;\r\n"
 	    "vacancies;GM0106;2023-Q1; 1.234,5 ;nader voorlopig;\r\n"), RM_OK);
-	assert_int_equal(mock_nobs(), 9);
+	assert_int_equal(fh_nobs(), 9);
 	check_obs(0, "unemployment-rate", "groningen", "2020", 4.4, 0, 0);
 	check_obs(1, "unemployment-rate", "groningen", "2021", 3.9, 0, 0);
 	check_obs(2, "vacancies", "groningen", "2022-Q3", 1234, 0, 1);
@@ -166,11 +89,11 @@ test_fixture_file(void **unused)
 	/* The same rows from the shipped fixture, through http.c's file:. */
 	snprintf(dir, sizeof(dir), "%s/tests/data/csv",
 	    top != NULL ? top : ".");
-	mock_set_confdir(dir);
+	fh_set_confdir(dir);
 	assert_int_equal(run("{\"url\": \"file:dutch.csv\", \"region_scheme\": "
 	    "\"cbs\", \"columns\": {\"indicator\": \"indicator\"}}", NULL),
 	    RM_OK);
-	assert_int_equal(mock_nobs(), 9);
+	assert_int_equal(fh_nobs(), 9);
 	check_obs(0, "unemployment-rate", "groningen", "2020", 4.4, 0, 0);
 	check_obs(8, "vacancies", "assen", "2023-Q1", 1234.5, 0, 0);
 
@@ -192,10 +115,10 @@ test_fixed_and_renamed(void **unused)
 	    "Perioden,Banen\n"
 	    "2019,\"1,234.5\"\n"
 	    "\n"
-	    "2020MM07,17\n"), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
+	    "2020JJ00,17\n"), RM_OK);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "jobs", "drenthe", "2019", 1234.5, 0, 0);
-	check_obs(1, "jobs", "drenthe", "2020-07", 17, 0, 0);
+	check_obs(1, "jobs", "drenthe", "2020", 17, 0, 0);
 
 	/* A fixed region in a code scheme is mapped once, in init(). */
 	setup(NULL);
@@ -213,7 +136,7 @@ test_missing_list(void **unused)
 	assert_int_equal(run("{\"url\": \"file:x\", \"indicator\": \"jobs\", "
 	    "\"region\": \"rga\", \"missing\": [\"n.v.t.\", \"\"]}",
 	    "period;value\n2020;n.v.t.\n2021;\n2022;x\n"), RM_ERR);
-	assert_int_equal(mock_nobs(), 2);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "jobs", "rga", "2020", 0, 1, 0);
 	check_obs(1, "jobs", "rga", "2021", 0, 1, 0);
 	expect_log("line 4, column \"value\": expected a number with a "
@@ -241,7 +164,7 @@ test_bad_number(void **unused)
 	expect_log("line 6, column \"value\"");
 	expect_log("line 7, column \"value\"");
 	/* Nothing is emitted after the first bad row. */
-	assert_int_equal(mock_nobs(), 1);
+	assert_int_equal(fh_nobs(), 1);
 }
 
 static void
@@ -315,12 +238,12 @@ test_regions(void **unused)
 	    "jobs;GM9999;2020;2\n"
 	    "inwoners;PV22;2020;3\n"
 	    "jobs;PV22;2020;4\n"), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "jobs", "groningen", "2020", 1, 0, 0);
 	check_obs(1, "jobs", "drenthe", "2020", 4, 0, 0);
-	assert_true(mock_log_has(RM_LOG_DEBUG, "line 3: skipped, no region "
+	assert_true(fh_log_has(RM_LOG_DEBUG, "line 3: skipped, no region "
 	    "has cbs code \"GM9999\""));
-	assert_true(mock_log_has(RM_LOG_DEBUG, "line 4: skipped, unknown "
+	assert_true(fh_log_has(RM_LOG_DEBUG, "line 4: skipped, unknown "
 	    "indicator \"inwoners\""));
 
 	/* Region ids: the host refuses an unknown one. */
@@ -375,7 +298,7 @@ test_conf_errors(void **unused)
 	expect_conf_error("decimal", "expected \",\" or \".\"");
 	expect_conf_error("indicator", "expected an indicator id");
 	/* A key that is there but wrong is not also "missing". */
-	assert_false(mock_conf_error_has("indicator", "missing"));
+	assert_false(fh_conf_error_has("indicator", "missing"));
 	expect_conf_error("columns.valeu", "did you mean \"value\"?");
 	expect_conf_error("columns.period", "expected the name of a column");
 	expect_conf_error("region_scheme", "did you mean \"cbs\"?");
@@ -406,7 +329,7 @@ test_conf_errors(void **unused)
 	setup(NULL);
 	assert_int_equal(init_conf(CBS_CONF, &state), RM_OK);
 	assert_non_null(state);
-	assert_int_equal(mock_nconf_errors(), 0);
+	assert_int_equal(fh_nconf_errors(), 0);
 	plug.fini(state);
 	plug.fini(NULL);
 }
@@ -414,7 +337,7 @@ test_conf_errors(void **unused)
 static void
 test_plugin_init(void **unused)
 {
-	struct rm_host	 h = *mock_host();
+	struct rm_host	 h = *fh_host();
 	struct rm_plugin p;
 
 	(void)unused;
@@ -424,7 +347,7 @@ test_plugin_init(void **unused)
 	h.abi_major = RM_ABI_MAJOR + 1;
 	assert_int_equal(rm_plugin_init(&h, &p), RM_ERR);
 	/* A 1.0 host lacks the config helpers csv needs. */
-	h = *mock_host();
+	h = *fh_host();
 	h.size = offsetof(struct rm_host, did_you_mean);
 	assert_int_equal(rm_plugin_init(&h, &p), RM_ERR);
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_eurostat.c: the eurostat plugin through the mock host: JSON-stat
+ * test_eurostat.c: the eurostat plugin through the fake host: JSON-stat
  * 2.0 in every form the standard allows (index objects and arrays, sparse
  * and dense values, one status for all), the row-major index, status
  * flags, the time window, exact scaling, the request URL, the API's error
@@ -17,30 +17,28 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "plugtest.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/eurostat/config.c"
 #include "../../plugins/eurostat/jsonstat.c"
 #include "../../plugins/eurostat/main.c"
 
-static struct rm_plugin	 plug;
-
 static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("unemployment-rate");
-	mock_add_indicator("unemployment-q");
-	mock_add_indicator("rd-intensity");
-	mock_add_indicator("rd-intensity-business");
-	mock_add_region("groningen", "nuts", "NL11");
-	mock_add_region("drenthe", "nuts", "NL13");
-	mock_add_region("stuttgart", "nuts", "DE11");
-	mock_add_region("extremadura", "nuts", "ES43");
-	mock_add_region("assen", "cbs", "GM0106");
+	fh_reset();
+	fh_add_indicator("unemployment-rate", "year");
+	fh_add_indicator("unemployment-q", "quarter");
+	fh_add_indicator("rd-intensity", "year");
+	fh_add_indicator("rd-intensity-business", "year");
+	fh_add_region("groningen", "nuts", "NL11");
+	fh_add_region("drenthe", "nuts", "NL13");
+	fh_add_region("stuttgart", "nuts", "DE11");
+	fh_add_region("extremadura", "nuts", "ES43");
+	fh_add_region("assen", "cbs", "GM0106");
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -48,80 +46,8 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
-}
-
-static int
-init_conf(const char *text, void **state)
-{
-	json_error_t	 jerr;
-	json_t		*conf;
-	int		 rc;
-
-	if ((conf = json_loads(text, 0, &jerr)) == NULL)
-		fail_msg("bad test JSON: %s", jerr.text);
-	*state = NULL;
-	rc = plug.init(mock_ctx(), conf, state);
-	json_decref(conf);
-	return rc;
-}
-
-/* init() and collect() with body as the answer; collect's status. */
-static int
-run(const char *conf, const char *body)
-{
-	void	*state;
-	int	 rc;
-
-	mock_set_body(body);
-	if (init_conf(conf, &state) != RM_OK) {
-		mock_dump(stderr);
-		fail_msg("init refused %s", conf);
-	}
-	rc = plug.collect(mock_ctx(), state);
-	plug.fini(state);
-	if (getenv("MOCK_VERBOSE") != NULL)
-		mock_dump(stderr);
-	return rc;
-}
-
-static void
-check_obs(size_t i, const char *ind, const char *reg, const char *per,
-    double value, int missing, int provisional)
-{
-	const struct mock_obs	*o = mock_obs(i);
-
-	if (o == NULL) {
-		mock_dump(stderr);
-		fail_msg("no observation %zu", i);
-	}
-	assert_string_equal(o->indicator, ind);
-	assert_string_equal(o->region, reg);
-	assert_string_equal(o->period, per);
-	assert_int_equal(o->missing, missing);
-	assert_int_equal(o->provisional, provisional);
-	if (!missing && o->value != value)
-		fail_msg("obs %zu: value %.17g, expected %.17g", i, o->value,
-		    value);
-}
-
-static void
-expect_log(const char *text)
-{
-	if (!mock_log_has(RM_LOG_ERR, text)) {
-		mock_dump(stderr);
-		fail_msg("no error log line containing: %s", text);
-	}
-}
-
-static void
-expect_conf_error(const char *path, const char *text)
-{
-	if (!mock_conf_error_has(path, text)) {
-		mock_dump(stderr);
-		fail_msg("no config error at %s containing: %s", path, text);
-	}
 }
 
 /* The capture quoted in notes/other-sources.md, section 1. */
@@ -152,7 +78,7 @@ test_capture(void **unused)
 {
 	(void)unused;
 	assert_int_equal(run(CAPTURE_CONF, capture), RM_OK);
-	assert_int_equal(mock_nobs(), 12);
+	assert_int_equal(fh_nobs(), 12);
 	/* Map order first: BES = 1, so BES/DE11/2023 = 1*9 + 1*3 + 1 = 13. */
 	check_obs(0, "rd-intensity-business", "stuttgart", "2022", 0, 1, 0);
 	check_obs(1, "rd-intensity-business", "stuttgart", "2023", 6.9, 0, 0);
@@ -175,7 +101,7 @@ test_dense_forms(void **unused)
 	    "\"dimension\":{\"geo\":{\"category\":{\"index\":[\"NL11\","
 	    "\"NL13\"]}},\"time\":{\"category\":{\"index\":[\"2023Q4\","
 	    "\"2024-Q1\",\"2024Q2\"]}}}}"), RM_OK);
-	assert_int_equal(mock_nobs(), 6);
+	assert_int_equal(fh_nobs(), 6);
 	check_obs(0, "unemployment-q", "drenthe", "2023-Q4", 3, 0, 1);
 	check_obs(2, "unemployment-q", "drenthe", "2024-Q2", 0.5, 0, 1);
 	check_obs(3, "unemployment-q", "groningen", "2023-Q4", 1.5, 0, 1);
@@ -201,7 +127,7 @@ test_flags_window_scale(void **unused)
 	(void)unused;
 	assert_int_equal(run(LFS(", \"filters\": {\"sex\": \"T\"}"), years),
 	    RM_OK);
-	assert_int_equal(mock_nobs(), 5);
+	assert_int_equal(fh_nobs(), 5);
 	check_obs(0, "unemployment-rate", "groningen", "2020", 10, 0, 0);
 	check_obs(1, "unemployment-rate", "groningen", "2021", 0, 1, 0);
 	check_obs(3, "unemployment-rate", "groningen", "2023", 0, 1, 0);
@@ -213,7 +139,7 @@ test_flags_window_scale(void **unused)
 	    "\"since\": \"2021\", \"until\": \"2022JJ00\", \"scale\": 0.001, "
 	    "\"missing_flags\": \"\", \"provisional_flags\": \"c\""), years),
 	    RM_OK);
-	assert_int_equal(mock_nobs(), 2);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "unemployment-rate", "groningen", "2021", 11 / 1000.0, 0,
 	    1);
 	/* Divided, not multiplied by 0.001: the nearest double to 12.345. */
@@ -222,7 +148,7 @@ test_flags_window_scale(void **unused)
 	setup(NULL);
 	assert_int_equal(run(LFS(", \"filters\": {\"sex\": \"T\"}, "
 	    "\"last\": 2"), years), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "unemployment-rate", "groningen", "2023", 0, 1, 0);
 }
 
@@ -241,14 +167,14 @@ test_url(void **unused)
 	assert_string_equal(url, "https://h.example/api/x?format=JSON&lang=de"
 	    "&geo=NL11&sex=T&age=Y15-74&sinceTimePeriod=2015&"
 	    "untilTimePeriod=2024");
-	mock_host()->release(url);
+	fh_host()->release(url);
 	es_fini(st);
 
 	assert_int_equal(init_conf(LFS(", \"last\": 3, \"base_url\": "
 	    "\"file:../share/demo/eurostat/\""), (void **)&st), RM_OK);
 	url = es_url(st);
 	assert_string_equal(url, "file:../share/demo/eurostat/x.json");
-	mock_host()->release(url);
+	fh_host()->release(url);
 	es_fini(st);
 }
 
@@ -273,7 +199,7 @@ test_answer_errors(void **unused)
 	    RM_ERR);
 	expect_log("value[\"1\"] (NL11, 2021): expected a number or null");
 	/* The good cell before it was emitted; the host drops the run. */
-	assert_int_equal(mock_nobs(), 1);
+	assert_int_equal(fh_nobs(), 1);
 
 	setup(NULL);
 	assert_int_equal(run(LFS(""), "{\"id\":[\"geo\",\"time\"],"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_exec.c: the exec plugin through the mock host: observation lines
+ * test_exec.c: the exec plugin through the fake host: observation lines
  * read exactly like the daemon reads them, durations, the clean
  * environment and the PATH lookup, real runs of /bin/sh (stdout, stderr,
  * exit status, a lost last newline, the timeout), and every config error
@@ -17,25 +17,24 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "plugtest.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/exec/config.c"
 #include "../../plugins/exec/output.c"
 #include "../../plugins/exec/main.c"
 
-static struct rm_plugin	 plug;
-
 static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("unemployment-rate");
-	mock_add_indicator("vacancies");
-	mock_add_region("groningen", NULL, NULL);
-	mock_add_region("drenthe", NULL, NULL);
+	fh_reset();
+	fh_add_indicator("unemployment-rate", "year");
+	fh_add_indicator("vacancies", "quarter");
+	fh_add_indicator("jobseekers", "month");
+	fh_add_region("groningen", NULL, NULL);
+	fh_add_region("drenthe", NULL, NULL);
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -43,23 +42,8 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
-}
-
-static int
-init_conf(const char *text, void **state)
-{
-	json_error_t	 jerr;
-	json_t		*conf;
-	int		 rc;
-
-	if ((conf = json_loads(text, 0, &jerr)) == NULL)
-		fail_msg("bad test JSON: %s", jerr.text);
-	*state = NULL;
-	rc = plug.init(mock_ctx(), conf, state);
-	json_decref(conf);
-	return rc;
 }
 
 /* Run /bin/sh -c script with the extra config; collect's status. */
@@ -82,59 +66,21 @@ sh(const char *script, const char *extra)
 		fail_msg("asprintf");
 	free(text);
 	if (init_conf(cfg, &state) != RM_OK) {
-		mock_dump(stderr);
+		fh_dump(stderr);
 		fail_msg("init refused %s", cfg);
 	}
 	free(cfg);
-	rc = plug.collect(mock_ctx(), state);
+	rc = plug.collect(fh_ctx(), state);
 	plug.fini(state);
-	if (getenv("MOCK_VERBOSE") != NULL)
-		mock_dump(stderr);
+	if (getenv("FAKEHOST_VERBOSE") != NULL)
+		fh_dump(stderr);
 	return rc;
-}
-
-static void
-check_obs(size_t i, const char *ind, const char *reg, const char *per,
-    double value, int missing, int provisional)
-{
-	const struct mock_obs	*o = mock_obs(i);
-
-	if (o == NULL) {
-		mock_dump(stderr);
-		fail_msg("no observation %zu", i);
-	}
-	assert_string_equal(o->indicator, ind);
-	assert_string_equal(o->region, reg);
-	assert_string_equal(o->period, per);
-	assert_int_equal(o->missing, missing);
-	assert_int_equal(o->provisional, provisional);
-	if (!missing && o->value != value)
-		fail_msg("obs %zu: value %.17g, expected %.17g", i, o->value,
-		    value);
-}
-
-static void
-expect_log(int prio, const char *text)
-{
-	if (!mock_log_has(prio, text)) {
-		mock_dump(stderr);
-		fail_msg("no log line <%d> containing: %s", prio, text);
-	}
-}
-
-static void
-expect_conf_error(const char *path, const char *text)
-{
-	if (!mock_conf_error_has(path, text)) {
-		mock_dump(stderr);
-		fail_msg("no config error at %s containing: %s", path, text);
-	}
 }
 
 static int
 line(const char *s)
 {
-	return ex_obs_line(mock_ctx(), s, strlen(s), 7);
+	return ex_obs_line(fh_ctx(), s, strlen(s), 7);
 }
 
 static void
@@ -148,36 +94,36 @@ test_lines(void **unused)
 	assert_int_equal(line("  \t"), 0);
 	assert_int_equal(line("{\"indicator\": \"unemployment-rate\", "
 	    "\"region\": \"groningen\", \"period\": \"2020\"}"), 0);
-	assert_int_equal(mock_nobs(), 2);
+	assert_int_equal(fh_nobs(), 2);
 	check_obs(0, "vacancies", "drenthe", "2023-Q2", 0.1 + 0.2, 0, 1);
 	check_obs(1, "unemployment-rate", "groningen", "2020", 0, 1, 0);
 
 	assert_int_equal(line("[1]"), -1);
-	expect_log(RM_LOG_ERR, "program output line 7: expected a JSON "
+	expect_log_at(RM_LOG_ERR, "program output line 7: expected a JSON "
 	    "object");
 	assert_int_equal(line("{\"indicator\": \"vacancies\"}"), -1);
-	expect_log(RM_LOG_ERR, "expected \"indicator\" and \"region\" "
+	expect_log_at(RM_LOG_ERR, "expected \"indicator\" and \"region\" "
 	    "strings");
 	assert_int_equal(line("{\"indicator\": \"vacancies\", \"region\": "
 	    "\"drenthe\", \"period\": \"Q2 2023\", \"value\": 1}"), -1);
-	expect_log(RM_LOG_ERR, "\"period\": expected 2020, 2020-Q3 or "
+	expect_log_at(RM_LOG_ERR, "\"period\": expected 2020, 2020-Q3 or "
 	    "2020-07");
 	assert_int_equal(line("{\"indicator\": \"vacancies\", \"region\": "
 	    "\"drenthe\", \"period\": \"2020\", \"value\": true}"), -1);
-	expect_log(RM_LOG_ERR, "\"value\": expected a number or null");
+	expect_log_at(RM_LOG_ERR, "\"value\": expected a number or null");
 	assert_int_equal(line("{\"indicator\": \"vacancies\", \"region\": "
 	    "\"drenthe\", \"period\": \"2020\", \"status\": null}"), -1);
-	expect_log(RM_LOG_ERR, "\"status\": expected \"final\" or "
+	expect_log_at(RM_LOG_ERR, "\"status\": expected \"final\" or "
 	    "\"provisional\"");
 	assert_int_equal(line("{\"indicator\": \"vacancies\", \"region\": "
 	    "\"drenthe\", \"period\": \"2020\", \"Value\": 1}"), -1);
-	expect_log(RM_LOG_ERR, "unknown key \"Value\"");
+	expect_log_at(RM_LOG_ERR, "unknown key \"Value\"");
 	assert_int_equal(line("{\"indicator\": \"jobs\", \"region\": "
 	    "\"drenthe\", \"period\": \"2020\", \"value\": 1}"), -1);
-	expect_log(RM_LOG_ERR, "program output line 7: observation refused");
+	expect_log_at(RM_LOG_ERR, "program output line 7: observation refused");
 	assert_int_equal(line("{\"indicator\": "), -1);
-	expect_log(RM_LOG_ERR, "program output line 7: not JSON");
-	assert_int_equal(mock_nobs(), 2);
+	expect_log_at(RM_LOG_ERR, "program output line 7: not JSON");
+	assert_int_equal(fh_nobs(), 2);
 }
 
 static void
@@ -215,7 +161,7 @@ test_env_and_path(void **unused)
 	assert_string_equal(st->envp[1], "LANG=nl_NL.UTF-8");
 	assert_string_equal(st->envp[2], "TOKEN_FILE=/k");
 	assert_null(st->envp[3]);
-	prog = ex_resolve(mock_ctx(), st);
+	prog = ex_resolve(fh_ctx(), st);
 	assert_non_null(prog);
 	assert_string_equal(prog, "/usr/bin/sh");
 	free(prog);
@@ -223,8 +169,8 @@ test_env_and_path(void **unused)
 
 	assert_int_equal(init_conf("{\"command\": [\"sh\"], \"env\": "
 	    "{\"PATH\": \"/nonexistent:/also/not\"}}", (void **)&st), RM_OK);
-	assert_null(ex_resolve(mock_ctx(), st));
-	expect_log(RM_LOG_ERR, "command[0]: \"sh\" not found in PATH "
+	assert_null(ex_resolve(fh_ctx(), st));
+	expect_log_at(RM_LOG_ERR, "command[0]: \"sh\" not found in PATH "
 	    "/nonexistent:/also/not");
 	ex_fini(st);
 }
@@ -233,42 +179,43 @@ static void
 test_runs(void **unused)
 {
 	(void)unused;
-	assert_int_equal(sh("echo '{\"indicator\": \"vacancies\", \"region\": "
-	    "\"groningen\", \"period\": \"2020-07\", \"value\": 12}'; "
-	    "echo 'fetched 1 row' >&2; "
-	    "printf '{\"indicator\": \"vacancies\", \"region\": \"drenthe\", "
-	    "\"period\": \"2020M08\", \"value\": 1.5}'", ""), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
-	check_obs(0, "vacancies", "groningen", "2020-07", 12, 0, 0);
+	assert_int_equal(sh("echo '{\"indicator\": \"jobseekers\", "
+	    "\"region\": \"groningen\", \"period\": \"2020-07\", "
+	    "\"value\": 12}'; echo 'fetched 1 row' >&2; "
+	    "printf '{\"indicator\": \"jobseekers\", \"region\": "
+	    "\"drenthe\", \"period\": \"2020M08\", \"value\": 1.5}'", ""),
+	    RM_OK);
+	assert_int_equal(fh_nobs(), 2);
+	check_obs(0, "jobseekers", "groningen", "2020-07", 12, 0, 0);
 	/* The last line lost its newline: read anyway at end of file. */
-	check_obs(1, "vacancies", "drenthe", "2020-08", 1.5, 0, 0);
-	expect_log(RM_LOG_NOTICE, "program stderr: fetched 1 row");
+	check_obs(1, "jobseekers", "drenthe", "2020-08", 1.5, 0, 0);
+	expect_log_at(RM_LOG_NOTICE, "program stderr: fetched 1 row");
 
 	setup(NULL);
 	assert_int_equal(sh("echo \"$HOME$USER\" >&2; exit 3", ""), RM_ERR);
-	expect_log(RM_LOG_ERR, "program /bin/sh exited with status 3");
+	expect_log_at(RM_LOG_ERR, "program /bin/sh exited with status 3");
 	/* Nothing of the daemon's environment: an empty line on stderr. */
-	expect_log(RM_LOG_NOTICE, "program stderr: ");
-	assert_false(mock_log_has(-1, "root"));
+	expect_log_at(RM_LOG_NOTICE, "program stderr: ");
+	assert_false(fh_log_has(-1, "root"));
 
 	setup(NULL);
 	assert_int_equal(sh("kill -9 $$", ""), RM_ERR);
-	expect_log(RM_LOG_ERR, "program /bin/sh was killed by signal 9");
+	expect_log_at(RM_LOG_ERR, "program /bin/sh was killed by signal 9");
 
 	setup(NULL);
 	assert_int_equal(sh("echo oops; sleep 30", ""), RM_ERR);
-	expect_log(RM_LOG_ERR, "program output line 1: not JSON");
+	expect_log_at(RM_LOG_ERR, "program output line 1: not JSON");
 
 	setup(NULL);
 	assert_int_equal(sh("sleep 30", ", \"timeout\": \"1s\""), RM_ERR);
-	expect_log(RM_LOG_ERR, "program /bin/sh did not finish within 1s; "
+	expect_log_at(RM_LOG_ERR, "program /bin/sh did not finish within 1s; "
 	    "killed it and its process group");
 
 	/* Pipes closed, still running: the timeout holds all the same. */
 	setup(NULL);
 	assert_int_equal(sh("exec >&- 2>&-; sleep 30", ", \"timeout\": "
 	    "\"1s\""), RM_ERR);
-	expect_log(RM_LOG_ERR, "did not finish within 1s");
+	expect_log_at(RM_LOG_ERR, "did not finish within 1s");
 }
 
 static void

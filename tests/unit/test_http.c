@@ -108,27 +108,27 @@ test_retry_after(void **unused)
 	long		 s;
 
 	(void)unused;
-	assert_int_equal(retry_after_parse("120", t, &s), 0);
+	assert_int_equal(http_retry_after_parse("120", t, &s), 0);
 	assert_int_equal(s, 120);
-	assert_int_equal(retry_after_parse(" 0 ", t, &s), 0);
+	assert_int_equal(http_retry_after_parse(" 0 ", t, &s), 0);
 	assert_int_equal(s, 0);
-	assert_int_equal(retry_after_parse("Fri, 31 Dec 1999 23:59:59 GMT",
+	assert_int_equal(http_retry_after_parse("Fri, 31 Dec 1999 23:59:59 GMT",
 	    t - 10, &s), 0);
 	assert_int_equal(s, 10);
-	assert_int_equal(retry_after_parse("Friday, 31-Dec-99 23:59:59 GMT",
-	    t - 7, &s), 0);
+	assert_int_equal(http_retry_after_parse(
+	    "Friday, 31-Dec-99 23:59:59 GMT", t - 7, &s), 0);
 	assert_int_equal(s, 7);
-	assert_int_equal(retry_after_parse("Fri Dec 31 23:59:59 1999",
+	assert_int_equal(http_retry_after_parse("Fri Dec 31 23:59:59 1999",
 	    t - 3, &s), 0);
 	assert_int_equal(s, 3);
 	/* A date in the past means now. */
-	assert_int_equal(retry_after_parse("Fri, 31 Dec 1999 23:59:59 GMT",
+	assert_int_equal(http_retry_after_parse("Fri, 31 Dec 1999 23:59:59 GMT",
 	    t + 100, &s), 0);
 	assert_int_equal(s, 0);
-	assert_int_equal(retry_after_parse("soon", t, &s), -1);
-	assert_int_equal(retry_after_parse("12abc", t, &s), -1);
-	assert_int_equal(retry_after_parse("", t, &s), -1);
-	assert_int_equal(retry_after_parse("-5", t, &s), -1);
+	assert_int_equal(http_retry_after_parse("soon", t, &s), -1);
+	assert_int_equal(http_retry_after_parse("12abc", t, &s), -1);
+	assert_int_equal(http_retry_after_parse("", t, &s), -1);
+	assert_int_equal(http_retry_after_parse("-5", t, &s), -1);
 }
 
 static void

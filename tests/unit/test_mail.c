@@ -571,6 +571,24 @@ test_multipart(void **state)
 	free(b2);
 	free(msg);
 
+	/*
+	 * A long file name (an indicator and a region id of 63 bytes
+	 * each) stays within 76 columns: fuzz_mime found 100 bytes of it
+	 * after "Content-Type: image/png; name=".
+	 */
+	imgs[0].filename = "renewable-electricity-supply-per-inhabitant-"
+	    "and-per-year.westerkwartier-het-hogeland-eemsdelta.png";
+	assert_non_null(msg = build("s", NULL, "t\n", "<p>", imgs, 1, &len));
+	assert_true(crlf_only(msg, len));
+	assert_lines_within(msg, len, 76);
+	assert_non_null(strstr(msg, "Content-Type: image/png;\r\n name=\""
+	    "renewable-electricity-supply-per-inhabitant-and-per"
+	    "-year.wes\"\r\n"));
+	assert_non_null(strstr(msg, "Content-Disposition: inline;\r\n "
+	    "filename=\"renewable-electricity-supply-per-inhabitant-and-per"
+	    "-year.wes\"\r\n"));
+	free(msg);
+
 	/* Text only: a single text/plain part, no multipart. */
 	assert_non_null(msg = build("s", NULL, "t\n", NULL, NULL, 0, &len));
 	assert_null(strstr(msg, "multipart"));

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * test_sdk.c: the helpers the host table offers plugins since ABI 1.1
- * (daemon/run/host.c), through mock_host, which hands out the daemon's
- * own: did-you-mean, config key and type checking, the buffer.
+ * (daemon/run/host.c), through the fake host (tests/host/), which hands
+ * out the daemon's own: did-you-mean, config key and type checking, the
+ * buffer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "fakehost.c"
 
 static const struct rm_conf_key keys[] = {
 	{ "url", RM_CONF_STRING, "a URL" },
@@ -27,7 +28,7 @@ static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
 }
 
@@ -40,7 +41,7 @@ check(const char *path, const char *text)
 
 	if ((conf = json_loads(text, 0, NULL)) == NULL)
 		fail_msg("bad test JSON: %s", text);
-	rc = mock_host()->conf_keys(mock_ctx(), path, conf, keys,
+	rc = fh_host()->conf_keys(fh_ctx(), path, conf, keys,
 	    sizeof(keys) / sizeof(keys[0]));
 	json_decref(conf);
 	return rc;
@@ -49,7 +50,7 @@ check(const char *path, const char *text)
 static void
 test_table(void **unused)
 {
-	const struct rm_host	*h = mock_host();
+	const struct rm_host	*h = fh_host();
 
 	(void)unused;
 	assert_int_equal(h->abi_minor, 1);
@@ -62,7 +63,7 @@ static void
 test_did_you_mean(void **unused)
 {
 	static const char *const cand[] = { "value", "period", "region" };
-	const struct rm_host	*h = mock_host();
+	const struct rm_host	*h = fh_host();
 	char			 long_s[300];
 
 	(void)unused;
@@ -83,34 +84,34 @@ test_conf_keys(void **unused)
 	(void)unused;
 	assert_int_equal(check("", "{\"url\": \"x\", \"skip\": true, "
 	    "\"separator\": 1, \"missing\": [\"\"]}"), RM_OK);
-	assert_int_equal(mock_nconf_errors(), 0);
+	assert_int_equal(fh_nconf_errors(), 0);
 	assert_int_equal(check("", "{\"urll\": \"x\", \"bogus\": 1}"),
 	    RM_ERR);
-	assert_int_equal(mock_nconf_errors(), 2);
-	assert_string_equal(mock_conf_error(0)->path, "urll");
-	assert_string_equal(mock_conf_error(0)->text,
+	assert_int_equal(fh_nconf_errors(), 2);
+	assert_string_equal(fh_conf_error(0)->path, "urll");
+	assert_string_equal(fh_conf_error(0)->text,
 	    "unknown key; did you mean \"url\"?");
-	assert_string_equal(mock_conf_error(1)->path, "bogus");
-	assert_string_equal(mock_conf_error(1)->text, "unknown key");
-	mock_reset();
+	assert_string_equal(fh_conf_error(1)->path, "bogus");
+	assert_string_equal(fh_conf_error(1)->text, "unknown key");
+	fh_reset();
 	assert_int_equal(check("columns", "{\"url\": \"\", \"skip\": 0, "
 	    "\"missing\": [\"\", 3]}"), RM_ERR);
-	assert_int_equal(mock_nconf_errors(), 3);
-	assert_true(mock_conf_error_has("columns.url", "expected a URL"));
-	assert_true(mock_conf_error_has("columns.skip",
+	assert_int_equal(fh_nconf_errors(), 3);
+	assert_true(fh_conf_error_has("columns.url", "expected a URL"));
+	assert_true(fh_conf_error_has("columns.skip",
 	    "expected true or false"));
-	assert_true(mock_conf_error_has("columns.missing[1]",
+	assert_true(fh_conf_error_has("columns.missing[1]",
 	    "expected a string"));
-	mock_reset();
-	assert_int_equal(mock_host()->conf_type(mock_ctx(), "missing",
+	fh_reset();
+	assert_int_equal(fh_host()->conf_type(fh_ctx(), "missing",
 	    json_object_get(NULL, "x"), RM_CONF_STRINGS, "a list"), RM_ERR);
-	assert_true(mock_conf_error_has("missing", "expected a list"));
+	assert_true(fh_conf_error_has("missing", "expected a list"));
 }
 
 static void
 test_buf(void **unused)
 {
-	const struct rm_host	*h = mock_host();
+	const struct rm_host	*h = fh_host();
 	struct rm_buf		*b;
 	size_t			 len, i;
 	char			*s;

@@ -271,6 +271,53 @@ test_bad_file(void **state)
 	diag_free(&d);
 }
 
+/*
+ * Ids stop at 999999999 (fuzz_silences found id LONG_MAX making next_id
+ * wrap): a larger one is refused, and past the last id nothing is added.
+ */
+static void
+test_last_id(void **state)
+{
+	const char	*dir = *state;
+	struct silences	 ss;
+	struct diags	 d;
+
+	memset(&d, 0, sizeof(d));
+	put(dir, "{\"version\": 1, \"silences\": [{\"id\": "
+	    "9223372036854775807, \"indicator\": \"jobs\", \"until\": "
+	    "\"2027-01-31\", \"comment\": \"x\"}]}");
+	assert_int_equal(silences_load(dir, &ss, &d), -1);
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.v[0].where, "silences[0].id");
+	assert_string_equal(d.v[0].msg,
+	    "expected an integer from 1 to 999999999");
+	diag_free(&d);
+
+	put(dir, "{\"version\": 1, \"next_id\": 1000000001, "
+	    "\"silences\": []}");
+	assert_int_equal(silences_load(dir, &ss, &d), -1);
+	assert_string_equal(d.v[0].msg,
+	    "expected an integer from 1 to 1000000000");
+	diag_free(&d);
+
+	put(dir, "{\"version\": 1, \"silences\": [{\"id\": 999999998, "
+	    "\"indicator\": \"jobs\", \"until\": \"2027-01-31\", "
+	    "\"comment\": \"x\"}]}");
+	assert_int_equal(silences_load(dir, &ss, &d), 0);
+	assert_int_equal(silence_add(&ss, "jobs", "rga", "2027-01-31",
+	    utc(2027, 2, 1), "y", 0), 999999999);
+	assert_int_equal(ss.next_id, 1000000000);
+	assert_int_equal(silence_add(&ss, "jobs", "rga", "2027-01-31",
+	    utc(2027, 2, 1), "z", 0), -1);
+	assert_int_equal(ss.n, 2);
+	assert_int_equal(silences_save(dir, &ss), 0);
+	silences_free(&ss);
+	assert_int_equal(silences_load(dir, &ss, &d), 0);
+	assert_int_equal(ss.n, 2);
+	assert_int_equal(ss.next_id, 1000000000);
+	silences_free(&ss);
+}
+
 int
 main(void)
 {
@@ -281,6 +328,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test_setup_teardown(test_bad_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_last_id, setup,
 		    teardown),
 	};
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_swing.c: the swing plugin through the mock host: Values rows with
+ * test_swing.c: the swing plugin through the fake host: Values rows with
  * every kind of ValueString (numbers, "?", "", null, Swing's -9999x
  * codes), exact TJ -> PJ scaling, ratios, rows of unknown areas, the
  * nextLink resolver and its refusals, the API key file, and every config
@@ -18,28 +18,27 @@
 
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "plugtest.c"
 #include "../../plugins/lib/csvparse.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/swing/config.c"
 #include "../../plugins/swing/main.c"
 
-static struct rm_plugin	 plug;
 static char		 keyfile[64];
 
 static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("renewable-supply");
-	mock_add_indicator("built-environment-share");
-	mock_add_region("assen", "swing", "gemeente_106");
-	mock_add_region("tynaarlo", "swing", "gemeente_1730");
-	mock_add_region("groningen", "swing", "provincie_20");
-	mock_add_region("rga", NULL, NULL);
+	fh_reset();
+	fh_add_indicator("renewable-supply", "year");
+	fh_add_indicator("built-environment-share", "year");
+	fh_add_region("assen", "swing", "gemeente_106");
+	fh_add_region("tynaarlo", "swing", "gemeente_1730");
+	fh_add_region("groningen", "swing", "provincie_20");
+	fh_add_region("rga", NULL, NULL);
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(mock_host(), &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -47,82 +46,11 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	if (keyfile[0] != '\0')
 		unlink(keyfile);
 	keyfile[0] = '\0';
 	return 0;
-}
-
-static int
-init_conf(const char *text, void **state)
-{
-	json_error_t	 jerr;
-	json_t		*conf;
-	int		 rc;
-
-	if ((conf = json_loads(text, 0, &jerr)) == NULL)
-		fail_msg("bad test JSON: %s", jerr.text);
-	*state = NULL;
-	rc = plug.init(mock_ctx(), conf, state);
-	json_decref(conf);
-	return rc;
-}
-
-static int
-run(const char *conf, const char *body)
-{
-	void	*state;
-	int	 rc;
-
-	mock_set_body(body);
-	if (init_conf(conf, &state) != RM_OK) {
-		mock_dump(stderr);
-		fail_msg("init refused %s", conf);
-	}
-	rc = plug.collect(mock_ctx(), state);
-	plug.fini(state);
-	if (getenv("MOCK_VERBOSE") != NULL)
-		mock_dump(stderr);
-	return rc;
-}
-
-static void
-check_obs(size_t i, const char *ind, const char *reg, const char *per,
-    double value, int missing)
-{
-	const struct mock_obs	*o = mock_obs(i);
-
-	if (o == NULL) {
-		mock_dump(stderr);
-		fail_msg("no observation %zu", i);
-	}
-	assert_string_equal(o->indicator, ind);
-	assert_string_equal(o->region, reg);
-	assert_string_equal(o->period, per);
-	assert_int_equal(o->missing, missing);
-	assert_int_equal(o->provisional, 0);
-	if (!missing && o->value != value)
-		fail_msg("obs %zu: value %.17g, expected %.17g", i, o->value,
-		    value);
-}
-
-static void
-expect_log(const char *text)
-{
-	if (!mock_log_has(RM_LOG_ERR, text)) {
-		mock_dump(stderr);
-		fail_msg("no error log line containing: %s", text);
-	}
-}
-
-static void
-expect_conf_error(const char *path, const char *text)
-{
-	if (!mock_conf_error_has(path, text)) {
-		mock_dump(stderr);
-		fail_msg("no config error at %s containing: %s", path, text);
-	}
 }
 
 #define ROW(code, per, vs) \
@@ -148,15 +76,15 @@ test_values(void **unused)
 	    ROW("gemeente_1730", "2021", "\"-99997\"") ","
 	    ROW("gemeente_1730", "2022", "\"1e3\"") ","
 	    ROW("provincie_20", "2022JJ00", "\"-0.5\"") "]}"), RM_OK);
-	assert_int_equal(mock_nobs(), 7);
+	assert_int_equal(fh_nobs(), 7);
 	/* Divided by 1000, so exactly what 1234.5 / 1000 gives. */
-	check_obs(0, "renewable-supply", "assen", "2020", 1234.5 / 1000, 0);
-	check_obs(1, "renewable-supply", "assen", "2021", 0, 1);
-	check_obs(2, "renewable-supply", "tynaarlo", "2019", 0, 1);
-	check_obs(3, "renewable-supply", "tynaarlo", "2020", 0, 1);
-	check_obs(4, "renewable-supply", "tynaarlo", "2021", 0, 1);
-	check_obs(5, "renewable-supply", "tynaarlo", "2022", 1, 0);
-	check_obs(6, "renewable-supply", "groningen", "2022", -0.0005, 0);
+	check_obs(0, "renewable-supply", "assen", "2020", 1234.5 / 1000, 0, 0);
+	check_obs(1, "renewable-supply", "assen", "2021", 0, 1, 0);
+	check_obs(2, "renewable-supply", "tynaarlo", "2019", 0, 1, 0);
+	check_obs(3, "renewable-supply", "tynaarlo", "2020", 0, 1, 0);
+	check_obs(4, "renewable-supply", "tynaarlo", "2021", 0, 1, 0);
+	check_obs(5, "renewable-supply", "tynaarlo", "2022", 1, 0, 0);
+	check_obs(6, "renewable-supply", "groningen", "2022", -0.0005, 0, 0);
 
 	/* Configured regions only, a decimal comma, "x" as missing. */
 	setup(NULL);
@@ -167,16 +95,16 @@ test_values(void **unused)
 	    ROW("gemeente_106", "2020", "\"1,5\"") ","
 	    ROW("gemeente_1730", "2020", "\"2,25\"") ","
 	    ROW("gemeente_1730", "2021", "\"x\"") "]}"), RM_OK);
-	assert_int_equal(mock_nobs(), 2);
-	check_obs(0, "renewable-supply", "tynaarlo", "2020", 2.25, 0);
-	check_obs(1, "renewable-supply", "tynaarlo", "2021", 0, 1);
+	assert_int_equal(fh_nobs(), 2);
+	check_obs(0, "renewable-supply", "tynaarlo", "2020", 2.25, 0, 0);
+	check_obs(1, "renewable-supply", "tynaarlo", "2021", 0, 1, 0);
 }
 
 static void
 test_ratio(void **unused)
 {
 	(void)unused;
-	/* The mock answers every request alike: a variable per itself. */
+	/* The fake host answers every request alike: a variable per itself. */
 	assert_int_equal(run(FILE_CONF("{\"variable\": \"energie_go\", "
 	    "\"per\": \"energie_totaal_combi\", \"scale\": 100, "
 	    "\"indicator\": \"built-environment-share\"}"),
@@ -184,10 +112,10 @@ test_ratio(void **unused)
 	    ROW("gemeente_106", "2020", "\"3.3\"") ","
 	    ROW("gemeente_106", "2021", "\"0\"") ","
 	    ROW("gemeente_1730", "2021", "\"?\"") "]}"), RM_OK);
-	assert_int_equal(mock_nobs(), 3);
-	check_obs(0, "built-environment-share", "assen", "2020", 100, 0);
-	check_obs(1, "built-environment-share", "assen", "2021", 0, 1);
-	check_obs(2, "built-environment-share", "tynaarlo", "2021", 0, 1);
+	assert_int_equal(fh_nobs(), 3);
+	check_obs(0, "built-environment-share", "assen", "2020", 100, 0, 0);
+	check_obs(1, "built-environment-share", "assen", "2021", 0, 1, 0);
+	check_obs(2, "built-environment-share", "tynaarlo", "2021", 0, 1, 0);
 }
 
 static void
@@ -224,14 +152,14 @@ test_page_errors(void **unused)
 static void
 expect_next(const char *cur, const char *link, const char *want)
 {
-	char	*got = sw_next_url(mock_ctx(), cur, link);
+	char	*got = sw_next_url(fh_ctx(), cur, link);
 
 	if (want == NULL) {
 		assert_null(got);
 		return;
 	}
 	if (got == NULL) {
-		mock_dump(stderr);
+		fh_dump(stderr);
 		fail_msg("%s + %s refused", cur, link);
 	}
 	assert_string_equal(got, want);
@@ -282,7 +210,7 @@ key_from(const char *text)
 	fclose(fp);
 	memset(&st, 0, sizeof(st));
 	st.key_file = keyfile;
-	rc = sw_read_key(mock_ctx(), &st, &h);
+	rc = sw_read_key(fh_ctx(), &st, &h);
 	unlink(keyfile);
 	keyfile[0] = '\0';
 	if (rc == -1)
@@ -308,7 +236,7 @@ test_key_file(void **unused)
 	expect_log("the key holds control characters");
 	memset(&st, 0, sizeof(st));
 	st.key_file = "/nonexistent/key";
-	assert_int_equal(sw_read_key(mock_ctx(), &st, &h), -1);
+	assert_int_equal(sw_read_key(fh_ctx(), &st, &h), -1);
 	expect_log("api_key_file /nonexistent/key: No such file or directory");
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * test_uwv.c: the uwv plugin's table side through the mock host: periods
+ * test_uwv.c: the uwv plugin's table side through the fake host: periods
  * in every form UWV files use (CBS notation, Dutch month names, dates),
  * cp1252 text, rows filtered, mapped, skipped and summed, one file's
  * stock never added to another's, bad cells named by line and column, and
@@ -22,7 +22,7 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
-#include "mock_host.c"
+#include "plugtest.c"
 #include "../../plugins/lib/csvparse.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/uwv/config.c"
@@ -30,34 +30,21 @@
 #include "../../plugins/uwv/zip.c"
 #include "../../plugins/uwv/main.c"
 
-static struct rm_host	 host_copy;
-static struct rm_plugin	 plug;
 static char		 dir[64];
-
-/* The mock host has no has_region; the catalog's regions are these. */
-static int
-has_region(struct rm_ctx *ctx, const char *id)
-{
-	(void)ctx;
-	return strcmp(id, "groningen") == 0 || strcmp(id, "drenthe") == 0 ||
-	    strcmp(id, "friesland") == 0;
-}
 
 static int
 setup(void **unused)
 {
 	(void)unused;
-	mock_reset();
-	mock_add_indicator("vacancies");
-	mock_add_indicator("jobseekers");
-	mock_add_indicator("ww-benefits");
-	mock_add_region("groningen", "cbs", "PV20");
-	mock_add_region("drenthe", "cbs", "PV22");
-	mock_add_region("friesland", "cbs", "PV21");
-	host_copy = *mock_host();
-	host_copy.has_region = has_region;
+	fh_reset();
+	fh_add_indicator("vacancies", "month");
+	fh_add_indicator("jobseekers", "month");
+	fh_add_indicator("ww-benefits", "month");
+	fh_add_region("groningen", "cbs", "PV20");
+	fh_add_region("drenthe", "cbs", "PV22");
+	fh_add_region("friesland", "cbs", "PV21");
 	memset(&plug, 0, sizeof(plug));
-	assert_int_equal(rm_plugin_init(&host_copy, &plug), RM_OK);
+	assert_int_equal(rm_plugin_init(fh_host(), &plug), RM_OK);
 	return 0;
 }
 
@@ -65,7 +52,7 @@ static int
 teardown(void **unused)
 {
 	(void)unused;
-	mock_reset();
+	fh_reset();
 	return 0;
 }
 
@@ -78,8 +65,8 @@ conf(const char *text, int want)
 
 	if ((c = json_loads(text, 0, &jerr)) == NULL)
 		fail_msg("bad test JSON: %s", jerr.text);
-	if (uw_init(mock_ctx(), c, &st) != want) {
-		mock_dump(stderr);
+	if (uw_init(fh_ctx(), c, &st) != want) {
+		fh_dump(stderr);
 		fail_msg("init of %s: expected %d", text, want);
 	}
 	json_decref(c);
@@ -98,50 +85,13 @@ read_files(struct uw_state *st, const char *const *texts, size_t n)
 	for (i = 0; i < n && rc == 0; i++) {
 		t.file = "x.csv";
 		t.fileno++;
-		rc = uw_text(mock_ctx(), st, texts[i], strlen(texts[i]), &t);
+		rc = uw_text(fh_ctx(), st, texts[i], strlen(texts[i]), &t);
 	}
 	if (rc == 0)
-		rc = uw_emit(mock_ctx(), &t);
+		rc = uw_emit(fh_ctx(), &t);
 	uw_table_free(&t);
 	uw_fini(st);
 	return rc;
-}
-
-static void
-check_obs(size_t i, const char *ind, const char *reg, const char *per,
-    double value, int missing)
-{
-	const struct mock_obs	*o = mock_obs(i);
-
-	if (o == NULL) {
-		mock_dump(stderr);
-		fail_msg("no observation %zu", i);
-	}
-	assert_string_equal(o->indicator, ind);
-	assert_string_equal(o->region, reg);
-	assert_string_equal(o->period, per);
-	assert_int_equal(o->missing, missing);
-	if (!missing && o->value != value)
-		fail_msg("obs %zu: value %.17g, expected %.17g", i, o->value,
-		    value);
-}
-
-static void
-expect_log(const char *text)
-{
-	if (!mock_log_has(RM_LOG_ERR, text)) {
-		mock_dump(stderr);
-		fail_msg("no error log line containing: %s", text);
-	}
-}
-
-static void
-expect_conf_error(const char *path, const char *text)
-{
-	if (!mock_conf_error_has(path, text)) {
-		mock_dump(stderr);
-		fail_msg("no config error at %s containing: %s", path, text);
-	}
 }
 
 static void
@@ -239,11 +189,11 @@ test_sum(void **unused)
 	assert_int_equal(read_files(conf(OM ", \"aggregate\": \"sum\", "
 	    "\"filter\": {\"BEROEP\": [\"x\", \"y\"]}}", RM_OK), files, 2), 0);
 	/* Sorted by indicator, region, period; z filtered out. */
-	assert_int_equal(mock_nobs(), 4);
-	check_obs(0, "jobseekers", "drenthe", "2023-05", 0.5, 0);
-	check_obs(1, "jobseekers", "groningen", "2023-05", 0, 1);
-	check_obs(2, "vacancies", "friesland", "2023-06", 3, 0);
-	check_obs(3, "vacancies", "groningen", "2023-05", 1242, 0);
+	assert_int_equal(fh_nobs(), 4);
+	check_obs(0, "jobseekers", "drenthe", "2023-05", 0.5, 0, 0);
+	check_obs(1, "jobseekers", "groningen", "2023-05", 0, 1, 0);
+	check_obs(2, "vacancies", "friesland", "2023-06", 3, 0, 0);
+	check_obs(3, "vacancies", "groningen", "2023-05", 1242, 0, 0);
 }
 
 static void
@@ -283,7 +233,7 @@ test_row_errors(void **unused)
 	assert_int_equal(read_files(conf(OM "}", RM_OK), dup, 1), -1);
 	expect_log("x.csv: line 4: a second row for vacancies, groningen, "
 	    "2023-05 (the first is on line 2); set \"aggregate\": \"sum\"");
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 
 	setup(NULL);
 	assert_int_equal(read_files(conf(OM ", \"aggregate\": \"sum\"}",
@@ -327,9 +277,9 @@ test_fixed_and_scheme(void **unused)
 	    "\"indicator\": \"ww-benefits\", \"region_scheme\": \"cbs\", "
 	    "\"columns\": {\"period\": \"periode\", \"region\": \"regio\", "
 	    "\"value\": \"waarde\"}}", RM_OK), files, 1), 0);
-	assert_int_equal(mock_nobs(), 2);
-	check_obs(0, "ww-benefits", "drenthe", "2023-01", 2.5, 0);
-	check_obs(1, "ww-benefits", "groningen", "2023-01", 1.5, 0);
+	assert_int_equal(fh_nobs(), 2);
+	check_obs(0, "ww-benefits", "drenthe", "2023-01", 2.5, 0, 0);
+	check_obs(1, "ww-benefits", "groningen", "2023-01", 1.5, 0, 0);
 }
 
 /* Write DIR/name: a ZIP of (name, text) members, or raw bytes. */
@@ -408,12 +358,12 @@ collect(const char *extra)
 	if ((c = json_loads(text, 0, &jerr)) == NULL)
 		fail_msg("bad test JSON: %s", jerr.text);
 	free(text);
-	if (plug.init(mock_ctx(), c, &st) != RM_OK) {
-		mock_dump(stderr);
+	if (plug.init(fh_ctx(), c, &st) != RM_OK) {
+		fh_dump(stderr);
 		fail_msg("init refused");
 	}
 	json_decref(c);
-	rc = plug.collect(mock_ctx(), st);
+	rc = plug.collect(fh_ctx(), st);
 	plug.fini(st);
 	return rc;
 }
@@ -452,13 +402,13 @@ test_collect(void **unused)
 
 	/* The newest ZIP, its CSV member (any case), summed. */
 	assert_int_equal(collect(""), RM_OK);
-	assert_int_equal(mock_nobs(), 1);
-	check_obs(0, "vacancies", "groningen", "2023-05", 7, 0);
+	assert_int_equal(fh_nobs(), 1);
+	check_obs(0, "vacancies", "groningen", "2023-05", 7, 0, 0);
 
 	setup(NULL);
 	/* Two weekly snapshots of one month: never added up. */
 	assert_int_equal(collect(", \"select\": \"all\""), RM_ERR);
-	assert_int_equal(mock_nobs(), 0);
+	assert_int_equal(fh_nobs(), 0);
 	expect_log("new.zip: line 2: vacancies, groningen, 2023-05 is also in "
 	    "an earlier file");
 
