@@ -14,19 +14,6 @@
 #include "app/app.h"
 #include "app/cmd.h"
 
-static int
-is_provisional(json_t *series, const char *period)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(series, "provisional"), i, v)
-		if (json_is_string(v) &&
-		    strcmp(json_string_value(v), period) == 0)
-			return 1;
-	return 0;
-}
-
 int
 cmd_history(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
@@ -68,7 +55,7 @@ cmd_history(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		else
 			fmt_double(val, sizeof(val), pts[i].value);
 		printf("%-8s %16s%s\n", per, val,
-		    is_provisional(series, per) ? "  provisional" : "");
+		    state_provisional(series, per) ? "  provisional" : "");
 	}
 	free(pts);
 	return 0;

@@ -54,19 +54,6 @@ rules_print(char *buf, size_t size, const struct indicator *ind,
 	    b != NULL ? b->value : 0.0);
 }
 
-static int
-is_provisional(const json_t *series, const char *period)
-{
-	json_t	*v;
-	size_t	 i;
-
-	json_array_foreach(json_object_get(series, "provisional"), i, v)
-		if (json_is_string(v) &&
-		    strcmp(json_string_value(v), period) == 0)
-			return 1;
-	return 0;
-}
-
 /* The evaluation r of a series as its state.json object.  New, or NULL. */
 static json_t *
 eval_json(const struct indicator *ind, const char *region,
@@ -107,7 +94,7 @@ eval_json(const struct indicator *ind, const char *region,
 		json_object_set_new(o, "period", json_string(per));
 		json_object_set_new(o, "value", jnum(r->latest_value));
 		json_object_set_new(o, "provisional",
-		    json_boolean(is_provisional(series, per)));
+		    json_boolean(state_provisional(series, per)));
 		json_object_set_new(ev, "latest", o);
 		json_object_set_new(ev, "stale_after", json_integer(
 		    (json_int_t)eval_stale_after(ind, &r->latest)));

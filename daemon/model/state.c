@@ -426,3 +426,20 @@ state_eval_put(json_t *ss, json_t *ev)
 		fatal(NULL);
 	free(text);
 }
+
+/*
+ * 1 if period (as "2020", "2020-Q3", "2020-07") is listed as provisional
+ * in the state of series (state.series[KEY]), else 0.
+ */
+int
+state_provisional(const json_t *series, const char *period)
+{
+	json_t	*v;
+	size_t	 i;
+
+	json_array_foreach(json_object_get(series, "provisional"), i, v)
+		if (json_is_string(v) &&
+		    strcmp(json_string_value(v), period) == 0)
+			return 1;
+	return 0;
+}

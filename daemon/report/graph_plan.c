@@ -139,16 +139,10 @@ static int
 is_provisional(const json_t *series, const struct period *p)
 {
 	char	 per[PERIOD_MAX];
-	json_t	*v;
-	size_t	 i;
 
 	if (period_format(p, per, sizeof(per)) == -1)
 		return 0;
-	json_array_foreach(json_object_get(series, "provisional"), i, v)
-		if (json_is_string(v) && strcmp(json_string_value(v),
-		    per) == 0)
-			return 1;
-	return 0;
+	return state_provisional(series, per);
 }
 
 /*
