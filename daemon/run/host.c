@@ -37,34 +37,16 @@ struct rm_ctx {
 static void
 host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 {
-	char		 buf[1536], safe[4 * sizeof(buf)];
+	char		 buf[1536];
 	va_list		 ap;
-	size_t		 i, o;
-	unsigned char	 c;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (prio < RM_LOG_ERR)
 		prio = RM_LOG_ERR;
-	/*
-	 * One log line, as written: a newline would start a line that looks
-	 * like another source's, an escape sequence would rewrite the
-	 * terminal.  Control characters are shown as \n, \xHH.
-	 */
-	for (i = o = 0; buf[i] != '\0'; i++) {
-		c = (unsigned char)buf[i];
-		if (c >= 0x20 && c != 0x7f)
-			safe[o++] = (char)c;
-		else if (c == '\n')
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
-			    "\\n");
-		else
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
-			    "\\x%02x", c);
-	}
-	safe[o] = '\0';
-	log_prio(prio, "%s: %s", ctx->src->name, safe);
+	/* The log writer shows control characters as escapes (text.c). */
+	log_prio(prio, "%s: %s", ctx->src->name, buf);
 }
 
 static void
