@@ -68,7 +68,7 @@ log_set_tag(const char *tag)
 void
 log_vprio(int prio, const char *fmt, va_list ap)
 {
-	char	 buf[2048], safe[4 * sizeof(buf) + 1];
+	char	 raw[2048], buf[2048], safe[4 * sizeof(buf) + 1];
 	int	 saved = errno, n;
 
 	if (prio >= RM_LOG_DEBUG && !log_verbose) {
@@ -79,13 +79,14 @@ log_vprio(int prio, const char *fmt, va_list ap)
 	 * Messages carry outside text (a plugin's period, a server's URL, a
 	 * child's line): every control character and every byte that is
 	 * not UTF-8 is shown as an escape, so a message is one line and
-	 * cannot forge a "<N>" priority or rewrite a terminal.
+	 * cannot forge a "<N>" priority or rewrite a terminal.  A URL's
+	 * user and password never reach the log.
 	 */
-	if ((n = vsnprintf(buf, sizeof(buf), fmt, ap)) < 0)
-		buf[0] = '\0';
-	else if ((size_t)n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	text_visn(safe, sizeof(safe), buf, n < 0 ? 0 : (size_t)n);
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		raw[0] = '\0';
+	text_redact(buf, sizeof(buf), raw);
+	n = (int)strlen(buf);
+	text_visn(safe, sizeof(safe), buf, (size_t)n);
 	if (log_prefix)
 		fprintf(stderr, "<%d>%s%s\n", prio, log_tag, safe);
 	else

@@ -140,22 +140,66 @@ text_vis(char *dst, size_t size, const char *s)
 	return text_visn(dst, size, s, strlen(s));
 }
 
+/*
+ * src into dst (size bytes, always terminated) with the user and password
+ * of every URL in it ("scheme://USER:PASS@host") replaced by "***", so
+ * a credential in a URL never reaches a log line or the terminal.
+ */
+void
+text_redact(char *dst, size_t size, const char *src)
+{
+	const char	*p = src, *u, *e;
+	size_t		 o = 0, n;
+
+	if (size == 0)
+		return;
+	while (*p != '\0' && o + 1 < size) {
+		if ((u = strstr(p, "://")) == NULL) {
+			n = strlen(p);
+			u = p + n;
+		} else
+			u += 3;
+		n = (size_t)(u - p);
+		if (n > size - 1 - o)
+			n = size - 1 - o;
+		memcpy(dst + o, p, n);
+		o += n;
+		p += n;
+		if (*p == '\0' || p != u)
+			break;
+		/* The authority ends at / ? # or anything not in a URL. */
+		e = p + strcspn(p, "/?#@ \t\r\n\"'<>\\");
+		if (*e != '@')
+			continue;
+		if (o + 3 >= size - 1)
+			break;		/* no room: cut, never the password */
+		memcpy(dst + o, "***", 3);
+		o += 3;
+		p = e;
+	}
+	dst[o] = '\0';
+}
+
 /* One string argument of out_vprintf(), made visible, then formatted. */
 static void
 out_str(FILE *fp, const char *spec, const char *s)
 {
-	char	 small[1024], *big = NULL;
+	char	 small[1024], *big = NULL, *red;
 	size_t	 n;
 
 	if (s == NULL)
 		s = "(null)";
 	n = strlen(s);
+	red = xcalloc(1, 2 * n + 4);
+	text_redact(red, 2 * n + 4, s);
+	n = strlen(red);
 	if (4 * n + 1 <= sizeof(small))
-		text_visn(small, sizeof(small), s, n);
+		text_visn(small, sizeof(small), red, n);
 	else {
 		big = xcalloc(1, 4 * n + 1);
-		text_visn(big, 4 * n + 1, s, n);
+		text_visn(big, 4 * n + 1, red, n);
 	}
+	free(red);
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 	fprintf(fp, spec, big != NULL ? big : small);
@@ -166,7 +210,8 @@ out_str(FILE *fp, const char *spec, const char *s)
 /*
  * printf() for the command line's output: the format is the program's
  * own and is written as it is (its newlines, its colours), but every %s
- * argument is outside text and is made visible first (text_vis()).  The
+ * argument is outside text and is made visible first (text_vis(), with
+ * any password in a URL taken out by text_redact()).  The
  * other conversions print as printf() prints them.
  */
 void

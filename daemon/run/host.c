@@ -26,6 +26,7 @@ struct rm_ctx {
 	const struct source	*src;
 	FILE			*out;		/* NULL: check-config */
 	struct diags		*diags;		/* config errors go here */
+	int			 secrets;	/* check secret files now */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
 	/* The last pair the catalog accepted ("": none); see host_emit. */
@@ -172,6 +173,27 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 	return RM_ERR;
 }
 
+/*
+ * Check a secret file named at config key when checking a config for
+ * check-config or the daemon (host_check_source() with secrets), with
+ * the reader a run uses; else nothing: a run reads it at use, where a
+ * refusal fails that source's run alone.
+ */
+static int
+host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
+{
+	char	 buf[4096], err[1024];
+	int	 rc;
+
+	if (!ctx->secrets)
+		return RM_OK;
+	rc = sdk_read_secret(path, buf, sizeof(buf), err, sizeof(err));
+	explicit_bzero(buf, sizeof(buf));
+	if (rc != RM_OK)
+		host_conf_error(ctx, key, "%s", err);
+	return rc;
+}
+
 static const char *
 host_region_code(struct rm_ctx *ctx, const char *region, const char *scheme)
 {
@@ -290,6 +312,8 @@ static const struct rm_host host = {
 	.buf_printf = sdk_buf_printf,
 	.buf_take = sdk_buf_take,
 	.release = host_release,
+	.read_secret = sdk_read_secret,
+	.check_secret = host_check_secret,
 };
 
 const struct rm_host *
@@ -332,6 +356,7 @@ struct check_probe {
 	struct regiomon		*rm;
 	const struct plugin	*p;
 	const struct source	*src;
+	int			 secrets;
 };
 
 /* Write one diag to a probe's report: file, where ("": none), msg. */
@@ -358,6 +383,7 @@ check_probe(void *arg, int fd)
 
 	memset(&d, 0, sizeof(d));
 	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
+	ctx->secrets = cp->secrets;
 	rc = cp->p->desc.init(ctx, cp->src->config, &state);
 	cp->p->desc.fini(state);
 	for (i = 0; i < d.n; i++)
@@ -373,7 +399,7 @@ check_probe(void *arg, int fd)
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
-    const struct source *src, struct diags *diags)
+    const struct source *src, int secrets, struct diags *diags)
 {
 	struct check_probe	 cp;
 	size_t			 before = diags->n, len, n;
@@ -384,6 +410,7 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 	cp.rm = rm;
 	cp.p = p;
 	cp.src = src;
+	cp.secrets = secrets;
 	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
 	    &len, why, sizeof(why))) == -1) {
 		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "

@@ -301,6 +301,7 @@ static const struct rm_host fh_table = {
 	.buf_printf = sdk_buf_printf,
 	.buf_take = sdk_buf_take,
 	.release = host_release,
+	.read_secret = sdk_read_secret,
 };
 
 /* Split the input into the parts the GETs are answered with. */

@@ -153,6 +153,129 @@ class HolesText(unittest.TestCase):
         r = run_bytes(self.env, "silence", "list")
         self.assertIn("Caf\u00e9 \u2014 zie mail".encode(), r.stdout)
 
+    # ---- 8: an SMTP URL with an encoded CR LF; 12: credentials in URLs
+
+    def mail_env(self, smtp):
+        self.env = rmtest.Env([], extra={"mail": {
+            "from": "regiomon@example.org", "to": ["analist@example.org"],
+            "smtp": smtp}})
+        return self.env
+
+    def test_crlf_smtp_url_refused_by_check_config(self):
+        env = self.mail_env({"url": "smtp://127.0.0.1:8026/ehlo%0d%0a"
+                             "RCPT%20TO:<x@example.org>"})
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("mail.smtp.url", r.stderr)
+        self.assertIn("no percent-encoded control characters in a URL "
+                      "(%0d)", r.stderr)
+
+    def test_smtp_url_password_never_printed(self):
+        env = self.mail_env({"url": "smtp://analist:hunter2@127.0.0.1:25"})
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("no user or password in the URL", r.stderr)
+        self.assertIn("smtp://***@127.0.0.1:25", r.stderr)
+        self.assertNotIn("hunter2", r.stdout + r.stderr)
+
+    def test_source_url_with_userinfo_refused_never_logged(self):
+        root = os.path.join(self.tmp, "www")
+        os.makedirs(root)
+        with open(os.path.join(root, "x.csv"), "w") as f:
+            f.write("indicator;region;period;value\n"
+                    "jobs;rga;2020;1\n")
+        srv = httpd.start(root)
+        try:
+            url = srv.url("x.csv").replace("http://",
+                                           "http://analist:hunter2@")
+            self.env = rmtest.Env([{"name": "c", "plugin": "csv",
+                                    "config": {"url": url}}],
+                                  extra={"http": {"retries": 1}})
+            r = self.env.run("-v", "run", env=JOURNAL)
+            reqs = srv.requests()
+        finally:
+            srv.stop()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("a user or password in a URL is refused", r.stderr)
+        self.assertNotIn("hunter2", r.stdout + r.stderr)
+        self.assertEqual(reqs, [])
+        with open(os.path.join(self.env.state, "state.json")) as f:
+            self.assertNotIn("hunter2", f.read())
+
+    # ---- 12: secret files
+
+    def swing_env(self, keyfile):
+        root = os.path.join(self.tmp, "www")
+        os.makedirs(root, exist_ok=True)
+        self.srv = httpd.start(root)
+        self.addCleanup(self.srv.stop)
+        self.env = rmtest.Env([{"name": "km", "plugin": "swing", "config": {
+            "base_url": self.srv.url("api").rstrip("/"),
+            "api_key_file": keyfile,
+            "series": [{"variable": "hern_tot",
+                        "indicator": "renewable-supply-sun-wind",
+                        "scale": 0.001}]}}])
+        return self.env
+
+    def key(self, mode):
+        path = os.path.join(self.tmp, "key")
+        with open(path, "w") as f:
+            f.write("s3cr3t-key\n")
+        os.chmod(path, mode)
+        return path
+
+    def test_key_file_0644_refused_by_check_config_and_run(self):
+        path = self.key(0o644)
+        env = self.swing_env(path)
+        want = ("%s is readable or writable by group or others (mode "
+                "0644)" % path)
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("sources[0].config.api_key_file: " + want, r.stderr)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("api_key_file " + want, r.stderr)
+        self.assertEqual(self.srv.requests(), [])
+        self.assertNotIn("s3cr3t", r.stdout + r.stderr)
+        os.chmod(path, 0o600)
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_key_file_symlink_and_fifo_refused_without_blocking(self):
+        link = os.path.join(self.tmp, "key-link")
+        os.symlink(self.key(0o600), link)
+        env = self.swing_env(link)
+        for cmd in ("check-config", "run"):
+            r = env.run(cmd, timeout=20)
+            self.assertIn(r.returncode, (1, 78), r.stderr)
+            self.assertIn("%s is a symbolic link" % link, r.stderr)
+        fifo = os.path.join(self.tmp, "key-fifo")
+        os.mkfifo(fifo, 0o600)
+        env = self.swing_env(fifo)
+        for cmd in ("check-config", "run"):
+            r = env.run(cmd, timeout=20)
+            self.assertIn(r.returncode, (1, 78), r.stderr)
+            self.assertIn("%s: not a regular file" % fifo, r.stderr)
+        self.assertEqual(self.srv.requests(), [])
+
+    def test_password_file_symlink_refused_by_check_config_and_use(self):
+        pw = os.path.join(self.tmp, "pw")
+        with open(pw, "w") as f:
+            f.write("hunter2\n")
+        os.chmod(pw, 0o600)
+        link = os.path.join(self.tmp, "pw-link")
+        os.symlink(pw, link)
+        env = self.mail_env({"url": "smtp://127.0.0.1:9", "username": "u",
+                             "password_file": link})
+        want = "%s is a symbolic link" % link
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 78, r.stdout + r.stderr)
+        self.assertIn("mail.smtp.password_file: " + want, r.stderr)
+        r = env.run("test-mail", timeout=30)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn(want, r.stderr)
+        self.assertNotIn("hunter2", r.stdout + r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
