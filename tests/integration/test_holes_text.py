@@ -26,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lib"))
 sys.path.insert(0, HERE)
 import httpd  # noqa: E402
+import rmdaemon  # noqa: E402
 import rmtest  # noqa: E402
 import test_cbs  # noqa: E402
 
@@ -73,6 +74,21 @@ class HolesText(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("unknown period", r.stderr)
         self.assert_no_forged_line(r.stderr)
+
+    def test_forged_period_under_the_daemon(self):
+        rows = [["unemployment-rate", "groningen", "2021\n" + FORGED, 1.0,
+                 False]]
+        self.env = rmtest.Env([{"name": "x", "plugin": "t_ok",
+                                "interval": "1s", "config": {"obs": rows}}],
+                              plugin_dir=rmtest.TEST_PLUGINS)
+        d = rmdaemon.Daemon(self.env, verbose=False,
+                            extra_env={"JOURNAL_STREAM": "8:1234"})
+        try:
+            d.wait_log("unknown period")
+            self.assertEqual(d.stop(), 0, d.log())
+        finally:
+            d.close()
+        self.assert_no_forged_line(d.log())
 
     # ---- 11: a server's nextLink
 
