@@ -69,7 +69,7 @@ void
 log_vprio(int prio, const char *fmt, va_list ap)
 {
 	char	 raw[2048], buf[2048], safe[4 * sizeof(buf) + 1];
-	int	 saved = errno, n;
+	int	 saved = errno;
 
 	if (prio >= RM_LOG_DEBUG && !log_verbose) {
 		errno = saved;
@@ -85,8 +85,7 @@ log_vprio(int prio, const char *fmt, va_list ap)
 	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
 		raw[0] = '\0';
 	text_redact(buf, sizeof(buf), raw);
-	n = (int)strlen(buf);
-	text_visn(safe, sizeof(safe), buf, (size_t)n);
+	text_vis(safe, sizeof(safe), buf);
 	if (log_prefix)
 		fprintf(stderr, "<%d>%s%s\n", prio, log_tag, safe);
 	else
