@@ -19,7 +19,7 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 #endif
 
 #define RM_ABI_MAJOR	1	/* incompatible change */
-#define RM_ABI_MINOR	1	/* members appended */
+#define RM_ABI_MINOR	2	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
 #define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
@@ -198,6 +198,24 @@ struct rm_host {			/* daemon-owned, read-only */
 	char	*(*buf_take)(struct rm_buf *, size_t *);
 	/* Free memory the host handed out (buf_take); NULL does nothing. */
 	void	(*release)(void *);
+
+	/* ABI 1.2: secret files. */
+	/*
+	 * Read the secret file at path (an API key) into buf, NUL-
+	 * terminated: opened without following a symlink or blocking on a
+	 * FIFO, a regular file of the daemon's user with no group or other
+	 * bits, smaller than size bytes.  RM_OK, or RM_ERR with the reason
+	 * (naming the file) in err.
+	 */
+	int	(*read_secret)(const char *, char *, size_t, char *, size_t);
+	/*
+	 * For init(): check the secret file at path, given at config path
+	 * key, as read_secret() will read it, when the config is being
+	 * checked (check-config, the daemon loading a config); a run reads
+	 * it at use instead, and this does nothing.  RM_OK, or RM_ERR
+	 * reported at key.
+	 */
+	int	(*check_secret)(struct rm_ctx *, const char *, const char *);
 
 	/* Append new members here only. */
 };

@@ -31,12 +31,12 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 	setup_load(rm, o, SETUP_ALL | SETUP_CATALOG | SETUP_SOURCES, NULL, &d);
 	if (d.n > 0) {
 		diag_print(&d, stderr);
-		fprintf(stderr, "regiomon: %zu error%s\n", d.n,
+		out_printf(stderr, "regiomon: %zu error%s\n", d.n,
 		    d.n == 1 ? "" : "s");
 		diag_free(&d);
 		return EXIT_CONFIG;
 	}
-	printf("configuration OK\n");
+	out_printf(stdout, "configuration OK\n");
 	return 0;
 }
 
@@ -55,16 +55,17 @@ cmd_plugins(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		log_warn("%s", rm->conf->plugin_dir);
 		return 1;
 	}
-	printf("plugin dir %s (host ABI %d.%d)\n", rm->conf->plugin_dir,
-	    RM_ABI_MAJOR, RM_ABI_MINOR);
+	out_printf(stdout, "plugin dir %s (host ABI %d.%d)\n",
+	    rm->conf->plugin_dir, RM_ABI_MAJOR, RM_ABI_MINOR);
 	for (i = 0; i < n; i++) {
 		p = plugins_get(&rm->plugins, rm->conf->plugin_dir, names[i],
 		    err, sizeof(err));
 		if (p == NULL) {
-			printf("  %-14s REFUSED: %s\n", names[i], err);
+			out_printf(stdout, "  %-14s REFUSED: %s\n", names[i],
+			    err);
 			bad = 1;
 		} else {
-			printf("  %-14s ABI %u.%u  %s\n", names[i],
+			out_printf(stdout, "  %-14s ABI %u.%u  %s\n", names[i],
 			    p->desc.abi_major, p->desc.abi_minor,
 			    p->desc.description != NULL ?
 			    p->desc.description : "");

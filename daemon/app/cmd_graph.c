@@ -125,18 +125,19 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		} else if (strcmp(a, "-w") == 0 ||
 		    strcmp(a, "--width") == 0) {
 			if (v == NULL || size_arg(v, &rq.width) == -1) {
-				fprintf(stderr, "regiomon: graph: %s: expected "
-				    "a width from %d to %d pixels\n", a,
-				    GRAPH_SIZE_MIN, GRAPH_SIZE_MAX);
+				out_printf(stderr, "regiomon: graph: %s: "
+				    "expected a width from %d to %d pixels\n",
+				    a, GRAPH_SIZE_MIN, GRAPH_SIZE_MAX);
 				return EXIT_USAGE;
 			}
 			i++;
 		} else if (strcmp(a, "-h") == 0 ||
 		    strcmp(a, "--height") == 0) {
 			if (v == NULL || size_arg(v, &rq.height) == -1) {
-				fprintf(stderr, "regiomon: graph: %s: expected "
-				    "a height from %d to %d pixels\n", a,
-				    GRAPH_SIZE_MIN, GRAPH_SIZE_MAX);
+				out_printf(stderr, "regiomon: graph: %s: "
+				    "expected a height from %d to %d "
+				    "pixels\n", a, GRAPH_SIZE_MIN,
+				    GRAPH_SIZE_MAX);
 				return EXIT_USAGE;
 			}
 			i++;
@@ -145,41 +146,41 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 				goto needs;
 			i++;
 		} else if (a[0] == '-' && a[1] != '\0') {
-			fprintf(stderr, "regiomon: graph: unknown option "
+			out_printf(stderr, "regiomon: graph: unknown option "
 			    "\"%s\"\n", a);
 			return EXIT_USAGE;
 		} else if (npos < 2)
 			pos[npos++] = a;
 		else {
-			fprintf(stderr, "regiomon: graph: unexpected argument "
-			    "\"%s\"\n", a);
+			out_printf(stderr, "regiomon: graph: unexpected "
+			    "argument \"%s\"\n", a);
 			return EXIT_USAGE;
 		}
 	}
 	if (npos != 2 || out == NULL) {
-		fprintf(stderr, "regiomon: graph: %s is required\n",
+		out_printf(stderr, "regiomon: graph: %s is required\n",
 		    npos != 2 ? "INDICATOR REGION" : "-o FILE");
 		return EXIT_USAGE;
 	}
 	if (format_of(out, &rq.fmt) == -1) {
-		fprintf(stderr, "regiomon: graph: -o %s: expected a file name "
-		    "ending in .png or .svg\n", out);
+		out_printf(stderr, "regiomon: graph: -o %s: expected a "
+		    "file name ending in .png or .svg\n", out);
 		return EXIT_USAGE;
 	}
 	if ((rq.ind = catalog_indicator(rm->catalog, pos[0])) == NULL) {
-		fprintf(stderr, "regiomon: graph: unknown indicator \"%s\" "
+		out_printf(stderr, "regiomon: graph: unknown indicator \"%s\" "
 		    "(`regiomon status` lists them)\n", pos[0]);
 		return EXIT_USAGE;
 	}
 	if ((rq.reg = catalog_region(rm->catalog, pos[1])) == NULL) {
-		fprintf(stderr, "regiomon: graph: unknown region \"%s\"\n",
+		out_printf(stderr, "regiomon: graph: unknown region \"%s\"\n",
 		    pos[1]);
 		return EXIT_USAGE;
 	}
 	if (lang != NULL) {
 		if (label_lang(lang, &rq.lang) == -1) {
-			fprintf(stderr, "regiomon: graph: --lang %s: expected "
-			    "nl or en\n", lang);
+			out_printf(stderr, "regiomon: graph: --lang %s: "
+			    "expected nl or en\n", lang);
 			return EXIT_USAGE;
 		}
 	} else {
@@ -189,7 +190,7 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		report_conf_free(&rc);
 	}
 	if ((r = graph_series(rm, &rq, &img, &len)) == 1) {
-		fprintf(stderr, "regiomon: graph: nothing stored for %s/%s "
+		out_printf(stderr, "regiomon: graph: nothing stored for %s/%s "
 		    "yet\n", rq.ind->id, rq.reg->id);
 		return 1;
 	}
@@ -200,6 +201,6 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	return r == -1 ? 1 : 0;
 needs:
 	/* main.c prints the usage line after this. */
-	fprintf(stderr, "regiomon: graph: %s needs a value\n", argv[i]);
+	out_printf(stderr, "regiomon: graph: %s needs a value\n", argv[i]);
 	return EXIT_USAGE;
 }

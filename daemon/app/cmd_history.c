@@ -27,12 +27,12 @@ cmd_history(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	/* main.c counted the arguments: INDICATOR REGION. */
 	(void)argc;
 	if ((ind = catalog_indicator(rm->catalog, argv[1])) == NULL) {
-		fprintf(stderr, "regiomon: history: unknown indicator "
+		out_printf(stderr, "regiomon: history: unknown indicator "
 		    "\"%s\"\n", argv[1]);
 		return EXIT_USAGE;
 	}
 	if (catalog_region(rm->catalog, argv[2]) == NULL) {
-		fprintf(stderr, "regiomon: history: unknown region \"%s\"\n",
+		out_printf(stderr, "regiomon: history: unknown region \"%s\"\n",
 		    argv[2]);
 		return EXIT_USAGE;
 	}
@@ -40,21 +40,21 @@ cmd_history(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	    &pts, &n) == -1)
 		return 1;
 	if (n == 0) {
-		fprintf(stderr, "regiomon: history: nothing stored for %s/%s "
-		    "yet\n", argv[1], argv[2]);
+		out_printf(stderr, "regiomon: history: nothing stored "
+		    "for %s/%s yet\n", argv[1], argv[2]);
 		free(pts);
 		return 1;
 	}
 	snprintf(key, sizeof(key), "%s/%s", argv[1], argv[2]);
 	series = json_object_get(json_object_get(rm->state, "series"), key);
-	printf("# %s (%s), %s\n", ind->title, ind->unit, argv[2]);
+	out_printf(stdout, "# %s (%s), %s\n", ind->title, ind->unit, argv[2]);
 	for (i = 0; i < n; i++) {
 		period_format(&pts[i].period, per, sizeof(per));
 		if (isnan(pts[i].value))
 			strlcpy(val, "-", sizeof(val));
 		else
 			fmt_double(val, sizeof(val), pts[i].value);
-		printf("%-8s %16s%s\n", per, val,
+		out_printf(stdout, "%-8s %16s%s\n", per, val,
 		    state_provisional(series, per) ? "  provisional" : "");
 	}
 	free(pts);

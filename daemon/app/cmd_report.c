@@ -33,7 +33,7 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 				goto needs;
 			lang = argv[++i];
 		} else {
-			fprintf(stderr, "regiomon: report: unexpected "
+			out_printf(stderr, "regiomon: report: unexpected "
 			    "argument \"%s\"\n", argv[i]);
 			return EXIT_USAGE;
 		}
@@ -42,8 +42,8 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		return 1;
 	l = rc.lang;
 	if (lang != NULL && label_lang(lang, &l) == -1) {
-		fprintf(stderr, "regiomon: report: --lang %s: expected nl or "
-		    "en\n", lang);
+		out_printf(stderr, "regiomon: report: --lang %s: expected "
+		    "nl or en\n", lang);
 		report_conf_free(&rc);
 		return EXIT_USAGE;
 	}
@@ -56,11 +56,11 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		dir = rc.dir;
 	r = report_write(rm, dir, l);
 	if (r >= 0)
-		printf("%s/index.html\n", dir);
+		out_printf(stdout, "%s/index.html\n", dir);
 	report_conf_free(&rc);
 	return r == 0 ? 0 : 1;
 needs:
 	/* main.c prints the usage line after this. */
-	fprintf(stderr, "regiomon: report: %s needs a value\n", argv[i]);
+	out_printf(stderr, "regiomon: report: %s needs a value\n", argv[i]);
 	return EXIT_USAGE;
 }

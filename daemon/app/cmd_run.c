@@ -82,7 +82,7 @@ check_sources(struct regiomon *rm, int argc, char **argv)
 	    &d) == 0)
 		return 0;
 	diag_print(&d, stderr);
-	fprintf(stderr, "regiomon: %zu error%s in the sources' plugin "
+	out_printf(stderr, "regiomon: %zu error%s in the sources' plugin "
 	    "configs; nothing was run\n", d.n, d.n == 1 ? "" : "s");
 	diag_free(&d);
 	return EXIT_CONFIG;
@@ -106,7 +106,7 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	(void)o;
 	for (a = 1; a < argc; a++) {
 		if (conf_source(conf, argv[a]) == NULL) {
-			fprintf(stderr, "regiomon: run: no source \"%s\" in "
+			out_printf(stderr, "regiomon: run: no source \"%s\" in "
 			    "%s\n", argv[a], conf->path);
 			return EXIT_USAGE;
 		}
@@ -153,7 +153,7 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	(void)o;
 	(void)argc;
 	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
-		fprintf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
+		out_printf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
 		    argv[1], rm->conf->path);
 		return EXIT_USAGE;
 	}

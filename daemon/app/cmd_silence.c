@@ -27,7 +27,7 @@ load(struct regiomon *rm, struct silences *ss)
 		return 0;
 	diag_print(&d, stderr);
 	diag_free(&d);
-	fprintf(stderr, "regiomon: silence: fix or remove the file; it was "
+	out_printf(stderr, "regiomon: silence: fix or remove the file; it was "
 	    "left as it is\n");
 	return -1;
 }
@@ -39,9 +39,9 @@ unknown(const char *what, const char *id, const char *const *known,
 {
 	const char	*hint = did_you_mean(id, known, n);
 
-	fprintf(stderr, "regiomon: silence: unknown %s \"%s\"", what, id);
+	out_printf(stderr, "regiomon: silence: unknown %s \"%s\"", what, id);
 	if (hint != NULL)
-		fprintf(stderr, "; did you mean \"%s\"?", hint);
+		out_printf(stderr, "; did you mean \"%s\"?", hint);
 	fputc('\n', stderr);
 }
 
@@ -59,7 +59,7 @@ parse_target(const struct catalog *cat, const char *arg, char *ind,
 	reg[0] = '\0';
 	if (len == 0 || len >= ID_MAX ||
 	    (slash != NULL && strlen(slash + 1) >= ID_MAX)) {
-		fprintf(stderr, "regiomon: silence: expected INDICATOR or "
+		out_printf(stderr, "regiomon: silence: expected INDICATOR or "
 		    "INDICATOR/REGION, got \"%s\"\n", arg);
 		return -1;
 	}
@@ -114,13 +114,13 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 		else if (argv[i][0] != '-' && target == NULL)
 			target = argv[i];
 		else {
-			fprintf(stderr, "regiomon: silence add: unexpected "
+			out_printf(stderr, "regiomon: silence add: unexpected "
 			    "argument \"%s\"\n", argv[i]);
 			return EXIT_USAGE;
 		}
 	}
 	if (target == NULL || until == NULL || comment == NULL) {
-		fprintf(stderr, "regiomon: silence add: %s is required\n",
+		out_printf(stderr, "regiomon: silence add: %s is required\n",
 		    target == NULL ? "INDICATOR[/REGION]" : until == NULL ?
 		    "--until YYYY-MM-DD" : "--comment TEXT (why)");
 		return EXIT_USAGE;
@@ -128,18 +128,24 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	if (parse_target(rm->catalog, target, ind, reg) == -1)
 		return EXIT_USAGE;
 	if (silence_date_parse(until, &ends) == -1) {
-		fprintf(stderr, "regiomon: silence add: --until: expected a "
+		out_printf(stderr, "regiomon: silence add: --until: expected a "
 		    "date like 2027-01-31, got \"%s\"\n", until);
 		return EXIT_USAGE;
 	}
 	if (ends <= now) {
-		fprintf(stderr, "regiomon: silence add: --until %s is over "
+		out_printf(stderr, "regiomon: silence add: --until %s is over "
 		    "already; a silence must end in the future\n", until);
 		return EXIT_USAGE;
 	}
+	if (!text_ok(comment)) {
+		out_printf(stderr, "regiomon: silence add: --comment: "
+		    "expected UTF-8 text without control characters (tabs, "
+		    "newlines, escapes), got \"%s\"\n", comment);
+		return EXIT_USAGE;
+	}
 	if (!silence_comment_ok(comment)) {
-		fprintf(stderr, "regiomon: silence add: --comment: expected "
-		    "one line of text saying why\n");
+		out_printf(stderr, "regiomon: silence add: --comment: "
+		    "expected one line of text saying why\n");
 		return EXIT_USAGE;
 	}
 	if (mkdir_p(rm->conf->state_dir, 0750) == -1) {
@@ -168,8 +174,8 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	silences_free(&ss);
 	if (rc == -1)
 		return 1;
-	printf("silence %ld: %s%s%s until %s (the end of that day, UTC)\n",
-	    id, ind, reg[0] != '\0' ? "/" : " in every region",
+	out_printf(stdout, "silence %ld: %s%s%s until %s (the end of that "
+	    "day, UTC)\n", id, ind, reg[0] != '\0' ? "/" : " in every region",
 	    reg[0] != '\0' ? reg : "", until);
 	return 0;
 }
@@ -184,14 +190,14 @@ silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 	size_t			 i, w = strlen("series");
 
 	if (argc != 2) {
-		fprintf(stderr, "regiomon: silence list: unexpected argument "
-		    "\"%s\"\n", argv[2]);
+		out_printf(stderr, "regiomon: silence list: unexpected "
+		    "argument \"%s\"\n", argv[2]);
 		return EXIT_USAGE;
 	}
 	if (load(rm, &ss) == -1)
 		return 1;
 	if (ss.n == 0) {
-		printf("no silences\n");
+		out_printf(stdout, "no silences\n");
 		silences_free(&ss);
 		return 0;
 	}
@@ -202,15 +208,15 @@ silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 		if (strlen(target) > w)
 			w = strlen(target);
 	}
-	printf("%-4s %-*s  %-10s  %-8s  %s\n", "id", (int)w, "series",
-	    "until", "state", "comment");
+	out_printf(stdout, "%-4s %-*s  %-10s  %-8s  %s\n", "id", (int)w,
+	    "series", "until", "state", "comment");
 	for (i = 0; i < ss.n; i++) {
 		s = &ss.v[i];
 		snprintf(target, sizeof(target), "%s/%s", s->indicator,
 		    s->region[0] != '\0' ? s->region : "*");
-		printf("%-4ld %-*s  %-10s  %-8s  %s\n", s->id, (int)w, target,
-		    s->until, silence_expired(s, now) ? "expired" : "active",
-		    s->comment);
+		out_printf(stdout, "%-4ld %-*s  %-10s  %-8s  %s\n", s->id,
+		    (int)w, target, s->until, silence_expired(s, now) ?
+		    "expired" : "active", s->comment);
 	}
 	silences_free(&ss);
 	return 0;
@@ -229,13 +235,13 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 		return 1;
 
 	if (argc != 3) {
-		fprintf(stderr, "regiomon: silence remove: %s\n", argc < 3 ?
+		out_printf(stderr, "regiomon: silence remove: %s\n", argc < 3 ?
 		    "ID is required" : "expected one ID");
 		return EXIT_USAGE;
 	}
 	id = strtol(argv[2], &end, 10);
 	if (*argv[2] == '\0' || *end != '\0' || id < 1) {
-		fprintf(stderr, "regiomon: silence remove: expected an id "
+		out_printf(stderr, "regiomon: silence remove: expected an id "
 		    "from `regiomon silence list`, got \"%s\"\n", argv[2]);
 		return EXIT_USAGE;
 	}
@@ -253,7 +259,7 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 	}
 	if (silence_remove(&ss, id) == -1) {
 		silences_unlock(lock);
-		fprintf(stderr, "regiomon: silence remove: no silence %ld "
+		out_printf(stderr, "regiomon: silence remove: no silence %ld "
 		    "(see `regiomon silence list`)\n", id);
 		silences_free(&ss);
 		return 1;
@@ -263,7 +269,7 @@ silence_cmd_remove(struct regiomon *rm, int argc, char **argv)
 	silences_free(&ss);
 	if (rc == -1)
 		return 1;
-	printf("silence %ld removed\n", id);
+	out_printf(stdout, "silence %ld removed\n", id);
 	return 0;
 }
 
@@ -280,7 +286,7 @@ cmd_silence(struct regiomon *rm, const struct opts *o, int argc,
 		return silence_cmd_list(rm, argc, argv);
 	if (strcmp(argv[1], "remove") == 0)
 		return silence_cmd_remove(rm, argc, argv);
-	fprintf(stderr, "regiomon: silence: unknown subcommand \"%s\"\n",
+	out_printf(stderr, "regiomon: silence: unknown subcommand \"%s\"\n",
 	    argv[1]);
 	return EXIT_USAGE;
 }

@@ -131,25 +131,26 @@ print_summary(FILE *fp, const json_t *ch, int colours)
 		fputs("  no series\n", fp);
 		return;
 	}
-	fprintf(fp, "  %" JSON_INTEGER_FORMAT " series: ", n);
+	out_printf(fp, "  %" JSON_INTEGER_FORMAT " series: ", n);
 	for (i = 0; i < ES_COUNT; i++) {
 		const char *st = eval_state_name((enum estate)i);
 
 		n = json_integer_value(json_object_get(sum, st));
 		if (n == 0)
 			continue;
-		fprintf(fp, "%s%" JSON_INTEGER_FORMAT " %s", first ? "" :
+		out_printf(fp, "%s%" JSON_INTEGER_FORMAT " %s", first ? "" :
 		    ", ", n, st);
 		first = 0;
 	}
 	if (colours)
-		fprintf(fp, "; worst: \033[%sm%s\033[0m", colour(worst), worst);
+		out_printf(fp, "; worst: \033[%sm%s\033[0m", colour(worst),
+		    worst);
 	else
-		fprintf(fp, "; worst: %s", worst);
+		out_printf(fp, "; worst: %s", worst);
 	/* Stale the worst: what the worst of their last figures said. */
 	if ((judged = jstrv(ch, "worst_judged", NULL)) != NULL &&
 	    strcmp(worst, "stale") == 0)
-		fprintf(fp, " (%s)", judged);
+		out_printf(fp, " (%s)", judged);
 	fputc('\n', fp);
 }
 
@@ -177,8 +178,9 @@ print_text(FILE *fp, const json_t *doc, int colours)
 		}
 	}
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
-		fprintf(fp, "%sUitdaging %" JSON_INTEGER_FORMAT ": %s\n",
-		    i > 0 ? "\n" : "",
+		if (i > 0)
+			fputc('\n', fp);
+		out_printf(fp, "Uitdaging %" JSON_INTEGER_FORMAT ": %s\n",
 		    json_integer_value(json_object_get(ch, "number")),
 		    jstrv(ch, "title", NULL));
 		if (json_array_size(json_object_get(ch, "series")) > 0) {
@@ -194,10 +196,10 @@ print_text(FILE *fp, const json_t *doc, int colours)
 			for (c = 0; c + 1 < NCOLS; c++)
 				status_pad(fp, cells[c], w[c] + 2);
 			if (colours)
-				fprintf(fp, "\033[%sm%s\033[0m\n",
+				out_printf(fp, "\033[%sm%s\033[0m\n",
 				    colour(jstrv(s, "state", NULL)), cells[c]);
 			else
-				fprintf(fp, "%s\n", cells[c]);
+				out_printf(fp, "%s\n", cells[c]);
 		}
 		print_summary(fp, ch, colours);
 	}
@@ -246,7 +248,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			    challenge > INT_MAX ||
 			    catalog_challenge(rm->catalog,
 			    (int)challenge) == NULL) {
-				fprintf(stderr, "regiomon: status: no "
+				out_printf(stderr, "regiomon: status: no "
 				    "challenge \"%s\" in the catalog (the "
 				    "strategy numbers them 1 to 6)\n", v);
 				return EXIT_USAGE;
@@ -254,17 +256,17 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		} else if ((v = opt_value(argc, argv, &i, "--region",
 		    &missing)) != NULL) {
 			if (catalog_region(rm->catalog, v) == NULL) {
-				fprintf(stderr, "regiomon: status: unknown "
+				out_printf(stderr, "regiomon: status: unknown "
 				    "region \"%s\"\n", v);
 				return EXIT_USAGE;
 			}
 			region = v;
 		} else {
 			if (missing)
-				fprintf(stderr, "regiomon: status: %s needs "
+				out_printf(stderr, "regiomon: status: %s needs "
 				    "a value\n", argv[i]);
 			else
-				fprintf(stderr, "regiomon: status: unknown "
+				out_printf(stderr, "regiomon: status: unknown "
 				    "argument \"%s\"\n", argv[i]);
 			return EXIT_USAGE;
 		}
@@ -273,7 +275,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	if (silences_load(rm->conf->state_dir, &sil, &d) == -1) {
 		/* Show the state anyway; only the silenced marks are lost. */
 		diag_print(&d, stderr);
-		fprintf(stderr, "regiomon: status: silences not shown\n");
+		out_printf(stderr, "regiomon: status: silences not shown\n");
 		diag_free(&d);
 	}
 	doc = status_build(rm, wall_now(), (int)challenge, region, &sil);

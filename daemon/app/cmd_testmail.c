@@ -95,14 +95,14 @@ cmd_test_mail(struct regiomon *rm, const struct opts *o, int argc,
 	if ((pending = outbox_pending(rm->conf, id, err, sizeof(err))) == -1)
 		goto out;
 	if (pending) {
-		fprintf(stderr, "regiomon: test-mail: not delivered via %s: "
+		out_printf(stderr, "regiomon: test-mail: not delivered via %s: "
 		    "%s\n", desc, err);
 		outbox_drop(rm->conf, id);
 		goto out;
 	}
 	mail_hostname(host, sizeof(host));
-	printf("test message <%s@%s> delivered via %s to %zu recipient%s\n",
-	    id, host, desc, mc.nto, mc.nto == 1 ? "" : "s");
+	out_printf(stdout, "test message <%s@%s> delivered via %s to %zu "
+	    "recipient%s\n", id, host, desc, mc.nto, mc.nto == 1 ? "" : "s");
 	rc = 0;
 out:
 	mail_msg_free(&m);

@@ -214,6 +214,48 @@ last_message(const char *text, const char *name, char *buf, size_t len)
 }
 
 /*
+ * A child's lines, logged again through our log writer rather than
+ * copied: a plugin may write to stderr itself, so a line is outside
+ * text.  The child's own "<N>" or "regiomon: " prefix is taken off (its
+ * priority kept, but never above an error: a child cannot raise an
+ * emergency), and a line without one is a warning.
+ */
+static void
+relog(const char *text)
+{
+	const char	*p = text, *nl;
+	char		 line[2048];
+	size_t		 n;
+	int		 prio;
+
+	while (*p != '\0') {
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		prio = RM_LOG_WARNING;
+		if (n >= 3 && p[0] == '<' && p[1] >= '0' && p[1] <= '7' &&
+		    p[2] == '>') {
+			prio = p[1] - '0';
+			if (prio < RM_LOG_ERR)
+				prio = RM_LOG_ERR;
+			p += 3;
+			n -= 3;
+		} else if (n >= 10 && strncmp(p, "regiomon: ", 10) == 0) {
+			prio = RM_LOG_NOTICE;
+			p += 10;
+			n -= 10;
+		}
+		if (n >= sizeof(line))
+			n = sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (n > 0)
+			log_prio(prio, "%s", line);
+		p = *nl == '\n' ? nl + 1 : nl;
+	}
+}
+
+/*
  * What a run's child logged goes to our log when it is news: always for
  * a run that worked, for the first failure of a source (with it the
  * reason), but not again for each retry of a failing one, unless -v.
@@ -227,12 +269,8 @@ child_log(struct run *r, int result, char *why, size_t whylen)
 	size_t		 len = strlen(text);
 
 	if (len > 0 && (result != JOB_FAILED || !r->entry->failing ||
-	    r->gen->rm.verbose)) {
-		fwrite(text, 1, len, stderr);
-		if (text[len - 1] != '\n')
-			fputc('\n', stderr);
-		fflush(stderr);
-	}
+	    r->gen->rm.verbose))
+		relog(text);
 	if (result != JOB_FAILED || strncmp(why, "plugin failed", 13) != 0)
 		return;
 	last_message(text, r->src->name, last, sizeof(last));

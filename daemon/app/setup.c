@@ -193,8 +193,11 @@ setup_wanted(const struct source *src, int flags, char *const *names,
  * Load the plugin of each source that setup_wanted() picks and let it
  * check the source's config, before anything runs.  A plugin that cannot
  * be loaded is a problem too, unless flags has SETUP_RUNNING: then it is
- * left to the run, which fails that source alone.  A source that the
- * config check refused is skipped: what is wrong is said already.
+ * left to the run, which fails that source alone; so is a secret file
+ * that a plugin's config names (checked here only without the flag, and
+ * for an enabled source: a disabled one may wait for its key).  A
+ * source that the config check refused is skipped: what is wrong is said
+ * already.
  * Problems go into d; 0, or -1 if there were any.
  */
 int
@@ -219,7 +222,8 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 		p = plugins_get(&rm->plugins, conf->plugin_dir, src->plugin,
 		    err, sizeof(err));
 		if (p != NULL)
-			host_check_source(rm, p, src, d);
+			host_check_source(rm, p, src,
+			    !(flags & SETUP_RUNNING) && src->enabled, d);
 		else if (!(flags & SETUP_RUNNING)) {
 			snprintf(where, sizeof(where), "sources[%zu].plugin",
 			    i);

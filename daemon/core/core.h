@@ -134,6 +134,20 @@ void	fmt_double(char *, size_t, double);
 int	fmt_human_decimals(double, int);
 void	fmt_human(char *, size_t, double, int);
 
+/* secret.c */
+int	secret_read(const char *, char *, size_t, size_t *, char *, size_t);
+
+/* text.c */
+size_t	utf8_seq(const unsigned char *, size_t, uint32_t *);
+int	text_ok(const char *);
+size_t	text_visn(char *, size_t, const char *, size_t);
+size_t	text_vis(char *, size_t, const char *);
+void	text_redact(char *, size_t, const char *);
+void	out_printf(FILE *, const char *, ...)
+	    __attribute__((__format__ (printf, 2, 3)));
+void	out_vprintf(FILE *, const char *, va_list)
+	    __attribute__((__format__ (printf, 2, 0)));
+
 /* diag.c */
 void	diag_add(struct diags *, const char *, const char *, const char *, ...)
 	    __attribute__((__format__ (printf, 4, 5)));

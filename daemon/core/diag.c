@@ -49,10 +49,10 @@ diag_print(const struct diags *d, FILE *fp)
 		const struct diag *e = &d->v[i];
 
 		if (e->file != NULL)
-			fprintf(fp, "%s: ", e->file);
+			out_printf(fp, "%s: ", e->file);
 		if (e->where != NULL)
-			fprintf(fp, "%s: ", e->where);
-		fprintf(fp, "%s\n", e->msg);
+			out_printf(fp, "%s: ", e->where);
+		out_printf(fp, "%s\n", e->msg);
 	}
 }
 

@@ -2,7 +2,8 @@
 /*
  * log.c: the one logging API after start-up.  Lines go to stderr, with an
  * sd-daemon "<N>" priority prefix when systemd reads them (JOURNAL_STREAM
- * set, or asked for), plain otherwise.  Logging preserves errno.
+ * set, or asked for), plain otherwise.  Logging preserves errno.  Every
+ * message is made visible (text.c): one message is one line.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,27 +55,41 @@ log_forked(void)
 void
 log_set_tag(const char *tag)
 {
+	char	 safe[sizeof(log_tag) - 2];
+
 	if (tag == NULL)
 		log_tag[0] = '\0';
-	else
-		snprintf(log_tag, sizeof(log_tag), "%s: ", tag);
+	else {
+		text_vis(safe, sizeof(safe), tag);
+		snprintf(log_tag, sizeof(log_tag), "%s: ", safe);
+	}
 }
 
 void
 log_vprio(int prio, const char *fmt, va_list ap)
 {
-	char	 buf[2048];
+	char	 raw[2048], buf[2048], safe[4 * sizeof(buf) + 1];
 	int	 saved = errno;
 
 	if (prio >= RM_LOG_DEBUG && !log_verbose) {
 		errno = saved;
 		return;
 	}
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/*
+	 * Messages carry outside text (a plugin's period, a server's URL, a
+	 * child's line): every control character and every byte that is
+	 * not UTF-8 is shown as an escape, so a message is one line and
+	 * cannot forge a "<N>" priority or rewrite a terminal.  A URL's
+	 * user and password never reach the log.
+	 */
+	if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+		raw[0] = '\0';
+	text_redact(buf, sizeof(buf), raw);
+	text_vis(safe, sizeof(safe), buf);
 	if (log_prefix)
-		fprintf(stderr, "<%d>%s%s\n", prio, log_tag, buf);
+		fprintf(stderr, "<%d>%s%s\n", prio, log_tag, safe);
 	else
-		fprintf(stderr, "regiomon: %s%s\n", log_tag, buf);
+		fprintf(stderr, "regiomon: %s%s\n", log_tag, safe);
 	fflush(stderr);
 	errno = saved;
 }

@@ -35,7 +35,7 @@ status_pad(FILE *fp, const char *s, size_t width)
 {
 	size_t	 w = status_width(s);
 
-	fputs(s, fp);
+	out_printf(fp, "%s", s);
 	for (; w < width; w++)
 		fputc(' ', fp);
 }

@@ -19,45 +19,8 @@
 #define EW_OVERHEAD	12	/* "=?UTF-8?Q?" and "?=" */
 #define TOKEN_MAX	60	/* longer unbroken ASCII runs are encoded */
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0 when
- * it is not one: overlong forms, surrogates and values past U+10FFFF are
- * refused, as a mail reader would show them as garbage anyway.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t		 len, i;
-	uint32_t	 c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return len;
-}
+/* The valid UTF-8 sequence at s: core's reading (refuses overlong forms). */
+#define utf8_len(s, n, cp)	utf8_seq((s), (n), (cp))
 
 /*
  * A header value made safe: every run of control characters (C0, DEL,

@@ -89,6 +89,7 @@ int	mail_flush_apart(const struct conf *, const json_t *);
 /* smtp.c */
 struct smtp;
 int	smtp_url_check(const char *, int *, int *, char *, size_t);
+#define SMTP_PASSWORD_MAX	1024	/* the password file, newline and all */
 int	smtp_read_password(const char *, char *, size_t, char *, size_t);
 struct smtp *smtp_open(const struct mail_conf *, char *, size_t);
 int	smtp_send(struct smtp *, const char *, size_t, int *, long *, char *,

@@ -146,29 +146,19 @@ check_to(struct mctx *c, const json_t *v)
 }
 
 /*
- * The password file at check time: it must exist and be a regular file
- * only its owner can read (smtp.c checks again when it reads it).
+ * The password file at check time: read as smtp.c reads it when it
+ * sends (secret_read: not a symlink, a regular file of this user that
+ * only it may read or write, one line), and forgotten.
  */
 static void
 check_password_file(struct mctx *c, const char *path)
 {
-	struct stat	 st;
+	char	 pw[SMTP_PASSWORD_MAX], err[1024];
 
-	if (stat(path, &st) == -1) {
-		diag_add(c->d, c->file, "mail.smtp.password_file",
-		    "cannot read %s: %s", path, strerror(errno));
-		return;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		diag_add(c->d, c->file, "mail.smtp.password_file",
-		    "%s is not a regular file", path);
-		return;
-	}
-	if ((st.st_mode & 077) != 0)
-		diag_add(c->d, c->file, "mail.smtp.password_file",
-		    "%s is readable or writable by group or others (mode "
-		    "%04o); a password file must not be: chmod 600 %s", path,
-		    (unsigned)(st.st_mode & 07777), path);
+	if (smtp_read_password(path, pw, sizeof(pw), err, sizeof(err)) == -1)
+		diag_add(c->d, c->file, "mail.smtp.password_file", "%s",
+		    err + strlen("password file "));
+	explicit_bzero(pw, sizeof(pw));
 }
 
 /* A non-empty string at where, or NULL with a diag. */

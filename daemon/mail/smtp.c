@@ -26,7 +26,6 @@
 #include "mail/mail.h"
 #include "net/curl_api.h"
 
-#define PASSWORD_MAX	1024
 
 /* The message being uploaded: libcurl reads it through smtp_read(). */
 struct upload {
@@ -118,9 +117,19 @@ host_ok(const char *h, size_t n)
 	return n > 0;
 }
 
+/* The value of hex digit h (isxdigit). */
+static int
+hexval(char h)
+{
+	if (h >= '0' && h <= '9')
+		return h - '0';
+	return (h | 0x20) - 'a' + 10;
+}
+
 /*
  * Check an SMTP URL: smtp:// or smtps://, a host, an optional port, no
- * credentials, query or fragment; a path names the EHLO domain.  Sets
+ * credentials, query or fragment, no control character (encoded or
+ * not); a path names the EHLO domain.  Sets
  * *implicit (smtps) and *loopback.  0, or -1 with the reason in err (the
  * caller adds where it came from).  Parsed here, not by libcurl's URL
  * API, so that reading a config does not load libcurl (see curl_api.c);
@@ -134,6 +143,7 @@ smtp_url_check(const char *url, int *implicit, int *loopback, char *err,
 	char		 name[256];
 	size_t		 n;
 	long		 port;
+	unsigned	 c;
 
 	for (p = url; *p != '\0'; p++)
 		if ((unsigned char)*p <= ' ' || *p == 0x7f) {
@@ -141,6 +151,22 @@ smtp_url_check(const char *url, int *implicit, int *loopback, char *err,
 			    "characters in a URL");
 			return -1;
 		}
+	/*
+	 * Nor encoded ones: "%0d%0a" in the EHLO path would end the command
+	 * and start another (libcurl refuses it only when it sends, so the
+	 * mail would never leave).
+	 */
+	for (p = url; *p != '\0'; p++) {
+		if (*p != '%' || !isxdigit((unsigned char)p[1]) ||
+		    !isxdigit((unsigned char)p[2]))
+			continue;
+		c = (unsigned)(hexval(p[1]) << 4 | hexval(p[2]));
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(err, errlen, "no percent-encoded control "
+			    "characters in a URL (%%%c%c)", p[1], p[2]);
+			return -1;
+		}
+	}
 	if ((p = strstr(url, "://")) == NULL) {
 		snprintf(err, errlen, "expected smtp://HOST[:PORT] or "
 		    "smtps://HOST[:PORT]");
@@ -235,71 +261,39 @@ done:
 }
 
 /*
- * Read the SMTP password from path into buf: a regular file that only
- * its owner may read or write, one line (a final newline is dropped).
- * 0, or -1 with the reason in err.
+ * Read the SMTP password from path into buf: a secret file (secret_read:
+ * not a symlink, a regular file of this user that only it may read or
+ * write), one line (a final newline is dropped).  0, or -1 with the
+ * reason in err.
  */
 int
 smtp_read_password(const char *path, char *buf, size_t size, char *err,
     size_t errlen)
 {
-	struct stat	 st;
-	ssize_t		 n;
-	size_t		 len = 0, i;
-	int		 fd;
+	char	 why[1024];
+	size_t	 len, i;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "password file %s: %s", path,
-		    strerror(errno));
+	if (secret_read(path, buf, size, &len, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "password file %s", why);
 		return -1;
 	}
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "password file %s: not a regular file",
-		    path);
-		goto fail;
-	}
-	if ((st.st_mode & 077) != 0) {
-		snprintf(err, errlen, "password file %s is readable or "
-		    "writable by group or others (mode %04o); refusing to use "
-		    "it: chmod 600 %s", path, (unsigned)(st.st_mode & 07777),
-		    path);
-		goto fail;
-	}
-	while (len + 1 < size) {
-		if ((n = read(fd, buf + len, size - 1 - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "password file %s: %s", path,
-			    strerror(errno));
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	fd = -1;
-	buf[len] = '\0';
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = '\0';
 	if (len > 0 && buf[len - 1] == '\r')
 		buf[--len] = '\0';
 	for (i = 0; i < len; i++) {
-		if ((unsigned char)buf[i] < 0x20) {
+		if ((unsigned char)buf[i] < 0x20 || buf[i] == 0x7f) {
 			snprintf(err, errlen, "password file %s: more than "
 			    "one line, or control characters", path);
 			goto fail;
 		}
 	}
-	if (len == 0 || len + 1 >= size) {
-		snprintf(err, errlen, "password file %s: %s", path,
-		    len == 0 ? "empty" : "too long");
+	if (len == 0) {
+		snprintf(err, errlen, "password file %s: empty", path);
 		goto fail;
 	}
 	return 0;
 fail:
-	if (fd != -1)
-		close(fd);
 	explicit_bzero(buf, size);
 	return -1;
 }
@@ -333,7 +327,7 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 {
 	struct smtp	*s;
 	struct curl_slist *l;
-	char		 pw[PASSWORD_MAX], *addr;
+	char		 pw[SMTP_PASSWORD_MAX], *addr;
 	size_t		 i;
 	CURLcode	 cc;
 	int		 implicit, loopback;

@@ -127,22 +127,16 @@ silence_date_parse(const char *s, time_t *ends)
 	return 0;
 }
 
-/* 1 if s is one line of printable text (UTF-8 allowed), not blank. */
+/*
+ * 1 if s is one line of printable text, not blank: valid UTF-8 without
+ * control characters (C0, DEL, C1), as text_ok() takes it.
+ */
 int
 silence_comment_ok(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	int			 blank = 1;
-
-	if (s == NULL)
+	if (s == NULL || !text_ok(s))
 		return 0;
-	for (; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return 0;
-		if (*p != ' ')
-			blank = 0;
-	}
-	return !blank;
+	return s[strspn(s, " ")] != '\0';
 }
 
 /* Free what silences_load() or silence_add() allocated; ss is emptied. */

@@ -277,6 +277,18 @@ retry_wait_ms(int n, const char *retry_after, long timeout)
 	return ms < cap ? ms : cap;
 }
 
+/* 1 if url (http:// or https://) has a user or password before its host. */
+static int
+url_has_userinfo(const char *url)
+{
+	const char	*a = strstr(url, "://");
+
+	if (a == NULL)
+		return 0;
+	a += 3;
+	return a[strcspn(a, "/?#@")] == '@';
+}
+
 /* req->headers as a curl list in *out (NULL when none).  0, or -1. */
 static int
 request_headers(const struct rm_request *req, struct curl_slist **out,
@@ -350,6 +362,19 @@ http_get(const struct conf *conf, const char *confdir,
 	    strncasecmp(req->url, "https://", 8) != 0) {
 		snprintf(err, errlen, "GET %s: only http, https and file URLs "
 		    "are allowed", req->url);
+		return RM_ERR;
+	}
+	/*
+	 * A user and password in a URL would go out as Basic auth, over
+	 * plain http too, and the URL is logged: refused (a source that
+	 * needs a credential reads it from a secret file).
+	 */
+	if (url_has_userinfo(req->url)) {
+		char	 red[1024];
+
+		text_redact(red, sizeof(red), req->url);
+		snprintf(err, errlen, "GET %s: a user or password in a URL "
+		    "is refused (it would be sent in clear and logged)", red);
 		return RM_ERR;
 	}
 	if (http_global_init() == -1) {

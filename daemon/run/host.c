@@ -28,6 +28,7 @@ struct rm_ctx {
 	const struct source	*src;
 	FILE			*out;		/* NULL: check-config */
 	struct diags		*diags;		/* config errors go here */
+	int			 secrets;	/* check secret files now */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
 	/* The last pair the catalog accepted ("": none); see host_emit. */
@@ -39,34 +40,16 @@ struct rm_ctx {
 static void
 host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 {
-	char		 buf[1536], safe[4 * sizeof(buf)];
+	char		 buf[1536];
 	va_list		 ap;
-	size_t		 i, o;
-	unsigned char	 c;
 
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (prio < RM_LOG_ERR)
 		prio = RM_LOG_ERR;
-	/*
-	 * One log line, as written: a newline would start a line that looks
-	 * like another source's, an escape sequence would rewrite the
-	 * terminal.  Control characters are shown as \n, \xHH.
-	 */
-	for (i = o = 0; buf[i] != '\0'; i++) {
-		c = (unsigned char)buf[i];
-		if (c >= 0x20 && c != 0x7f)
-			safe[o++] = (char)c;
-		else if (c == '\n')
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
-			    "\\n");
-		else
-			o += (size_t)snprintf(safe + o, sizeof(safe) - o,
-			    "\\x%02x", c);
-	}
-	safe[o] = '\0';
-	log_prio(prio, "%s: %s", ctx->src->name, safe);
+	/* The log writer shows control characters as escapes (text.c). */
+	log_prio(prio, "%s: %s", ctx->src->name, buf);
 }
 
 static void
@@ -207,6 +190,27 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 	return RM_ERR;
 }
 
+/*
+ * Check a secret file named at config key when checking a config for
+ * check-config or the daemon (host_check_source() with secrets), with
+ * the reader a run uses; else nothing: a run reads it at use, where a
+ * refusal fails that source's run alone.
+ */
+static int
+host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
+{
+	char	 buf[4096], err[1024];
+	int	 rc;
+
+	if (!ctx->secrets)
+		return RM_OK;
+	rc = sdk_read_secret(path, buf, sizeof(buf), err, sizeof(err));
+	explicit_bzero(buf, sizeof(buf));
+	if (rc != RM_OK)
+		host_conf_error(ctx, key, "%s", err);
+	return rc;
+}
+
 static const char *
 host_region_code(struct rm_ctx *ctx, const char *region, const char *scheme)
 {
@@ -325,6 +329,8 @@ static const struct rm_host host = {
 	.buf_printf = sdk_buf_printf,
 	.buf_take = sdk_buf_take,
 	.release = host_release,
+	.read_secret = sdk_read_secret,
+	.check_secret = host_check_secret,
 };
 
 const struct rm_host *
@@ -367,6 +373,7 @@ struct check_probe {
 	struct regiomon		*rm;
 	const struct plugin	*p;
 	const struct source	*src;
+	int			 secrets;
 };
 
 /* Write one diag to a probe's report: file, where ("": none), msg. */
@@ -400,6 +407,7 @@ check_probe(void *arg, int fd)
 		diag_add(&d, cp->rm->conf->path, NULL, "chdir %s: %s",
 		    cp->rm->conf->dir, strerror(errno));
 	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
+	ctx->secrets = cp->secrets;
 	rc = cp->p->desc.init(ctx, cp->src->config, &state);
 	cp->p->desc.fini(state);
 	for (i = 0; i < d.n; i++)
@@ -415,7 +423,7 @@ check_probe(void *arg, int fd)
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
-    const struct source *src, struct diags *diags)
+    const struct source *src, int secrets, struct diags *diags)
 {
 	struct check_probe	 cp;
 	size_t			 before = diags->n, len, n;
@@ -426,6 +434,7 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 	cp.rm = rm;
 	cp.p = p;
 	cp.src = src;
+	cp.secrets = secrets;
 	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
 	    &len, why, sizeof(why))) == -1) {
 		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "

@@ -33,9 +33,10 @@ int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);
 int	host_obs_check(const struct catalog *, const struct obs *, char *,
 	    size_t);
 int	host_check_source(struct regiomon *, const struct plugin *,
-	    const struct source *, struct diags *);
+	    const struct source *, int, struct diags *);
 
-/* sdk.c: the helpers of ABI 1.1, shared with the tests' fake hosts */
+/* sdk.c: the helpers of ABI 1.1 and 1.2, shared with the tests' fakes */
+int	sdk_read_secret(const char *, char *, size_t, char *, size_t);
 int	sdk_conf_keys(const struct rm_host *, struct rm_ctx *, const char *,
 	    const json_t *, const struct rm_conf_key *, size_t);
 int	sdk_conf_type(const struct rm_host *, struct rm_ctx *, const char *,

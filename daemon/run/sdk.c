@@ -210,3 +210,12 @@ sdk_buf_take(struct rm_buf *b, size_t *len)
 	free(b);
 	return p;
 }
+
+/* The host's read_secret (ABI 1.2): secret_read(), RM_OK or RM_ERR. */
+int
+sdk_read_secret(const char *path, char *buf, size_t size, char *err,
+    size_t errlen)
+{
+	return secret_read(path, buf, size, NULL, err, errlen) == 0 ?
+	    RM_OK : RM_ERR;
+}

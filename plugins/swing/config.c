@@ -325,7 +325,10 @@ sw_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 			sw_host->conf_error(ctx, "api_key_file", "expected an "
 			    "absolute path, got \"%s\"", st->key_file);
 			rc = RM_ERR;
-		}
+		} else if (sw_host->check_secret != NULL &&
+		    sw_host->check_secret(ctx, "api_key_file",
+		    st->key_file) != RM_OK)
+			rc = RM_ERR;
 	} else if (st->base != NULL && !st->file) {
 		sw_host->conf_error(ctx, "api_key_file", "missing: the Open "
 		    "Data Service needs a personal API key; put it in a file "

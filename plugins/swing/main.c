@@ -40,44 +40,25 @@ struct sw_dens {
 const struct rm_host	*sw_host;
 
 /*
- * Read the API key: the file's first line, surrounding blanks removed.
- * The "apikey: KEY" header in *hdr is new; the caller zeroes and frees
- * it.  0, or -1 logged.
+ * Read the API key: the file's first line, surrounding blanks removed,
+ * through the host's secret reader (not a symlink, FIFO or other's
+ * file, no group or other bits).  The "apikey: KEY" header in *hdr is
+ * new; the caller zeroes and frees it.  0, or -1 logged.
  */
 static int
 sw_read_key(struct rm_ctx *ctx, const struct sw_state *st, char **hdr)
 {
-	char	 buf[SW_KEY_MAX + 2], *k, *e;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
+	char	 buf[SW_KEY_FILE_MAX], err[1024], *k, *e;
 
 	*hdr = NULL;
-	if ((fd = open(st->key_file, O_RDONLY | O_CLOEXEC)) == -1) {
-		sw_host->log(ctx, RM_LOG_ERR, "api_key_file %s: %s",
-		    st->key_file, strerror(errno));
+	if (sw_host->read_secret(st->key_file, buf, sizeof(buf), err,
+	    sizeof(err)) != RM_OK) {
+		sw_host->log(ctx, RM_LOG_ERR, "api_key_file %s", err);
 		return -1;
 	}
-	while (len < sizeof(buf) - 1) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			sw_host->log(ctx, RM_LOG_ERR, "api_key_file %s: %s",
-			    st->key_file, strerror(errno));
-			close(fd);
-			explicit_bzero(buf, sizeof(buf));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
 	if ((e = strchr(buf, '\n')) != NULL)
 		*e = '\0';
-	else if (len > SW_KEY_MAX) {
+	if (strlen(buf) > SW_KEY_MAX) {
 		sw_host->log(ctx, RM_LOG_ERR, "api_key_file %s: the first line "
 		    "is longer than %d bytes", st->key_file, SW_KEY_MAX);
 		explicit_bzero(buf, sizeof(buf));
@@ -484,9 +465,9 @@ done:
 RM_EXPORT int
 rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 {
-	/* conf_type came with ABI 1.1, after conf_keys. */
+	/* The secret reader came with ABI 1.2, after conf_type (1.1). */
 	if (h == NULL || h->abi_major != RM_ABI_MAJOR ||
-	    !RM_HOST_HAS(h, conf_type))
+	    !RM_HOST_HAS(h, check_secret) || h->read_secret == NULL)
 		return RM_ERR;
 	sw_host = h;
 	RM_PLUGIN_INIT(p);

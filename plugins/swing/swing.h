@@ -13,6 +13,7 @@
 
 #define SW_BASE		"https://klimaatmonitor.databank.nl/jiveservices/odata"
 #define SW_KEY_MAX	1024
+#define SW_KEY_FILE_MAX	4096	/* the key file, all of it */
 #define SW_PERIOD	16
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))

@@ -263,6 +263,7 @@ static const struct rm_host fh_table = {
 	.buf_printf = sdk_buf_printf,
 	.buf_take = sdk_buf_take,
 	.release = host_release,
+	.read_secret = sdk_read_secret,
 };
 
 static void
