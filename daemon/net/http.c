@@ -35,7 +35,8 @@
 
 /* What the header callback keeps of the last response's headers. */
 struct http_hdr {
-	char	 retry_after[64];
+	char		 retry_after[64];
+	long long	 content_length;	/* -1: none */
 };
 
 /*
@@ -175,7 +176,29 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-/* Keep Retry-After of the final response; a new status line resets it. */
+/* A Content-Length header's value of n bytes at v, or -1. */
+static long long
+content_length(const char *v, size_t n)
+{
+	long long	 len = 0;
+	size_t		 i = 0;
+
+	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+		i++;
+	if (i == n || v[i] < '0' || v[i] > '9')
+		return -1;
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
+		if (len > (LLONG_MAX - 9) / 10)
+			return LLONG_MAX;
+		len = len * 10 + (v[i] - '0');
+	}
+	return len;
+}
+
+/*
+ * Keep Retry-After and Content-Length of the final response; a new
+ * status line resets them.
+ */
 static size_t
 header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -183,8 +206,11 @@ header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	size_t		 n = size * nmemb, vlen;
 	const char	*v;
 
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		h->retry_after[0] = '\0';
+		h->content_length = -1;
+	} else if (n > 15 && strncasecmp(data, "Content-Length:", 15) == 0)
+		h->content_length = content_length(data + 15, n - 15);
 	else if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
 		v = data + 12;
 		vlen = n - 12;
@@ -402,36 +428,36 @@ origin_allowed(const struct source *src, const struct http_origin *to)
 }
 
 /*
- * What is wrong with sending a request to the address at sa: "a link-
- * local", "a multicast", "an unspecified" or "a broadcast" address
- * (cloud metadata services live on link-local ones), or NULL.
+ * What is wrong with sending a request to addr, an in_addr or an
+ * in6_addr as family says: "a link-local", "a multicast", "an
+ * unspecified" or "a broadcast" address (cloud metadata services live on
+ * link-local ones), or NULL.
  */
 static const char *
-addr_refused(const struct sockaddr *sa)
+addr_refused(int family, const void *addr)
 {
-	const struct sockaddr_in	*in;
-	const struct sockaddr_in6	*in6;
-	const uint8_t			*b;
-	uint32_t			 a;
+	const struct in6_addr	*a6;
+	const uint8_t		*b;
+	uint32_t		 a;
 
-	if (sa->sa_family == AF_INET6) {
-		in6 = (const struct sockaddr_in6 *)(const void *)sa;
-		b = in6->sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr))
+	if (family == AF_INET6) {
+		a6 = addr;
+		b = a6->s6_addr;
+		if (IN6_IS_ADDR_UNSPECIFIED(a6))
 			return "an unspecified";
-		if (IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr))
+		if (IN6_IS_ADDR_LINKLOCAL(a6))
 			return "a link-local";
-		if (IN6_IS_ADDR_MULTICAST(&in6->sin6_addr))
+		if (IN6_IS_ADDR_MULTICAST(a6))
 			return "a multicast";
-		if (!IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		if (!IN6_IS_ADDR_V4MAPPED(a6))
 			return NULL;
-		a = (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
-		    (uint32_t)b[14] << 8 | b[15];
-	} else if (sa->sa_family == AF_INET) {
-		in = (const struct sockaddr_in *)(const void *)sa;
-		a = ntohl(in->sin_addr.s_addr);
-	} else
+		b += 12;
+	} else if (family == AF_INET)
+		b = addr;
+	else
 		return NULL;
+	a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
 	if ((a >> 24) == 0)
 		return "an unspecified";
 	if ((a >> 16) == 0xa9fe)		/* 169.254.0.0/16 */
@@ -447,26 +473,21 @@ addr_refused(const struct sockaddr *sa)
 static const char *
 host_refused(const char *host)
 {
-	struct sockaddr_in	 in;
-	struct sockaddr_in6	 in6;
-	char			 buf[64];
-	size_t			 len = strlen(host);
+	struct in_addr	 in;
+	struct in6_addr	 in6;
+	char		 buf[64];
+	size_t		 len = strlen(host);
 
-	memset(&in, 0, sizeof(in));
-	memset(&in6, 0, sizeof(in6));
-	if (inet_pton(AF_INET, host, &in.sin_addr) == 1) {
-		in.sin_family = AF_INET;
-		return addr_refused((struct sockaddr *)&in);
-	}
+	if (inet_pton(AF_INET, host, &in) == 1)
+		return addr_refused(AF_INET, &in);
 	if (len < 2 || host[0] != '[' || len - 2 >= sizeof(buf))
 		return NULL;
 	memcpy(buf, host + 1, len - 2);
 	buf[len - 2] = '\0';
 	buf[strcspn(buf, "%")] = '\0';		/* a zone id */
-	if (inet_pton(AF_INET6, buf, &in6.sin6_addr) != 1)
+	if (inet_pton(AF_INET6, buf, &in6) != 1)
 		return NULL;
-	in6.sin6_family = AF_INET6;
-	return addr_refused((struct sockaddr *)&in6);
+	return addr_refused(AF_INET6, &in6);
 }
 
 /*
@@ -534,19 +555,25 @@ struct xfer {
 static curl_socket_t
 open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 {
-	struct xfer	*x = arg;
-	const char	*bad;
-	char		 ip[INET6_ADDRSTRLEN];
-	const void	*p;
+	struct xfer		*x = arg;
+	struct sockaddr_in	 in;
+	struct sockaddr_in6	 in6;
+	const void		*addr = NULL;
+	const char		*bad;
+	char			 ip[INET6_ADDRSTRLEN];
 
 	(void)purpose;
-	if (x->check_addr && (bad = addr_refused(&a->addr)) != NULL) {
-		p = a->family == AF_INET6 ?
-		    (const void *)&((struct sockaddr_in6 *)(void *)
-		    &a->addr)->sin6_addr :
-		    (const void *)&((struct sockaddr_in *)(void *)
-		    &a->addr)->sin_addr;
-		if (inet_ntop(a->family, p, ip, sizeof(ip)) == NULL)
+	/* Copied out: curl hands a struct sockaddr of either family. */
+	if (a->family == AF_INET && a->addrlen >= sizeof(in)) {
+		memcpy(&in, &a->addr, sizeof(in));
+		addr = &in.sin_addr;
+	} else if (a->family == AF_INET6 && a->addrlen >= sizeof(in6)) {
+		memcpy(&in6, &a->addr, sizeof(in6));
+		addr = &in6.sin6_addr;
+	}
+	if (x->check_addr && addr != NULL &&
+	    (bad = addr_refused(a->family, addr)) != NULL) {
+		if (inet_ntop(a->family, addr, ip, sizeof(ip)) == NULL)
 			strlcpy(ip, "?", sizeof(ip));
 		snprintf(x->refused, sizeof(x->refused), "its host resolves "
 		    "to %s, %s address", ip, bad);
@@ -571,7 +598,7 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 {
 	const struct conf	*conf = x->conf;
 	char			 capstr[32], lenstr[32];
-	curl_off_t		 clen = -1;
+	long long		 clen;
 	long			 wait;
 	int			 attempts;
 
@@ -581,6 +608,7 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 		x->b.len = 0;
 		x->b.over = x->b.oom = 0;
 		x->h.retry_after[0] = '\0';
+		x->h.content_length = -1;
 		x->detail[0] = x->refused[0] = '\0';
 		x->status = 0;
 		x->cc = curl_api.easy_perform(x->c);
@@ -597,10 +625,10 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 		    x->cc == CURLE_FILESIZE_EXCEEDED) {
 			/* A cap is a property of the answer: no retry. */
 			http_size_format(x->b.max, capstr, sizeof(capstr));
-			curl_api.easy_getinfo(x->c,
-			    CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
+			clen = x->h.content_length;
 			if (x->cc == CURLE_FILESIZE_EXCEEDED && clen > 0) {
-				http_size_format((size_t)clen, lenstr,
+				http_size_format((uintmax_t)clen < SIZE_MAX ?
+				    (size_t)clen : SIZE_MAX, lenstr,
 				    sizeof(lenstr));
 				snprintf(reason, len, "Content-Length %s is "
 				    "over the %s cap; refused unread", lenstr,
