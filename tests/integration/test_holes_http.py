@@ -111,6 +111,8 @@ class HolesHttp(unittest.TestCase):
     def test_redirect_to_another_port_refused_key_kept(self):
         to = self.b.url("odata" + VALUES)
         r = self.swing(to)
+        self.assert_key_never_reached_b()
+        self.assertEqual(self.got_b(), [])
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("GET %s: HTTP 302 to %s refused: 127.0.0.1:%d is "
                       "another origin (the source's allow_redirect_hosts "
@@ -124,6 +126,7 @@ class HolesHttp(unittest.TestCase):
         # the key.  Even a host the source allows may not be one.
         to = "http://0.0.0.0:%d/odata%s" % (self.b.port, VALUES)
         r = self.swing(to, allow=["0.0.0.0:%d" % self.b.port])
+        self.assertEqual(self.got_b(), [])
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("HTTP 302 to %s refused: 0.0.0.0 is an unspecified "
                       "address" % to, r.stderr)
@@ -132,6 +135,7 @@ class HolesHttp(unittest.TestCase):
     def test_redirect_allowed_by_name_goes_without_the_key(self):
         to = self.b.url("odata" + VALUES)
         r = self.swing(to, allow=["127.0.0.1:%d" % self.b.port])
+        self.assert_key_never_reached_b()
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(len(rmtest.fetch_lines(r.stdout)), 1, r.stdout)
         self.assertEqual([t for t, _ in self.got_b()], ["/odata" + VALUES])
