@@ -630,9 +630,9 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 				http_size_format((uintmax_t)clen < SIZE_MAX ?
 				    (size_t)clen : SIZE_MAX, lenstr,
 				    sizeof(lenstr));
-				snprintf(reason, len, "Content-Length %s is "
-				    "over the %s cap; refused unread", lenstr,
-				    capstr);
+				snprintf(reason, len, "response larger than "
+				    "%s cap (Content-Length %s, refused "
+				    "unread)", capstr, lenstr);
 			} else
 				snprintf(reason, len, "response larger than "
 				    "%s cap", capstr);
