@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * http.c: GET a URL for a plugin, with the daemon's limits: http and https
- * through libcurl (TLS verified, timeouts, a size cap, retries with backoff
- * that honour Retry-After), and file: URLs read straight from disk (see
+ * through libcurl (TLS verified, timeouts, a low-speed limit, a size cap
+ * checked against Content-Length too, retries with backoff that honour
+ * Retry-After, redirects followed here one checked hop at a time rather
+ * than by libcurl, so that a hop can be refused and the plugin's headers
+ * stay with their origin), and file: URLs read straight from disk (see
  * http_file.c).
  */
 #include <sys/socket.h>
