@@ -116,7 +116,9 @@ struct rm_host {			/* daemon-owned, read-only */
 
 	/*
 	 * GET a URL (http, https or file).  Retries 429/5xx and resets with
-	 * backoff, honouring Retry-After.  RM_OK on a 2xx answer; RM_ERR
+	 * backoff, honouring Retry-After.  Follows redirects within the
+	 * URL's origin (others only to hosts the source's config allows, and
+	 * then without the request's headers).  RM_OK on a 2xx answer; RM_ERR
 	 * otherwise, logged, with resp->status and body filled in when the
 	 * server answered.  Free resp with response_free() in both cases.
 	 */

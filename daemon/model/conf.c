@@ -40,7 +40,13 @@
 
 /* Defaults for keys left out. */
 #define DEF_CONNECT_TIMEOUT	10L
-#define DEF_HTTP_TIMEOUT	300L
+/*
+ * Well below DEF_TIMEOUT: four attempts of a transfer that hangs (the
+ * first and DEF_RETRIES retries, with their backoff) fit in one run.
+ */
+#define DEF_HTTP_TIMEOUT	60L
+#define DEF_LOW_SPEED_LIMIT	1024	/* bytes a second ... */
+#define DEF_LOW_SPEED_TIME	30L	/* ... for this long */
 #define DEF_MAX_BYTES		((size_t)64 << 20)
 #define DEF_RETRIES		3
 #define DEF_CHILD_MEMORY	((size_t)1 << 30)
@@ -58,6 +64,7 @@ static keytab_fn	string_key;
 static keytab_fn	cat_list;
 static keytab_fn	sources;
 static keytab_fn	owned_above;
+static keytab_fn	redirect_hosts;
 
 #define CONF(f)		offsetof(struct conf, f)
 #define SRC(f)		offsetof(struct source, f)
@@ -67,6 +74,10 @@ static const struct keytab_key http_keys[] = {
 	{ "timeout", KT_DURATION, .off = CONF(http_timeout) },
 	{ "max_bytes", KT_SIZE, .off = CONF(http_max_bytes) },
 	{ "retries", KT_INT, .off = CONF(http_retries), .min = 0, .max = 100 },
+	{ "low_speed_limit", KT_SIZE, .off = CONF(http_low_speed_limit),
+	    .eg = "1K" },
+	{ "low_speed_time", KT_DURATION, .off = CONF(http_low_speed_time),
+	    .eg = "30s" },
 };
 static const struct keytab http_tab = { http_keys, nitems(http_keys) };
 
@@ -107,6 +118,8 @@ static const struct keytab_key source_keys[] = {
 	{ "timeout", KT_DURATION, .off = SRC(timeout) },
 	{ "enabled", KT_BOOL, .off = SRC(enabled) },
 	{ "config", KT_OBJECT, .off = SRC(config) },
+	{ "allow_redirect_hosts", KT_FUNC, .off = SRC(redirect_hosts),
+	    .fn = redirect_hosts },
 };
 static const struct keytab source_tab = { source_keys, nitems(source_keys) };
 
@@ -363,6 +376,73 @@ owned_above(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 }
 
 /*
+ * 1 if s names a host as allow_redirect_hosts takes it: a DNS name or an
+ * IPv4 address ("cdn.example.org"), or an IPv6 one in brackets, then an
+ * optional ":port" (1 to 65535).  No scheme, user, path or wildcard.
+ */
+static int
+redirect_host_valid(const char *s)
+{
+	const char	*p = s, *end;
+	long		 port;
+	char		*e;
+
+	if (*p == '[') {
+		if ((end = strchr(p, ']')) == NULL || end == p + 1)
+			return 0;
+		for (p++; p < end; p++)
+			if (strchr("0123456789abcdefABCDEF:.", *p) == NULL)
+				return 0;
+		p = end + 1;
+	} else {
+		for (; *p != '\0' && *p != ':'; p++)
+			if (strchr("abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-", *p) ==
+			    NULL)
+				return 0;
+		if (p == s)
+			return 0;
+	}
+	if (*p == '\0')
+		return 1;
+	if (*p != ':' || p[1] < '0' || p[1] > '9')
+		return 0;
+	errno = 0;
+	port = strtol(p + 1, &e, 10);
+	return errno == 0 && *e == '\0' && port >= 1 && port <= 65535;
+}
+
+/*
+ * A source's "allow_redirect_hosts": the hosts (with a port where it is
+ * not the scheme's default) that a redirect may send its requests to
+ * besides its own origin.  The array is kept, borrowed from the root.
+ */
+static void
+redirect_hosts(struct keytab_ctx *kt, json_t *v, const char *path,
+    void *slot)
+{
+	json_t	*e;
+	char	 sub[JPATH_MAX], q[128];
+	size_t	 i;
+	int	 ok = 1;
+
+	if (!keytab_is_array(kt, v, path))
+		return;
+	json_array_foreach(v, i, e) {
+		if (json_is_string(e) &&
+		    redirect_host_valid(json_string_value(e)))
+			continue;
+		conf_jpath(sub, sizeof(sub), path, NULL, i);
+		keytab_error(kt, sub, "expected a host name, or host:port, "
+		    "like \"cdn.example.org\" (no scheme or path), got %s",
+		    conf_got(e, q, sizeof(q)));
+		ok = 0;
+	}
+	if (ok)
+		*(json_t **)slot = v;
+}
+
+/*
  * "sources": an array of source objects.  Names must be unique; each
  * source's "config" goes unchecked to its plugin, an empty object if
  * absent.
@@ -413,6 +493,42 @@ sources(struct keytab_ctx *kt, json_t *v, const char *path, void *slot)
 	}
 }
 
+/*
+ * An http.timeout set in the config must leave each source's run room for
+ * a retry: one transfer that trickles or hangs until http.timeout must
+ * not use up the source's timeout, or http.retries never happen.  With
+ * retries the source's timeout must be at least twice http.timeout,
+ * without them longer.  The default http.timeout is not held against a
+ * source with a shorter timeout (a file: or exec source fetches nothing).
+ */
+static void
+timeouts_check(struct cctx *c)
+{
+	struct conf		*conf = c->conf;
+	const struct source	*src;
+	char			 el[JPATH_MAX], sub[JPATH_MAX];
+	size_t			 i;
+	long			 need;
+
+	if (json_object_get(json_object_get(conf->root, "http"),
+	    "timeout") == NULL)
+		return;
+	need = conf->http_retries > 0 ? 2 * conf->http_timeout :
+	    conf->http_timeout + 1;
+	for (i = 0; i < conf->nsources; i++) {
+		src = &conf->sources[i];
+		if (src->timeout >= need)
+			continue;
+		conf_jpath(el, sizeof(el), "sources", NULL, src->index);
+		conf_jpath(sub, sizeof(sub), el, "timeout", 0);
+		keytab_error(&c->ck.kt, sub, "%lds leaves no room for %s "
+		    "after a transfer that runs into http.timeout (%lds); "
+		    "make this at least %lds or http.timeout shorter",
+		    src->timeout, conf->http_retries > 0 ? "a retry" :
+		    "the error", conf->http_timeout, need);
+	}
+}
+
 static struct conf *
 conf_new(const char *name, const char *dir)
 {
@@ -430,6 +546,8 @@ conf_new(const char *name, const char *dir)
 	conf->http_timeout = DEF_HTTP_TIMEOUT;
 	conf->http_max_bytes = DEF_MAX_BYTES;
 	conf->http_retries = DEF_RETRIES;
+	conf->http_low_speed_limit = DEF_LOW_SPEED_LIMIT;
+	conf->http_low_speed_time = DEF_LOW_SPEED_TIME;
 	conf->child_memory = DEF_CHILD_MEMORY;
 	return conf;
 }
@@ -447,6 +565,7 @@ conf_build(json_t *root, const char *name, const char *dir, struct diags *d)
 	c.conf->root = root;
 	conf_kt_init(&c.ck, d, name, &c);
 	keytab_walk(&c.ck.kt, root, "", &top_tab, c.conf);
+	timeouts_check(&c);
 	return c.conf;
 }
 

@@ -80,6 +80,7 @@ struct source {
 	long		 timeout;	/* seconds */
 	int		 enabled;
 	json_t		*config;	/* the plugin's object, borrowed */
+	json_t		*redirect_hosts; /* allow_redirect_hosts, or NULL */
 	size_t		 index;		/* position in "sources" */
 };
 
@@ -96,6 +97,8 @@ struct conf {
 	long		 http_timeout;
 	size_t		 http_max_bytes;
 	int		 http_retries;
+	size_t		 http_low_speed_limit;	/* bytes a second, 0: none */
+	long		 http_low_speed_time;	/* seconds */
 	/* children */
 	size_t		 child_memory;	/* bytes, 0: no limit */
 	/* store */

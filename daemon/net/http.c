@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * http.c: GET a URL for a plugin, with the daemon's limits: http and https
- * through libcurl (TLS verified, timeouts, a size cap, retries with backoff
- * that honour Retry-After), and file: URLs read straight from disk (see
+ * through libcurl (TLS verified, timeouts, a low-speed limit, a size cap
+ * checked against Content-Length too, retries with backoff that honour
+ * Retry-After, redirects followed here one checked hop at a time rather
+ * than by libcurl, so that a hop can be refused and the plugin's headers
+ * stay with their origin), and file: URLs read straight from disk (see
  * http_file.c).
  */
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +38,8 @@
 
 /* What the header callback keeps of the last response's headers. */
 struct http_hdr {
-	char	 retry_after[64];
+	char		 retry_after[64];
+	long long	 content_length;	/* -1: none */
 };
 
 /*
@@ -171,7 +180,29 @@ write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return size * nmemb;
 }
 
-/* Keep Retry-After of the final response; a new status line resets it. */
+/* A Content-Length header's value of n bytes at v, or -1. */
+static long long
+content_length(const char *v, size_t n)
+{
+	long long	 len = 0;
+	size_t		 i = 0;
+
+	while (i < n && (v[i] == ' ' || v[i] == '\t'))
+		i++;
+	if (i == n || v[i] < '0' || v[i] > '9')
+		return -1;
+	for (; i < n && v[i] >= '0' && v[i] <= '9'; i++) {
+		if (len > (LLONG_MAX - 9) / 10)
+			return LLONG_MAX;
+		len = len * 10 + (v[i] - '0');
+	}
+	return len;
+}
+
+/*
+ * Keep Retry-After and Content-Length of the final response; a new
+ * status line resets them.
+ */
 static size_t
 header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -179,8 +210,11 @@ header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	size_t		 n = size * nmemb, vlen;
 	const char	*v;
 
-	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0)
+	if (n >= 5 && strncmp(data, "HTTP/", 5) == 0) {
 		h->retry_after[0] = '\0';
+		h->content_length = -1;
+	} else if (n > 15 && strncasecmp(data, "Content-Length:", 15) == 0)
+		h->content_length = content_length(data + 15, n - 15);
 	else if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
 		v = data + 12;
 		vlen = n - 12;
@@ -318,35 +352,423 @@ request_headers(const struct rm_request *req, struct curl_slist **out,
 	return 0;
 }
 
+/* The parts of an http(s) URL that the redirect checks compare. */
+struct http_origin {
+	int	 https;
+	int	 has_user;	/* a user name or password in the URL */
+	long	 port;		/* the scheme's default when not given */
+	char	 host[256];	/* as curl gives it: an IPv6 one in [] */
+};
+
+/* Split url into o with curl's own parser.  0, or -1 if not http(s). */
+static int
+origin_parse(const char *url, struct http_origin *o)
+{
+	CURLU	*u;
+	char	*scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
+	char	*end;
+	int	 rc = -1;
+
+	memset(o, 0, sizeof(*o));
+	if ((u = curl_api.url()) == NULL)
+		return -1;
+	if (curl_api.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_api.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    curl_api.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_api.url_get(u, CURLUPART_PORT, &port,
+	    CURLU_DEFAULT_PORT) != CURLUE_OK)
+		goto done;
+	if (strcasecmp(scheme, "https") == 0)
+		o->https = 1;
+	else if (strcasecmp(scheme, "http") != 0)
+		goto done;
+	o->port = strtol(port, &end, 10);
+	if (*end != '\0' || strlen(host) >= sizeof(o->host))
+		goto done;
+	strlcpy(o->host, host, sizeof(o->host));
+	o->has_user = curl_api.url_get(u, CURLUPART_USER, &user, 0) ==
+	    CURLUE_OK;
+	rc = 0;
+done:
+	curl_api.free(scheme);
+	curl_api.free(host);
+	curl_api.free(port);
+	curl_api.free(user);
+	curl_api.url_cleanup(u);
+	return rc;
+}
+
 /*
- * GET req->url within conf's limits.  file: URLs are resolved against
- * confdir.  RM_OK on a 2xx answer, with resp filled in (body new and
- * NUL-terminated, len without the NUL; free with http_response_free()).
- * RM_ERR otherwise, with err set to one line naming the URL and the reason,
- * and resp->status and resp->body set when the server answered.  Logs
- * retries at debug level only; the caller logs err.
- *
- * The retry loop makes this longer than most functions here; it reads top
- * to bottom as one attempt after another.
+ * 1 if to is the origin of home: the same host and port, or the same
+ * host upgraded from http to https on the schemes' default ports.
  */
+static int
+origin_same(const struct http_origin *home, const struct http_origin *to)
+{
+	if (strcasecmp(home->host, to->host) != 0)
+		return 0;
+	if (home->port == to->port)
+		return home->https <= to->https;
+	return !home->https && to->https && home->port == 80 &&
+	    to->port == 443;
+}
+
+/*
+ * 1 if the source's allow_redirect_hosts names to: "host" for the
+ * scheme's default port, "host:port" for another.
+ */
+static int
+origin_allowed(const struct source *src, const struct http_origin *to)
+{
+	const json_t	*e;
+	const char	*s, *colon;
+	size_t		 i, hlen;
+	long		 port;
+
+	if (src == NULL || src->redirect_hosts == NULL)
+		return 0;
+	json_array_foreach(src->redirect_hosts, i, e) {
+		if ((s = json_string_value(e)) == NULL)
+			continue;
+		colon = strrchr(s, ':');
+		if (colon != NULL && s[0] == '[' && strchr(colon, ']') != NULL)
+			colon = NULL;
+		hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
+		port = colon != NULL ? strtol(colon + 1, NULL, 10) :
+		    to->https ? 443 : 80;
+		if (hlen == strlen(to->host) &&
+		    strncasecmp(s, to->host, hlen) == 0 && port == to->port)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * What is wrong with sending a request to addr, an in_addr or an
+ * in6_addr as family says: "a link-local", "a multicast", "an
+ * unspecified" or "a broadcast" address (cloud metadata services live on
+ * link-local ones), or NULL.
+ */
+static const char *
+addr_refused(int family, const void *addr)
+{
+	const struct in6_addr	*a6;
+	const uint8_t		*b;
+	uint32_t		 a;
+
+	if (family == AF_INET6) {
+		a6 = addr;
+		b = a6->s6_addr;
+		if (IN6_IS_ADDR_UNSPECIFIED(a6))
+			return "an unspecified";
+		if (IN6_IS_ADDR_LINKLOCAL(a6))
+			return "a link-local";
+		if (IN6_IS_ADDR_MULTICAST(a6))
+			return "a multicast";
+		if (!IN6_IS_ADDR_V4MAPPED(a6))
+			return NULL;
+		b += 12;
+	} else if (family == AF_INET)
+		b = addr;
+	else
+		return NULL;
+	a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+	    (uint32_t)b[2] << 8 | b[3];
+	if ((a >> 24) == 0)
+		return "an unspecified";
+	if ((a >> 16) == 0xa9fe)		/* 169.254.0.0/16 */
+		return "a link-local";
+	if ((a >> 28) == 0xe)			/* 224.0.0.0/4 */
+		return "a multicast";
+	if (a == 0xffffffff)
+		return "a broadcast";
+	return NULL;
+}
+
+/* addr_refused() for a host given as an address in a URL, else NULL. */
+static const char *
+host_refused(const char *host)
+{
+	struct in_addr	 in;
+	struct in6_addr	 in6;
+	char		 buf[64];
+	size_t		 len = strlen(host);
+
+	if (inet_pton(AF_INET, host, &in) == 1)
+		return addr_refused(AF_INET, &in);
+	if (len < 2 || host[0] != '[' || len - 2 >= sizeof(buf))
+		return NULL;
+	memcpy(buf, host + 1, len - 2);
+	buf[len - 2] = '\0';
+	buf[strcspn(buf, "%")] = '\0';		/* a zone id */
+	if (inet_pton(AF_INET6, buf, &in6) != 1)
+		return NULL;
+	return addr_refused(AF_INET6, &in6);
+}
+
+/*
+ * Check a redirect from cur to next for a request whose own origin is
+ * home, as the plugins check a nextLink: http or https only, never from
+ * https to http, never to a link-local, multicast or unspecified
+ * address, and to the same origin unless the source's
+ * allow_redirect_hosts names the host.  0 with *to filled in and *home_too
+ * set when it is home's origin (the request's headers, which may carry
+ * an API key, go there only), or -1 with why set.
+ */
+static int
+redirect_check(const struct source *src, const struct http_origin *home,
+    const struct http_origin *cur, const char *next, struct http_origin *to,
+    int *home_too, char *why, size_t len)
+{
+	const char	*bad;
+
+	*home_too = 0;
+	if (origin_parse(next, to) == -1) {
+		snprintf(why, len, "not an http or https URL");
+		return -1;
+	}
+	if (cur->https && !to->https) {
+		snprintf(why, len, "it goes from https to http");
+		return -1;
+	}
+	if ((bad = host_refused(to->host)) != NULL) {
+		snprintf(why, len, "%s is %s address", to->host, bad);
+		return -1;
+	}
+	if (origin_same(home, to)) {
+		*home_too = 1;
+		return 0;
+	}
+	if (to->has_user) {
+		snprintf(why, len, "it carries a user name or password");
+		return -1;
+	}
+	if (origin_allowed(src, to))
+		return 0;
+	snprintf(why, len, "%s:%ld is another origin (the source's "
+	    "allow_redirect_hosts can allow it)", to->host, to->port);
+	return -1;
+}
+
+/* One transfer's handle and what the callbacks leave in it. */
+struct xfer {
+	const struct conf	*conf;
+	CURL			*c;
+	struct http_buf		 b;
+	struct http_hdr		 h;
+	CURLcode		 cc;
+	long			 status;
+	int			 attempt;	/* of the last URL fetched */
+	int			 check_addr;	/* refuse bad addresses */
+	char			 refused[128];	/* why open_cb refused */
+	char			 detail[CURL_ERROR_SIZE];
+};
+
+/*
+ * curl's socket, unless a redirect's host name resolved to an address
+ * that redirect_check() would refuse as a literal.
+ */
+static curl_socket_t
+open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	struct xfer		*x = arg;
+	struct sockaddr_in	 in;
+	struct sockaddr_in6	 in6;
+	const void		*addr = NULL;
+	const char		*bad;
+	char			 ip[INET6_ADDRSTRLEN];
+
+	(void)purpose;
+	/* Copied out: curl hands a struct sockaddr of either family. */
+	if (a->family == AF_INET && a->addrlen >= sizeof(in)) {
+		memcpy(&in, &a->addr, sizeof(in));
+		addr = &in.sin_addr;
+	} else if (a->family == AF_INET6 && a->addrlen >= sizeof(in6)) {
+		memcpy(&in6, &a->addr, sizeof(in6));
+		addr = &in6.sin6_addr;
+	}
+	if (x->check_addr && addr != NULL &&
+	    (bad = addr_refused(a->family, addr)) != NULL) {
+		if (inet_ntop(a->family, addr, ip, sizeof(ip)) == NULL)
+			strlcpy(ip, "?", sizeof(ip));
+		snprintf(x->refused, sizeof(x->refused), "its host resolves "
+		    "to %s, %s address", ip, bad);
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+}
+
+static int
+redirect_status(long status)
+{
+	return status == 301 || status == 302 || status == 303 ||
+	    status == 307 || status == 308;
+}
+
+/*
+ * GET url with x's handle, retrying as conf says.  0 when the server
+ * answered 2xx or with a redirect (x->status), or -1 with reason set.
+ */
+static int
+fetch(struct xfer *x, const char *url, char *reason, size_t len)
+{
+	const struct conf	*conf = x->conf;
+	char			 capstr[32], lenstr[32];
+	long long		 clen;
+	long			 wait;
+	int			 attempts;
+
+	curl_api.easy_setopt(x->c, CURLOPT_URL, url);
+	attempts = 1 + (conf->http_retries > 0 ? conf->http_retries : 0);
+	for (x->attempt = 1;; x->attempt++) {
+		x->b.len = 0;
+		x->b.over = x->b.oom = 0;
+		x->h.retry_after[0] = '\0';
+		x->h.content_length = -1;
+		x->detail[0] = x->refused[0] = '\0';
+		x->status = 0;
+		x->cc = curl_api.easy_perform(x->c);
+		curl_api.easy_getinfo(x->c, CURLINFO_RESPONSE_CODE,
+		    &x->status);
+		if (x->cc == CURLE_OK && ((x->status >= 200 &&
+		    x->status <= 299) || redirect_status(x->status)))
+			return 0;
+		if (x->refused[0] != '\0') {
+			snprintf(reason, len, "refused: %s", x->refused);
+			break;
+		}
+		if ((x->cc == CURLE_WRITE_ERROR && x->b.over) ||
+		    x->cc == CURLE_FILESIZE_EXCEEDED) {
+			/* A cap is a property of the answer: no retry. */
+			http_size_format(x->b.max, capstr, sizeof(capstr));
+			clen = x->h.content_length;
+			if (x->cc == CURLE_FILESIZE_EXCEEDED && clen > 0) {
+				http_size_format((uintmax_t)clen < SIZE_MAX ?
+				    (size_t)clen : SIZE_MAX, lenstr,
+				    sizeof(lenstr));
+				snprintf(reason, len, "response larger than "
+				    "%s cap (Content-Length %s, refused "
+				    "unread)", capstr, lenstr);
+			} else
+				snprintf(reason, len, "response larger than "
+				    "%s cap", capstr);
+			x->b.len = 0;
+			break;
+		}
+		if (x->cc == CURLE_WRITE_ERROR && x->b.oom) {
+			snprintf(reason, len, "out of memory");
+			x->b.len = 0;
+			break;
+		}
+		if (x->cc == CURLE_OK)
+			snprintf(reason, len, "HTTP %ld", x->status);
+		else if (x->cc == CURLE_OPERATION_TIMEDOUT &&
+		    strncmp(x->detail, "Operation too slow", 18) == 0)
+			snprintf(reason, len, "too slow (under %zu bytes/s "
+			    "for %ld s)", conf->http_low_speed_limit,
+			    conf->http_low_speed_time);
+		else
+			curl_reason(x->c, x->cc, x->detail, conf->http_timeout,
+			    reason, len);
+		if (x->attempt >= attempts || !(x->cc == CURLE_OK ?
+		    retryable_status(x->status) : retryable_curl(x->cc)))
+			break;
+		wait = retry_wait_ms(x->attempt, x->h.retry_after,
+		    conf->http_timeout);
+		log_debug("GET %s: %s, retrying in %ld ms (attempt %d of %d)",
+		    url, reason, wait, x->attempt + 1, attempts);
+		sleep_ms(wait);
+	}
+	return -1;
+}
+
+/* Set up x's handle for conf's limits; 0, or -1. */
+static int
+xfer_init(struct xfer *x, const struct conf *conf)
+{
+	char	 ua[64];
+
+	x->conf = conf;
+	if ((x->c = curl_api.easy_init()) == NULL)
+		return -1;
+	snprintf(ua, sizeof(ua), "regiomon/%s", REGIOMON_VERSION);
+	/*
+	 * file: never reaches curl (see http_file_get).  Redirects are
+	 * followed by http_get_source(), one checked hop at a time.
+	 */
+	curl_api.easy_setopt(x->c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_api.easy_setopt(x->c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_api.easy_setopt(x->c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_api.easy_setopt(x->c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_api.easy_setopt(x->c, CURLOPT_NOSIGNAL, 1L);
+	if (conf->http_connect_timeout > 0)
+		curl_api.easy_setopt(x->c, CURLOPT_CONNECTTIMEOUT,
+		    conf->http_connect_timeout);
+	if (conf->http_timeout > 0)
+		curl_api.easy_setopt(x->c, CURLOPT_TIMEOUT,
+		    conf->http_timeout);
+	/* A server that trickles fails the attempt, so a retry can run. */
+	if (conf->http_low_speed_limit > 0 && conf->http_low_speed_time > 0) {
+		curl_api.easy_setopt(x->c, CURLOPT_LOW_SPEED_LIMIT,
+		    conf->http_low_speed_limit > LONG_MAX ? LONG_MAX :
+		    (long)conf->http_low_speed_limit);
+		curl_api.easy_setopt(x->c, CURLOPT_LOW_SPEED_TIME,
+		    conf->http_low_speed_time);
+	}
+	/* A Content-Length over the cap is refused before the body. */
+	curl_api.easy_setopt(x->c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)(x->b.max > INT64_MAX ? INT64_MAX : x->b.max));
+	curl_api.easy_setopt(x->c, CURLOPT_USERAGENT, ua);
+	/*
+	 * curl decodes gzip and hands write_cb the decoded bytes, so the cap
+	 * holds for the body as the plugin sees it: a gzip bomb stops there.
+	 */
+	curl_api.easy_setopt(x->c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_api.easy_setopt(x->c, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_api.easy_setopt(x->c, CURLOPT_WRITEDATA, &x->b);
+	curl_api.easy_setopt(x->c, CURLOPT_HEADERFUNCTION, header_cb);
+	curl_api.easy_setopt(x->c, CURLOPT_HEADERDATA, &x->h);
+	curl_api.easy_setopt(x->c, CURLOPT_OPENSOCKETFUNCTION, open_cb);
+	curl_api.easy_setopt(x->c, CURLOPT_OPENSOCKETDATA, x);
+	curl_api.easy_setopt(x->c, CURLOPT_ERRORBUFFER, x->detail);
+	return 0;
+}
+
+/* As http_get_source(), for no source in particular. */
 int
 http_get(const struct conf *conf, const char *confdir,
     const struct rm_request *req, struct rm_response *resp, char *err,
     size_t errlen)
 {
-	struct http_buf		 b;
-	struct http_hdr		 h;
+	return http_get_source(conf, confdir, NULL, req, resp, err, errlen);
+}
+
+/*
+ * GET req->url within conf's limits, for src (NULL: none).  file: URLs
+ * are resolved against confdir.  RM_OK on a 2xx answer, with resp filled
+ * in (body new and NUL-terminated, len without the NUL; free with
+ * http_response_free()).  RM_ERR otherwise, with err set to one line
+ * naming the URL (the last one, after redirects) and the reason, and
+ * resp->status and resp->body set when the server answered.  Redirects
+ * are followed here, each hop checked by redirect_check(); req->headers
+ * go to req->url's origin only.  Logs hops and retries at debug level
+ * only; the caller logs err.
+ */
+int
+http_get_source(const struct conf *conf, const char *confdir,
+    const struct source *src, const struct rm_request *req,
+    struct rm_response *resp, char *err, size_t errlen)
+{
+	struct xfer		 x;
+	struct http_origin	 home, cur, to;
 	struct curl_slist	*hdrs = NULL;
-	CURL			*c = NULL;
-	CURLcode		 cc = CURLE_OK;
-	char			 detail[CURL_ERROR_SIZE], reason[256];
-	char			 capstr[32], ua[64];
-	long			 status = 0, wait;
-	int			 attempt, attempts, rc = RM_ERR;
+	char			*url = NULL, reason[512], why[256];
+	const char		*loc;
+	int			 hops = 0, home_too = 1, rc = RM_ERR;
 
 	memset(resp, 0, sizeof(*resp));
-	memset(&b, 0, sizeof(b));
-	b.max = req->max_bytes > 0 ? req->max_bytes :
+	memset(&x, 0, sizeof(x));
+	x.b.max = req->max_bytes > 0 ? req->max_bytes :
 	    conf->http_max_bytes > 0 ? conf->http_max_bytes :
 	    HTTP_MAX_DEFAULT;
 	if (req->url == NULL || *req->url == '\0') {
@@ -354,8 +776,8 @@ http_get(const struct conf *conf, const char *confdir,
 		return RM_ERR;
 	}
 	if (http_file_is_url(req->url)) {
-		rc = http_file_get(req->url, confdir, &b, resp, err, errlen);
-		free(b.p);
+		rc = http_file_get(req->url, confdir, &x.b, resp, err, errlen);
+		free(x.b.p);
 		return rc;
 	}
 	if (strncasecmp(req->url, "http://", 7) != 0 &&
@@ -382,106 +804,83 @@ http_get(const struct conf *conf, const char *confdir,
 		    req->url);
 		return RM_ERR;
 	}
+	if (origin_parse(req->url, &home) == -1) {
+		snprintf(err, errlen, "GET %s: not a valid http or https URL",
+		    req->url);
+		return RM_ERR;
+	}
 	if (request_headers(req, &hdrs, err, errlen) == -1)
 		return RM_ERR;
-	if ((c = curl_api.easy_init()) == NULL) {
+	if (xfer_init(&x, conf) == -1) {
 		snprintf(err, errlen, "GET %s: cannot set up libcurl",
 		    req->url);
 		goto done;
 	}
-	snprintf(ua, sizeof(ua), "regiomon/%s", REGIOMON_VERSION);
-	curl_api.easy_setopt(c, CURLOPT_URL, req->url);
-	/*
-	 * file: never reaches curl (see http_file_get), and a redirect must not
-	 * turn a remote answer into a read of a local file.
-	 */
-	curl_api.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_api.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_api.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_api.easy_setopt(c, CURLOPT_MAXREDIRS, (long)HTTP_MAX_REDIRS);
-	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_api.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_api.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	if (conf->http_connect_timeout > 0)
-		curl_api.easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-		    conf->http_connect_timeout);
-	if (conf->http_timeout > 0)
-		curl_api.easy_setopt(c, CURLOPT_TIMEOUT, conf->http_timeout);
-	curl_api.easy_setopt(c, CURLOPT_USERAGENT, ua);
-	/*
-	 * curl decodes gzip and hands write_cb the decoded bytes, so the cap
-	 * holds for the body as the plugin sees it: a gzip bomb stops there.
-	 */
-	curl_api.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	curl_api.easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-	curl_api.easy_setopt(c, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_api.easy_setopt(c, CURLOPT_WRITEDATA, &b);
-	curl_api.easy_setopt(c, CURLOPT_HEADERFUNCTION, header_cb);
-	curl_api.easy_setopt(c, CURLOPT_HEADERDATA, &h);
-	curl_api.easy_setopt(c, CURLOPT_ERRORBUFFER, detail);
-
-	attempts = 1 + (conf->http_retries > 0 ? conf->http_retries : 0);
-	for (attempt = 1;; attempt++) {
-		b.len = 0;
-		b.over = b.oom = 0;
-		h.retry_after[0] = '\0';
-		detail[0] = '\0';
-		status = 0;
-		cc = curl_api.easy_perform(c);
-		curl_api.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-		if (cc == CURLE_OK && status >= 200 && status <= 299) {
-			if (http_buf_take(&b, resp) == -1) {
+	cur = home;
+	url = xstrdup(req->url);
+	for (;;) {
+		curl_api.easy_setopt(x.c, CURLOPT_HTTPHEADER,
+		    home_too ? hdrs : NULL);
+		x.check_addr = hops > 0;
+		if (fetch(&x, url, reason, sizeof(reason)) == -1)
+			break;
+		if (!redirect_status(x.status)) {
+			if (http_buf_take(&x.b, resp) == -1) {
 				snprintf(err, errlen, "GET %s: out of memory",
-				    req->url);
+				    url);
 				goto done;
 			}
-			resp->status = status;
+			resp->status = x.status;
 			rc = RM_OK;
 			goto done;
 		}
-		if (cc == CURLE_WRITE_ERROR && b.over) {
-			/* A cap is a property of the answer: no retry. */
-			http_size_format(b.max, capstr, sizeof(capstr));
-			snprintf(reason, sizeof(reason), "response larger "
-			    "than %s cap", capstr);
-			b.len = 0;
+		loc = NULL;
+		curl_api.easy_getinfo(x.c, CURLINFO_REDIRECT_URL, &loc);
+		if (loc == NULL || *loc == '\0') {
+			snprintf(reason, sizeof(reason), "HTTP %ld without a "
+			    "Location", x.status);
 			break;
 		}
-		if (cc == CURLE_WRITE_ERROR && b.oom) {
-			snprintf(reason, sizeof(reason), "out of memory");
-			b.len = 0;
+		if (hops == HTTP_MAX_REDIRS) {
+			snprintf(reason, sizeof(reason), "HTTP %ld to %.200s: "
+			    "more than %d redirects", x.status, loc,
+			    HTTP_MAX_REDIRS);
 			break;
 		}
-		if (cc == CURLE_OK)
-			snprintf(reason, sizeof(reason), "HTTP %ld", status);
-		else
-			curl_reason(c, cc, detail, conf->http_timeout,
-			    reason, sizeof(reason));
-		if (attempt >= attempts || !(cc == CURLE_OK ?
-		    retryable_status(status) : retryable_curl(cc)))
+		if (redirect_check(src, &home, &cur, loc, &to, &home_too, why,
+		    sizeof(why)) == -1) {
+			snprintf(reason, sizeof(reason), "HTTP %ld to %.200s "
+			    "refused: %s", x.status, loc, why);
 			break;
-		wait = retry_wait_ms(attempt, h.retry_after,
-		    conf->http_timeout);
-		log_debug("GET %s: %s, retrying in %ld ms (attempt %d of %d)",
-		    req->url, reason, wait, attempt + 1, attempts);
-		sleep_ms(wait);
+		}
+		log_debug("GET %s: HTTP %ld, redirected to %s%s", url,
+		    x.status, loc, home_too ? "" : " (without the request's "
+		    "headers: another origin)");
+		free(url);
+		url = xstrdup(loc);
+		cur = to;
+		hops++;
 	}
-	if (attempt > 1)
-		snprintf(err, errlen, "GET %s: %s after %d attempts",
-		    req->url, reason, attempt);
+	if (hops > 0)
+		snprintf(err, errlen, "GET %s (redirected from %s): %s", url,
+		    req->url, reason);
 	else
-		snprintf(err, errlen, "GET %s: %s", req->url, reason);
+		snprintf(err, errlen, "GET %s: %s", url, reason);
+	if (x.attempt > 1)
+		snprintf(err + strlen(err), errlen - strlen(err), " after %d "
+		    "attempts", x.attempt);
 	/* The server answered: let the plugin read its error body. */
-	if (cc == CURLE_OK && status > 0) {
-		if (http_buf_take(&b, resp) == 0)
-			resp->status = status;
-	} else if (status > 0)
-		resp->status = status;
+	if (x.cc == CURLE_OK && x.status > 0) {
+		if (http_buf_take(&x.b, resp) == 0)
+			resp->status = x.status;
+	} else if (x.status > 0)
+		resp->status = x.status;
 done:
-	if (c != NULL)
-		curl_api.easy_cleanup(c);
+	if (x.c != NULL)
+		curl_api.easy_cleanup(x.c);
 	curl_api.slist_free_all(hdrs);
-	free(b.p);
+	free(x.b.p);
+	free(url);
 	return rc;
 }
 

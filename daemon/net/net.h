@@ -14,6 +14,9 @@ int	http_global_init(void);
 void	http_global_cleanup(void);
 int	http_get(const struct conf *, const char *, const struct rm_request *,
 	    struct rm_response *, char *, size_t);
+int	http_get_source(const struct conf *, const char *,
+	    const struct source *, const struct rm_request *,
+	    struct rm_response *, char *, size_t);
 void	http_response_free(struct rm_response *);
 
 #endif /* REGIOMON_NET_H */

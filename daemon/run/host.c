@@ -183,8 +183,8 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 {
 	char	 err[1024];
 
-	if (http_get(ctx->rm->conf, ctx->rm->conf->dir, req, resp, err,
-	    sizeof(err)) == RM_OK)
+	if (http_get_source(ctx->rm->conf, ctx->rm->conf->dir, ctx->src, req,
+	    resp, err, sizeof(err)) == RM_OK)
 		return RM_OK;
 	log_errx("%s: %s", ctx->src->name, err);
 	return RM_ERR;

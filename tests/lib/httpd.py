@@ -45,6 +45,14 @@ that matches the request's path+query (e.g. "/x.csv?page=2") applies:
               the body, then close the connection (a truncated reply)
     reset     true: reset the connection (RST) without answering;
               "mid-body": send the headers and half the body, then reset
+    length    promise this Content-Length whatever the body, send the
+              body, then close (a huge promise the client must refuse)
+    trickle   seconds to wait before each byte of the body (a server
+              that keeps the connection alive but hardly sends)
+
+A redirect is a status and a Location header:
+
+    [{"match": "/old", "status": 302, "headers": {"Location": "/new"}}]
 
 Example: the first request fails twice with 503, then files are served:
 
@@ -220,11 +228,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         chunked = bool(rule.get("chunked"))
         if chunked:
             self.send_header("Transfer-Encoding", "chunked")
+        elif "length" in rule:
+            self.send_header("Content-Length", str(int(rule["length"])))
         elif rule.get("truncate"):
             self.send_header("Content-Length", str(len(body) + 1000))
         else:
             self.send_header("Content-Length", str(len(body)))
-        if rule.get("truncate"):
+        if rule.get("truncate") or "length" in rule:
             self.send_header("Connection", "close")
         self.end_headers()
         if head:
@@ -235,7 +245,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._reset()
             return
         try:
-            if chunked:
+            if rule.get("trickle"):
+                for i in range(len(body)):
+                    time.sleep(float(rule["trickle"]))
+                    self.wfile.write(body[i:i + 1])
+                    self.wfile.flush()
+            elif chunked:
                 step = 65536
                 for i in range(0, len(body), step):
                     part = body[i:i + step]
@@ -248,7 +263,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             # The client gave up, e.g. at its size cap.
             self.close_connection = True
             return
-        if rule.get("truncate"):
+        if rule.get("truncate") or "length" in rule:
             self.close_connection = True
 
 

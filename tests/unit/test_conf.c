@@ -78,7 +78,7 @@ test_valid(void **state)
 	const char	*json =
 	    "{\"state_dir\": \"../var\", \"plugin_dir\": \"/opt/plugins\","
 	    " \"catalog\": [\"a.json\", \"/abs/b.json\"],"
-	    " \"http\": {\"connect_timeout\": \"7s\", \"timeout\": \"2m\","
+	    " \"http\": {\"connect_timeout\": \"7s\", \"timeout\": \"45s\","
 	    "   \"max_bytes\": \"1M\", \"retries\": 0},"
 	    " \"limits\": {\"child_memory\": \"512M\"},"
 	    " \"store\": {\"rrdcached\": \"unix:/run/rrdcached.sock\"},"
@@ -108,7 +108,7 @@ test_valid(void **state)
 	assert_string_equal(conf->catalogs[0], "a.json");
 	assert_string_equal(conf->catalogs[1], "/abs/b.json");
 	assert_int_equal(conf->http_connect_timeout, 7);
-	assert_int_equal(conf->http_timeout, 120);
+	assert_int_equal(conf->http_timeout, 45);
 	assert_int_equal(conf->http_max_bytes, 1024 * 1024);
 	assert_int_equal(conf->http_retries, 0);
 	assert_int_equal(conf->child_memory, 512 * 1024 * 1024);
@@ -159,7 +159,9 @@ test_defaults(void **state)
 	assert_string_equal(conf->catalogs[0],
 	    REGIOMON_DATADIR "/catalog.json");
 	assert_int_equal(conf->http_connect_timeout, 10);
-	assert_int_equal(conf->http_timeout, 300);
+	assert_int_equal(conf->http_timeout, 60);
+	assert_int_equal(conf->http_low_speed_limit, 1024);
+	assert_int_equal(conf->http_low_speed_time, 30);
 	assert_int_equal(conf->http_max_bytes, 64 * 1024 * 1024);
 	assert_int_equal(conf->http_retries, 3);
 	assert_int_equal(conf->child_memory, 1024 * 1024 * 1024);
@@ -359,6 +361,29 @@ static const struct {
 	    "expected an integer, got 2.5" },
 	{ "{\"http\": {\"retries\": \"3\"}}", "http.retries",
 	    "expected an integer, got \"3\"" },
+	/* An http.timeout set must leave the source's run room to retry. */
+	{ "{\"http\": {\"timeout\": \"1m\"}, \"sources\": [{\"name\": "
+	    "\"a\", \"plugin\": \"csv\", \"timeout\": \"90s\"}]}",
+	    "sources[0].timeout", "90s leaves no room for a retry after a "
+	    "transfer that runs into http.timeout (60s); make this at least "
+	    "120s or http.timeout shorter" },
+	{ "{\"http\": {\"timeout\": \"1m\", \"retries\": 0}, \"sources\": "
+	    "[{\"name\": \"a\", \"plugin\": \"csv\", \"timeout\": "
+	    "\"1m\"}]}", "sources[0].timeout", "60s leaves no room for the "
+	    "error after a transfer that runs into http.timeout (60s); make "
+	    "this at least 61s or http.timeout shorter" },
+	{ "{\"http\": {\"low_speed_time\": \"0s\"}}", "http.low_speed_time",
+	    "expected a duration like \"30s\", got \"0s\"" },
+	{ "{\"sources\": [{\"name\": \"a\", \"plugin\": \"csv\", "
+	    "\"allow_redirect_hosts\": \"cdn.example.org\"}]}",
+	    "sources[0].allow_redirect_hosts",
+	    "expected an array, got \"cdn.example.org\"" },
+	{ "{\"sources\": [{\"name\": \"a\", \"plugin\": \"csv\", "
+	    "\"allow_redirect_hosts\": [\"cdn.example.org:443\", "
+	    "\"https://b.example.org/\"]}]}",
+	    "sources[0].allow_redirect_hosts[1]", "expected a host name, or "
+	    "host:port, like \"cdn.example.org\" (no scheme or path), got "
+	    "\"https://b.example.org/\"" },
 	/* Ids become path names: nothing but [a-z0-9][a-z0-9_-]*. */
 	{ "{\"sources\": [{\"name\": \"../../etc\", \"plugin\": \"csv\"}]}",
 	    "sources[0].name",

@@ -347,6 +347,94 @@ test_bad_requests(void **unused)
 	assert_non_null(strstr(err, "bad request header"));
 }
 
+/*
+ * One hop: from cur (the request's own URL is home) to next, for a source
+ * allowing hosts (a JSON array, or NULL).  want is "" when it is allowed,
+ * with home_too as given, else the reason.
+ */
+static void
+expect_hop(const char *home, const char *cur, const char *next,
+    const char *hosts, const char *want, int want_home)
+{
+	struct http_origin	 h, c, to;
+	struct source		 src;
+	char			 why[256];
+	int			 rc, home_too = -1;
+
+	memset(&src, 0, sizeof(src));
+	if (hosts != NULL)
+		assert_non_null(src.redirect_hosts = json_loads(hosts, 0,
+		    NULL));
+	assert_int_equal(origin_parse(home, &h), 0);
+	assert_int_equal(origin_parse(cur, &c), 0);
+	why[0] = '\0';
+	rc = redirect_check(&src, &h, &c, next, &to, &home_too, why,
+	    sizeof(why));
+	if (*want == '\0') {
+		assert_int_equal(rc, 0);
+		assert_int_equal(home_too, want_home);
+	} else {
+		assert_int_equal(rc, -1);
+		assert_string_equal(why, want);
+	}
+	json_decref(src.redirect_hosts);
+}
+
+static void
+test_redirect_check(void **unused)
+{
+	const char	*a = "https://a.example/x", *h = "http://a.example/x";
+
+	(void)unused;
+	assert_int_equal(http_global_init(), 0);
+	/* The origin, and an upgrade of it, get the request's headers. */
+	expect_hop(a, a, "https://A.example:443/y?z", NULL, "", 1);
+	expect_hop(h, h, "https://a.example/y", NULL, "", 1);
+	expect_hop(h, h, "http://a.example:80/y", NULL, "", 1);
+	/* Never down to http, not even on the same host. */
+	expect_hop(a, a, "http://a.example/y", NULL,
+	    "it goes from https to http", 0);
+	expect_hop(a, "https://b.example/", "http://a.example/y", NULL,
+	    "it goes from https to http", 0);
+	/* Another host or port only when the source names it. */
+	expect_hop(a, a, "https://b.example/y", NULL, "b.example:443 is "
+	    "another origin (the source's allow_redirect_hosts can allow it)",
+	    0);
+	expect_hop(h, h, "http://a.example:8080/y", NULL, "a.example:8080 is "
+	    "another origin (the source's allow_redirect_hosts can allow it)",
+	    0);
+	expect_hop(a, a, "https://b.example/y", "[\"B.example\"]", "", 0);
+	expect_hop(a, a, "https://b.example:8443/y", "[\"b.example\"]",
+	    "b.example:8443 is another origin (the source's "
+	    "allow_redirect_hosts can allow it)", 0);
+	expect_hop(a, a, "https://b.example:8443/y", "[\"b.example:8443\"]",
+	    "", 0);
+	expect_hop(a, a, "https://[2001:db8::1]:8443/", "[\"[2001:db8::1]:"
+	    "8443\"]", "", 0);
+	expect_hop(a, a, "https://u:p@b.example/y", "[\"b.example\"]",
+	    "it carries a user name or password", 0);
+	/* Never to metadata services, multicast or "any", allowed or not. */
+	expect_hop(h, h, "http://169.254.169.254/latest/meta-data",
+	    "[\"169.254.169.254\"]", "169.254.169.254 is a link-local address",
+	    0);
+	expect_hop(h, h, "http://[fe80::1]/", NULL,
+	    "[fe80::1] is a link-local address", 0);
+	expect_hop(h, h, "http://[::ffff:169.254.1.1]/", NULL,
+	    "[::ffff:169.254.1.1] is a link-local address", 0);
+	expect_hop(h, h, "http://224.0.0.1/", NULL,
+	    "224.0.0.1 is a multicast address", 0);
+	expect_hop(h, h, "http://[ff02::1]/", NULL,
+	    "[ff02::1] is a multicast address", 0);
+	expect_hop(h, h, "http://0.0.0.0:8080/", NULL,
+	    "0.0.0.0 is an unspecified address", 0);
+	expect_hop(h, h, "http://[::]/", NULL,
+	    "[::] is an unspecified address", 0);
+	expect_hop(h, h, "file:///etc/passwd", NULL,
+	    "not an http or https URL", 0);
+	expect_hop(h, h, "ftp://a.example/x", NULL,
+	    "not an http or https URL", 0);
+}
+
 int
 main(void)
 {
@@ -358,6 +446,7 @@ main(void)
 		cmocka_unit_test(test_file_get),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_redirect_check),
 	};
 	int	 rc;
 
