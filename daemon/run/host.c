@@ -149,6 +149,8 @@ host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 	ob.missing = o->missing != 0;
 	ob.value = o->value;
 	ob.provisional = o->provisional != 0;
+	if (obs_value_check(&ob, err, sizeof(err)) == -1)
+		goto refuse;
 	/*
 	 * A plugin emits the periods of a series one after another: the
 	 * catalog (a list) is searched once per series, not once per cell.
