@@ -20,6 +20,7 @@ Run from the repository root:
 """
 
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -55,13 +56,14 @@ while True:
 
 
 def files_under(top):
-    """{relative path: bytes} of every file under top."""
+    """{relative path: SHA-256 of its bytes} of every file under top."""
     out = {}
     for d, _, names in os.walk(top):
         for n in names:
             p = os.path.join(d, n)
             with open(p, "rb") as f:
-                out[os.path.relpath(p, top)] = f.read()
+                out[os.path.relpath(p, top)] = hashlib.sha256(
+                    f.read()).hexdigest()
     return out
 
 
@@ -189,7 +191,8 @@ class HolesStore(unittest.TestCase):
 
     def test_endless_output_stops_at_observation_cap(self):
         prog = self.write("spew.py", SPEW_PROG)
-        self.env = rmtest.Env([self.exec_source("x", prog)],
+        src = dict(self.exec_source("x", prog), timeout="20s")
+        self.env = rmtest.Env([src],
                               extra={"limits": {"run_observations": 5000}})
         r = self.env.run("run", "x", timeout=60)
         self.assertEqual(r.returncode, 1, r.stderr)
@@ -201,8 +204,8 @@ class HolesStore(unittest.TestCase):
 
     def test_endless_output_stops_at_spool_cap(self):
         prog = self.write("spew.py", SPEW_PROG)
-        self.env = rmtest.Env([self.exec_source("x", prog)],
-                              extra={"limits": {"run_spool": "64K"}})
+        src = dict(self.exec_source("x", prog), timeout="20s")
+        self.env = rmtest.Env([src], extra={"limits": {"run_spool": "64K"}})
         r = self.env.run("run", "x", timeout=60)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("the run's spool would pass 65536 bytes "
