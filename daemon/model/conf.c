@@ -45,11 +45,11 @@
 #define DEF_RETRIES		3
 #define DEF_CHILD_MEMORY	((size_t)1 << 30)
 /*
- * A run's caps: the largest table the bench stores (tests/bench, like the
- * biggest CBS tables) has 4M cells; 10M leaves room for it to grow 2.5
- * times.  A spool line is about 110 bytes (at most OBS_LINE_MAX), so 10M
- * observations are about 1.1G of spool: 2G.  A plugin emitting lines
- * forever hits one of them within seconds instead of filling the disk.
+ * A run's caps: the largest table the bench stores (tests/bench) has 4M
+ * cells; 10M leaves room for it to grow 2.5 times.  A spool line is
+ * about 110 bytes (at most OBS_LINE_MAX), so 10M observations are about
+ * 1.1G of spool: 2G.  A plugin emitting lines forever hits one of them
+ * within seconds instead of filling the disk.
  */
 #define DEF_RUN_OBSERVATIONS	10000000
 #define DEF_RUN_SPOOL		((size_t)2 << 30)

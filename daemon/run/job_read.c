@@ -99,16 +99,16 @@ job_cap(struct job *j, size_t len)
 	if (conf->run_observations > 0 &&
 	    j->nobs >= (size_t)conf->run_observations) {
 		job_fail(j, "output line %zu: more than %d observations in "
-		    "one run (limits.run_observations in %s); a plugin that "
-		    "does not stop, or raise the limit for a bigger table",
-		    j->lineno, conf->run_observations, conf->path);
+		    "one run (limits.run_observations in %s); if the table "
+		    "really is that big, raise the limit", j->lineno,
+		    conf->run_observations, conf->path);
 		return -1;
 	}
 	if (conf->run_spool > 0 && j->nbytes + len > conf->run_spool) {
 		job_fail(j, "output line %zu: the run's spool would pass %zu "
-		    "bytes (limits.run_spool in %s); a plugin that does not "
-		    "stop, or raise the limit for a bigger table", j->lineno,
-		    conf->run_spool, conf->path);
+		    "bytes (limits.run_spool in %s); if the table really is "
+		    "that big, raise the limit", j->lineno, conf->run_spool,
+		    conf->path);
 		return -1;
 	}
 	return 0;
