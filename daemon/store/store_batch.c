@@ -398,6 +398,36 @@ undo_put(const void *buf, size_t len)
 }
 
 /*
+ * Open the undo journal: unnamed (O_TMPFILE), so that it vanishes with
+ * the process, or, on a file system without O_TMPFILE, named and removed
+ * at once.  0, or -1 (logged).
+ */
+static int
+undo_open(void)
+{
+	char	*name;
+
+	batch.undo_len = 0;
+	batch.undo_fd = open(batch.dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (batch.undo_fd != -1)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+		log_err("the undo journal in %s", batch.dir);
+		return -1;
+	}
+	xasprintf(&name, "%s/.undo.%ld", batch.dir, (long)getpid());
+	unlink(name);
+	batch.undo_fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (batch.undo_fd == -1)
+		log_err("%s", name);
+	else
+		unlink(name);
+	free(name);
+	return batch.undo_fd == -1 ? -1 : 0;
+}
+
+/*
  * Save the old bytes of file at off in the journal.  Called under
  * batch_mu.  0, or -1 (logged).
  */
@@ -408,15 +438,8 @@ undo_record(const char *file, size_t off, const char *old, size_t len)
 	off_t		*v;
 	size_t		 cap;
 
-	if (batch.undo_fd == -1) {
-		batch.undo_fd = open(batch.dir, O_TMPFILE | O_RDWR |
-		    O_CLOEXEC, 0600);
-		if (batch.undo_fd == -1) {
-			log_err("the undo journal in %s", batch.dir);
-			return -1;
-		}
-		batch.undo_len = 0;
-	}
+	if (batch.undo_fd == -1 && undo_open() == -1)
+		return -1;
 	if (batch.nundo == batch.undo_cap) {
 		cap = batch.undo_cap == 0 ? 256 : batch.undo_cap * 2;
 		if ((v = reallocarray(batch.undo_off, cap,

@@ -343,8 +343,8 @@ write_pending(const char *path, const char *tmp, enum freq f,
 		}
 	} else if ((size_t)k < n) {
 		memset(&a, 0, sizeof(a));
-		if (span_check(path, &s.pts[0].period,
-		    &pts[n - 1].period) == 0 && args_points(&a, path, pts + k,
+		if ((s.n == 0 || span_check(path, &s.pts[0].period,
+		    &pts[n - 1].period) == 0) && args_points(&a, path, pts + k,
 		    n - (size_t)k, &s.lastp) == 0)
 			rc = rrdfile_update(tmp, &a);
 		free(a.buf);
