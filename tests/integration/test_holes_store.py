@@ -10,7 +10,8 @@
   hook that makes every write after the first N fail as on a full disk)
   leaves every series on its old version, byte for byte, appends and
   rebuilds alike, reports the errno's text, sets its spool aside and
-  does not block the next run;
+  does not block the next run; a spool left by an interrupted run that
+  cannot be stored is set aside once, and the other sources store;
 - a program emitting lines forever stops at limits.run_observations or
   limits.run_spool with a clear error.
 
@@ -122,6 +123,41 @@ class HolesStore(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(rmtest.rrd_period_value(
             self.env.rrd("unemployment-rate", "assen"), "2021"), 4.2)
+
+    def test_leftover_spool_that_cannot_be_stored_is_set_aside(self):
+        # A complete spool left by an interrupted run of an older
+        # regiomon, with a value the store refuses: it used to fail
+        # every later run of every source, and every daemon start.
+        prog = self.write("table.py", TABLE_PROG)
+        other = self.write("other.json", json.dumps([["assen", "2020",
+                                                      4.1]]))
+        self.env = rmtest.Env([self.exec_source("other", prog, other)])
+        spool = os.path.join(self.env.state, "spool")
+        os.makedirs(spool)
+        with open(os.path.join(spool, "d.jsonl"), "w") as f:
+            for period, value in (("2020", 4.4), ("2021", 1e301)):
+                f.write(json.dumps({"indicator": "unemployment-rate",
+                                    "region": "groningen",
+                                    "period": period, "value": value,
+                                    "status": "final"}) + "\n")
+        with open(os.path.join(self.env.state, "state.json"), "w") as f:
+            json.dump({"version": 1, "series": {}, "sources": {
+                "d": {"mark": "stamp-1"}}}, f)
+        r = self.env.run("run")
+        # Said once; the other source stores all the same.
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("d: storing the spool left by an interrupted run "
+                      "failed and nothing of it was stored; moved to "
+                      "%s/d.jsonl.corrupt" % spool, r.stderr)
+        self.assertEqual(self.spool_files(), ["d.jsonl.corrupt"])
+        self.assertFalse(os.path.exists(
+            self.env.rrd("unemployment-rate", "groningen")))
+        self.assertNotIn("mark", self.env.state_json()["sources"]["d"])
+        self.assertEqual(rmtest.rrd_period_value(
+            self.env.rrd("unemployment-rate", "assen"), "2020"), 4.1)
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("spool", r.stderr)
 
     def test_exec_line_out_of_range_names_the_line(self):
         # An exec program's line goes through the parent's check.
