@@ -73,7 +73,8 @@ struct rm_obs {
 	const char	*indicator;	/* catalog indicator id */
 	const char	*region;	/* catalog region id */
 	const char	*period;	/* "2020", "2020-Q3", "2020-07" */
-	double		 value;		/* ignored when missing */
+	double		 value;		/* at most 1e300 in magnitude; ignored
+					   when missing */
 	int		 missing;	/* 1: no value for this period */
 	int		 provisional;	/* 1: the source calls it provisional */
 };

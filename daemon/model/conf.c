@@ -50,6 +50,15 @@
 #define DEF_MAX_BYTES		((size_t)64 << 20)
 #define DEF_RETRIES		3
 #define DEF_CHILD_MEMORY	((size_t)1 << 30)
+/*
+ * A run's caps: the largest table the bench stores (tests/bench) has 4M
+ * cells; 10M leaves room for it to grow 2.5 times.  A spool line is
+ * about 110 bytes (at most OBS_LINE_MAX), so 10M observations are about
+ * 1.1G of spool: 2G.  A plugin emitting lines forever hits one of them
+ * within seconds instead of filling the disk.
+ */
+#define DEF_RUN_OBSERVATIONS	10000000
+#define DEF_RUN_SPOOL		((size_t)2 << 30)
 #define DEF_INTERVAL		86400L
 #define DEF_TIMEOUT		300L
 
@@ -83,6 +92,9 @@ static const struct keytab http_tab = { http_keys, nitems(http_keys) };
 
 static const struct keytab_key limits_keys[] = {
 	{ "child_memory", KT_SIZE, .off = CONF(child_memory) },
+	{ "run_observations", KT_INT, .off = CONF(run_observations),
+	    .min = 0, .max = INT_MAX },
+	{ "run_spool", KT_SIZE, .off = CONF(run_spool) },
 };
 static const struct keytab limits_tab = { limits_keys, nitems(limits_keys) };
 
@@ -549,6 +561,8 @@ conf_new(const char *name, const char *dir)
 	conf->http_low_speed_limit = DEF_LOW_SPEED_LIMIT;
 	conf->http_low_speed_time = DEF_LOW_SPEED_TIME;
 	conf->child_memory = DEF_CHILD_MEMORY;
+	conf->run_observations = DEF_RUN_OBSERVATIONS;
+	conf->run_spool = DEF_RUN_SPOOL;
 	return conf;
 }
 

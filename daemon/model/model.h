@@ -101,6 +101,8 @@ struct conf {
 	long		 http_low_speed_time;	/* seconds */
 	/* children */
 	size_t		 child_memory;	/* bytes, 0: no limit */
+	int		 run_observations; /* per run, 0: no cap */
+	size_t		 run_spool;	/* bytes per run, 0: no cap */
 	/* store */
 	char		*rrdcached;	/* NULL: write files directly */
 	struct source	*sources;
@@ -192,6 +194,13 @@ void	conf_unknown_key(struct diags *, const char *, const char *,
 
 /* obs.c */
 #define OBS_LINE_MAX	320	/* a line as obs_write_line() writes it */
+/*
+ * The largest magnitude of a value: the one range every check uses, from
+ * the plugin's emit and the parent's reading of the child's lines to the
+ * store, which needs v * 65536 and 2 * v to stay finite (store_text.c).
+ */
+#define OBS_VALUE_MAX	1e300
+int	obs_value_check(const struct obs *, char *, size_t);
 int	obs_from_json(const json_t *, struct obs *, char *, size_t);
 json_t	*obs_to_json(const struct obs *);
 int	obs_write_line(FILE *, const struct obs *);

@@ -411,3 +411,29 @@ obs_parse_line(const char *line, size_t len, struct obs *ob)
 		return 0;
 	return LIT(&p, e, L_END) && p == e;
 }
+
+/*
+ * Refuse a value the store cannot hold: more than OBS_VALUE_MAX in
+ * magnitude, or not finite.  Checked where an observation enters (the
+ * plugin's emit, the parent reading the child), so that an accepted
+ * spool can always be stored.  0, or -1 with err set.
+ */
+int
+obs_value_check(const struct obs *ob, char *err, size_t errlen)
+{
+	char	 per[PERIOD_MAX], val[64];
+
+	if (ob->missing || (isfinite(ob->value) &&
+	    fabs(ob->value) <= OBS_VALUE_MAX))
+		return 0;
+	period_format(&ob->period, per, sizeof(per));
+	if (isfinite(ob->value))
+		obs_fmt_value(val, sizeof(val), ob->value);
+	else
+		strlcpy(val, isnan(ob->value) ? "NaN" : "infinite",
+		    sizeof(val));
+	snprintf(err, errlen, "%s/%s %s: value %s is out of range: "
+	    "regiomon stores values up to %g in magnitude", ob->indicator,
+	    ob->region, per, val, OBS_VALUE_MAX);
+	return -1;
+}

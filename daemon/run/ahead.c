@@ -25,8 +25,9 @@
  * commit after a successful run renames into place, and that an abort
  * (a failed run) removes.  So fetching and writing overlap, and a failed
  * run still stores nothing.  A series that has a file is left to
- * apply_spool(), since an append cannot be undone (and is cheap); so is
- * a series whose lines are scattered, and the last one.  Its state and
+ * apply_spool(), since an append is cheap (and must be journaled to be
+ * undone, store_batch.c); so is a series whose lines are scattered, and
+ * the last one.  Its state and
  * evaluation are updated then too, from the points in hand (the undo
  * kept in the index puts back the old state if the run fails, if the
  * series turns out to be scattered, or if writing it failed); so

@@ -75,6 +75,12 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		free(pts);
 		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	}
+	/* Put back if the spool fails after all (apply_undo). */
+	if (!s->applied) {
+		s->before = state_series_copy(rm->state, s->indicator,
+		    s->region);
+		s->applied = 1;
+	}
 	ss = state_series(rm->state, s->indicator, s->region);
 	series_state_update(ss, s, source, changed);
 	rm->nchanged += changed;
@@ -213,14 +219,36 @@ apply_pass(struct applying *ap, struct sindex *x, long pass)
 }
 
 /*
+ * The spool failed: put back the state of every series stored ahead or
+ * applied, as the store's abort puts back their files.
+ */
+static void
+apply_undo(struct regiomon *rm, struct sindex *x)
+{
+	size_t	 i;
+
+	for (i = 0; i < x->n; i++) {
+		if (!x->v[i].ahead && !x->v[i].applied)
+			continue;
+		state_series_restore(rm->state, x->v[i].indicator,
+		    x->v[i].region, x->v[i].before);
+		x->v[i].before = NULL;
+		x->v[i].ahead = x->v[i].applied = 0;
+	}
+}
+
+/*
  * Apply the spool at path, written by a successful run of source, with
- * what ahead (NULL: nothing) stored while the run was going on.  Every
- * series is tried even when one fails; what was written is durable when
- * this returns.  Returns the number of series whose file changed, -1 if
- * any failed, or APPLY_CORRUPT if the spool has a line that is not an
- * observation (nothing stored; logged).  A series refused (a link or a
- * special file in the way to its file) is counted in rm->nrefused and
- * left out; the others are stored.
+ * what ahead (NULL: nothing) stored while the run was going on.  All or
+ * nothing: the store batch commits only when every series was written,
+ * and is aborted (rebuilds dropped, appends undone, the series' states
+ * put back) when one failed, so a failed spool stores nothing.  What was
+ * written is durable when this returns.  Returns the number of series
+ * whose file changed, -1 if any failed (nothing stored), or
+ * APPLY_CORRUPT if the spool has a line that is not an observation
+ * (nothing stored; logged).  A series refused (a link or a special file
+ * in the way to its file) is no failed write: it is counted in
+ * rm->nrefused and left out, and the others are stored.
  */
 int
 apply_spool(struct regiomon *rm, const char *source, const char *path,
@@ -265,8 +293,14 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 			break;
 		}
 	}
-	if (store_batch_commit() == -1)
+	if (ap.failed)
+		store_batch_abort();
+	else if (store_batch_commit() == -1)
 		ap.failed = 1;
+	if (ap.failed) {
+		apply_undo(rm, &x);
+		rm->nchanged -= ap.nchanged;
+	}
 	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
 	    "over %s", source, x.n, nahead, npass + indexed, path);
 	sindex_free(&x);
@@ -274,30 +308,47 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 }
 
 /*
- * A complete spool of source that cannot be read (damaged on disk, hand
- * edited): applying it again would fail every start and every run, and
- * the source, its mark saying its data is unchanged, would never send it
- * again.  Move it aside, and forget the mark, so that the source's next
- * run fetches and stores everything anew.
+ * A complete spool of source that cannot be applied: damaged on disk or
+ * hand edited (a line that is not an observation), or one whose store
+ * failed (a full disk, a value an older regiomon let through).  Applying
+ * it again would fail every start and every run, and the source, its
+ * mark saying its data is unchanged, would never send it again.  Move it
+ * aside, once, and forget the mark, so that the source's next run
+ * fetches and stores everything anew.  Logged here, once; why gets a
+ * summary for the run's error.  0, or -1 if it could not be moved.
  */
-static void
-spool_set_aside(struct regiomon *rm, const char *source, const char *path)
+int
+apply_set_aside(struct regiomon *rm, const char *source, const char *path,
+    int damaged, int pending, char *why, size_t whylen)
 {
-	char	*dst;
+	const char	*spool;
+	char		*dst, what[128];
 
-	if (set_aside(path, &dst) == -1)
-		return;
+	spool = pending ? "the spool left by an interrupted run" :
+	    "the run's spool";
+	if (damaged)
+		snprintf(what, sizeof(what), "%s is damaged", spool);
+	else
+		snprintf(what, sizeof(what), "storing %s failed and nothing "
+		    "of it was stored", spool);
 	json_object_del(state_source(rm->state, source), "mark");
-	log_errx("%s: the spool left by an interrupted run is damaged; moved "
-	    "to %s, and the source's next run fetches everything anew",
-	    source, dst);
+	if (set_aside(path, &dst) == -1) {
+		log_errx("%s: %s, and it cannot be moved aside", source, what);
+		snprintf(why, whylen, "%s; it cannot be moved aside", what);
+		return -1;
+	}
+	log_errx("%s: %s; moved to %s, and the source's next run fetches "
+	    "everything anew", source, what, dst);
+	snprintf(why, whylen, "%s (set aside)", what);
 	free(dst);
+	return 0;
 }
 
 /*
  * Finish what a crash interrupted: apply every complete spool left in
  * STATE/spool and remove it; remove partial ones (their run failed).
- * 0, or -1 if a spool could not be applied (it is kept for next time).
+ * 0, or -1 if a spool could not be applied (it is set aside, and its
+ * source's mark forgotten: see apply_set_aside).
  */
 int
 apply_pending(struct regiomon *rm)
@@ -308,6 +359,7 @@ apply_pending(struct regiomon *rm)
 	size_t		 len;
 	long		 refused;
 	int		 rc = 0, n, fd;
+	char		 why[256];
 
 	xasprintf(&dir, "%s/spool", rm->conf->state_dir);
 	/* The caller made it a directory (mkdir_beneath): not followed. */
@@ -334,13 +386,13 @@ apply_pending(struct regiomon *rm)
 			log_notice("applying the spool of %s left by an "
 			    "interrupted run", de->d_name);
 			refused = rm->nrefused;
-			if ((n = apply_spool(rm, de->d_name, path, NULL)) ==
-			    APPLY_CORRUPT) {
-				spool_set_aside(rm, de->d_name, path);
+			n = apply_spool(rm, de->d_name, path, NULL);
+			if (n == APPLY_CORRUPT || n == -1) {
+				/* Never again: it would block every run. */
+				apply_set_aside(rm, de->d_name, path,
+				    n == APPLY_CORRUPT, 1, why, sizeof(why));
 				rc = -1;
-			} else if (n == -1)
-				rc = -1;
-			else {
+			} else {
 				/* A refused series: fetched anew next run. */
 				if (rm->nrefused > refused) {
 					json_object_del(state_source(rm->state,

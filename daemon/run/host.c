@@ -138,7 +138,8 @@ host_obs_from(const struct rm_obs *o, struct obs *ob, char *err,
 	ob->missing = o->missing != 0;
 	ob->value = o->value;
 	ob->provisional = o->provisional != 0;
-	return 0;
+	/* The one value range, so that whatever is accepted can be stored. */
+	return obs_value_check(ob, err, errlen);
 }
 
 static int

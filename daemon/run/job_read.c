@@ -86,6 +86,35 @@ job_check(struct job *j, const struct obs *ob, char *err, size_t errlen)
 }
 
 /*
+ * The run's caps (limits.run_observations, limits.run_spool): a plugin
+ * that emits lines forever would fill the state's file system.  Checked
+ * before the observation's line of len bytes (a line not in the spool's
+ * form counts as the longest) is written.  0, or -1 (the run failed).
+ */
+static int
+job_cap(struct job *j, size_t len)
+{
+	const struct conf	*conf = j->rm->conf;
+
+	if (conf->run_observations > 0 &&
+	    j->nobs >= (size_t)conf->run_observations) {
+		job_fail(j, "output line %zu: more than %d observations in "
+		    "one run (limits.run_observations in %s); if the table "
+		    "really is that big, raise the limit", j->lineno,
+		    conf->run_observations, conf->path);
+		return -1;
+	}
+	if (conf->run_spool > 0 && j->nbytes + len > conf->run_spool) {
+		job_fail(j, "output line %zu: the run's spool would pass %zu "
+		    "bytes (limits.run_spool in %s); if the table really is "
+		    "that big, raise the limit", j->lineno, conf->run_spool,
+		    conf->path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * One line of the child's.  Lines in the exact form obs_write_line()
  * gives them are read without a JSON tree; anything else (a "mark", an
  * exec plugin's own spacing, garbage) goes through jansson, which also
@@ -129,10 +158,13 @@ job_line(struct job *j, const char *line, size_t len)
 	}
 	json_decref(o);
 check:
-	if (job_check(j, &ob, err, sizeof(err)) == -1) {
+	if (obs_value_check(&ob, err, sizeof(err)) == -1 ||
+	    job_check(j, &ob, err, sizeof(err)) == -1) {
 		job_fail(j, "output line %zu: %s", j->lineno, err);
 		return;
 	}
+	if (job_cap(j, canonical ? len + 1 : OBS_LINE_MAX) == -1)
+		return;
 	/* A line in the spool's form reads back as ob: copy, not format. */
 	if (canonical ? fwrite(line, 1, len, j->sink) != len ||
 	    putc('\n', j->sink) == EOF : obs_write_line(j->sink, &ob) == -1) {
@@ -140,6 +172,7 @@ check:
 		return;
 	}
 	j->nobs++;
+	j->nbytes += canonical ? len + 1 : OBS_LINE_MAX;
 }
 
 /*

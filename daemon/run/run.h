@@ -89,6 +89,8 @@ int	job_check_timeout(struct job *, double);
 int	apply_spool(struct regiomon *, const char *, const char *,
 	    struct ahead *);
 int	apply_pending(struct regiomon *);
+int	apply_set_aside(struct regiomon *, const char *, const char *,
+	    int, int, char *, size_t);
 
 /* ahead.c */
 struct ahead *ahead_start(struct regiomon *, const char *, const char *);

@@ -31,6 +31,7 @@ struct series {
 	struct entry	*v;
 	size_t		 n, cap;
 	int		 ahead;		/* stored ahead, with state and eval */
+	int		 applied;	/* stored by apply, state updated */
 	json_t		*before;	/* its state before that; NULL: none */
 };
 
@@ -75,6 +76,7 @@ struct job {
 	size_t			 len, cap;
 	size_t			 lineno;
 	size_t			 nobs;
+	size_t			 nbytes;	/* written to the sink */
 	char			*mark;
 	/* The last (indicator, region) the catalog accepted ("": none). */
 	char			 ok_ind[ID_MAX];

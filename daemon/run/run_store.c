@@ -106,10 +106,11 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
 		goto out;
 	}
 	if ((*nchanged = apply_spool(rm, src->name, done, ahead)) < 0) {
-		*nchanged = 0;
+		/* Nothing was stored; kept, it would fail every run. */
 		result = JOB_FAILED;
-		snprintf(why, whylen, "storing failed; the spool is "
-		    "kept and applied again on the next run");
+		apply_set_aside(rm, src->name, done, *nchanged ==
+		    APPLY_CORRUPT, 0, why, whylen);
+		*nchanged = 0;
 		goto out;
 	}
 	unlink(done);

@@ -4,6 +4,7 @@
  * wait as temp files, synced and renamed into place by the commit or
  * removed by an abort; and the stale temp files a killed run left.
  */
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,7 +38,12 @@ static struct {
 	char		**dirs;		/* cleaned by batch_remove_stale() */
 	size_t		 ndirs;
 	pthread_t	 owner;		/* began it: the one to commit */
-} batch;
+	int		 broken;	/* a queued temp file was lost */
+	int		 undo_fd;	/* undo journal of appends, -1: none */
+	off_t		 undo_len;
+	off_t		*undo_off;	/* where each record starts */
+	size_t		 nundo, undo_cap;
+} batch = { .undo_fd = -1 };
 
 /*
  * writer.c's threads write new series into the open batch at once: its
@@ -46,16 +53,30 @@ static struct {
  */
 static pthread_mutex_t	 batch_mu = PTHREAD_MUTEX_INITIALIZER;
 
+static void	undo_replay(void);
+
 /*
  * Batches.  Syncing every file made storing a new release three times
  * slower (tests/bench: 1M cells, 11.0 s against 4.6 s with one sync at
  * the end), so between store_batch_begin and store_batch_commit a
  * rebuilt file waits as its temp file and an append is not synced.  The
  * commit makes them all durable with one syncfs(), then renames the temp
- * files over the series and syncs again for the directory entries.  A
- * crash before the commit leaves every series' old file (and temp files
- * that batch_remove_stale() cleans); the caller keeps what it is applying
- * until the commit returns, and applies it again after a crash.
+ * files over the series and syncs again for the directory entries.
+ *
+ * A batch is all or nothing.  A rebuilt file is invisible until the
+ * commit renames it, and a series written again in the same batch is
+ * written into its waiting temp file (batch_pending), never committed
+ * early.  An append goes into the series' file itself (copying every
+ * file a release appends to would write 176 KB per series), so first
+ * its bytes are kept (batch_undo_begin) and afterwards the bytes the
+ * update changed (the header and the new rows, about a kilobyte) are
+ * saved in an undo journal, an unnamed temp file in STATE/rrd: an abort
+ * writes them back, newest first, and syncs, so every series is on its
+ * old version again, byte for byte.  A crash before the commit leaves
+ * every rebuilt series' old file (and temp files that
+ * batch_remove_stale() cleans) and maybe some of the appends: the caller
+ * keeps what it is applying until the commit returns, and applies it
+ * again after a crash, which completes it.
  */
 
 /*
@@ -139,10 +160,14 @@ batch_end(void)
 	}
 	for (i = 0; i < batch.ndirs; i++)
 		free(batch.dirs[i]);
+	if (batch.undo_fd != -1)
+		close(batch.undo_fd);
+	free(batch.undo_off);
 	free(batch.dirs);
 	free(batch.v);
 	free(batch.dir);
 	memset(&batch, 0, sizeof(batch));
+	batch.undo_fd = -1;
 }
 
 /*
@@ -177,6 +202,12 @@ store_batch_commit(void)
 
 	if (!batch.active)
 		return 0;
+	if (batch.broken) {
+		log_errx("store: a write of the batch failed half-way: "
+		    "nothing of it is kept");
+		store_batch_abort();
+		return -1;
+	}
 	if ((batch.n > 0 || batch.dirty) && batch_sync() == -1) {
 		store_batch_abort();
 		return -1;
@@ -198,9 +229,9 @@ store_batch_commit(void)
 }
 
 /*
- * End a batch: rebuilt files are dropped, appends stay (unsynced).  The
- * directories made for the dropped files go too, if empty: a failed run
- * leaves no trace.
+ * End a batch: rebuilt files are dropped, and the appends undone from the
+ * journal (see "Batches").  The directories made for the dropped files go
+ * too, if empty: a failed run leaves no trace.
  */
 void
 store_batch_abort(void)
@@ -214,45 +245,328 @@ store_batch_abort(void)
 		rmdir(dir);
 		free(dir);
 	}
+	if (batch.nundo > 0)
+		undo_replay();
 	if (batch.n > 0)
 		rmdir(batch.dir);
 	batch_end();
 }
 
 /*
- * If path has a rebuild waiting in the batch, commit the batch and open a
- * new one, so that this write starts from that file.  The temp file
- * tells, without a search: its name is the one rebuild() (store_write.c)
- * uses.  A writer thread (writer.c) must not commit under the others:
- * there the write fails, and apply writes the series again in the main
- * thread.  (Its series are not in the batch yet, so only a stale temp
- * file of a killed run with our pid leads here.)  0, or -1 (logged).
+ * Whether path has a rebuild waiting in the batch as its temp file: then
+ * this write goes into that file (*tmp, new), so that the batch still
+ * commits as a whole.  The temp file tells, without a search in the
+ * common case: its name is the one rebuild() (store_write.c) uses.  A
+ * writer thread (writer.c) leaves such a series to the main thread,
+ * which writes it again.  1, 0 if not (a stale temp file of a killed
+ * run with our pid is removed), or -1 (logged).
  */
 int
-batch_settle(const char *path)
+batch_pending(const char *path, char **tmp)
 {
-	char	*tmp, *state_dir;
-	int	 rc = 0, empty;
+	size_t	 i;
+	int	 found = 0, owner;
 
-	pthread_mutex_lock(&batch_mu);
-	empty = !batch.active || batch.n == 0;
-	pthread_mutex_unlock(&batch_mu);
-	if (empty)
+	*tmp = NULL;
+	if (!batch.active)
 		return 0;
-	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	if (access(tmp, F_OK) == 0 &&
-	    !pthread_equal(pthread_self(), batch.owner)) {
-		log_info("%s: left to the main thread", tmp);
-		rc = -1;
-	} else if (access(tmp, F_OK) == 0) {
-		/* batch.dir is STATE/rrd. */
-		state_dir = path_dirname(batch.dir);
-		rc = store_batch_commit();
-		if (store_batch_begin(state_dir) == -1)
-			rc = -1;
-		free(state_dir);
+	xasprintf(tmp, "%s.%ld.tmp", path, (long)getpid());
+	if (access(*tmp, F_OK) == -1) {
+		free(*tmp);
+		*tmp = NULL;
+		return 0;
 	}
-	free(tmp);
+	pthread_mutex_lock(&batch_mu);
+	for (i = 0; i < batch.n && !found; i++)
+		found = strcmp(batch.v[i].tmp, *tmp) == 0;
+	owner = pthread_equal(pthread_self(), batch.owner);
+	pthread_mutex_unlock(&batch_mu);
+	if (found && owner)
+		return 1;
+	if (found)
+		log_info("%s: left to the main thread", *tmp);
+	else if (unlink(*tmp) == 0)
+		log_info("removed stale %s", *tmp);
+	free(*tmp);
+	*tmp = NULL;
+	return found ? -1 : 0;
+}
+
+/* A temp file queued in the batch was lost: the commit must fail. */
+void
+batch_break(void)
+{
+	pthread_mutex_lock(&batch_mu);
+	batch.broken = 1;
+	pthread_mutex_unlock(&batch_mu);
+}
+
+/* Read all of file into *buf (new), *len bytes.  0, or -1 (logged). */
+static int
+read_all(const char *file, char **buf, size_t *len)
+{
+	struct stat	 st;
+	ssize_t		 r;
+	size_t		 got = 0;
+	int		 fd;
+
+	*buf = NULL;
+	*len = 0;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
+		log_err("open %s", file);
+		return -1;
+	}
+	if (fstat(fd, &st) == -1) {
+		log_err("stat %s", file);
+		close(fd);
+		return -1;
+	}
+	*buf = xcalloc(1, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		r = pread(fd, *buf + got, (size_t)st.st_size - got,
+		    (off_t)got);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			log_err("read %s", file);
+			close(fd);
+			free(*buf);
+			*buf = NULL;
+			return -1;
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*len = got;
+	return 0;
+}
+
+/* Write len bytes of buf at off into file.  0, or -1 (logged). */
+static int
+write_at(const char *file, off_t off, const char *buf, size_t len)
+{
+	ssize_t	 w;
+	size_t	 done = 0;
+	int	 fd;
+
+	if ((fd = open(file, O_WRONLY | O_CLOEXEC)) == -1) {
+		log_err("open %s", file);
+		return -1;
+	}
+	while (done < len) {
+		w = pwrite(fd, buf + done, len - done, off + (off_t)done);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			log_err("write %s", file);
+			close(fd);
+			return -1;
+		}
+		done += (size_t)w;
+	}
+	close(fd);
+	return 0;
+}
+
+/* One record of the undo journal: then path, then len old bytes. */
+struct undo_rec {
+	uint64_t	off;
+	uint32_t	pathlen;
+	uint32_t	len;
+};
+
+/* Append buf to the journal.  0, or -1 with errno set. */
+static int
+undo_put(const void *buf, size_t len)
+{
+	ssize_t	 w;
+	size_t	 done = 0;
+
+	while (done < len) {
+		w = pwrite(batch.undo_fd, (const char *)buf + done,
+		    len - done, batch.undo_len);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return -1;
+		done += (size_t)w;
+		batch.undo_len += w;
+	}
+	return 0;
+}
+
+/*
+ * Open the undo journal: unnamed (O_TMPFILE), so that it vanishes with
+ * the process, or, on a file system without O_TMPFILE, named and removed
+ * at once.  0, or -1 (logged).
+ */
+static int
+undo_open(void)
+{
+	char	*name;
+
+	batch.undo_len = 0;
+	batch.undo_fd = open(batch.dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (batch.undo_fd != -1)
+		return 0;
+	if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) {
+		log_err("the undo journal in %s", batch.dir);
+		return -1;
+	}
+	xasprintf(&name, "%s/.undo.%ld", batch.dir, (long)getpid());
+	unlink(name);
+	batch.undo_fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (batch.undo_fd == -1)
+		log_err("%s", name);
+	else
+		unlink(name);
+	free(name);
+	return batch.undo_fd == -1 ? -1 : 0;
+}
+
+/*
+ * Save the old bytes of file at off in the journal.  Called under
+ * batch_mu.  0, or -1 (logged).
+ */
+static int
+undo_record(const char *file, size_t off, const char *old, size_t len)
+{
+	struct undo_rec	 rec;
+	off_t		*v;
+	size_t		 cap;
+
+	if (batch.undo_fd == -1 && undo_open() == -1)
+		return -1;
+	if (batch.nundo == batch.undo_cap) {
+		cap = batch.undo_cap == 0 ? 256 : batch.undo_cap * 2;
+		if ((v = reallocarray(batch.undo_off, cap,
+		    sizeof(*v))) == NULL) {
+			log_err("store");
+			return -1;
+		}
+		batch.undo_off = v;
+		batch.undo_cap = cap;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.off = off;
+	rec.pathlen = (uint32_t)strlen(file);
+	rec.len = (uint32_t)len;
+	batch.undo_off[batch.nundo] = batch.undo_len;
+	if (undo_put(&rec, sizeof(rec)) == -1 ||
+	    undo_put(file, rec.pathlen) == -1 ||
+	    undo_put(old, len) == -1) {
+		log_err("the undo journal in %s", batch.dir);
+		batch.undo_len = batch.undo_off[batch.nundo];
+		return -1;
+	}
+	batch.nundo++;
+	return 0;
+}
+
+/*
+ * Put back what the batch's appends changed, newest first (a file
+ * appended twice gets its oldest bytes last), and sync.
+ */
+static void
+undo_replay(void)
+{
+	struct undo_rec	 rec;
+	char		*path, *old;
+	size_t		 i;
+	int		 failed = 0;
+
+	for (i = batch.nundo; i-- > 0;) {
+		if (pread(batch.undo_fd, &rec, sizeof(rec),
+		    batch.undo_off[i]) != (ssize_t)sizeof(rec)) {
+			log_err("read the undo journal");
+			failed = 1;
+			continue;
+		}
+		path = xcalloc(1, (size_t)rec.pathlen + 1);
+		old = xcalloc(1, (size_t)rec.len + 1);
+		if (pread(batch.undo_fd, path, rec.pathlen, batch.undo_off[i] +
+		    (off_t)sizeof(rec)) != (ssize_t)rec.pathlen ||
+		    pread(batch.undo_fd, old, rec.len, batch.undo_off[i] +
+		    (off_t)sizeof(rec) + rec.pathlen) != (ssize_t)rec.len) {
+			log_err("read the undo journal");
+			failed = 1;
+		} else {
+			path[rec.pathlen] = '\0';
+			if (write_at(path, (off_t)rec.off, old, rec.len) == -1)
+				failed = 1;
+			else
+				cached_forget(path);
+		}
+		free(path);
+		free(old);
+	}
+	if (batch_sync() == -1)
+		failed = 1;
+	if (failed)
+		log_errx("store: the appends of a failed batch could not all "
+		    "be undone; the spool applied again brings those series "
+		    "up to date");
+	else
+		log_info("store: undid %zu changes of appends", batch.nundo);
+}
+
+/*
+ * Before an append to file in the batch: keep its bytes in u (see
+ * "Batches").  0, or -1 (logged).
+ */
+int
+batch_undo_begin(const char *file, struct undo *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->file = file;
+	return read_all(file, &u->before, &u->len);
+}
+
+/*
+ * After the append to u's file: journal the bytes it changed, or, if the
+ * append failed (ok 0) or the journal cannot be written, put the file
+ * back as it was.  Frees u's bytes.  0, or -1 (logged): the file is as
+ * before.
+ */
+int
+batch_undo_end(struct undo *u, int ok)
+{
+	char	*after = NULL;
+	size_t	 len = 0, i, j, gap;
+	int	 rc = 0;
+
+	if (ok && read_all(u->file, &after, &len) == -1)
+		ok = 0;
+	if (ok && len != u->len) {
+		log_errx("%s: the append changed its size", u->file);
+		ok = 0;
+	}
+	pthread_mutex_lock(&batch_mu);
+	for (i = 0; ok && i < len; i = j) {
+		if (after[i] == u->before[i]) {
+			j = i + 1;
+			continue;
+		}
+		/* One record for changes less than 64 bytes apart. */
+		for (j = i + 1, gap = 0; j < len && gap < 64; j++)
+			gap = after[j] == u->before[j] ? gap + 1 : 0;
+		j -= gap;
+		if (undo_record(u->file, i, u->before + i, j - i) == -1)
+			ok = 0;
+	}
+	pthread_mutex_unlock(&batch_mu);
+	if (!ok) {
+		/* What this append changed goes back at once. */
+		if (write_at(u->file, 0, u->before, u->len) == -1)
+			batch_break();
+		rc = -1;
+	}
+	free(after);
+	free(u->before);
+	u->before = NULL;
 	return rc;
 }
 

@@ -39,6 +39,13 @@ struct series {
 	int		 partial;	/* last is not a period end */
 };
 
+/* An append's file as it was before (store_batch.c, "Batches"). */
+struct undo {
+	const char	*file;
+	char		*before;
+	size_t		 len;
+};
+
 /* store_args.c */
 int	args_points(struct args *, const char *, const struct point *,
 	    size_t, const struct period *);
@@ -47,9 +54,12 @@ const char **args_argv(const struct args *);
 /* store_batch.c */
 int	batch_active(void);
 int	batch_add(char *, char *);
+void	batch_break(void);
 void	batch_dirty(void);
-int	batch_settle(const char *);
+int	batch_pending(const char *, char **);
 void	batch_remove_stale(const char *);
+int	batch_undo_begin(const char *, struct undo *);
+int	batch_undo_end(struct undo *, int);
 
 /* store_cached.c */
 const char *cached_addr(void);
@@ -66,6 +76,7 @@ int	read_series(const char *, enum freq, struct series *);
 
 /* store_rrdfile.c */
 int	rrdfile_failed(const char *, const char *);
+int	rrdfile_fault(const char *, const char *);
 int	rrdfile_update(const char *, const struct args *);
 int	rrdfile_fetch(const char *, time_t *, time_t *, double **);
 

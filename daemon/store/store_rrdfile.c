@@ -4,6 +4,7 @@
  * each retried while another process holds the file's lock, and librrd's
  * failures logged with its message.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,12 +19,45 @@
 
 #define LOCK_TRIES	5
 
-/* Log librrd's pending error about what on file.  -1. */
+/*
+ * Log librrd's pending error about what on file.  librrd leaves its
+ * message empty or ending in ": " for some system errors (a full disk
+ * while creating a file gave "create FILE: "), so errno's text is added
+ * then.  -1.
+ */
 int
 rrdfile_failed(const char *what, const char *file)
 {
-	log_errx("%s %s: %s", what, file, rrd_get_error());
+	const char	*e = rrd_get_error();
+	size_t		 len = strlen(e);
+	int		 saved = errno;
+
+	if (len > 0 && e[len - 1] != ' ' && e[len - 1] != ':')
+		log_errx("%s %s: %s", what, file, e);
+	else
+		log_errx("%s %s: %s%s", what, file, e, saved != 0 ?
+		    strerror(saved) : "librrd gave no reason");
 	return -1;
+}
+
+/*
+ * The test hook REGIOMON_STORE_FAIL_AFTER=N: every write of a file (an
+ * update or a create) after the first N of the process fails as on a
+ * full disk.  0, or -1 (logged, as any failure of librrd is).
+ */
+int
+rrdfile_fault(const char *what, const char *file)
+{
+	static long	 done;
+	long		 after;
+
+	if ((after = env_long("REGIOMON_STORE_FAIL_AFTER", 0, LONG_MAX,
+	    -1)) < 0 || __atomic_add_fetch(&done, 1, __ATOMIC_SEQ_CST) <=
+	    after)
+		return 0;
+	rrd_clear_error();
+	errno = ENOSPC;
+	return rrdfile_failed(what, file);
 }
 
 /* 1 if the pending librrd error is another process holding the lock. */
@@ -57,6 +91,8 @@ rrdfile_update(const char *file, const struct args *a)
 		log_errx("%s: too many updates", file);
 		return -1;
 	}
+	if (rrdfile_fault("update", file) == -1)
+		return -1;
 	if ((argv = args_argv(a)) == NULL)
 		return -1;
 	for (i = 0; i < LOCK_TRIES; i++) {

@@ -27,8 +27,6 @@
 #include "store/store.h"
 #include "store/store_private.h"
 
-#define VALUE_LIMIT	1e300		/* v * 65536 and 2 * v stay finite */
-
 /*
  * What librrd's rrd_strtod makes of s, step by step as it does it: digits
  * accumulated in a double, then scaled by 10^|exp| through repeated
@@ -241,7 +239,7 @@ store_encode(double x, const char *path, struct enc *e)
 	memset(e, 0, sizeof(*e));
 	if (isnan(x))
 		return 0;
-	if (!isfinite(x) || fabs(x) > VALUE_LIMIT) {
+	if (!isfinite(x) || fabs(x) > OBS_VALUE_MAX) {
 		log_errx("%s: value %g out of range", path, x);
 		return -1;
 	}

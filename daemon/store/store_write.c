@@ -98,6 +98,8 @@ create_file(const char *file, enum freq f, time_t start,
 	    freq_max_seconds(f) + DAY);
 	argv[0] = ds;
 	argv[1] = "RRA:AVERAGE:0.5:1:21915";
+	if (rrdfile_fault("create", file) == -1)
+		return -1;
 	rrd_clear_error();
 	if (rrd_create_r2(file, (unsigned long)DAY, start, 1, NULL, NULL, 2,
 	    argv) != 0)
@@ -108,6 +110,24 @@ create_file(const char *file, enum freq f, time_t start,
 	return 0;
 }
 
+/* Write pts (the whole series) to the new file tmp.  0, or -1 (logged). */
+static int
+rebuild_into(const char *path, const char *tmp, enum freq f,
+    const struct point *pts, size_t n)
+{
+	struct args	 a;
+	int		 rc = -1;
+
+	if (span_check(path, &pts[0].period, &pts[n - 1].period) == -1)
+		return -1;
+	memset(&a, 0, sizeof(a));
+	if (args_points(&a, path, pts, n, NULL) == 0 &&
+	    create_file(tmp, f, period_start(&pts[0].period), &a) == 0)
+		rc = 0;
+	free(a.buf);
+	return rc;
+}
+
 /*
  * Write pts (the whole series) to a temp file in the same directory and
  * rename it over path.  On failure path is untouched.
@@ -115,25 +135,15 @@ create_file(const char *file, enum freq f, time_t start,
 static int
 rebuild(const char *path, enum freq f, const struct point *pts, size_t n)
 {
-	struct args	 a;
-	char		*tmp, *dir;
-	int		 rc = -1;
+	char	*tmp, *dir;
+	int	 rc = -1;
 
-	if (span_check(path, &pts[0].period, &pts[n - 1].period) == -1)
-		return -1;
-	memset(&a, 0, sizeof(a));
-	if (args_points(&a, path, pts, n, NULL) == -1) {
-		free(a.buf);
-		return -1;
-	}
 	/* No update queued for the old file may be replayed into the new. */
-	if (access(path, F_OK) == 0 && cached_flush(path) == -1) {
-		free(a.buf);
+	if (access(path, F_OK) == 0 && cached_flush(path) == -1)
 		return -1;
-	}
 	xasprintf(&tmp, "%s.%ld.tmp", path, (long)getpid());
 	dir = path_dirname(path);
-	if (create_file(tmp, f, period_start(&pts[0].period), &a) == -1)
+	if (rebuild_into(path, tmp, f, pts, n) == -1)
 		goto done;
 	if (batch_active()) {
 		/* Renamed by the commit, after the sync. */
@@ -151,20 +161,23 @@ rebuild(const char *path, enum freq f, const struct point *pts, size_t n)
 	cached_forget(path);
 	rc = 0;
 done:
-	if (rc == -1)
+	if (rc == -1 && tmp != NULL)
 		unlink(tmp);
-	free(a.buf);
 	free(dir);
 	free(tmp);
 	return rc;
 }
 
-/* Append pts, all newer than the stored series s, with one update. */
+/*
+ * Append pts, all newer than the stored series s, with one update.  In
+ * a batch the update can be undone (store_batch.c, "Batches").
+ */
 static int
 append(const char *path, const struct series *s, const struct point *pts,
     size_t n)
 {
 	struct args	 a;
+	struct undo	 u;
 	const char	*addr;
 	int		 rc = -1;
 
@@ -177,10 +190,12 @@ append(const char *path, const struct series *s, const struct point *pts,
 	else if ((addr = cached_addr()) != NULL)
 		/* rrdcached writes it, durable by its journal (-j). */
 		rc = cached_update(addr, path, &a);
-	else if (rrdfile_update(path, &a) == 0 &&
-	    (batch_active() || fsync_file(path) == 0)) {
-		if (batch_active())
-			batch_dirty();
+	else if (!batch_active()) {
+		if (rrdfile_update(path, &a) == 0 && fsync_file(path) == 0)
+			rc = 0;
+	} else if (batch_undo_begin(path, &u) == 0 && batch_undo_end(&u,
+	    rrdfile_update(path, &a) == 0) == 0) {
+		batch_dirty();
 		rc = 0;
 	}
 	free(a.buf);
@@ -299,6 +314,51 @@ write_existing(const char *path, off_t size, enum freq f,
 }
 
 /*
+ * Write pts into tmp, the rebuilt file of path that waits in the batch
+ * (written earlier in this batch): an append goes into it, a change
+ * rebuilds it afresh under the same name.  If that fails half-way the
+ * batch cannot commit.  0, or -1 (logged).
+ */
+static int
+write_pending(const char *path, const char *tmp, enum freq f,
+    const struct point *pts, size_t n, int *changed)
+{
+	struct series	 s;
+	struct point	*m;
+	struct args	 a;
+	size_t		 nm;
+	long		 k;
+	int		 rc = -1;
+
+	rrd_clear_error();
+	if (read_series(tmp, f, &s) == -1) {
+		batch_break();
+		return -1;
+	}
+	if ((k = classify(&s, pts, n)) == -1) {
+		if ((m = merge(&s, pts, n, &nm)) != NULL) {
+			unlink(tmp);
+			rc = rebuild_into(path, tmp, f, m, nm);
+			free(m);
+		}
+	} else if ((size_t)k < n) {
+		memset(&a, 0, sizeof(a));
+		if ((s.n == 0 || span_check(path, &s.pts[0].period,
+		    &pts[n - 1].period) == 0) && args_points(&a, path, pts + k,
+		    n - (size_t)k, &s.lastp) == 0)
+			rc = rrdfile_update(tmp, &a);
+		free(a.buf);
+	} else
+		rc = 0;
+	if (rc == -1)
+		batch_break();
+	else
+		*changed = k != (long)n;
+	free(s.pts);
+	return rc;
+}
+
+/*
  * Store pts (ascending, unique periods of frequency f; any part of the
  * history) in the series' file.  Values equal to the stored ones are no
  * change; only newer periods are appended with one update; a changed or
@@ -313,8 +373,8 @@ store_write(const char *state_dir, const char *indicator, const char *region,
     enum freq f, const struct point *pts, size_t n, int *changed)
 {
 	struct stat	 st;
-	char		*path;
-	int		 rc = -1, exists;
+	char		*path, *tmp = NULL;
+	int		 rc = -1, exists, pend;
 
 	*changed = 0;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
@@ -330,8 +390,12 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 	    &exists)) != 0)
 		goto done;
 	rc = -1;
-	if (batch_settle(path) == -1)
+	if ((pend = batch_pending(path, &tmp)) == -1)
 		goto done;
+	if (pend == 1) {
+		rc = write_pending(path, tmp, f, pts, n, changed);
+		goto done;
+	}
 	batch_remove_stale(path);
 	if (stat(path, &st) == 0)
 		rc = write_existing(path, st.st_size, f, pts, n, changed);
@@ -340,6 +404,7 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 	else if ((rc = rebuild(path, f, pts, n)) == 0)
 		*changed = 1;
 done:
+	free(tmp);
 	free(path);
 	return rc;
 }

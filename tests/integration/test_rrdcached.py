@@ -215,9 +215,10 @@ class Cached(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn("rrdcached " + self.addr, r.stderr)
         self.assertIn("Unable to connect", r.stderr)
-        # The spool is kept for the next run.
-        self.assertTrue(os.path.exists(os.path.join(
-            self.env.state, "spool", "s.jsonl")))
+        # Nothing stored; the spool is set aside, not left to fail every
+        # later run, and the source's next run fetches everything anew.
+        self.assertEqual(os.listdir(os.path.join(self.env.state, "spool")),
+                         ["s.jsonl.corrupt"])
         self.assertFalse(os.path.exists(self.env.rrd("unemployment-rate",
                                                      "assen") + ".tmp"))
 

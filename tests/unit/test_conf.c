@@ -165,6 +165,8 @@ test_defaults(void **state)
 	assert_int_equal(conf->http_max_bytes, 64 * 1024 * 1024);
 	assert_int_equal(conf->http_retries, 3);
 	assert_int_equal(conf->child_memory, 1024 * 1024 * 1024);
+	assert_int_equal(conf->run_observations, 10000000);
+	assert_int_equal(conf->run_spool, (size_t)2 << 30);
 	assert_null(conf->rrdcached);
 	assert_int_equal(conf->nsources, 0);
 	assert_null(conf_source(conf, "x"));
@@ -328,7 +330,8 @@ static const struct {
 	{ "{\"http\": {\"timout\": \"1m\"}}", "http",
 	    "unknown key \"timout\"; did you mean \"timeout\"?" },
 	{ "{\"limits\": {\"memory\": \"1G\"}}", "limits",
-	    "unknown key \"memory\"; expected one of: child_memory" },
+	    "unknown key \"memory\"; expected one of: child_memory, "
+	    "run_observations, run_spool" },
 	{ "{\"sources\": [{\"name\": \"a\"}]}", "sources[0]",
 	    "missing required key \"plugin\"" },
 	{ "{\"sources\": [{\"plugin\": \"csv\"}]}", "sources[0]",
