@@ -33,8 +33,6 @@
 
 #define HTTP_MAX_DEFAULT	((size_t)64 * 1024 * 1024)
 #define HTTP_MAX_REDIRS		5
-#define HTTP_WAIT_MAX		60	/* seconds, for any one wait */
-#define HTTP_BACKOFF_MS		1000	/* first wait; doubles per retry */
 
 /* What the header callback keeps of the last response's headers. */
 struct http_hdr {
@@ -66,61 +64,6 @@ http_size_format(size_t n, char *buf, size_t len)
 		snprintf(buf, len, "%zu %s", n / unit, units[i]);
 	else
 		snprintf(buf, len, "%.1f %s", v / (double)unit, units[i]);
-}
-
-/*
- * Parse a Retry-After value: delta-seconds ("120") or an HTTP-date ("Fri,
- * 31 Dec 1999 23:59:59 GMT", also the obsolete RFC 850 and asctime forms,
- * which curl_getdate() reads).  now is the current time, for dates.  0 and
- * *secs set (0 for a date in the past), or -1 when it is neither.
- * Not static: tests/fuzz/fuzz_retry_after.c calls it.
- */
-int
-http_retry_after_parse(const char *s, time_t now, long *secs)
-{
-	const char	*p;
-	char		*end;
-	long		 n;
-	time_t		 t;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	if (*s >= '0' && *s <= '9') {
-		errno = 0;
-		n = strtol(s, &end, 10);
-		for (p = end; *p == ' ' || *p == '\t'; p++)
-			;
-		if (*p != '\0')
-			return -1;
-		if (errno == ERANGE)
-			n = LONG_MAX;
-		*secs = n;
-		return 0;
-	}
-	if (curl_api_load() == -1 ||
-	    (t = curl_api.getdate(s, NULL)) == -1)
-		return -1;
-	*secs = t > now ? (long)(t - now) : 0;
-	return 0;
-}
-
-/* The backoff base in milliseconds; tests shrink it through the env. */
-static long
-backoff_base(void)
-{
-	return env_long("REGIOMON_HTTP_BACKOFF_MS", 0, 3600 * 1000,
-	    HTTP_BACKOFF_MS);
-}
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec	 ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
 }
 
 /*
@@ -228,101 +171,6 @@ header_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static int
-retryable_status(long status)
-{
-	return status == 429 || status == 500 || status == 502 ||
-	    status == 503 || status == 504;
-}
-
-static int
-retryable_curl(CURLcode cc)
-{
-	switch (cc) {
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-	case CURLE_GOT_NOTHING:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* A short reason for a failed transfer, in words an analyst can act on. */
-static void
-curl_reason(CURL *c, CURLcode cc, const char *detail, long timeout,
-    char *buf, size_t len)
-{
-	long	 oserr = 0;
-
-	curl_api.easy_getinfo(c, CURLINFO_OS_ERRNO, &oserr);
-	switch (cc) {
-	case CURLE_COULDNT_CONNECT:
-		snprintf(buf, len, "cannot connect: %.200s", oserr != 0 ?
-		    strerror((int)oserr) : detail);
-		break;
-	case CURLE_OPERATION_TIMEDOUT:
-		if (timeout > 0)
-			snprintf(buf, len, "timed out after %ld s", timeout);
-		else
-			snprintf(buf, len, "timed out");
-		break;
-	case CURLE_PARTIAL_FILE:
-		snprintf(buf, len, "truncated body (connection closed "
-		    "early)");
-		break;
-	case CURLE_RECV_ERROR:
-	case CURLE_SEND_ERROR:
-		if (oserr == ECONNRESET)
-			snprintf(buf, len, "connection reset");
-		else
-			snprintf(buf, len, "%.200s", *detail != '\0' ? detail :
-			    curl_api.easy_strerror(cc));
-		break;
-	case CURLE_GOT_NOTHING:
-		snprintf(buf, len, "connection closed without a reply");
-		break;
-	default:
-		snprintf(buf, len, "%.200s", *detail != '\0' ? detail :
-		    curl_api.easy_strerror(cc));
-		break;
-	}
-}
-
-/* The wait before retry number n (1 for the first), in milliseconds. */
-static long
-retry_wait_ms(int n, const char *retry_after, long timeout)
-{
-	long	 ms, cap, secs;
-	int	 i;
-
-	cap = HTTP_WAIT_MAX * 1000L;
-	if (timeout > 0 && timeout * 1000L < cap)
-		cap = timeout * 1000L;
-	if (*retry_after != '\0' &&
-	    http_retry_after_parse(retry_after, time(NULL), &secs) == 0)
-		return secs > cap / 1000 ? cap : secs * 1000;
-	ms = backoff_base();
-	for (i = 1; i < n && ms < cap; i++)
-		ms *= 2;
-	return ms < cap ? ms : cap;
-}
-
-/* 1 if url (http:// or https://) has a user or password before its host. */
-static int
-url_has_userinfo(const char *url)
-{
-	const char	*a = strstr(url, "://");
-
-	if (a == NULL)
-		return 0;
-	a += 3;
-	return a[strcspn(a, "/?#@")] == '@';
-}
-
 /* req->headers as a curl list in *out (NULL when none).  0, or -1. */
 static int
 request_headers(const struct rm_request *req, struct curl_slist **out,
@@ -352,204 +200,6 @@ request_headers(const struct rm_request *req, struct curl_slist **out,
 	return 0;
 }
 
-/* The parts of an http(s) URL that the redirect checks compare. */
-struct http_origin {
-	int	 https;
-	int	 has_user;	/* a user name or password in the URL */
-	long	 port;		/* the scheme's default when not given */
-	char	 host[256];	/* as curl gives it: an IPv6 one in [] */
-};
-
-/* Split url into o with curl's own parser.  0, or -1 if not http(s). */
-static int
-origin_parse(const char *url, struct http_origin *o)
-{
-	CURLU	*u;
-	char	*scheme = NULL, *host = NULL, *port = NULL, *user = NULL;
-	char	*end;
-	int	 rc = -1;
-
-	memset(o, 0, sizeof(*o));
-	if ((u = curl_api.url()) == NULL)
-		return -1;
-	if (curl_api.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_api.url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
-	    curl_api.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_api.url_get(u, CURLUPART_PORT, &port,
-	    CURLU_DEFAULT_PORT) != CURLUE_OK)
-		goto done;
-	if (strcasecmp(scheme, "https") == 0)
-		o->https = 1;
-	else if (strcasecmp(scheme, "http") != 0)
-		goto done;
-	o->port = strtol(port, &end, 10);
-	if (*end != '\0' || strlen(host) >= sizeof(o->host))
-		goto done;
-	strlcpy(o->host, host, sizeof(o->host));
-	o->has_user = curl_api.url_get(u, CURLUPART_USER, &user, 0) ==
-	    CURLUE_OK;
-	rc = 0;
-done:
-	curl_api.free(scheme);
-	curl_api.free(host);
-	curl_api.free(port);
-	curl_api.free(user);
-	curl_api.url_cleanup(u);
-	return rc;
-}
-
-/*
- * 1 if to is the origin of home: the same host and port, or the same
- * host upgraded from http to https on the schemes' default ports.
- */
-static int
-origin_same(const struct http_origin *home, const struct http_origin *to)
-{
-	if (strcasecmp(home->host, to->host) != 0)
-		return 0;
-	if (home->port == to->port)
-		return home->https <= to->https;
-	return !home->https && to->https && home->port == 80 &&
-	    to->port == 443;
-}
-
-/*
- * 1 if the source's allow_redirect_hosts names to: "host" for the
- * scheme's default port, "host:port" for another.
- */
-static int
-origin_allowed(const struct source *src, const struct http_origin *to)
-{
-	const json_t	*e;
-	const char	*s, *colon;
-	size_t		 i, hlen;
-	long		 port;
-
-	if (src == NULL || src->redirect_hosts == NULL)
-		return 0;
-	json_array_foreach(src->redirect_hosts, i, e) {
-		if ((s = json_string_value(e)) == NULL)
-			continue;
-		colon = strrchr(s, ':');
-		if (colon != NULL && s[0] == '[' && strchr(colon, ']') != NULL)
-			colon = NULL;
-		hlen = colon != NULL ? (size_t)(colon - s) : strlen(s);
-		port = colon != NULL ? strtol(colon + 1, NULL, 10) :
-		    to->https ? 443 : 80;
-		if (hlen == strlen(to->host) &&
-		    strncasecmp(s, to->host, hlen) == 0 && port == to->port)
-			return 1;
-	}
-	return 0;
-}
-
-/*
- * What is wrong with sending a request to addr, an in_addr or an
- * in6_addr as family says: "a link-local", "a multicast", "an
- * unspecified" or "a broadcast" address (cloud metadata services live on
- * link-local ones), or NULL.
- */
-static const char *
-addr_refused(int family, const void *addr)
-{
-	const struct in6_addr	*a6;
-	const uint8_t		*b;
-	uint32_t		 a;
-
-	if (family == AF_INET6) {
-		a6 = addr;
-		b = a6->s6_addr;
-		if (IN6_IS_ADDR_UNSPECIFIED(a6))
-			return "an unspecified";
-		if (IN6_IS_ADDR_LINKLOCAL(a6))
-			return "a link-local";
-		if (IN6_IS_ADDR_MULTICAST(a6))
-			return "a multicast";
-		if (!IN6_IS_ADDR_V4MAPPED(a6))
-			return NULL;
-		b += 12;
-	} else if (family == AF_INET)
-		b = addr;
-	else
-		return NULL;
-	a = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-	    (uint32_t)b[2] << 8 | b[3];
-	if ((a >> 24) == 0)
-		return "an unspecified";
-	if ((a >> 16) == 0xa9fe)		/* 169.254.0.0/16 */
-		return "a link-local";
-	if ((a >> 28) == 0xe)			/* 224.0.0.0/4 */
-		return "a multicast";
-	if (a == 0xffffffff)
-		return "a broadcast";
-	return NULL;
-}
-
-/* addr_refused() for a host given as an address in a URL, else NULL. */
-static const char *
-host_refused(const char *host)
-{
-	struct in_addr	 in;
-	struct in6_addr	 in6;
-	char		 buf[64];
-	size_t		 len = strlen(host);
-
-	if (inet_pton(AF_INET, host, &in) == 1)
-		return addr_refused(AF_INET, &in);
-	if (len < 2 || host[0] != '[' || len - 2 >= sizeof(buf))
-		return NULL;
-	memcpy(buf, host + 1, len - 2);
-	buf[len - 2] = '\0';
-	buf[strcspn(buf, "%")] = '\0';		/* a zone id */
-	if (inet_pton(AF_INET6, buf, &in6) != 1)
-		return NULL;
-	return addr_refused(AF_INET6, &in6);
-}
-
-/*
- * Check a redirect from cur to next for a request whose own origin is
- * home, as the plugins check a nextLink: http or https only, never from
- * https to http, never to a link-local, multicast or unspecified
- * address, and to the same origin unless the source's
- * allow_redirect_hosts names the host.  0 with *to filled in and *home_too
- * set when it is home's origin (the request's headers, which may carry
- * an API key, go there only), or -1 with why set.
- */
-static int
-redirect_check(const struct source *src, const struct http_origin *home,
-    const struct http_origin *cur, const char *next, struct http_origin *to,
-    int *home_too, char *why, size_t len)
-{
-	const char	*bad;
-
-	*home_too = 0;
-	if (origin_parse(next, to) == -1) {
-		snprintf(why, len, "not an http or https URL");
-		return -1;
-	}
-	if (cur->https && !to->https) {
-		snprintf(why, len, "it goes from https to http");
-		return -1;
-	}
-	if ((bad = host_refused(to->host)) != NULL) {
-		snprintf(why, len, "%s is %s address", to->host, bad);
-		return -1;
-	}
-	if (origin_same(home, to)) {
-		*home_too = 1;
-		return 0;
-	}
-	if (to->has_user) {
-		snprintf(why, len, "it carries a user name or password");
-		return -1;
-	}
-	if (origin_allowed(src, to))
-		return 0;
-	snprintf(why, len, "%s:%ld is another origin (the source's "
-	    "allow_redirect_hosts can allow it)", to->host, to->port);
-	return -1;
-}
-
 /* One transfer's handle and what the callbacks leave in it. */
 struct xfer {
 	const struct conf	*conf;
@@ -566,7 +216,7 @@ struct xfer {
 
 /*
  * curl's socket, unless a redirect's host name resolved to an address
- * that redirect_check() would refuse as a literal.
+ * that http_redirect_check() would refuse as a literal.
  */
 static curl_socket_t
 open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
@@ -588,7 +238,7 @@ open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 		addr = &in6.sin6_addr;
 	}
 	if (x->check_addr && addr != NULL &&
-	    (bad = addr_refused(a->family, addr)) != NULL) {
+	    (bad = http_addr_refused(a->family, addr)) != NULL) {
 		if (inet_ntop(a->family, addr, ip, sizeof(ip)) == NULL)
 			strlcpy(ip, "?", sizeof(ip));
 		snprintf(x->refused, sizeof(x->refused), "its host resolves "
@@ -596,13 +246,6 @@ open_cb(void *arg, curlsocktype purpose, struct curl_sockaddr *a)
 		return CURL_SOCKET_BAD;
 	}
 	return socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
-}
-
-static int
-redirect_status(long status)
-{
-	return status == 301 || status == 302 || status == 303 ||
-	    status == 307 || status == 308;
 }
 
 /*
@@ -631,7 +274,7 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 		curl_api.easy_getinfo(x->c, CURLINFO_RESPONSE_CODE,
 		    &x->status);
 		if (x->cc == CURLE_OK && ((x->status >= 200 &&
-		    x->status <= 299) || redirect_status(x->status)))
+		    x->status <= 299) || http_redirect_status(x->status)))
 			return 0;
 		if (x->refused[0] != '\0') {
 			snprintf(reason, len, "refused: %s", x->refused);
@@ -668,16 +311,17 @@ fetch(struct xfer *x, const char *url, char *reason, size_t len)
 			    "for %ld s)", conf->http_low_speed_limit,
 			    conf->http_low_speed_time);
 		else
-			curl_reason(x->c, x->cc, x->detail, conf->http_timeout,
-			    reason, len);
+			http_curl_reason(x->c, x->cc, x->detail,
+			    conf->http_timeout, reason, len);
 		if (x->attempt >= attempts || !(x->cc == CURLE_OK ?
-		    retryable_status(x->status) : retryable_curl(x->cc)))
+		    http_retryable_status(x->status) :
+		    http_retryable_curl(x->cc)))
 			break;
-		wait = retry_wait_ms(x->attempt, x->h.retry_after,
+		wait = http_retry_wait_ms(x->attempt, x->h.retry_after,
 		    conf->http_timeout);
 		log_debug("GET %s: %s, retrying in %ld ms (attempt %d of %d)",
 		    url, reason, wait, x->attempt + 1, attempts);
-		sleep_ms(wait);
+		http_sleep_ms(wait);
 	}
 	return -1;
 }
@@ -750,7 +394,7 @@ http_get(const struct conf *conf, const char *confdir,
  * http_response_free()).  RM_ERR otherwise, with err set to one line
  * naming the URL (the last one, after redirects) and the reason, and
  * resp->status and resp->body set when the server answered.  Redirects
- * are followed here, each hop checked by redirect_check(); req->headers
+ * are followed here, each hop checked by http_redirect_check(); req->headers
  * go to req->url's origin only.  Logs hops and retries at debug level
  * only; the caller logs err.
  */
@@ -791,7 +435,7 @@ http_get_source(const struct conf *conf, const char *confdir,
 	 * plain http too, and the URL is logged: refused (a source that
 	 * needs a credential reads it from a secret file).
 	 */
-	if (url_has_userinfo(req->url)) {
+	if (http_url_has_userinfo(req->url)) {
 		char	 red[1024];
 
 		text_redact(red, sizeof(red), req->url);
@@ -804,7 +448,7 @@ http_get_source(const struct conf *conf, const char *confdir,
 		    req->url);
 		return RM_ERR;
 	}
-	if (origin_parse(req->url, &home) == -1) {
+	if (http_origin_parse(req->url, &home) == -1) {
 		snprintf(err, errlen, "GET %s: not a valid http or https URL",
 		    req->url);
 		return RM_ERR;
@@ -824,7 +468,7 @@ http_get_source(const struct conf *conf, const char *confdir,
 		x.check_addr = hops > 0;
 		if (fetch(&x, url, reason, sizeof(reason)) == -1)
 			break;
-		if (!redirect_status(x.status)) {
+		if (!http_redirect_status(x.status)) {
 			if (http_buf_take(&x.b, resp) == -1) {
 				snprintf(err, errlen, "GET %s: out of memory",
 				    url);
@@ -847,8 +491,8 @@ http_get_source(const struct conf *conf, const char *confdir,
 			    HTTP_MAX_REDIRS);
 			break;
 		}
-		if (redirect_check(src, &home, &cur, loc, &to, &home_too, why,
-		    sizeof(why)) == -1) {
+		if (http_redirect_check(src, &home, &cur, loc, &to, &home_too,
+		    why, sizeof(why)) == -1) {
 			snprintf(reason, sizeof(reason), "HTTP %ld to %.200s "
 			    "refused: %s", x.status, loc, why);
 			break;

@@ -24,6 +24,8 @@
 
 #include "../../daemon/net/http.c"
 #include "../../daemon/net/http_file.c"
+#include "../../daemon/net/http_redirect.c"
+#include "../../daemon/net/http_retry.c"
 
 static char	 tmpdir[] = "/tmp/test_http.XXXXXX";
 
@@ -136,23 +138,23 @@ test_backoff(void **unused)
 {
 	(void)unused;
 	unsetenv("REGIOMON_HTTP_BACKOFF_MS");
-	assert_int_equal(retry_wait_ms(1, "", 300), 1000);
-	assert_int_equal(retry_wait_ms(2, "", 300), 2000);
-	assert_int_equal(retry_wait_ms(3, "", 300), 4000);
+	assert_int_equal(http_retry_wait_ms(1, "", 300), 1000);
+	assert_int_equal(http_retry_wait_ms(2, "", 300), 2000);
+	assert_int_equal(http_retry_wait_ms(3, "", 300), 4000);
 	/* Capped at 60 s, and at the total timeout. */
-	assert_int_equal(retry_wait_ms(10, "", 300), 60000);
-	assert_int_equal(retry_wait_ms(10, "", 5), 5000);
+	assert_int_equal(http_retry_wait_ms(10, "", 300), 60000);
+	assert_int_equal(http_retry_wait_ms(10, "", 5), 5000);
 	/* Retry-After wins over the backoff, within the same caps. */
-	assert_int_equal(retry_wait_ms(1, "3", 300), 3000);
-	assert_int_equal(retry_wait_ms(1, "3600", 300), 60000);
-	assert_int_equal(retry_wait_ms(1, "3600", 20), 20000);
+	assert_int_equal(http_retry_wait_ms(1, "3", 300), 3000);
+	assert_int_equal(http_retry_wait_ms(1, "3600", 300), 60000);
+	assert_int_equal(http_retry_wait_ms(1, "3600", 20), 20000);
 	/* A Retry-After we cannot read falls back to the backoff. */
-	assert_int_equal(retry_wait_ms(2, "later", 300), 2000);
+	assert_int_equal(http_retry_wait_ms(2, "later", 300), 2000);
 	setenv("REGIOMON_HTTP_BACKOFF_MS", "50", 1);
-	assert_int_equal(retry_wait_ms(1, "", 300), 50);
-	assert_int_equal(retry_wait_ms(3, "", 300), 200);
+	assert_int_equal(http_retry_wait_ms(1, "", 300), 50);
+	assert_int_equal(http_retry_wait_ms(3, "", 300), 200);
 	setenv("REGIOMON_HTTP_BACKOFF_MS", "junk", 1);
-	assert_int_equal(retry_wait_ms(1, "", 300), 1000);
+	assert_int_equal(http_retry_wait_ms(1, "", 300), 1000);
 	unsetenv("REGIOMON_HTTP_BACKOFF_MS");
 }
 
@@ -365,10 +367,10 @@ expect_hop(const char *home, const char *cur, const char *next,
 	if (hosts != NULL)
 		assert_non_null(src.redirect_hosts = json_loads(hosts, 0,
 		    NULL));
-	assert_int_equal(origin_parse(home, &h), 0);
-	assert_int_equal(origin_parse(cur, &c), 0);
+	assert_int_equal(http_origin_parse(home, &h), 0);
+	assert_int_equal(http_origin_parse(cur, &c), 0);
 	why[0] = '\0';
-	rc = redirect_check(&src, &h, &c, next, &to, &home_too, why,
+	rc = http_redirect_check(&src, &h, &c, next, &to, &home_too, why,
 	    sizeof(why));
 	if (*want == '\0') {
 		assert_int_equal(rc, 0);
