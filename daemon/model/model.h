@@ -170,20 +170,23 @@ const struct baseline *indicator_baseline(const struct indicator *,
  * json.path: message"; kt.arg is the caller's own context.
  */
 struct conf_kt {
-	struct keytab_ctx	 kt;	/* first: conf.c casts back to this */
+	struct keytab_ctx	 kt;	/* first: conf_json.c casts back */
 	struct diags		*d;
 	const char		*file;
 };
 
 /* conf.c */
-void	conf_kt_init(struct conf_kt *, struct diags *, const char *, void *);
 struct conf *conf_read(const char *, struct diags *);
 struct conf *conf_read_buffer(const char *, size_t, const char *,
 	    struct diags *);
 void	conf_free(struct conf *);
 const struct source *conf_source(const struct conf *, const char *);
 char	*conf_path(const struct conf *, const char *);
+
+/* conf_json.c */
+void	conf_kt_init(struct conf_kt *, struct diags *, const char *, void *);
 json_t	*conf_json_file(const char *, struct diags *);
+json_t	*conf_json_parse(const char *, size_t, const char *, struct diags *);
 const char *conf_quote(const char *, char *, size_t);
 const char *conf_got(const json_t *, char *, size_t);
 const char *conf_jpath(char *, size_t, const char *, const char *, size_t);
