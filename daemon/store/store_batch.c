@@ -2,7 +2,7 @@
 /*
  * store_batch.c: the batch of writes that commit together: rebuilt files
  * wait as temp files, synced and renamed into place by the commit or
- * removed by an abort; and the stale temp files a killed run left.
+ * removed by an abort, and appends undone from a journal.
  */
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -35,7 +35,7 @@ static struct {
 	char		*dir;		/* STATE/rrd, for syncfs() */
 	struct pending	*v;
 	size_t		 n, cap;
-	char		**dirs;		/* cleaned by batch_remove_stale() */
+	char		**dirs;		/* cleaned by stale_remove() */
 	size_t		 ndirs;
 	pthread_t	 owner;		/* began it: the one to commit */
 	int		 broken;	/* a queued temp file was lost */
@@ -74,7 +74,7 @@ static void	undo_replay(void);
  * writes them back, newest first, and syncs, so every series is on its
  * old version again, byte for byte.  A crash before the commit leaves
  * every rebuilt series' old file (and temp files that
- * batch_remove_stale() cleans) and maybe some of the appends: the caller
+ * stale_remove() cleans) and maybe some of the appends: the caller
  * keeps what it is applying until the commit returns, and applies it
  * again after a crash, which completes it.
  */
@@ -114,7 +114,7 @@ done:
  * not, it counts as cleaned from now on.  A spool has a few directories,
  * one per indicator.
  */
-static int
+int
 batch_cleaned(const char *dir)
 {
 	char	**v;
@@ -584,83 +584,4 @@ batch_dirty(void)
 	pthread_mutex_lock(&batch_mu);
 	batch.dirty = 1;
 	pthread_mutex_unlock(&batch_mu);
-}
-
-/*
- * 1 if name is "BASE.PID.tmp..." (ours or librrd's mkstemp on it), with
- * base NULL any "NAME.rrd.PID.tmp...".
- */
-static int
-stale_pid(const char *base, const char *name, pid_t *pid)
-{
-	const char	*p;
-	char		*end;
-	long		 v;
-
-	if (base == NULL) {
-		if ((p = strstr(name, ".rrd.")) == NULL)
-			return 0;
-		name = p + 5;
-	} else {
-		if (strncmp(name, base, strlen(base)) != 0 ||
-		    name[strlen(base)] != '.')
-			return 0;
-		name += strlen(base) + 1;
-	}
-	if (*name < '0' || *name > '9')
-		return 0;
-	errno = 0;
-	v = strtol(name, &end, 10);
-	if (errno != 0 || v <= 0 || strncmp(end, ".tmp", 4) != 0)
-		return 0;
-	*pid = (pid_t)v;
-	return 1;
-}
-
-/*
- * Remove temp files of path left by a killed rebuild: those of a process
- * that is gone, and our own (the caller serializes writes of one series,
- * so none of ours is in use).  In a batch, each directory is cleaned
- * once, for every series in it: a scan per write made writing a series
- * cost in proportion to the files beside it (a fifth of the time with
- * 1,600 files in a directory); our own files are left, since those may
- * be waiting for the commit.
- */
-void
-batch_remove_stale(const char *path)
-{
-	DIR		*dir;
-	struct dirent	*de;
-	const char	*base;
-	char		*dname, *p;
-	pid_t		 pid;
-
-	dname = path_dirname(path);
-	base = (p = strrchr(path, '/')) != NULL ? p + 1 : path;
-	if (batch.active) {
-		if (batch_cleaned(dname)) {
-			free(dname);
-			return;
-		}
-		base = NULL;
-	}
-	if ((dir = opendir(dname)) == NULL) {
-		free(dname);
-		return;
-	}
-	while ((de = readdir(dir)) != NULL) {
-		if (!stale_pid(base, de->d_name, &pid))
-			continue;
-		if (pid == getpid() ? base == NULL :
-		    kill(pid, 0) == 0 || errno != ESRCH)
-			continue;
-		xasprintf(&p, "%s/%s", dname, de->d_name);
-		if (unlink(p) == 0)
-			log_info("removed stale %s", p);
-		else if (errno != ENOENT)
-			log_err("unlink %s", p);
-		free(p);
-	}
-	closedir(dir);
-	free(dname);
 }

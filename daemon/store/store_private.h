@@ -57,7 +57,10 @@ int	batch_add(char *, char *);
 void	batch_break(void);
 void	batch_dirty(void);
 int	batch_pending(const char *, char **);
-void	batch_remove_stale(const char *);
+int	batch_cleaned(const char *);
+
+/* store_stale.c */
+void	stale_remove(const char *);
 int	batch_undo_begin(const char *, struct undo *);
 int	batch_undo_end(struct undo *, int);
 

@@ -396,7 +396,7 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 		rc = write_pending(path, tmp, f, pts, n, changed);
 		goto done;
 	}
-	batch_remove_stale(path);
+	stale_remove(path);
 	if (stat(path, &st) == 0)
 		rc = write_existing(path, st.st_size, f, pts, n, changed);
 	else if (errno != ENOENT)
