@@ -62,6 +62,13 @@ grep -rnIE '\.\./shared|("\.\."|pardir)[[:space:]]*,[[:space:]]*"shared"' \
     grep -vE '^\.ci/run:[0-9]+:[[:space:]]*(export )?REGIOMON_STRATEGY_TEXT=(\$\{REGIOMON_STRATEGY_TEXT:-)?[^;|&]*$' |
     sed 's/^\([^:]*:[0-9]*\):.*/\1: SHARED: refers to ..\/shared; copy the data into tests\/data\//' \
     >> /tmp/regiomon-lint.$$
+# A .c file of the daemon, common/ or a plugin past 600 lines has taken
+# on a second job (notes/aesthetics.md B1 rule 6): split it.
+for f in $(find daemon common plugins -name '*.c' 2>/dev/null | sort); do
+	n=$(wc -l < "$f")
+	[ "$n" -gt 600 ] &&
+	    echo "$f:601: LENGTH: $n lines; split it by job (at most 600)"
+done >> /tmp/regiomon-lint.$$
 # Includes of "FOLDER/x.h" from daemon/LAYER/: FOLDER must be LAYER or
 # below it; a layer's folder must be one of LAYERS.
 for f in $(find daemon -name '*.[ch]' | sort); do

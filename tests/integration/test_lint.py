@@ -125,6 +125,10 @@ class LintTest(unittest.TestCase):
         self.append("daemon/app/setup.c", '#include "regiomon.h"\n')
         self.assert_fails("daemon/app/setup.c", "LAYER")
 
+    def test_file_over_600_lines_fails(self):
+        self.append("daemon/core/log.c", "/* x */\n" * 600)
+        self.assert_fails("daemon/core/log.c", "LENGTH")
+
     def test_any_floor_may_include_common(self):
         self.append("daemon/app/setup.c", '#include "common/suggest.h"\n')
         r = self.lint()
