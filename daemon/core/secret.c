@@ -85,6 +85,12 @@ secret_read(const char *path, char *buf, size_t size, size_t *lenp,
 			break;
 		len += (size_t)n;
 	}
+	/* A file that grew while it was read would give a cut-off secret. */
+	if ((unsigned long long)len != (unsigned long long)st.st_size) {
+		snprintf(err, errlen, "%s changed while it was read; try "
+		    "again", path);
+		goto fail;
+	}
 	close(fd);
 	buf[len] = '\0';
 	if (lenp != NULL)

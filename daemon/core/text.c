@@ -167,9 +167,12 @@ text_redact(char *dst, size_t size, const char *src)
 		p += n;
 		if (*p == '\0' || p != u)
 			break;
-		/* The authority ends at / ? # or anything not in a URL. */
-		e = p + strcspn(p, "/?#@ \t\r\n\"'<>\\");
-		if (*e != '@')
+		/*
+		 * The authority ends at / ? # or anything not in a URL; the
+		 * user and password end at its last @ ("u:p@ss@host").
+		 */
+		e = p + strcspn(p, "/?# \t\r\n\"'<>\\");
+		if ((e = memrchr(p, '@', (size_t)(e - p))) == NULL)
 			continue;
 		if (o + 3 >= size - 1)
 			break;		/* no room: cut, never the password */
@@ -219,6 +222,7 @@ out_vprintf(FILE *fp, const char *fmt, va_list ap)
 {
 	const char	*p, *q;
 	char		 spec[64];
+	int		 w;
 	size_t		 n;
 	int		 lmod;	/* 'H' hh, 'L' ll, 'D' L, or the letter */
 
@@ -241,11 +245,13 @@ out_vprintf(FILE *fp, const char *fmt, va_list ap)
 		/* Width and precision; a '*' takes its value now. */
 		for (; *q == '*' || *q == '.' || (*q >= '0' && *q <= '9');
 		    q++) {
-			if (*q == '*')
-				n += (size_t)snprintf(spec + n,
-				    sizeof(spec) - n - 8, "%d",
-				    va_arg(ap, int));
-			else if (n < 40)
+			if (*q == '*') {
+				/* Room kept for the rest: at most 40 here. */
+				w = va_arg(ap, int);
+				if (n < 28)
+					n += (size_t)snprintf(spec + n, 12,
+					    "%d", w);
+			} else if (n < 40)
 				spec[n++] = *q;
 		}
 		lmod = 0;

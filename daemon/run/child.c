@@ -90,6 +90,12 @@ child_main(struct regiomon *rm, const struct source *src,
 	void		*state = NULL;
 	int		 rc, devnull;
 
+	/*
+	 * First of all: until sweep_setup() installs the child's own
+	 * handler, a SIGTERM (a stop, a deadline) must end the child, not
+	 * run the daemon's handler that it inherited.
+	 */
+	signal(SIGTERM, SIG_DFL);
 	if (logfd != -1 && dup2(logfd, STDERR_FILENO) == -1)
 		_exit(1);
 	/*

@@ -69,6 +69,9 @@ test_redact(void **unused)
 	    "smtp://***@m.org, not a@b");
 	text_redact(buf, sizeof(buf), "https://h/p@x");
 	assert_string_equal(buf, "https://h/p@x");
+	/* A password with an @ in it: all of it up to the last @ goes. */
+	text_redact(buf, sizeof(buf), "https://user:p@ss@host/x");
+	assert_string_equal(buf, "https://***@host/x");
 	/* No room for the "***": cut before the password. */
 	text_redact(buf, 12, "see http://u:hunter2@h/");
 	assert_null(strstr(buf, "hunter2"));
