@@ -78,7 +78,11 @@ PLUGINS		:= $(PLUGIN_FILES:%=$(B)/plugins/%.so) \
 PLIB_SRC	:= $(wildcard plugins/lib/*.c)
 PLIB_OBJ	:= $(PLIB_SRC:%.c=$(B)/%.pic.o)
 PLIB		:= $(B)/plugins/libplugin.a
+# Plugins see the ABI (include/) and their own helpers, nothing of the
+# daemon: no -Idaemon, no -I. (doc/layers.md).
 PLUGIN_CFLAGS	= -fPIC -fvisibility=hidden -Iinclude -Iplugins/lib
+PLUGIN_ALL_CFLAGS = $(WARN) -std=gnu11 -D_GNU_SOURCE $(PKG_CFLAGS) \
+		  $(CFLAGS) $(SAN_FLAGS) -MMD -MP $(PLUGIN_CFLAGS)
 
 UNIT_SRC	:= $(wildcard tests/unit/test_*.c)
 UNIT_BIN	:= $(UNIT_SRC:%.c=$(B)/%)
@@ -114,7 +118,7 @@ $(B)/%.o: %.c
 
 $(B)/%.pic.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) -c -o $@ $<
+	$(CC) $(PLUGIN_ALL_CFLAGS) -c -o $@ $<
 
 $(PLIB): $(PLIB_OBJ)
 	@mkdir -p $(@D)
@@ -148,7 +152,7 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libregiomon.a
 
 $(B)/tests/plugins/%.so: tests/plugins/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(PLUGIN_CFLAGS) $(ALL_LDFLAGS) -shared -o $@ $< \
+	$(CC) $(PLUGIN_ALL_CFLAGS) $(ALL_LDFLAGS) -shared -o $@ $< \
 	    $(JANSSON_LIBS)
 
 $(B)/tests/tools/%: tests/tools/%.c $(B)/libregiomon.a
