@@ -137,15 +137,32 @@ conf_json_parse(const char *buf, size_t len, const char *name, struct diags *d)
 json_t *
 conf_json_file(const char *path, struct diags *d)
 {
+	json_t	*root;
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		diag_add(d, path, NULL, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	root = conf_json_fd(fd, path, d);
+	close(fd);
+	return root;
+}
+
+/*
+ * As conf_json_file, from the open file fd (left open), read from its
+ * current offset to its end; path names it in the diags.  For a file the
+ * caller opened its own way (open_nofollow() in the state directory).
+ */
+json_t *
+conf_json_fd(int fd, const char *path, struct diags *d)
+{
 	struct stat	 st;
 	json_t		*root = NULL;
 	char		*buf = NULL, *nbuf;
 	size_t		 len = 0, cap = 0;
 	ssize_t		 n;
-	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		goto fail;
 	if (fstat(fd, &st) == -1)
 		goto fail;
 	if (S_ISDIR(st.st_mode)) {
@@ -178,8 +195,6 @@ conf_json_file(const char *path, struct diags *d)
 fail:
 	diag_add(d, path, NULL, "cannot read: %s", strerror(errno));
 done:
-	if (fd != -1)
-		close(fd);
 	free(buf);
 	return root;
 }

@@ -186,6 +186,7 @@ char	*conf_path(const struct conf *, const char *);
 /* conf_json.c */
 void	conf_kt_init(struct conf_kt *, struct diags *, const char *, void *);
 json_t	*conf_json_file(const char *, struct diags *);
+json_t	*conf_json_fd(int, const char *, struct diags *);
 json_t	*conf_json_parse(const char *, size_t, const char *, struct diags *);
 const char *conf_quote(const char *, char *, size_t);
 const char *conf_got(const json_t *, char *, size_t);

@@ -310,6 +310,7 @@ silences_load(const char *state_dir, struct silences *ss, struct diags *d)
 	json_t		*root;
 	char		*path;
 	size_t		 before = d->n;
+	int		 fd;
 
 	memset(ss, 0, sizeof(*ss));
 	ss->next_id = 1;
@@ -325,9 +326,15 @@ silences_load(const char *state_dir, struct silences *ss, struct diags *d)
 		diag_add(d, path, NULL, "is %s, not a regular file: "
 		    "regiomon follows no link and opens no special file in "
 		    "its state directory; move it away", file_kind(st.st_mode));
-	else if ((root = conf_json_file(path, d)) != NULL) {
-		load_doc(ss, root, path, d);
-		json_decref(root);
+	else if ((fd = open_nofollow(path, O_RDONLY, 0)) == -1)
+		/* Made a link or a FIFO since the lstat (logged). */
+		diag_add(d, path, NULL, "cannot read: %s", strerror(errno));
+	else {
+		if ((root = conf_json_fd(fd, path, d)) != NULL) {
+			load_doc(ss, root, path, d);
+			json_decref(root);
+		}
+		close(fd);
 	}
 	free(path);
 	if (d->n > before) {
