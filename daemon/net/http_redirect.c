@@ -140,9 +140,24 @@ http_addr_refused(int family, const void *addr)
 			return "a link-local";
 		if (IN6_IS_ADDR_MULTICAST(a6))
 			return "a multicast";
-		if (!IN6_IS_ADDR_V4MAPPED(a6))
+		if (IN6_IS_ADDR_LOOPBACK(a6))
 			return NULL;
-		b += 12;
+		/* A cloud's metadata service on IPv6 (AWS): not link-local. */
+		if (memcmp(b, "\xfd\x00\x0e\xc2\0\0\0\0\0\0\0\0\0\0"
+		    "\x02\x54", 16) == 0)
+			return "a cloud metadata";
+		/*
+		 * An IPv4 address in IPv6 clothes is judged as IPv4: mapped
+		 * (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64's well-known
+		 * prefix (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::).
+		 */
+		if (IN6_IS_ADDR_V4MAPPED(a6) || IN6_IS_ADDR_V4COMPAT(a6) ||
+		    memcmp(b, "\0\x64\xff\x9b\0\0\0\0\0\0\0\0", 12) == 0)
+			b += 12;
+		else if (b[0] == 0x20 && b[1] == 0x02)
+			b += 2;
+		else
+			return NULL;
 	} else if (family == AF_INET)
 		b = addr;
 	else

@@ -423,6 +423,14 @@ test_redirect_check(void **unused)
 	    "[fe80::1] is a link-local address", 0);
 	expect_hop(h, h, "http://[::ffff:169.254.1.1]/", NULL,
 	    "[::ffff:169.254.1.1] is a link-local address", 0);
+	expect_hop(h, h, "http://[::a9fe:a9fe]/", NULL,
+	    "[::a9fe:a9fe] is a link-local address", 0);
+	expect_hop(h, h, "http://[64:ff9b::a9fe:a9fe]/", NULL,
+	    "[64:ff9b::a9fe:a9fe] is a link-local address", 0);
+	expect_hop(h, h, "http://[2002:a9fe:a9fe::1]/", "[\"[2002:a9fe:"
+	    "a9fe::1]\"]", "[2002:a9fe:a9fe::1] is a link-local address", 0);
+	expect_hop(h, h, "http://[fd00:ec2::254]/", "[\"[fd00:ec2::254]\"]",
+	    "[fd00:ec2::254] is a cloud metadata address", 0);
 	expect_hop(h, h, "http://224.0.0.1/", NULL,
 	    "224.0.0.1 is a multicast address", 0);
 	expect_hop(h, h, "http://[ff02::1]/", NULL,
