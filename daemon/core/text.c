@@ -3,11 +3,12 @@
  * text.c: text from outside (plugins, servers, files, the command line)
  * made safe to show.  Control characters (C0, DEL, C1) and bytes that are
  * not valid UTF-8 become visible escapes (\n, \r and \t for those three,
- * \xNN for another byte, \uNNNN for a C1 character), so a newline cannot
- * start a forged log line and an escape sequence cannot rewrite a
- * terminal; valid UTF-8 ("—", Dutch text) is kept as it is.  The log
- * writer (log.c) and out_printf(), the command line's printing, escape
- * here, so no caller can forget it.
+ * \xNN for another byte, \uNNNN for a C1 character or a bidi control or
+ * line separator), so a newline cannot start a forged log line, an escape
+ * sequence cannot rewrite a terminal and an override cannot reorder it;
+ * valid UTF-8 ("—", Dutch text) is kept as it is.  The log writer (log.c)
+ * and out_printf(), the command line's printing, escape here, so no
+ * caller can forget it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,11 +61,18 @@ utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* 1 if code point c is a control character: C0, DEL or C1. */
+/*
+ * 1 if code point c is a control character (C0, DEL, C1) or one that
+ * reorders or breaks what a terminal or log viewer shows: the bidi marks,
+ * embeddings, overrides and isolates, and the line and paragraph
+ * separators.  Outside text could fake the look of a line with those.
+ */
 static int
 is_control(uint32_t c)
 {
-	return c < 0x20 || (c >= 0x7f && c <= 0x9f);
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x061c ||
+	    c == 0x200e || c == 0x200f || (c >= 0x2028 && c <= 0x202e) ||
+	    (c >= 0x2066 && c <= 0x2069);
 }
 
 /*

@@ -31,6 +31,10 @@ test_vis(void **unused)
 	assert_string_equal(buf, "ok \\u009b2J");
 	text_vis(buf, sizeof(buf), "caf\xe9 \xc0\xaf");
 	assert_string_equal(buf, "caf\\xe9 \\xc0\\xaf");
+	/* A bidi override and a line separator reorder or break a line. */
+	text_vis(buf, sizeof(buf), "a\xe2\x80\xae" "b\xe2\x80\xa8" "c");
+	assert_string_equal(buf, "a\\u202eb\\u2028c");
+	assert_int_equal(text_ok("a\xe2\x81\xa6" "b"), 0);
 	/* Valid UTF-8 stays: Dutch text, an em dash, an emoji. */
 	text_vis(buf, sizeof(buf), "Caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80");
 	assert_string_equal(buf, "Caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x98\x80");
