@@ -295,16 +295,25 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	}
 	if (ap.failed)
 		store_batch_abort();
-	else if (store_batch_commit() == -1)
+	else if ((rc = store_batch_commit()) == STORE_PARTIAL)
+		/*
+		 * Some files are new: their states stay as applied.  The
+		 * caller forgets the source's mark, so its next run writes
+		 * every series again, the ones left old among them.
+		 */
+		ap.failed = 2;
+	else if (rc == -1)
 		ap.failed = 1;
-	if (ap.failed) {
+	if (ap.failed == 1) {
 		apply_undo(rm, &x);
 		rm->nchanged -= ap.nchanged;
 	}
 	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
 	    "over %s", source, x.n, nahead, npass + indexed, path);
 	sindex_free(&x);
-	return ap.failed ? -1 : ap.nchanged;
+	if (ap.failed)
+		return ap.failed == 2 ? APPLY_PARTIAL : -1;
+	return ap.nchanged;
 }
 
 /*
@@ -319,15 +328,18 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
  */
 int
 apply_set_aside(struct regiomon *rm, const char *source, const char *path,
-    int damaged, int pending, char *why, size_t whylen)
+    int result, int pending, char *why, size_t whylen)
 {
 	const char	*spool;
-	char		*dst, what[128];
+	char		*dst, what[160];
 
 	spool = pending ? "the spool left by an interrupted run" :
 	    "the run's spool";
-	if (damaged)
+	if (result == APPLY_CORRUPT)
 		snprintf(what, sizeof(what), "%s is damaged", spool);
+	else if (result == APPLY_PARTIAL)
+		snprintf(what, sizeof(what), "storing %s was cut short after "
+		    "part of it was written (see above)", spool);
 	else
 		snprintf(what, sizeof(what), "storing %s failed and nothing "
 		    "of it was stored", spool);
@@ -387,10 +399,11 @@ apply_pending(struct regiomon *rm)
 			    "interrupted run", de->d_name);
 			refused = rm->nrefused;
 			n = apply_spool(rm, de->d_name, path, NULL);
-			if (n == APPLY_CORRUPT || n == -1) {
+			if (n == APPLY_CORRUPT || n == APPLY_PARTIAL ||
+			    n == -1) {
 				/* Never again: it would block every run. */
-				apply_set_aside(rm, de->d_name, path,
-				    n == APPLY_CORRUPT, 1, why, sizeof(why));
+				apply_set_aside(rm, de->d_name, path, n, 1, why,
+				    sizeof(why));
 				rc = -1;
 			} else {
 				/* A refused series: fetched anew next run. */

@@ -86,6 +86,7 @@ int	job_check_timeout(struct job *, double);
 
 /* apply.c */
 #define APPLY_CORRUPT	(-2)	/* a spool line is not an observation */
+#define APPLY_PARTIAL	(-3)	/* the store committed part of it */
 int	apply_spool(struct regiomon *, const char *, const char *,
 	    struct ahead *);
 int	apply_pending(struct regiomon *);

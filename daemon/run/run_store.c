@@ -108,8 +108,8 @@ run_store(struct regiomon *rm, const struct source *src, FILE *sink,
 	if ((*nchanged = apply_spool(rm, src->name, done, ahead)) < 0) {
 		/* Nothing was stored; kept, it would fail every run. */
 		result = JOB_FAILED;
-		apply_set_aside(rm, src->name, done, *nchanged ==
-		    APPLY_CORRUPT, 0, why, whylen);
+		apply_set_aside(rm, src->name, done, *nchanged, 0, why,
+		    whylen);
 		*nchanged = 0;
 		goto out;
 	}

@@ -30,6 +30,8 @@ int	store_write(const char *, const char *, const char *, enum freq,
 
 /* store_batch.c */
 int	store_batch_begin(const char *);
+/* The commit renamed part of the batch, or could not sync it. */
+#define STORE_PARTIAL	(-3)
 int	store_batch_commit(void);
 void	store_batch_abort(void);
 

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -190,9 +191,29 @@ store_batch_begin(const char *state_dir)
 }
 
 /*
- * Make every write of the batch durable and visible, and end it.  0, or
- * -1 (logged) if any rebuilt file could not be put in place (its old file
- * is intact) or the sync failed.
+ * Rename the batch's temp file i over its series.  The test hook
+ * REGIOMON_STORE_FAIL_RENAME=N makes every rename after the first N fail
+ * as in a full directory.  0, or -1 with errno set.
+ */
+static int
+commit_rename(size_t i)
+{
+	long	 after;
+
+	after = env_long("REGIOMON_STORE_FAIL_RENAME", 0, LONG_MAX, -1);
+	if (after >= 0 && (long)i >= after) {
+		errno = ENOSPC;
+		return -1;
+	}
+	return rename(batch.v[i].tmp, batch.v[i].path);
+}
+
+/*
+ * Make every write of the batch durable and visible, and end it.  0; -1
+ * (logged) if it was aborted instead (a write had failed, or the first
+ * sync did), nothing of it kept; or STORE_PARTIAL (logged) if a rebuilt
+ * file could not be put in place (its old file is intact, the others are
+ * new) or the last sync failed.
  */
 int
 store_batch_commit(void)
@@ -212,18 +233,24 @@ store_batch_commit(void)
 		store_batch_abort();
 		return -1;
 	}
+	/*
+	 * Past this point nothing can be undone: a rename that fails (a
+	 * full directory) leaves that series on its old file while others
+	 * are on their new ones, each file whole; so does a final sync that
+	 * fails, for a crash.  The caller hears STORE_PARTIAL, not -1.
+	 */
 	for (i = 0; i < batch.n; i++) {
-		if (rename(batch.v[i].tmp, batch.v[i].path) == -1) {
+		if (commit_rename(i) == -1) {
 			log_err("rename %s", batch.v[i].tmp);
 			unlink(batch.v[i].tmp);
-			rc = -1;
+			rc = STORE_PARTIAL;
 			continue;
 		}
 		/* rrdcached must not check updates against the old file. */
 		cached_forget(batch.v[i].path);
 	}
 	if (batch.n > 0 && batch_sync() == -1)
-		rc = -1;
+		rc = STORE_PARTIAL;
 	batch_end();
 	return rc;
 }
@@ -299,75 +326,6 @@ batch_break(void)
 	pthread_mutex_lock(&batch_mu);
 	batch.broken = 1;
 	pthread_mutex_unlock(&batch_mu);
-}
-
-/* Read all of file into *buf (new), *len bytes.  0, or -1 (logged). */
-static int
-read_all(const char *file, char **buf, size_t *len)
-{
-	struct stat	 st;
-	ssize_t		 r;
-	size_t		 got = 0;
-	int		 fd;
-
-	*buf = NULL;
-	*len = 0;
-	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1) {
-		log_err("open %s", file);
-		return -1;
-	}
-	if (fstat(fd, &st) == -1) {
-		log_err("stat %s", file);
-		close(fd);
-		return -1;
-	}
-	*buf = xcalloc(1, (size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		r = pread(fd, *buf + got, (size_t)st.st_size - got,
-		    (off_t)got);
-		if (r == -1 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			if (r == 0)
-				errno = EIO;
-			log_err("read %s", file);
-			close(fd);
-			free(*buf);
-			*buf = NULL;
-			return -1;
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	*len = got;
-	return 0;
-}
-
-/* Write len bytes of buf at off into file.  0, or -1 (logged). */
-static int
-write_at(const char *file, off_t off, const char *buf, size_t len)
-{
-	ssize_t	 w;
-	size_t	 done = 0;
-	int	 fd;
-
-	if ((fd = open(file, O_WRONLY | O_CLOEXEC)) == -1) {
-		log_err("open %s", file);
-		return -1;
-	}
-	while (done < len) {
-		w = pwrite(fd, buf + done, len - done, off + (off_t)done);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1) {
-			log_err("write %s", file);
-			close(fd);
-			return -1;
-		}
-		done += (size_t)w;
-	}
-	close(fd);
-	return 0;
 }
 
 /* One record of the undo journal: then path, then len old bytes. */
@@ -495,7 +453,8 @@ undo_replay(void)
 			failed = 1;
 		} else {
 			path[rec.pathlen] = '\0';
-			if (write_at(path, (off_t)rec.off, old, rec.len) == -1)
+			if (io_write_at(path, (off_t)rec.off, old,
+			    rec.len) == -1)
 				failed = 1;
 			else
 				cached_forget(path);
@@ -522,7 +481,7 @@ batch_undo_begin(const char *file, struct undo *u)
 {
 	memset(u, 0, sizeof(*u));
 	u->file = file;
-	return read_all(file, &u->before, &u->len);
+	return io_read_all(file, &u->before, &u->len);
 }
 
 /*
@@ -538,7 +497,7 @@ batch_undo_end(struct undo *u, int ok)
 	size_t	 len = 0, i, j, gap;
 	int	 rc = 0;
 
-	if (ok && read_all(u->file, &after, &len) == -1)
+	if (ok && io_read_all(u->file, &after, &len) == -1)
 		ok = 0;
 	if (ok && len != u->len) {
 		log_errx("%s: the append changed its size", u->file);
@@ -560,7 +519,7 @@ batch_undo_end(struct undo *u, int ok)
 	pthread_mutex_unlock(&batch_mu);
 	if (!ok) {
 		/* What this append changed goes back at once. */
-		if (write_at(u->file, 0, u->before, u->len) == -1)
+		if (io_write_at(u->file, 0, u->before, u->len) == -1)
 			batch_break();
 		rc = -1;
 	}

@@ -59,6 +59,10 @@ void	batch_dirty(void);
 int	batch_pending(const char *, char **);
 int	batch_cleaned(const char *);
 
+/* store_io.c */
+int	io_read_all(const char *, char **, size_t *);
+int	io_write_at(const char *, off_t, const char *, size_t);
+
 /* store_stale.c */
 void	stale_remove(const char *);
 int	batch_undo_begin(const char *, struct undo *);

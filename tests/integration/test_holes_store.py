@@ -225,6 +225,44 @@ class HolesStore(unittest.TestCase):
             self.assertEqual(rmtest.rrd_period_value(path, "2021"), want)
         self.assertEqual(glob.glob(os.path.join(rrd, "*", "*.tmp")), [])
 
+    def test_commit_cut_short_is_said_and_mended(self):
+        """A rename of the commit that fails (a full directory): some
+        series are on their new file, some on their old, each whole;
+        the run says so, the spool is set aside, and the next run writes
+        every series again."""
+        prog = self.write("table.py", TABLE_PROG)
+        v1 = [[reg, str(y), 4.0 + i + (y - 2018) / 10.0]
+              for i, reg in enumerate(REGIONS) for y in range(2018, 2022)]
+        # Version 2 revises 2021 everywhere: eight rebuilds, renamed by
+        # the commit.
+        v2 = [[r, y, v + 0.05 if y == "2021" else v] for r, y, v in v1]
+        table = self.write("t.json", json.dumps(v1))
+        self.env = rmtest.Env([self.exec_source("x", prog, table)])
+        r = self.env.run("run", "x")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.write("t.json", json.dumps(v2))
+        r = self.env.run("run", "x",
+                         env={"REGIOMON_STORE_FAIL_RENAME": "3"})
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("No space left on device", r.stderr)
+        self.assertIn("x: storing the run's spool was cut short after "
+                      "part of it was written (see above); moved to "
+                      "%s/spool/x.jsonl.corrupt" % self.env.state, r.stderr)
+        new = sum(rmtest.rrd_period_value(
+            self.env.rrd("unemployment-rate", reg), "2021") ==
+            [v for rr, y, v in v2 if rr == reg and y == "2021"][0]
+            for reg in REGIONS)
+        self.assertEqual(new, 3, "three renames went through")
+        rrd = os.path.join(self.env.state, "rrd")
+        self.assertEqual(glob.glob(os.path.join(rrd, "*", "*.tmp*")), [])
+        # The next run mends it: every series on version 2.
+        r = self.env.run("run", "x")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for reg in REGIONS:
+            want = [v for rr, y, v in v2 if rr == reg and y == "2021"][0]
+            self.assertEqual(rmtest.rrd_period_value(
+                self.env.rrd("unemployment-rate", reg), "2021"), want)
+
     def test_endless_output_stops_at_observation_cap(self):
         prog = self.write("spew.py", SPEW_PROG)
         src = dict(self.exec_source("x", prog), timeout="20s")
