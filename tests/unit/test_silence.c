@@ -31,33 +31,7 @@
 #include "alert/alert.h"
 #include "app/app.h"
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	char	 tmpl[] = "/tmp/test_silence.XXXXXX";
-
-	if (mkdtemp(tmpl) == NULL)
-		return -1;
-	*state = strdup(tmpl);
-	return *state == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(*state);
-	return 0;
-}
+#include "tmpdir.c"
 
 static time_t
 utc(int y, int mo, int d)

@@ -50,33 +50,7 @@ static const double hard[] = {
 	DBL_MIN, 0.0, 100.0, -7.25e12, 0.009, 65536.0, 1e-7, 2.5e-320,
 };
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static int
-setup(void **state)
-{
-	char	 tmpl[] = "/tmp/test_store.XXXXXX";
-
-	if (mkdtemp(tmpl) == NULL)
-		return -1;
-	*state = strdup(tmpl);
-	return *state == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	nftw(*state, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(*state);
-	return 0;
-}
+#include "tmpdir.c"
 
 static struct period
 mk(int year, enum freq f, int index)
