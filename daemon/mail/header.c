@@ -215,6 +215,21 @@ put_header(struct mbuf *b, const char *name, const char *value)
 }
 
 /*
+ * The length of name as a quoted string's contents: a quote or backslash
+ * takes a backslash before it, so a name of quotes doubles in length and
+ * must be measured so, not by strlen(), to stay within a line.
+ */
+static size_t
+quoted_len(const char *name)
+{
+	size_t	 n = 0;
+
+	for (; *name != '\0'; name++)
+		n += *name == '"' || *name == '\\' ? 2 : 1;
+	return n;
+}
+
+/*
  * "From: name <addr>".  A plain ASCII name goes out as a quoted string,
  * anything else as encoded words (which a phrase may hold too, given the
  * restricted character set of q_literal).
@@ -226,13 +241,15 @@ put_from(struct mbuf *b, const char *name, const char *addr)
 
 	mbuf_str(b, "From: ");
 	if (name != NULL && *name != '\0') {
-		if (needs_encoding(name) || strlen(name) > TOKEN_MAX)
+		if (needs_encoding(name) || quoted_len(name) > TOKEN_MAX)
 			put_encoded(b, name, &col);
 		else {
 			mbuf_char(b, '"');
 			for (; *name != '\0'; name++) {
-				if (*name == '"' || *name == '\\')
+				if (*name == '"' || *name == '\\') {
 					mbuf_char(b, '\\');
+					col++;
+				}
 				mbuf_char(b, *name);
 				col++;
 			}

@@ -11,6 +11,7 @@
  * Content-ID.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +40,11 @@ mi_check(const char *out, size_t len)
 			abort();	/* a bare LF */
 		/* An overlong address or Content-ID cannot be folded. */
 		if (p - 1 - line > 76 && memchr(line, '@', (size_t)(p - line))
-		    == NULL && strncmp(line, "Content-ID: <", 13) != 0)
+		    == NULL && strncmp(line, "Content-ID: <", 13) != 0) {
+			fprintf(stderr, "overlong line: %.*s\n",
+			    (int)(p - line), line);
 			abort();
+		}
 		line = p + 1;
 	}
 	if (line != e)
