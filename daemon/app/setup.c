@@ -116,6 +116,36 @@ overrides(struct conf *conf, const struct opts *o)
 	}
 }
 
+/* Add the path at key of obj, resolved against dir, to conf->shut. */
+static void
+shut_add(struct conf *conf, const json_t *obj, const char *key,
+    const char *dir)
+{
+	const char	*v = json_string_value(json_object_get(obj, key));
+
+	if (v == NULL || *v == '\0')
+		return;
+	conf->shut = xreallocarray(conf->shut, conf->nshut + 1,
+	    sizeof(*conf->shut));
+	conf->shut[conf->nshut++] = path_join(dir, v);
+}
+
+/*
+ * What a plugin's child is shut out of besides the state directory, the
+ * config and the sources' secrets (run/child.c): the parts above the
+ * runs name the SMTP password file and a Maildir, resolved as
+ * mail/mailconf.c does.
+ */
+static void
+shut_parts(struct conf *conf)
+{
+	const json_t	*mail = json_object_get(conf->root, "mail");
+
+	shut_add(conf, json_object_get(mail, "smtp"), "password_file",
+	    conf->dir);
+	shut_add(conf, mail, "maildir", conf->state_dir);
+}
+
 /*
  * Load the config at o's path into rm, with the command line's -P and -S
  * over it, and what flags ask for: with SETUP_RRDCACHED the store uses
@@ -145,6 +175,7 @@ setup_load(struct regiomon *rm, const struct opts *o, int flags,
 	if ((conf = rm->conf) == NULL)
 		return EXIT_CONFIG;
 	overrides(conf, o);
+	shut_parts(conf);
 	if ((flags & SETUP_RRDCACHED) &&
 	    store_use_rrdcached(conf->rrdcached) == -1)
 		return 1;
@@ -206,10 +237,12 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 {
 	const struct conf	*conf = rm->conf;
 	const struct plugin	*p;
-	const struct source	*src;
+	struct source		*src;
+	struct diags		 unwanted;
 	char			 err[1024], where[64];
 	size_t			 i, before = d->n;
 
+	memset(&unwanted, 0, sizeof(unwanted));
 	for (i = 0; i < conf->nsources; i++) {
 		src = &conf->sources[i];
 		if (src->name == NULL || src->plugin == NULL ||
@@ -217,10 +250,18 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 		    json_object_get(conf->root, "sources"), src->index),
 		    "config") != NULL))
 			continue;
-		if (!setup_wanted(src, flags, names, n))
-			continue;
 		p = plugins_get(&rm->plugins, conf->plugin_dir, src->plugin,
 		    err, sizeof(err));
+		/*
+		 * A source not asked for is checked all the same, silently,
+		 * for the secret files its plugin names: no other source's
+		 * run may read them (run/child.c).
+		 */
+		if (!setup_wanted(src, flags, names, n)) {
+			if (p != NULL)
+				host_check_source(rm, p, src, 0, &unwanted);
+			continue;
+		}
 		if (p != NULL)
 			host_check_source(rm, p, src,
 			    !(flags & SETUP_RUNNING) && src->enabled, d);
@@ -232,5 +273,6 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 			    conf->plugin_dir, err);
 		}
 	}
+	diag_free(&unwanted);
 	return d->n > before ? -1 : 0;
 }

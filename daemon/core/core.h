@@ -98,6 +98,7 @@ __dead void fatalx(const char *, ...)
 uint64_t fnv1a(uint64_t, const char *);
 size_t	strlcpy(char *, const char *, size_t);
 void	*xcalloc(size_t, size_t);
+void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
 int	xasprintf(char **, const char *, ...)
 	    __attribute__((__format__ (printf, 2, 3)));
@@ -133,6 +134,9 @@ void	fmt_double(char *, size_t, double);
 #define FMT_HUMAN_SIG	6
 int	fmt_human_decimals(double, int);
 void	fmt_human(char *, size_t, double, int);
+
+/* confine.c */
+int	confine_shut(const char *const *, size_t, char *, size_t);
 
 /* secret.c */
 int	secret_read(const char *, char *, size_t, size_t *, char *, size_t);

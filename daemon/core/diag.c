@@ -27,11 +27,9 @@ void
 diag_vadd(struct diags *d, const char *file, const char *where,
     const char *fmt, va_list ap)
 {
-	struct diag	*v, *e;
+	struct diag	*e;
 
-	if ((v = reallocarray(d->v, d->n + 1, sizeof(*v))) == NULL)
-		fatal(NULL);
-	d->v = v;
+	d->v = xreallocarray(d->v, d->n + 1, sizeof(*d->v));
 	e = &d->v[d->n++];
 	e->file = file != NULL ? xstrdup(file) : NULL;
 	e->where = where != NULL && *where != '\0' ? xstrdup(where) : NULL;

@@ -61,6 +61,14 @@ xcalloc(size_t n, size_t size)
 	return p;
 }
 
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if ((p = reallocarray(p, n, size)) == NULL)
+		fatal(NULL);
+	return p;
+}
+
 char *
 xstrdup(const char *s)
 {

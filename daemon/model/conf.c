@@ -472,9 +472,41 @@ conf_read_buffer(const char *buf, size_t len, const char *name,
 	return conf_build(root, name, NULL, d);
 }
 
+/*
+ * Add path to the secret files src's plugin declared (check_secret()),
+ * once.
+ */
+void
+conf_source_add_secret(struct source *src, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < src->nsecrets; i++)
+		if (strcmp(src->secrets[i], path) == 0)
+			return;
+	src->secrets = xreallocarray(src->secrets, src->nsecrets + 1,
+	    sizeof(*src->secrets));
+	src->secrets[src->nsecrets++] = xstrdup(path);
+}
+
+/* Forget the secret files src's plugin declared. */
+void
+conf_source_forget_secrets(struct source *src)
+{
+	size_t	 i;
+
+	for (i = 0; i < src->nsecrets; i++)
+		free(src->secrets[i]);
+	free(src->secrets);
+	src->secrets = NULL;
+	src->nsecrets = 0;
+}
+
 void
 conf_free(struct conf *conf)
 {
+	size_t	 i;
+
 	if (conf == NULL)
 		return;
 	free(conf->path);
@@ -483,6 +515,11 @@ conf_free(struct conf *conf)
 	free(conf->plugin_dir);
 	free_catalogs(conf);
 	free(conf->rrdcached);
+	for (i = 0; i < conf->nshut; i++)
+		free(conf->shut[i]);
+	free(conf->shut);
+	for (i = 0; i < conf->nsources; i++)
+		conf_source_forget_secrets(&conf->sources[i]);
 	free(conf->sources);
 	json_decref(conf->root);
 	free(conf);

@@ -82,6 +82,8 @@ struct source {
 	json_t		*config;	/* the plugin's object, borrowed */
 	json_t		*redirect_hosts; /* allow_redirect_hosts, or NULL */
 	size_t		 index;		/* position in "sources" */
+	char		**secrets;	/* secret files its plugin declared */
+	size_t		 nsecrets;
 };
 
 struct conf {
@@ -105,6 +107,13 @@ struct conf {
 	size_t		 run_spool;	/* bytes per run, 0: no cap */
 	/* store */
 	char		*rrdcached;	/* NULL: write files directly */
+	/*
+	 * Paths a plugin child is shut out of besides the state directory,
+	 * the config and the sources' secrets: those of the parts above
+	 * (the SMTP password file), set by the app's setup.
+	 */
+	char		**shut;
+	size_t		 nshut;
 	struct source	*sources;
 	size_t		 nsources;
 };
@@ -180,6 +189,8 @@ struct conf *conf_read(const char *, struct diags *);
 struct conf *conf_read_buffer(const char *, size_t, const char *,
 	    struct diags *);
 void	conf_free(struct conf *);
+void	conf_source_add_secret(struct source *, const char *);
+void	conf_source_forget_secrets(struct source *);
 const struct source *conf_source(const struct conf *, const char *);
 char	*conf_path(const struct conf *, const char *);
 

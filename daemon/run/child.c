@@ -3,7 +3,8 @@
  * child.c: the child's side of a source run.  It loads nothing new: it
  * calls the already loaded plugin's init/collect/fini and writes
  * observation lines to the pipe, with no descriptor of the parent's but
- * stdio and the pipe, kills whatever the plugin started (sweep.c), and
+ * stdio and the pipe and no file of the state directory or any secret
+ * (child_confine()), kills whatever the plugin started (sweep.c), and
  * leaves by _exit() with what the plugin said.
  */
 #include <sys/resource.h>
@@ -69,6 +70,55 @@ child_sweep(const struct source *src)
 static const struct source *child_src;
 
 /*
+ * Shut the child, and all it starts, out of what no plugin needs and a
+ * broken or hostile one could harm or steal (confine.c): the state
+ * directory (the store, spool, outbox and state), the config, every
+ * source's secret files (its own are in the vault already) and those of
+ * the parts above (conf->shut: the SMTP password).  Relative paths are
+ * taken from here, before the chdir to the config's directory, but for
+ * the secrets, which a plugin names from there.  Without Landlock in
+ * the kernel the child runs as it is.  0, or -1 logged.
+ */
+static int
+child_confine(const struct conf *conf, const struct source *src)
+{
+	const char	**shut;
+	char		**own, err[1024];
+	size_t		 i, j, n = 0, nown = 0, max = conf->nshut + 2;
+	int		 rc;
+
+	for (i = 0; i < conf->nsources; i++)
+		max += conf->sources[i].nsecrets;
+	shut = xcalloc(max, sizeof(*shut));
+	own = xcalloc(max, sizeof(*own));
+	shut[n++] = conf->state_dir;
+	shut[n++] = conf->path;
+	for (i = 0; i < conf->nshut; i++)
+		shut[n++] = conf->shut[i];
+	for (i = 0; i < conf->nsources; i++)
+		for (j = 0; j < conf->sources[i].nsecrets; j++) {
+			if (conf->sources[i].secrets[j][0] == '/' ||
+			    conf->dir == NULL)
+				shut[n++] = conf->sources[i].secrets[j];
+			else
+				shut[n++] = own[nown++] = path_join(conf->dir,
+				    conf->sources[i].secrets[j]);
+		}
+	rc = confine_shut(shut, n, err, sizeof(err));
+	if (rc == 1)
+		log_debug("%s: no Landlock in this kernel; the plugin is not "
+		    "shut out of the state directory and secrets", src->name);
+	else if (rc == -1)
+		log_warnx("%s: cannot shut the plugin out of the state "
+		    "directory and secrets: %s", src->name, err);
+	for (i = 0; i < nown; i++)
+		free(own[i]);
+	free(own);
+	free(shut);
+	return rc == -1 ? -1 : 0;
+}
+
+/*
  * The host's child always leaves by _exit(): exit() comes from the plugin,
  * before its collect() returned, so what it emitted is only a part.
  */
@@ -83,7 +133,7 @@ child_exit_trap(void)
 /* The child's whole life: never returns. */
 __dead void
 child_main(struct regiomon *rm, const struct source *src,
-    const struct plugin *p, int wfd, int logfd)
+    const struct plugin *p, const struct vault *vt, int wfd, int logfd)
 {
 	struct rm_ctx	*ctx;
 	FILE		*out;
@@ -127,6 +177,9 @@ child_main(struct regiomon *rm, const struct source *src,
 	if (atexit(child_exit_trap) != 0)
 		_exit(1);
 	(void)sweep_setup();
+	vault_install(vt);
+	if (child_confine(rm->conf, src) == -1)
+		_exit(1);
 	child_limit_memory(rm->conf->child_memory);
 	/*
 	 * A plugin parses page after page of the same size: keep the heap

@@ -29,6 +29,7 @@ struct rm_ctx {
 	FILE			*out;		/* NULL: check-config */
 	struct diags		*diags;		/* config errors go here */
 	int			 secrets;	/* check secret files now */
+	int			 report_fd;	/* a probe's report, or -1 */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
 	/* The last pair the catalog accepted ("": none); see host_emit. */
@@ -192,10 +193,11 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 }
 
 /*
- * Check a secret file named at config key when checking a config for
- * check-config or the daemon (host_check_source() with secrets), with
- * the reader a run uses; else nothing: a run reads it at use, where a
- * refusal fails that source's run alone.
+ * Declare the secret file path, named at config key: in a config check's
+ * probe it is reported to the parent (host_check_source()), which reads
+ * it for each run's child of this source (vault.c); when checking a
+ * config for check-config or the daemon (with secrets) it is read now,
+ * as a run would.  A run's refusal fails that source's run alone.
  */
 static int
 host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
@@ -203,6 +205,11 @@ host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
 	char	 buf[4096], err[1024];
 	int	 rc;
 
+	/* The parent reads it for the run's child, and for no other. */
+	if (ctx->report_fd != -1) {
+		write_all(ctx->report_fd, "s", 2);
+		write_all(ctx->report_fd, path, strlen(path) + 1);
+	}
 	if (!ctx->secrets)
 		return RM_OK;
 	rc = sdk_read_secret(path, buf, sizeof(buf), err, sizeof(err));
@@ -355,6 +362,7 @@ host_ctx_new(struct regiomon *rm, const struct source *src, FILE *out,
 	ctx->src = src;
 	ctx->out = out;
 	ctx->diags = diags;
+	ctx->report_fd = -1;
 	return ctx;
 }
 
@@ -373,16 +381,21 @@ host_ctx_free(struct rm_ctx *ctx)
 struct check_probe {
 	struct regiomon		*rm;
 	const struct plugin	*p;
-	const struct source	*src;
+	struct source		*src;
 	int			 secrets;
 };
 
-/* Write one diag to a probe's report: file, where ("": none), msg. */
+/*
+ * A probe's report is a run of records of NUL-terminated strings, each
+ * led by its kind: "d", then a diag's file, where ("": none) and msg; or
+ * "s", then the path of a secret file the plugin declared.
+ */
 static void
 check_report(int fd, const struct diag *e)
 {
 	const char	*where = e->where != NULL ? e->where : "";
 
+	write_all(fd, "d", 2);
 	write_all(fd, e->file, strlen(e->file) + 1);
 	write_all(fd, where, strlen(where) + 1);
 	write_all(fd, e->msg, strlen(e->msg) + 1);
@@ -409,6 +422,7 @@ check_probe(void *arg, int fd)
 		    cp->rm->conf->dir, strerror(errno));
 	ctx = host_ctx_new(cp->rm, cp->src, NULL, &d);
 	ctx->secrets = cp->secrets;
+	ctx->report_fd = fd;
 	rc = cp->p->desc.init(ctx, cp->src->config, &state);
 	cp->p->desc.fini(state);
 	for (i = 0; i < d.n; i++)
@@ -424,11 +438,11 @@ check_probe(void *arg, int fd)
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
-    const struct source *src, int secrets, struct diags *diags)
+    struct source *src, int secrets, struct diags *diags)
 {
 	struct check_probe	 cp;
 	size_t			 before = diags->n, len, n;
-	const char		*f[3], *r, *end;
+	const char		*f[4], *r, *end;
 	char			*report, why[256];
 	int			 rc;
 
@@ -442,15 +456,21 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 		    "%s %s", src->index, p->name, why);
 		return -1;
 	}
-	/* Whole triples only: a report cut at its cap drops the last. */
+	/* Whole records only: a report cut at its cap drops the last. */
+	conf_source_forget_secrets(src);
 	for (r = report, end = report + len, n = 0; r < end; r += strlen(r) +
 	    1) {
 		f[n++] = r;
-		if (n < 3)
-			continue;
-		diag_add(diags, f[0], f[1][0] != '\0' ? f[1] : NULL, "%s",
-		    f[2]);
-		n = 0;
+		if (strcmp(f[0], "s") == 0 && n == 2) {
+			conf_source_add_secret(src, f[1]);
+			n = 0;
+		} else if (strcmp(f[0], "d") == 0 && n == 4) {
+			diag_add(diags, f[1], f[2][0] != '\0' ? f[2] : NULL,
+			    "%s", f[3]);
+			n = 0;
+		} else if (n == 1 && strcmp(f[0], "s") != 0 &&
+		    strcmp(f[0], "d") != 0)
+			break;	/* cannot be: both ends are this program */
 	}
 	free(report);
 	if (rc != 0 && diags->n == before)

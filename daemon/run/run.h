@@ -33,7 +33,7 @@ int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);
 int	host_obs_check(const struct catalog *, const struct obs *, char *,
 	    size_t);
 int	host_check_source(struct regiomon *, const struct plugin *,
-	    const struct source *, int, struct diags *);
+	    struct source *, int, struct diags *);
 
 /* sdk.c: the helpers of ABI 1.1 and 1.2, shared with the tests' fakes */
 int	sdk_read_secret(const char *, char *, size_t, char *, size_t);

@@ -98,8 +98,15 @@ struct job {
 int	ahead_finish(struct ahead *, struct sindex *);
 
 /* child.c */
+struct vault;
 __dead void child_main(struct regiomon *, const struct source *,
-	    const struct plugin *, int, int);
+	    const struct plugin *, const struct vault *, int, int);
+
+/* vault.c */
+struct vault *vault_fill(const struct source *);
+void	vault_wipe(struct vault *);
+void	vault_install(const struct vault *);
+int	vault_serve(const char *, char *, size_t, char *, size_t, int *);
 
 /* sweep.c */
 int	sweep_setup(void);

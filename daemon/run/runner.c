@@ -29,6 +29,7 @@ job_spawn(struct regiomon *rm, const struct source *src,
     const struct plugin *p, FILE *sink, int capture)
 {
 	struct job	*j;
+	struct vault	*vt;
 	int		 pfd[2], lfd[2] = { -1, -1 };
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
@@ -48,9 +49,11 @@ job_spawn(struct regiomon *rm, const struct source *src,
 	j->sink = sink;
 	j->deadline = mono_now() + (double)src->timeout;
 	j->logfd = lfd[0];
+	vt = vault_fill(src);
 	/* A plugin must not outlive the parent that would reap it. */
 	if ((j->pid = fork_tied()) == -1) {
 		log_err("%s: fork", src->name);
+		vault_wipe(vt);
 		close(pfd[0]);
 		close(pfd[1]);
 		if (capture) {
@@ -64,8 +67,9 @@ job_spawn(struct regiomon *rm, const struct source *src,
 		close(pfd[0]);
 		if (capture)
 			close(lfd[0]);
-		child_main(rm, src, p, pfd[1], lfd[1]);
+		child_main(rm, src, p, vt, pfd[1], lfd[1]);
 	}
+	vault_wipe(vt);
 	close(pfd[1]);
 	j->fd = pfd[0];
 	fcntl(j->fd, F_SETFL, fcntl(j->fd, F_GETFL) | O_NONBLOCK);

@@ -14,6 +14,7 @@
 #include "core/core.h"
 #include "model/model.h"
 #include "run/run.h"
+#include "run/run_private.h"
 
 /* 1 if v is of type t (enum rm_conf_type), else 0. */
 static int
@@ -211,11 +212,18 @@ sdk_buf_take(struct rm_buf *b, size_t *len)
 	return p;
 }
 
-/* The host's read_secret (ABI 1.2): secret_read(), RM_OK or RM_ERR. */
+/*
+ * The host's read_secret (ABI 1.2): in a run's child from the source's
+ * vault (vault.c), else secret_read(); RM_OK or RM_ERR.
+ */
 int
 sdk_read_secret(const char *path, char *buf, size_t size, char *err,
     size_t errlen)
 {
+	int	 rc;
+
+	if (vault_serve(path, buf, size, err, errlen, &rc))
+		return rc;
 	return secret_read(path, buf, size, NULL, err, errlen) == 0 ?
 	    RM_OK : RM_ERR;
 }
