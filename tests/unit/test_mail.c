@@ -422,7 +422,7 @@ test_subject(void **state)
 static void
 test_from(void **state)
 {
-	char	*msg, *v, *dec, *head;
+	char	*msg, *v, *dec, *head, quotes[41];
 	size_t	 len, lines;
 
 	(void)state;
@@ -459,15 +459,15 @@ test_from(void **state)
 	 * goes out as encoded words and every header line stays within 76
 	 * (found by fuzz_mime).
 	 */
-	assert_non_null(msg = build("s", "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
-	    "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"", "", NULL, NULL, 0,
-	    &len));
+	memset(quotes, '"', 40);
+	quotes[40] = '\0';
+	assert_non_null(msg = build("s", quotes, "", NULL, NULL, 0, &len));
 	head = strndup(msg, (size_t)(strstr(msg, "\r\n\r\n") - msg) + 2);
 	assert_lines_within(head, strlen(head), 76);
 	v = header_value(msg, "From", &lines);
 	dec = header_decode(v);
-	assert_string_equal(dec, "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
-	    "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\" <regiomon@example.org>");
+	assert_int_equal(strspn(dec, "\""), 40);
+	assert_string_equal(dec + 40, " <regiomon@example.org>");
 	free(dec);
 	free(v);
 	free(head);
