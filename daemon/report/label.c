@@ -26,11 +26,13 @@ static const struct label labels[] = {
 	    "Regional monitor Groningen-Assen" },
 	{ L_REPORT_INTRO,
 	    "De indicatoren van de regionale strategie \xe2\x80\x98Het "
-	    "verhaal van de regio\xe2\x80\x99, vergeleken met hun basislijn "
-	    "uit 2020.",
+	    "verhaal van de regio\xe2\x80\x99, vergeleken met hun basislijn: "
+	    "het cijfer van de strategie voor 2020, of het jaar daarvoor "
+	    "dat zij noemt.",
 	    "The indicators of the regional strategy \xe2\x80\x98Het "
-	    "verhaal van de regio\xe2\x80\x99, compared with their 2020 "
-	    "baseline." },
+	    "verhaal van de regio\xe2\x80\x99, compared with their "
+	    "baseline: the strategy's figure for 2020, or the nearest earlier "
+	    "year it gives." },
 	{ L_UPDATED, "Bijgewerkt", "Updated" },
 	{ L_CHOOSE_REGION, "Kies een regio", "Choose a region" },
 	{ L_KIND_REGION, "Regio", "Region" },
