@@ -149,8 +149,10 @@ print_notes(FILE *fp, const json_t *s)
 	if (json_is_object(t)) {
 		fmt_human(a, sizeof(a), jnumv(t, "value", NULL),
 		    FMT_HUMAN_DEC);
+		/* One decimal more than the target: 19.9, not 19.9333. */
 		fmt_human(c, sizeof(c), jnumv(t, "path", NULL),
-		    FMT_HUMAN_DEC);
+		    fmt_human_decimals(jnumv(t, "value", NULL),
+		    FMT_HUMAN_DEC) + 1);
 		snprintf(d, sizeof(d), "%s", jstrv(t, "progress", NULL) !=
 		    NULL && strcmp(jstrv(t, "progress", NULL), "on-track") ==
 		    0 ? "on track" : "behind the path");

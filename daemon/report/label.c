@@ -315,10 +315,18 @@ report_target_text(enum lang lang, const json_t *t, const char *unit,
 {
 	const char	*prog = json_string_value(json_object_get(t,
 	    "progress"));
-	char		 val[64], path[64];
+	char		 val[64], path[96], num[64];
+	int		 d;
 
 	label_value(lang, jnumber(t, "value"), unit, val, sizeof(val));
-	label_value(lang, jnumber(t, "path"), unit, path, sizeof(path));
+	/* The path to one decimal more than the target: 19,9%, not 19,9333%. */
+	d = label_decimals(jnumber(t, "value"), FMT_HUMAN_DEC) + 1;
+	label_num(lang, jnumber(t, "path"), d, 0, num, sizeof(num));
+	if (unit == NULL || *unit == '\0')
+		snprintf(path, sizeof(path), "%s", num);
+	else
+		snprintf(path, sizeof(path), strcmp(unit, "%") == 0 ? "%s%s" :
+		    "%s %s", num, unit);
 	snprintf(buf, size, "%s (%s): %s (%s %s)", val,
 	    json_string_value(json_object_get(t, "period")),
 	    label(lang, prog != NULL && strcmp(prog, "on-track") == 0 ?

@@ -459,9 +459,9 @@ test_from(void **state)
 	 * goes out as encoded words and every header line stays within 76
 	 * (found by fuzz_mime).
 	 */
-	assert_non_null(msg = build("s", "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
-	    "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"", "", NULL, NULL, 0,
-	    &len));
+	assert_non_null(msg = build("s", "\"\"\"\"\"\"\"\"\"\""
+	    "\"\"\"\"\"\"\"\"\"\"" "\"\"\"\"\"\"\"\"\"\""
+	    "\"\"\"\"\"\"\"\"\"\"", "", NULL, NULL, 0, &len));
 	head = strndup(msg, (size_t)(strstr(msg, "\r\n\r\n") - msg) + 2);
 	assert_lines_within(head, strlen(head), 76);
 	v = header_value(msg, "From", &lines);
