@@ -53,7 +53,7 @@ static void
 fmt_base(char *buf, size_t size, const json_t *ev, enum lang lang)
 {
 	const json_t	*b = json_object_get(ev, "baseline");
-	char		 val[64];
+	char		 val[64], note[160];
 
 	if (b == NULL || json_is_null(b)) {
 		snprintf(buf, size, "%s", label(lang, L_MAIL_NO_BASELINE));
@@ -61,19 +61,24 @@ fmt_base(char *buf, size_t size, const json_t *ev, enum lang lang)
 	}
 	mail_num(lang, json_number_value(json_object_get(b, "value")), val,
 	    sizeof(val));
-	snprintf(buf, size, "%s (%s)", val,
-	    json_string_value(json_object_get(b, "period")));
+	report_base_note(lang, b, note, sizeof(note));
+	snprintf(buf, size, "%s (%s)%s%s", val,
+	    json_string_value(json_object_get(b, "period")),
+	    note[0] != '\0' ? "; " : "", note);
 }
 
 /*
- * A state in the mail's words: its name in English ("warning"), the
- * report's badge in lower case in Dutch ("waarschuwing").  Into buf.
+ * A state in the mail's words: its name in English ("warning", "moved
+ * strongly"), the report's badge in lower case in Dutch ("waarschuwing",
+ * "sterk verschoven").  Into buf.
  */
 static const char *
 mail_state(enum lang lang, const char *state, char *buf, size_t size)
 {
 	size_t	 i;
 
+	if (lang == LANG_EN && strcmp(state, "moved-strongly") == 0)
+		return "moved strongly";
 	if (lang == LANG_EN)
 		return state;
 	strlcpy(buf, label_state(lang, state), size);
@@ -225,7 +230,7 @@ jdbl(const json_t *ev, const char *a, const char *b)
 static void
 row_cells(const struct item *x, char cells[NCOLS][256], enum lang lang)
 {
-	char	 shift[96], base[96], *p;
+	char	 shift[96], base[256], target[192], tt[160], word[32], *p;
 
 	snprintf(cells[0], 256, "%s", lang == LANG_EN &&
 	    x->ind->title_en != NULL ? x->ind->title_en : x->ind->title);
@@ -245,8 +250,19 @@ row_cells(const struct item *x, char cells[NCOLS][256], enum lang lang)
 			    shift));
 	}
 	fmt_base(base, sizeof(base), x->ev, lang);
-	snprintf(cells[4], 256, "%s %s %s", shift, label(lang, L_MAIL_VS),
-	    base);
+	target[0] = '\0';
+	if (json_is_object(json_object_get(x->ev, "target"))) {
+		report_target_text(lang, json_object_get(x->ev, "target"),
+		    x->ind->unit, tt, sizeof(tt));
+		strlcpy(word, label(lang, L_TARGET), sizeof(word));
+		word[0] = (char)tolower((unsigned char)word[0]);
+		if (snprintf(target, sizeof(target), "; %s %s", word, tt) < 0)
+			target[0] = '\0';
+	}
+	/* Cut, never overflowing, when a long note makes it too wide. */
+	if (snprintf(cells[4], 256, "%s %s %s%s", shift, label(lang,
+	    L_MAIL_VS), base, target) < 0)
+		cells[4][0] = '\0';
 }
 
 /* "Uitdaging 5: Robuuste arbeidsmarkt", in the mail's language. */

@@ -24,14 +24,18 @@ static const char *const headings[NCOLS] = {
 	"indicator", "region", "baseline", "latest", "shift", "state"
 };
 
-/* SGR colour of a state; the summary's worst state uses the same. */
+/*
+ * SGR colour of a state; the summary's worst state uses the same.  A
+ * neutral indicator's moves are blue, never the red or amber of bad news.
+ */
 static const char *
 colour(const char *state)
 {
 	static const struct {
 		const char	*state, *sgr;
 	} tab[] = {
-		{ "ok", "32" }, { "improved", "36" }, { "warning", "33" },
+		{ "ok", "32" }, { "improved", "36" }, { "moved", "34" },
+		{ "moved-strongly", "1;34" }, { "warning", "33" },
 		{ "critical", "1;31" }, { "stale", "35" }, { "nodata", "2" },
 	};
 	size_t	 i;
@@ -117,6 +121,46 @@ cells_of(const json_t *s, char cells[NCOLS][128])
 	fmt_state(cells[5], 128, s);
 }
 
+/*
+ * The lines under a series' row: where its baseline comes from when that
+ * is not plain ("definition differs: strategy 249000, source 241000
+ * (2020)"), and its progress towards a target ("target 800000 (2040):
+ * behind the path (320000 by now)").
+ */
+static void
+print_notes(FILE *fp, const json_t *s)
+{
+	const json_t	*b = json_object_get(s, "baseline");
+	const json_t	*t = json_object_get(s, "target");
+	char		 a[64], c[64], d[64];
+
+	if (json_is_true(json_object_get(b, "definition_differs"))) {
+		fmt_human(a, sizeof(a), jnumv(b, "catalog_value", NULL),
+		    FMT_HUMAN_DEC);
+		fmt_human(c, sizeof(c), jnumv(b, "series_value", NULL),
+		    FMT_HUMAN_DEC);
+		out_printf(fp, "      definition differs: strategy %s, "
+		    "source %s (%s)\n", a, c, jstrv(b, "period", NULL));
+	} else if (json_is_object(b) &&
+	    json_is_number(json_object_get(b, "catalog_value")) &&
+	    !json_is_number(json_object_get(b, "series_value")))
+		out_printf(fp, "      baseline: the strategy's figure, the "
+		    "source has no value for %s\n", jstrv(b, "period", NULL));
+	if (json_is_object(t)) {
+		fmt_human(a, sizeof(a), jnumv(t, "value", NULL),
+		    FMT_HUMAN_DEC);
+		/* One decimal more than the target: 19.9, not 19.9333. */
+		fmt_human(c, sizeof(c), jnumv(t, "path", NULL),
+		    fmt_human_decimals(jnumv(t, "value", NULL),
+		    FMT_HUMAN_DEC) + 1);
+		snprintf(d, sizeof(d), "%s", jstrv(t, "progress", NULL) !=
+		    NULL && strcmp(jstrv(t, "progress", NULL), "on-track") ==
+		    0 ? "on track" : "behind the path");
+		out_printf(fp, "      target %s (%s): %s (%s by now)\n", a,
+		    jstrv(t, "period", NULL), d, c);
+	}
+}
+
 /* "7 series: 3 ok, 1 critical, ...; worst: critical". */
 static void
 print_summary(FILE *fp, const json_t *ch, int colours)
@@ -200,6 +244,7 @@ print_text(FILE *fp, const json_t *doc, int colours)
 				    colour(jstrv(s, "state", NULL)), cells[c]);
 			else
 				out_printf(fp, "%s\n", cells[c]);
+			print_notes(fp, s);
 		}
 		print_summary(fp, ch, colours);
 	}

@@ -15,14 +15,17 @@
 
 /* In enum estate order. */
 static const char *const state_names[] = {
-	"ok", "improved", "warning", "critical", "stale", "nodata"
+	"ok", "improved", "moved", "moved-strongly", "warning", "critical",
+	"stale", "nodata"
 };
 
 /*
- * Severity for "worst state": improved is the best news, nodata and stale
- * say we do not know, warning and critical say something is wrong.
+ * Severity for "worst state": improved is the best news, moved and moved
+ * strongly (a neutral indicator away from its baseline) are news but not
+ * bad news, nodata and stale say we do not know, warning and critical
+ * say something is wrong.
  */
-static const int state_ranks[] = { 1, 0, 4, 5, 3, 2 };
+static const int state_ranks[] = { 1, 0, 2, 3, 6, 7, 5, 4 };
 
 /* The state's name, as in state.json and status; a static string. */
 const char *
@@ -50,7 +53,10 @@ eval_state_parse(const char *name, enum estate *s)
 	return -1;
 }
 
-/* Higher is worse: improved 0, ok 1, nodata 2, stale 3, warning 4, ... */
+/*
+ * Higher is worse: improved 0, ok 1, moved 2, moved-strongly 3, nodata 4,
+ * stale 5, warning 6, critical 7.
+ */
 int
 eval_state_rank(enum estate s)
 {
@@ -92,7 +98,8 @@ inside(double v, double limit)
  * relative shift is undefined (shift_pct NaN); any move away from 0 then
  * counts as an infinite one, and no move as none.  worse is the measure
  * signed so that positive is bad news; a neutral indicator's worse is
- * |measure|, since any move away from the baseline is worth a look.
+ * |measure|, since any move away from the baseline is worth a look (as
+ * moved, never as bad news: see plain_state).
  */
 void
 eval_judge(const struct indicator *ind, double base, double latest,
@@ -124,14 +131,30 @@ eval_judge(const struct indicator *ind, double base, double latest,
 	}
 }
 
-/* The state j gives on its own, with no history. */
+/* The states past the warning and the critical threshold for ind. */
+static enum estate
+state_hi(const struct indicator *ind)
+{
+	return ind->direction == DIR_NEUTRAL ? ES_MOVED_STRONGLY : ES_CRITICAL;
+}
+
+static enum estate
+state_lo(const struct indicator *ind)
+{
+	return ind->direction == DIR_NEUTRAL ? ES_MOVED : ES_WARNING;
+}
+
+/*
+ * The state j gives on its own, with no history.  A neutral indicator has
+ * no bad news: past its thresholds it has moved (strongly), either way.
+ */
 static enum estate
 plain_state(const struct indicator *ind, double worse)
 {
 	if (reached(worse, ind->critical))
-		return ES_CRITICAL;
+		return state_hi(ind);
 	if (reached(worse, ind->warning))
-		return ES_WARNING;
+		return state_lo(ind);
 	if (ind->direction != DIR_NEUTRAL && reached(-worse, ind->warning))
 		return ES_IMPROVED;
 	return ES_OK;
@@ -143,6 +166,7 @@ plain_state(const struct indicator *ind, double worse)
  * state needs the measure to be at least the hysteresis inside the
  * threshold being crossed back (collectd widens the band of the previous
  * non-OK state the same way).  Moving to a harsher state needs no margin.
+ * moved strongly and moved stand for critical and warning.
  */
 enum estate
 eval_raw(const struct indicator *ind, const struct judgement *j,
@@ -150,13 +174,13 @@ eval_raw(const struct indicator *ind, const struct judgement *j,
 {
 	double		 h = ind->hysteresis, w = j->worse;
 	enum estate	 r = plain_state(ind, w);
+	enum estate	 hi = state_hi(ind), lo = state_lo(ind);
 
-	if (cur == ES_CRITICAL && r != ES_CRITICAL &&
-	    !inside(w, ind->critical - h))
-		return ES_CRITICAL;
-	if ((cur == ES_CRITICAL || cur == ES_WARNING) &&
+	if (cur == hi && r != hi && !inside(w, ind->critical - h))
+		return hi;
+	if ((cur == hi || cur == lo) &&
 	    (r == ES_OK || r == ES_IMPROVED) && !inside(w, ind->warning - h))
-		return ES_WARNING;
+		return lo;
 	if (cur == ES_IMPROVED && r == ES_OK && !inside(-w, ind->warning - h))
 		return ES_IMPROVED;
 	return r;
@@ -207,40 +231,150 @@ eval_machine_step(struct evmachine *m, const struct indicator *ind,
 }
 
 /*
- * The baseline of a series: the catalog's figure for region if it has one
- * (whatever its period: the strategy quotes 2018 or 2019-Q2 figures too);
- * else the series' own 2020 value, or the mean of its 2020 quarters or
- * months when all of them are present.  0 with *b set, or -1 if none.
+ * The series' own value for p: its value for p if p is of its frequency,
+ * or the mean of the quarters or months of year p when all are present.
+ * 0 with *v set, or -1.
  */
-int
-eval_baseline(const struct indicator *ind, const char *region,
-    const struct point *pts, size_t n, struct evbase *b)
+static int
+own_value(const struct indicator *ind, const struct point *pts, size_t n,
+    const struct period *p, double *v)
 {
-	const struct baseline	*cb;
-	size_t			 i, have = 0, want;
-	double			 sum = 0;
+	size_t	 i, have = 0, want;
+	double	 sum = 0;
 
-	memset(b, 0, sizeof(*b));
-	if ((cb = indicator_baseline(ind, region)) != NULL) {
-		b->period = cb->period;
-		b->value = cb->value;
-		b->from_catalog = 1;
-		return 0;
-	}
-	want = ind->freq == FREQ_YEAR ? 1 : ind->freq == FREQ_QUARTER ? 4 : 12;
+	if (p->freq != ind->freq && p->freq != FREQ_YEAR)
+		return -1;
+	want = p->freq == ind->freq ? 1 : ind->freq == FREQ_QUARTER ? 4 : 12;
 	for (i = 0; i < n; i++) {
-		if (pts[i].period.year != 2020 ||
-		    pts[i].period.freq != ind->freq || isnan(pts[i].value))
+		if (pts[i].period.year != p->year ||
+		    pts[i].period.freq != ind->freq || isnan(pts[i].value) ||
+		    (p->freq == ind->freq && pts[i].period.index != p->index))
 			continue;
 		sum += pts[i].value;
 		have++;
 	}
 	if (have != want)
 		return -1;
-	b->period.year = 2020;
-	b->period.freq = FREQ_YEAR;
-	b->period.index = 0;
-	b->value = sum / (double)want;
+	*v = sum / (double)want;
+	return 0;
+}
+
+/*
+ * The baseline of a series.  With a catalog figure for region (of 2020,
+ * or the nearest earlier year the strategy gives), the series' own value
+ * for that period is looked up too: if it differs from the figure by more
+ * than the indicator's baseline_tolerance (relative to the figure), the
+ * series counts another thing than the strategy did, and its own value
+ * is the baseline, so that the shift compares like with like.  Without
+ * an own value the figure is used as it is.  Without a figure: the
+ * series' own 2020 value, or the mean of its 2020 quarters or months
+ * when all of them are present.  0 with *b set, or -1 if none.
+ */
+int
+eval_baseline(const struct indicator *ind, const char *region,
+    const struct point *pts, size_t n, struct evbase *b)
+{
+	const struct baseline	*cb;
+	struct period		 y2020;
+
+	memset(b, 0, sizeof(*b));
+	if ((cb = indicator_baseline(ind, region)) != NULL) {
+		b->period = cb->period;
+		b->value = cb->value;
+		b->from_catalog = 1;
+		b->has_catalog = 1;
+		b->catalog = cb->value;
+		if (own_value(ind, pts, n, &cb->period, &b->own) == 0) {
+			b->has_own = 1;
+			if (fabs(b->own - cb->value) > ind->baseline_tolerance *
+			    fabs(cb->value) + tol(cb->value)) {
+				b->differs = 1;
+				b->value = b->own;
+				b->from_catalog = 0;
+			}
+		}
+		return 0;
+	}
+	y2020.year = 2020;
+	y2020.freq = FREQ_YEAR;
+	y2020.index = 0;
+	if (own_value(ind, pts, n, &y2020, &b->own) == -1)
+		return -1;
+	b->period = y2020;
+	b->has_own = 1;
+	b->value = b->own;
+	return 0;
+}
+
+/*
+ * The middle of p in years, where a figure for p sits on a path: 2025 at
+ * 2025.5, 2025-Q2 at 2025.375, 2025-03 at 2025.2083.
+ */
+static double
+period_mid(const struct period *p)
+{
+	double	 n = p->freq == FREQ_YEAR ? 1 : p->freq == FREQ_QUARTER ? 4 :
+	    12;
+	int	 i = p->freq == FREQ_YEAR ? 0 : p->index - 1;
+
+	return p->year + (i + 0.5) / n;
+}
+
+/*
+ * Progress of latest (for period lp) towards region's target from the
+ * baseline b: of the catalog's targets for region after the baseline, the
+ * first one not before lp, else the last one.  The path runs straight
+ * from the baseline's figure (at the middle of its period) to the target
+ * (at the middle of its); where the series' own value is the baseline
+ * (another definition), the target keeps its relative distance from the
+ * strategy's figure.  On track: latest is at the path or beyond it
+ * towards the target (with a target equal to the baseline: no worse by
+ * the indicator's direction).  0 with *t set, or -1 with no target.
+ */
+int
+eval_target(const struct indicator *ind, const char *region,
+    const struct evbase *b, const struct period *lp, double latest,
+    struct evtarget *t)
+{
+	const struct baseline	*tg = NULL, *c;
+	double			 t0, t1, now, frac, side;
+	size_t			 i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < ind->ntargets; i++) {
+		c = &ind->targets[i];
+		if (c->region == NULL || strcmp(c->region, region) != 0 ||
+		    period_cmp(&c->period, &b->period) <= 0)
+			continue;
+		if (tg == NULL)
+			tg = c;
+		else if (period_cmp(&c->period, lp) >= 0)
+			tg = period_cmp(&tg->period, lp) < 0 ||
+			    period_cmp(&c->period, &tg->period) < 0 ? c : tg;
+		else if (period_cmp(&tg->period, lp) < 0 &&
+		    period_cmp(&c->period, &tg->period) > 0)
+			tg = c;
+	}
+	if (tg == NULL)
+		return -1;
+	t->period = tg->period;
+	t->value = tg->value;
+	t->goal = tg->value;
+	if (b->differs && b->catalog != 0)
+		t->goal = tg->value * b->value / b->catalog;
+	t0 = period_mid(&b->period);
+	t1 = period_mid(&tg->period);
+	now = period_mid(lp);
+	frac = t1 > t0 ? (now - t0) / (t1 - t0) : 1;
+	frac = frac < 0 ? 0 : frac > 1 ? 1 : frac;
+	t->path = b->value + (t->goal - b->value) * frac;
+	side = t->goal > b->value ? 1 : t->goal < b->value ? -1 :
+	    ind->direction == DIR_HIGHER_IS_BETTER ? 1 :
+	    ind->direction == DIR_LOWER_IS_BETTER ? -1 : 0;
+	if (side == 0)
+		t->on_track = fabs(latest - t->path) <= tol(t->path);
+	else
+		t->on_track = side * (latest - t->path) >= -tol(t->path);
 	return 0;
 }
 
@@ -310,4 +444,6 @@ eval_series(const struct indicator *ind, const char *region,
 	}
 	eval_judge(ind, r->base.value, r->latest_value, &r->j);
 	r->state = r->m.state;
+	r->has_target = eval_target(ind, region, &r->base, &r->latest,
+	    r->latest_value, &r->target) == 0;
 }

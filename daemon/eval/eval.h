@@ -14,12 +14,14 @@
 enum estate {				/* names as in state.json */
 	ES_OK,
 	ES_IMPROVED,
+	ES_MOVED,		/* a neutral indicator past warning */
+	ES_MOVED_STRONGLY,	/* ... past critical */
 	ES_WARNING,
 	ES_CRITICAL,
 	ES_STALE,
 	ES_NODATA
 };
-#define ES_COUNT	6
+#define ES_COUNT	8
 
 /* One value against the baseline; the measure is in the thresholds' unit. */
 struct judgement {
@@ -39,10 +41,28 @@ struct evmachine {
 	int		 releases;
 };
 
+/*
+ * The baseline a series is judged against.  With a catalog figure for
+ * the region, own is the series' value for that period (has_own), and
+ * the series' value is used instead when it differs by more than the
+ * indicator's baseline_tolerance (differs): another definition.
+ */
 struct evbase {
 	struct period	 period;
 	double		 value;
-	int		 from_catalog;	/* else the series' own 2020 */
+	int		 from_catalog;	/* else the series' own value */
+	int		 has_catalog, has_own, differs;
+	double		 catalog;	/* the strategy's figure */
+	double		 own;		/* the series' value for period */
+};
+
+/* Progress towards a catalog target: the straight path from baseline. */
+struct evtarget {
+	struct period	 period;
+	double		 value;		/* as the catalog says */
+	double		 goal;		/* rescaled to the baseline used */
+	double		 path;		/* where the path is at latest */
+	int		 on_track;
 };
 
 struct evresult {
@@ -54,6 +74,8 @@ struct evresult {
 	double		 latest_value;
 	struct judgement j;		/* of the latest value */
 	struct evmachine m;
+	int		 has_target;
+	struct evtarget	 target;
 };
 
 const char *eval_state_name(enum estate);
@@ -68,6 +90,9 @@ int	eval_machine_step(struct evmachine *, const struct indicator *,
 	    const struct period *, const struct judgement *);
 int	eval_baseline(const struct indicator *, const char *,
 	    const struct point *, size_t, struct evbase *);
+int	eval_target(const struct indicator *, const char *,
+	    const struct evbase *, const struct period *, double,
+	    struct evtarget *);
 time_t	eval_stale_after(const struct indicator *, const struct period *);
 int	eval_stale(const struct indicator *, const struct period *, time_t);
 void	eval_series(const struct indicator *, const char *,

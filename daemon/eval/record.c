@@ -16,7 +16,7 @@
 #include "store/store.h"
 #include "eval/eval.h"
 
-#define EVAL_VERSION	1
+#define EVAL_VERSION	2
 
 /* A JSON number, or null for NaN and infinities.  New. */
 static json_t *
@@ -37,21 +37,74 @@ jperiod(const struct period *p)
 
 /*
  * What the evaluation of ind depends on besides the series: a change in
- * the catalog (thresholds, direction, the baseline) re-evaluates.
+ * the catalog (thresholds, direction, the baseline, its tolerance, the
+ * targets) re-evaluates.
  */
 static void
 rules_print(char *buf, size_t size, const struct indicator *ind,
     const char *region)
 {
 	const struct baseline	*b = indicator_baseline(ind, region);
+	const struct baseline	*t;
 	char			 per[PERIOD_MAX] = "-";
+	size_t			 i, o;
+	int			 n;
 
 	if (b != NULL)
 		period_format(&b->period, per, sizeof(per));
-	snprintf(buf, size, "%d %d %.17g %.17g %.17g %d %ld %s %.17g",
-	    (int)ind->direction, ind->relative, ind->warning, ind->critical,
-	    ind->hysteresis, ind->confirm, ind->grace, per,
-	    b != NULL ? b->value : 0.0);
+	n = snprintf(buf, size, "%d %d %.17g %.17g %.17g %d %ld %s %.17g "
+	    "%.17g", (int)ind->direction, ind->relative, ind->warning,
+	    ind->critical, ind->hysteresis, ind->confirm, ind->grace, per,
+	    b != NULL ? b->value : 0.0, ind->baseline_tolerance);
+	for (i = 0, o = n < 0 ? size : (size_t)n; i < ind->ntargets &&
+	    o < size; i++) {
+		t = &ind->targets[i];
+		if (t->region == NULL || strcmp(t->region, region) != 0)
+			continue;
+		period_format(&t->period, per, sizeof(per));
+		n = snprintf(buf + o, size - o, " %s=%.17g", per, t->value);
+		o = n < 0 ? size : o + (size_t)n;
+	}
+}
+
+/* The baseline of r as its state.json object.  New. */
+static json_t *
+base_json(const struct evresult *r)
+{
+	const struct evbase	*b = &r->base;
+	json_t			*o;
+
+	o = json_object();
+	json_object_set_new(o, "period", jperiod(&b->period));
+	json_object_set_new(o, "value", jnum(b->value));
+	json_object_set_new(o, "from", json_string(
+	    b->from_catalog ? "catalog" : "series"));
+	json_object_set_new(o, "catalog_value", b->has_catalog ?
+	    jnum(b->catalog) : json_null());
+	json_object_set_new(o, "series_value", b->has_own ?
+	    jnum(b->own) : json_null());
+	json_object_set_new(o, "definition_differs",
+	    json_boolean(b->differs));
+	return o;
+}
+
+/* The target of r and the progress towards it.  New. */
+static json_t *
+target_json(const struct evresult *r)
+{
+	const struct evtarget	*t = &r->target;
+	json_t			*o;
+
+	if (!r->has_target)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "period", jperiod(&t->period));
+	json_object_set_new(o, "value", jnum(t->value));
+	json_object_set_new(o, "goal", jnum(t->goal));
+	json_object_set_new(o, "path", jnum(t->path));
+	json_object_set_new(o, "progress", json_string(t->on_track ?
+	    "on-track" : "behind"));
+	return o;
 }
 
 /* The evaluation r of a series as its state.json object.  New, or NULL. */
@@ -60,7 +113,7 @@ eval_json(const struct indicator *ind, const char *region,
     const struct evresult *r, const json_t *series)
 {
 	json_t	*ev, *o;
-	char	 per[PERIOD_MAX], rules[256];
+	char	 per[PERIOD_MAX], rules[1024];
 
 	if ((ev = json_object()) == NULL)
 		return NULL;
@@ -79,15 +132,8 @@ eval_json(const struct indicator *ind, const char *region,
 	    json_string(eval_state_name(r->m.pending)) : json_null());
 	json_object_set_new(ev, "pending_count",
 	    json_integer(r->m.npending));
-	if (r->has_base) {
-		o = json_object();
-		json_object_set_new(o, "period", jperiod(&r->base.period));
-		json_object_set_new(o, "value", jnum(r->base.value));
-		json_object_set_new(o, "from", json_string(
-		    r->base.from_catalog ? "catalog" : "series"));
-		json_object_set_new(ev, "baseline", o);
-	} else
-		json_object_set_new(ev, "baseline", json_null());
+	json_object_set_new(ev, "baseline", r->has_base ? base_json(r) :
+	    json_null());
 	if (r->has_latest) {
 		period_format(&r->latest, per, sizeof(per));
 		o = json_object();
@@ -109,6 +155,8 @@ eval_json(const struct indicator *ind, const char *region,
 		json_object_set_new(ev, "shift_abs", json_null());
 		json_object_set_new(ev, "shift_pct", json_null());
 	}
+	json_object_set_new(ev, "target", r->has_base && r->has_latest ?
+	    target_json(r) : json_null());
 	return ev;
 }
 
@@ -177,7 +225,7 @@ int
 record_current(const json_t *ev, const struct indicator *ind,
     const char *region)
 {
-	char	 rules[256];
+	char	 rules[1024];
 
 	if (!json_is_object(ev) || json_integer_value(json_object_get(ev,
 	    "version")) != EVAL_VERSION)

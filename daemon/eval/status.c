@@ -173,6 +173,8 @@ series_entry(const struct indicator *ind, const struct region *reg,
 	json_object_set(o, "baseline", base != NULL ? base : json_null());
 	json_object_set(o, "latest", latest != NULL ? latest : json_null());
 	json_object_set_new(o, "shift", shift);
+	t = json_object_get(ev, "target");
+	json_object_set(o, "target", t != NULL ? t : json_null());
 	json_object_set(o, "state", json_object_get(ev, "state"));
 	json_object_set(o, "judged", json_object_get(ev, "judged"));
 	json_object_set(o, "since", json_object_get(ev, "since"));
@@ -222,6 +224,21 @@ summarise(json_t *ch, const char *st, const char *judged)
 		json_object_set_new(ch, "worst", json_string(st));
 }
 
+/* 1 if the catalog quotes a baseline or a target of ind for region. */
+static int
+quoted(const struct indicator *ind, const char *region)
+{
+	size_t	 i;
+
+	if (indicator_baseline(ind, region) != NULL)
+		return 1;
+	for (i = 0; i < ind->ntargets; i++)
+		if (ind->targets[i].region != NULL &&
+		    strcmp(ind->targets[i].region, region) == 0)
+			return 1;
+	return 0;
+}
+
 static json_t *
 challenge_new(const struct challenge *c)
 {
@@ -242,8 +259,9 @@ challenge_new(const struct challenge *c)
 
 /*
  * The series of one challenge: every series with something in the state
- * (stored data) and every region the catalog quotes a baseline for, in the
- * catalog's indicator order, then its region order.  0, or -1 (logged).
+ * (stored data) and every region the catalog quotes a baseline or a target
+ * for, in the catalog's indicator order, then its region order.  0, or -1
+ * (logged).
  */
 static int
 challenge_series(struct regiomon *rm, const struct challenge *c,
@@ -267,8 +285,7 @@ challenge_series(struct regiomon *rm, const struct challenge *c,
 				continue;
 			snprintf(key, sizeof(key), "%s/%s", ind->id, reg->id);
 			ss = json_object_get(series, key);
-			if (ss == NULL &&
-			    indicator_baseline(ind, reg->id) == NULL)
+			if (ss == NULL && !quoted(ind, reg->id))
 				continue;
 			if ((ev = series_eval(rm, ind, reg->id, ss,
 			    now)) == NULL)

@@ -346,8 +346,10 @@ catalog_free(struct catalog *cat)
 
 	if (cat == NULL)
 		return;
-	for (i = 0; i < cat->nindicators; i++)
+	for (i = 0; i < cat->nindicators; i++) {
 		free(cat->indicators[i].baselines);
+		free(cat->indicators[i].targets);
+	}
 	free(cat->indicators);
 	free(cat->challenges);
 	free(cat->regions);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * catalog_ind.c: the catalog's indicators: their keys, frequency,
- * direction, thresholds and 2020 baselines, checked as catalog.c walks
- * each file.
+ * direction, thresholds, 2020 baselines and later targets, checked as
+ * catalog.c walks each file.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -14,6 +14,8 @@
 #include "model/catalog_private.h"
 
 #define GRACE_DEFAULT	(120L * 86400)
+#define TOLERANCE_DEFAULT 0.02
+#define BASELINE_YEAR	2020		/* the strategy's reference year */
 #define JPATH_MAX	KEYTAB_JPATH_MAX
 
 /* In enum freq and enum direction order. */
@@ -28,6 +30,7 @@ static keytab_fn	ind_freq;
 static keytab_fn	ind_direction;
 static keytab_fn	ind_thresholds;
 static keytab_fn	ind_baselines;
+static keytab_fn	ind_targets;
 static keytab_fn	thr_kind;
 static keytab_fn	bl_region;
 static keytab_fn	bl_period;
@@ -55,6 +58,8 @@ static const struct keytab_key ind_keys[] = {
 	{ "citation", KT_TEXT, .off = IND(citation) },
 	{ "source", KT_TEXT, .off = IND(source) },
 	{ "baselines", KT_FUNC, .required = 1, .fn = ind_baselines },
+	{ "targets", KT_FUNC, .fn = ind_targets },
+	{ "baseline_tolerance", KT_NONNEG, .off = IND(baseline_tolerance) },
 };
 static const struct keytab ind_tab = { ind_keys, nitems(ind_keys) };
 
@@ -74,14 +79,17 @@ static const struct keytab_key bl_keys[] = {
 static const struct keytab bl_tab = { bl_keys, nitems(bl_keys) };
 
 /*
- * A baseline's period is a year, or a period of the indicator's own
- * frequency: a yearly figure can stand for a monthly series (as its 2020
- * mean), a month cannot stand for a year.  Checked after the walk, since
- * "frequency" may come after "baselines" in the object.
+ * A baseline's or target's period is a year, or a period of the
+ * indicator's own frequency: a yearly figure can stand for a monthly
+ * series (as its 2020 mean), a month cannot stand for a year.  A
+ * baseline is for 2020 or an earlier year, a target for a later one: a
+ * figure for 2040 is a goal, and a shift from it would be no news at
+ * all.  Checked after the walk, since "frequency" may come after the
+ * arrays in the object.
  */
 static void
-baseline_freqs(struct catalog_ctx *c, json_t *obj, const char *path,
-    const struct indicator *ind)
+figure_periods(struct catalog_ctx *c, json_t *obj, const char *path,
+    const struct baseline *v, size_t n, const char *key, int target)
 {
 	const struct baseline	*b;
 	json_t			*bv;
@@ -93,20 +101,32 @@ baseline_freqs(struct catalog_ctx *c, json_t *obj, const char *path,
 	if (!json_is_object(obj) || freq_parse(json_string_value(
 	    json_object_get(obj, "frequency")), &f) == -1)
 		return;
-	bv = json_object_get(obj, "baselines");
-	conf_jpath(arr, sizeof(arr), path, "baselines", 0);
-	for (i = 0; i < ind->nbaselines; i++) {
-		b = &ind->baselines[i];
-		if (!period_valid(&b->period) || b->period.freq == FREQ_YEAR ||
-		    b->period.freq == f)
+	bv = json_object_get(obj, key);
+	conf_jpath(arr, sizeof(arr), path, key, 0);
+	for (i = 0; i < n; i++) {
+		b = &v[i];
+		if (!period_valid(&b->period))
 			continue;
 		conf_jpath(elt, sizeof(elt), arr, NULL, i);
 		conf_jpath(sub, sizeof(sub), elt, "period", 0);
-		keytab_error(&c->ck.kt, sub, "expected a year%s%s period for "
-		    "a %s indicator, got %s", f == FREQ_YEAR ? "" : " or a ",
-		    f == FREQ_YEAR ? "" : freq_name(f), freq_name(f),
-		    conf_got(json_object_get(json_array_get(bv, i), "period"),
-		    q, sizeof(q)));
+		conf_got(json_object_get(json_array_get(bv, i), "period"),
+		    q, sizeof(q));
+		if (b->period.freq != FREQ_YEAR && b->period.freq != f)
+			keytab_error(&c->ck.kt, sub, "expected a year%s%s "
+			    "period for a %s indicator, got %s",
+			    f == FREQ_YEAR ? "" : " or a ",
+			    f == FREQ_YEAR ? "" : freq_name(f), freq_name(f),
+			    q);
+		else if (!target && b->period.year > BASELINE_YEAR)
+			keytab_error(&c->ck.kt, sub, "expected a period in "
+			    "%d or before, got %s: a figure for a later year "
+			    "is a target, put it under \"targets\"",
+			    BASELINE_YEAR, q);
+		else if (target && b->period.year <= BASELINE_YEAR)
+			keytab_error(&c->ck.kt, sub, "expected a period after "
+			    "%d, got %s: a figure for %d or before is a "
+			    "baseline, put it under \"baselines\"",
+			    BASELINE_YEAR, q, BASELINE_YEAR);
 	}
 }
 
@@ -139,10 +159,14 @@ catalog_ind_indicators(struct keytab_ctx *kt, json_t *v, const char *path,
 		c->iorig[cat->nindicators].index = i;
 		ind->confirm = 1;
 		ind->grace = GRACE_DEFAULT;
+		ind->baseline_tolerance = TOLERANCE_DEFAULT;
 		conf_jpath(sub, sizeof(sub), path, NULL, i);
 		keytab_walk(kt, e, sub, &ind_tab, ind);
 		cat->nindicators++;
-		baseline_freqs(c, e, sub, ind);
+		figure_periods(c, e, sub, ind->baselines, ind->nbaselines,
+		    "baselines", 0);
+		figure_periods(c, e, sub, ind->targets, ind->ntargets,
+		    "targets", 1);
 		if (ind->id == NULL)
 			continue;
 		conf_jpath(where, sizeof(where), sub, "id", 0);
@@ -247,6 +271,38 @@ ind_baselines(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
 			keytab_error(kt, where, "duplicate baseline "
 			    "for region %s (first at %s[%zu])",
 			    conf_quote(b->region, q, sizeof(q)), path, j);
+			break;
+		}
+	}
+}
+
+/* "targets": any number per region, one per region and period. */
+static void
+ind_targets(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
+{
+	struct indicator	*ind = base;
+	struct baseline		*t, *o;
+	json_t			*e;
+	char			 sub[JPATH_MAX], where[JPATH_MAX], q[128];
+	size_t			 i, j;
+
+	if (!keytab_is_array(kt, v, path))
+		return;
+	ind->targets = xcalloc(json_array_size(v) + 1, sizeof(*t));
+	json_array_foreach(v, i, e) {
+		t = &ind->targets[ind->ntargets++];
+		conf_jpath(sub, sizeof(sub), path, NULL, i);
+		keytab_walk(kt, e, sub, &bl_tab, t);
+		for (j = 0; t->region != NULL && j < i; j++) {
+			o = &ind->targets[j];
+			if (o->region == NULL ||
+			    strcmp(o->region, t->region) != 0 ||
+			    period_cmp(&o->period, &t->period) != 0)
+				continue;
+			conf_jpath(where, sizeof(where), sub, "period", 0);
+			keytab_error(kt, where, "duplicate target for region "
+			    "%s and this period (first at %s[%zu])",
+			    conf_quote(t->region, q, sizeof(q)), path, j);
 			break;
 		}
 	}

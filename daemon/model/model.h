@@ -59,6 +59,9 @@ struct indicator {
 	const char	*source;
 	struct baseline	*baselines;
 	size_t		 nbaselines;
+	struct baseline	*targets;	/* figures for a year after 2020 */
+	size_t		 ntargets;
+	double		 baseline_tolerance;	/* relative, 0.02 */
 };
 
 struct catalog {

@@ -19,7 +19,8 @@
 
 /*
  * "Basislijn 2020: 4,4%", with "(eigen reeks)" when the baseline is the
- * series' own 2020 rather than the strategy's figure.
+ * series' own 2020 rather than the strategy's figure, "(definitie wijkt
+ * af)" when the series' own value replaced a figure it disagrees with.
  */
 void
 graph_base_text(enum lang lang, const struct indicator *ind,
@@ -33,6 +34,9 @@ graph_base_text(enum lang lang, const struct indicator *ind,
 	if (g->base.from_catalog)
 		snprintf(buf, size, "%s %s: %s", label(lang, L_BASELINE), per,
 		    num);
+	else if (g->base.differs)
+		snprintf(buf, size, "%s %s: %s (%s)", label(lang, L_BASELINE),
+		    per, num, label(lang, L_DEF_DIFFERS));
 	else
 		snprintf(buf, size, "%s %s: %s (%s)", label(lang, L_BASELINE),
 		    per, num, label(lang, L_FROM_SERIES));

@@ -24,6 +24,8 @@
 #define C_BASE		"#b00020"
 #define C_WARN		"#ffcf70a0"
 #define C_CRIT		"#f28b82a0"
+#define C_MOVED		"#a8c8f8a0"	/* a neutral indicator's zones */
+#define C_MOVED_STRONG	"#6f9fe8a0"
 
 static void
 args_add(struct gargs *a, const char *fmt, ...)
@@ -219,6 +221,7 @@ graph_args_build(struct gargs *a, const struct gplan *g,
 	char			 esc[LEGEND_MAX * 2], text[LEGEND_MAX];
 	char			 wrapped[LEGEND_MAX];
 	int			 i, warn = 0, crit = 0, tsize;
+	int			 neutral = ind->direction == DIR_NEUTRAL;
 
 	args_add(a, "graph");
 	args_add(a, "-");
@@ -307,8 +310,9 @@ graph_args_build(struct gargs *a, const struct gplan *g,
 		args_const(a, b, g->zone[i][0]);
 		args_const(a, h, g->zone[i][1] - g->zone[i][0]);
 		args_add(a, "AREA:%s", b);
-		args_add(a, "AREA:%s%s::STACK", h,
-		    g->zone_crit[i] ? C_CRIT : C_WARN);
+		args_add(a, "AREA:%s%s::STACK", h, g->zone_crit[i] ?
+		    (neutral ? C_MOVED_STRONG : C_CRIT) :
+		    (neutral ? C_MOVED : C_WARN));
 		if (g->zone_crit[i])
 			crit = 1;
 		else
@@ -329,15 +333,17 @@ graph_args_build(struct gargs *a, const struct gplan *g,
 		    C_BASE, esc);
 	} else
 		args_add(a, "COMMENT:\\l");
+	/* A neutral indicator's zones are moves, not bad news. */
 	if (warn) {
-		legend_escape(label(rq->lang, L_WARNING_ZONE), esc,
-		    sizeof(esc));
-		args_add(a, "AREA:nan%s:%s", C_WARN, esc);
+		legend_escape(label(rq->lang, neutral ? L_MOVED_ZONE :
+		    L_WARNING_ZONE), esc, sizeof(esc));
+		args_add(a, "AREA:nan%s:%s", neutral ? C_MOVED : C_WARN, esc);
 	}
 	if (crit) {
-		legend_escape(label(rq->lang, L_CRITICAL_ZONE), esc,
-		    sizeof(esc));
-		args_add(a, "AREA:nan%s:%s", C_CRIT, esc);
+		legend_escape(label(rq->lang, neutral ? L_MOVED_STRONGLY_ZONE :
+		    L_CRITICAL_ZONE), esc, sizeof(esc));
+		args_add(a, "AREA:nan%s:%s", neutral ? C_MOVED_STRONG : C_CRIT,
+		    esc);
 	}
 	if (warn || crit)
 		args_add(a, "COMMENT:\\l");

@@ -26,11 +26,13 @@ static const struct label labels[] = {
 	    "Regional monitor Groningen-Assen" },
 	{ L_REPORT_INTRO,
 	    "De indicatoren van de regionale strategie \xe2\x80\x98Het "
-	    "verhaal van de regio\xe2\x80\x99, vergeleken met hun basislijn "
-	    "uit 2020.",
+	    "verhaal van de regio\xe2\x80\x99, vergeleken met hun basislijn: "
+	    "het cijfer van de strategie voor 2020, of het jaar daarvoor "
+	    "dat zij noemt.",
 	    "The indicators of the regional strategy \xe2\x80\x98Het "
-	    "verhaal van de regio\xe2\x80\x99, compared with their 2020 "
-	    "baseline." },
+	    "verhaal van de regio\xe2\x80\x99, compared with their "
+	    "baseline: the strategy's figure for 2020, or the nearest earlier "
+	    "year it gives." },
 	{ L_UPDATED, "Bijgewerkt", "Updated" },
 	{ L_CHOOSE_REGION, "Kies een regio", "Choose a region" },
 	{ L_KIND_REGION, "Regio", "Region" },
@@ -75,6 +77,21 @@ static const struct label labels[] = {
 	{ L_PROVISIONAL_LEGEND, "Voorlopig", "Provisional" },
 	{ L_GRAPH_FAILED, "De grafiek kon niet worden getekend (zie het "
 	    "log).", "The graph could not be drawn (see the log)." },
+	/* A neutral indicator's moves, targets, comparable baselines. */
+	{ L_SUM_MOVED, "verschoven", "moved" },
+	{ L_ST_MOVED, "Verschoven", "Moved" },
+	{ L_ST_MOVED_STRONGLY, "Sterk verschoven", "Moved strongly" },
+	{ L_MOVED_ZONE, "Verschuiving", "Move" },
+	{ L_MOVED_STRONGLY_ZONE, "Sterke verschuiving", "Strong move" },
+	{ L_TARGET, "Doel", "Target" },
+	{ L_ON_TRACK, "op koers", "on track" },
+	{ L_BEHIND, "achter op koers", "behind track" },
+	{ L_PATH_NOW, "pad nu", "path now" },
+	{ L_DEF_DIFFERS, "definitie wijkt af", "definition differs" },
+	{ L_STRATEGY, "strategie", "strategy" },
+	{ L_FROM_SOURCE, "bron", "source" },
+	{ L_STRATEGY_ONLY, "cijfer van de strategie, niet in de bron",
+	    "the strategy's figure, not in the source" },
 	/* The alert digest (digest.c): states stay their names in English. */
 	{ L_MAIL_H_INDICATOR, "Indicator", "Indicator" },
 	{ L_MAIL_INDICATOR, "indicator", "indicator" },
@@ -157,6 +174,8 @@ label_state(enum lang lang, const char *state)
 		enum lbl	 id;
 	} map[] = {
 		{ "ok", L_ST_OK }, { "improved", L_ST_IMPROVED },
+		{ "moved", L_ST_MOVED },
+		{ "moved-strongly", L_ST_MOVED_STRONGLY },
 		{ "warning", L_ST_WARNING }, { "critical", L_ST_CRITICAL },
 		{ "stale", L_ST_STALE }, { "nodata", L_ST_NODATA },
 	};
@@ -247,4 +266,69 @@ label_value(enum lang lang, double v, const char *unit, char *buf,
 		snprintf(buf, size, "%s%%", num);
 	else
 		snprintf(buf, size, "%s %s", num, unit);
+}
+
+static double
+jnumber(const json_t *o, const char *key)
+{
+	const json_t	*v = json_object_get(o, key);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+/*
+ * What the report and the mail say about a baseline b (the evaluation's
+ * object) besides its figure: "definitie wijkt af: strategie 249.000,
+ * bron 241.000 (2020)" when the series' own value is used for another
+ * definition, "cijfer van de strategie, niet in de bron" when the
+ * strategy's figure could not be compared, else "".
+ */
+void
+report_base_note(enum lang lang, const json_t *b, char *buf, size_t size)
+{
+	char	 cat[64], own[64];
+
+	buf[0] = '\0';
+	if (!json_is_object(b))
+		return;
+	if (json_is_true(json_object_get(b, "definition_differs"))) {
+		label_num(lang, jnumber(b, "catalog_value"), FMT_HUMAN_DEC, 0,
+		    cat, sizeof(cat));
+		label_num(lang, jnumber(b, "series_value"), FMT_HUMAN_DEC, 0,
+		    own, sizeof(own));
+		snprintf(buf, size, "%s: %s %s, %s %s (%s)",
+		    label(lang, L_DEF_DIFFERS), label(lang, L_STRATEGY), cat,
+		    label(lang, L_FROM_SOURCE), own, json_string_value(
+		    json_object_get(b, "period")));
+	} else if (json_is_number(json_object_get(b, "catalog_value")) &&
+	    !json_is_number(json_object_get(b, "series_value")))
+		snprintf(buf, size, "%s", label(lang, L_STRATEGY_ONLY));
+}
+
+/*
+ * A target t (the evaluation's object) and the progress towards it:
+ * "800.000 ton (2040): achter op koers (pad nu 168.000 ton)".
+ */
+void
+report_target_text(enum lang lang, const json_t *t, const char *unit,
+    char *buf, size_t size)
+{
+	const char	*prog = json_string_value(json_object_get(t,
+	    "progress"));
+	char		 val[64], path[96], num[64];
+	int		 d;
+
+	label_value(lang, jnumber(t, "value"), unit, val, sizeof(val));
+	/* The path to one decimal more than the target: 19,9%, not 19,9333%. */
+	d = label_decimals(jnumber(t, "value"), FMT_HUMAN_DEC) + 1;
+	label_num(lang, jnumber(t, "path"), d, 0, num, sizeof(num));
+	if (unit == NULL || *unit == '\0')
+		snprintf(path, sizeof(path), "%s", num);
+	else
+		snprintf(path, sizeof(path), strcmp(unit, "%") == 0 ? "%s%s" :
+		    "%s %s", num, unit);
+	snprintf(buf, size, "%s (%s): %s (%s %s)", val,
+	    json_string_value(json_object_get(t, "period")),
+	    label(lang, prog != NULL && strcmp(prog, "on-track") == 0 ?
+	    L_ON_TRACK : L_BEHIND), label(lang, L_PATH_NOW), path);
 }

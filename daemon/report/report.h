@@ -30,6 +30,9 @@ enum lbl {
 	L_FROM_SERIES, L_DIR_HIGHER, L_DIR_LOWER, L_DIR_NEUTRAL,
 	L_WARNING_ZONE, L_CRITICAL_ZONE, L_OBSERVED, L_GRAPH_OF, L_GRAPHS,
 	L_FOOTER, L_PCT_POINTS, L_PROVISIONAL_LEGEND, L_GRAPH_FAILED,
+	L_SUM_MOVED, L_ST_MOVED, L_ST_MOVED_STRONGLY, L_MOVED_ZONE,
+	L_MOVED_STRONGLY_ZONE, L_TARGET, L_ON_TRACK, L_BEHIND, L_PATH_NOW,
+	L_DEF_DIFFERS, L_STRATEGY, L_FROM_SOURCE, L_STRATEGY_ONLY,
 	L_MAIL_H_INDICATOR, L_MAIL_INDICATOR, L_MAIL_INDICATORS,
 	L_MAIL_MOVED, L_MAIL_BACK_OK, L_MAIL_REMINDER, L_MAIL_REMINDERS,
 	L_MAIL_H_CHANGE, L_MAIL_H_SHIFT, L_MAIL_NEW, L_MAIL_STILL,
@@ -46,6 +49,9 @@ const char *label_state(enum lang, const char *);
 int	label_decimals(double, int);
 void	label_num(enum lang, double, int, int, char *, size_t);
 void	label_value(enum lang, double, const char *, char *, size_t);
+void	report_base_note(enum lang, const json_t *, char *, size_t);
+void	report_target_text(enum lang, const json_t *, const char *, char *,
+	    size_t);
 
 /* graph.c */
 #define GRAPH_WIDTH		640	/* `regiomon graph` and the report */

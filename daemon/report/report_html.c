@@ -21,12 +21,14 @@
  * The stylesheet.  System fonts only; DejaVu Sans first because the
  * graphs use it.  Cards flow in a grid that holds two graphs side by
  * side on a laptop screen and one on a phone.  The state colours are the
- * graphs' (critical red, warning amber) and each has a text badge too,
- * so the colour is never the only sign.
+ * graphs' (critical red, warning amber; a neutral indicator's moves blue,
+ * never the colours of bad news) and each has a text badge too, so the
+ * colour is never the only sign.
  */
 static const char css[] =
 	":root{--ok:#4f5b66;--improved:#1a7f37;--warning:#a15c00;"
-	"--critical:#b3261e;--stale:#6f42c1;--nodata:#767f89}\n"
+	"--critical:#b3261e;--stale:#6f42c1;--nodata:#767f89;"
+	"--moved:#1f6feb;--moved-strongly:#0a3d91}\n"
 	"*{box-sizing:border-box}\n"
 	"body{margin:0;font-family:\"DejaVu Sans\",Verdana,Arial,sans-serif;"
 	"font-size:15px;line-height:1.45;color:#1f2328;background:#f3f5f7}\n"
@@ -56,6 +58,7 @@ static const char css[] =
 	".summary span{margin-right:.9rem}\n"
 	".summary .improved{color:var(--improved)}\n"
 	".summary .worse{color:var(--critical)}\n"
+	".summary .moved{color:var(--moved)}\n"
 	".cards{display:grid;"
 	"grid-template-columns:repeat(auto-fill,minmax(min(100%,560px),1fr));"
 	"gap:1rem}\n"
@@ -71,6 +74,9 @@ static const char css[] =
 	".state-ok{--c:var(--ok)}\n.state-improved{--c:var(--improved)}\n"
 	".state-warning{--c:var(--warning)}\n"
 	".state-critical{--c:var(--critical)}\n"
+	".state-moved{--c:var(--moved)}\n"
+	".state-moved-strongly{--c:var(--moved-strongly)}\n"
+	".note{font-size:.85rem;color:#57606a}\n"
 	".state-stale{--c:var(--stale)}\n.state-nodata{--c:var(--nodata)}\n"
 	"dl{display:grid;grid-template-columns:max-content 1fr;"
 	"gap:.15rem 1rem;margin:.3rem 0 0}\n"
@@ -200,16 +206,19 @@ nav(FILE *fp, const struct catalog *cat, const struct region *cur,
 /*
  * "2 verbeterd  3 stabiel  1 slechter": the challenge's series in this
  * region by the evaluation's states; stale and nodata count as unknown,
- * shown only when there are any.
+ * shown only when there are any, and so do the moves of neutral
+ * indicators ("2 verschoven"), which are neither better nor worse.
  */
 static void
 summary(FILE *fp, const json_t *ch, enum lang lang)
 {
 	const json_t	*s = json_object_get(ch, "summary");
-	json_int_t	 imp, ok, worse, unknown;
+	json_int_t	 imp, ok, worse, unknown, moved;
 
 	imp = json_integer_value(json_object_get(s, "improved"));
 	ok = json_integer_value(json_object_get(s, "ok"));
+	moved = json_integer_value(json_object_get(s, "moved")) +
+	    json_integer_value(json_object_get(s, "moved-strongly"));
 	worse = json_integer_value(json_object_get(s, "warning")) +
 	    json_integer_value(json_object_get(s, "critical"));
 	unknown = json_integer_value(json_object_get(s, "stale")) +
@@ -220,6 +229,9 @@ summary(FILE *fp, const json_t *ch, enum lang lang)
 	    JSON_INTEGER_FORMAT " %s</span>", imp,
 	    label(lang, L_SUM_IMPROVED), ok, label(lang, L_SUM_STABLE),
 	    worse, label(lang, L_SUM_WORSE));
+	if (moved > 0)
+		fprintf(fp, "<span class=\"moved\">%" JSON_INTEGER_FORMAT
+		    " %s</span>", moved, label(lang, L_SUM_MOVED));
 	if (unknown > 0)
 		fprintf(fp, "<span class=\"unknown\">%" JSON_INTEGER_FORMAT
 		    " %s</span>", unknown, label(lang, L_SUM_UNKNOWN));
@@ -244,7 +256,7 @@ card_baseline(FILE *fp, const json_t *e, const struct indicator *ind,
 	const json_t		*b = json_object_get(e, "baseline");
 	const struct baseline	*cb = indicator_baseline(ind, region);
 	const char		*from = jstring(b, "from");
-	char			 num[64];
+	char			 num[256];
 
 	if (!json_is_object(b))
 		return;
@@ -255,12 +267,19 @@ card_baseline(FILE *fp, const json_t *e, const struct indicator *ind,
 	report_html_puts(fp, num);
 	fputs(" (", fp);
 	report_html_puts(fp, jstring(b, "period"));
-	if (from != NULL && strcmp(from, "series") == 0) {
+	if (from != NULL && strcmp(from, "series") == 0 &&
+	    !json_is_true(json_object_get(b, "definition_differs"))) {
 		fputs(", ", fp);
 		report_html_puts(fp, label(lang, L_FROM_SERIES));
 	}
 	fputs(")", fp);
-	if (from != NULL && strcmp(from, "catalog") == 0 && cb != NULL) {
+	report_base_note(lang, b, num, sizeof(num));
+	if (num[0] != '\0') {
+		fputs("<br><span class=\"note\">", fp);
+		report_html_puts(fp, num);
+		fputs("</span>", fp);
+	}
+	if (cb != NULL) {
 		if (cb->quote != NULL && *cb->quote != '\0') {
 			fputs("<blockquote>\xe2\x80\x9c", fp);
 			report_html_puts(fp, cb->quote);
@@ -328,6 +347,42 @@ card_latest(FILE *fp, const json_t *e, const struct indicator *ind,
 	fputs("</dd>\n", fp);
 }
 
+/*
+ * The target and the progress towards it: "800.000 ton (2040): achter op
+ * koers (pad nu 168.000 ton)", with the strategy's words.
+ */
+static void
+card_target(FILE *fp, const json_t *e, const struct indicator *ind,
+    const char *region, enum lang lang)
+{
+	const json_t	*t = json_object_get(e, "target");
+	char		 text[256];
+	size_t		 i;
+
+	if (!json_is_object(t))
+		return;
+	report_target_text(lang, t, ind->unit, text, sizeof(text));
+	fputs("<dt>", fp);
+	report_html_puts(fp, label(lang, L_TARGET));
+	fputs("</dt><dd>", fp);
+	report_html_puts(fp, text);
+	for (i = 0; i < ind->ntargets; i++) {
+		char	 per[PERIOD_MAX];
+
+		if (ind->targets[i].region == NULL || strcmp(
+		    ind->targets[i].region, region) != 0 ||
+		    period_format(&ind->targets[i].period, per,
+		    sizeof(per)) == -1 || jstring(t, "period") == NULL ||
+		    strcmp(per, jstring(t, "period")) != 0 ||
+		    ind->targets[i].quote == NULL)
+			continue;
+		fputs("<blockquote>\xe2\x80\x9c", fp);
+		report_html_puts(fp, ind->targets[i].quote);
+		fputs("\xe2\x80\x9d</blockquote>", fp);
+	}
+	fputs("</dd>\n", fp);
+}
+
 /* One series: title, state badge, graph, baseline, latest and shift. */
 static void
 card(FILE *fp, struct regiomon *rm, const json_t *e,
@@ -381,6 +436,7 @@ card(FILE *fp, struct regiomon *rm, const json_t *e,
 	fputs("<dl>\n", fp);
 	card_baseline(fp, e, ind, reg->id, lang);
 	card_latest(fp, e, ind, lang);
+	card_target(fp, e, ind, reg->id, lang);
 	fputs("</dl>\n", fp);
 	sil = json_object_get(e, "silence");
 	if (json_is_true(json_object_get(e, "silenced")) &&

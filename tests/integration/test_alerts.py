@@ -184,7 +184,9 @@ class Alerts(Base):
         self.assertEqual(ev["state"], "critical")
         self.assertEqual(ev["notified_state"], "critical")
         self.assertEqual(ev["baseline"],
-                         {"period": "2020", "value": 4.4, "from": "catalog"})
+                         {"period": "2020", "value": 4.4, "from": "catalog",
+                          "catalog_value": 4.4, "series_value": 4.4,
+                          "definition_differs": False})
         self.assertEqual(ev["latest"],
                          {"period": "2021", "value": 5.5,
                           "provisional": False})

@@ -101,6 +101,16 @@ def value_in_quote(value, quote):
     return False
 
 
+def quote_words(quote):
+    """The words of quote (two letters or more; digits, signs and
+    punctuation are no words): a quote a reader can place has the figure
+    and at least three of them, not "70% van" or "leeg, 63% in"."""
+    return re.findall(r"[^\W\d_]{2,}", quote)
+
+
+QUOTE_WORDS_MIN = 3
+
+
 class CatalogTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -266,10 +276,12 @@ class CatalogTest(unittest.TestCase):
             bl = ind["baselines"]
             self.assertIsInstance(bl, list, "%s: baselines" % iid)
             # [] means "the series' own 2020 value" (design.md, 2): only
-            # a source that publishes the series itself can supply that.
+            # a source that publishes the series itself can supply that,
+            # or one with a target (the strategy gives only the goal).
             if not bl:
-                self.assertNotEqual(ind["source"], "csv",
-                                    "%s: no baseline" % iid)
+                self.assertTrue(ind["source"] != "csv" or
+                                ind.get("targets"),
+                                "%s: no baseline" % iid)
                 continue
             regions = [b.get("region") for b in bl]
             self.assertEqual(len(regions), len(set(regions)),
@@ -294,6 +306,57 @@ class CatalogTest(unittest.TestCase):
                     self.assertTrue(value_in_quote(v, q),
                                     "%s: value %r (%s) not in quote %r"
                                     % (tag, v, " / ".join(dutch_forms(v)[1]), q))
+                    self.assertGreaterEqual(
+                        len(quote_words(q)), QUOTE_WORDS_MIN,
+                        "%s: quote %r is a fragment: take the words "
+                        "around the figure that say what it counts "
+                        "(at least %d words)" % (tag, q, QUOTE_WORDS_MIN))
+                    # A baseline is 2020's figure or an earlier one; a
+                    # figure for a later year is a target.
+                    self.assertLessEqual(int(m.group(1)), 2020,
+                                         "%s: period %s is after 2020: a "
+                                         "target, not a baseline"
+                                         % (tag, b["period"]))
+
+    def test_targets(self):
+        """"targets": figures for a year after 2020, one per region and
+        period, each with its quote.  The strategy's goals are targets:
+        800.000 ton of hydrogen in 2040, the 65+ projections, the RUG's
+        175 million by 2025."""
+        want = {("hydrogen-production", "rga", "2040", 800000),
+                ("share-65plus-projection", "rga", "2050", 26),
+                ("share-65plus-projection", "assen", "2040", 28),
+                ("rug-business-investment", "gemeente-groningen", "2025",
+                 175)}
+        got = {(i["id"], t["region"], t["period"], t["value"])
+               for i in self.cat["indicators"] for t in i.get("targets", [])}
+        self.assertLessEqual(want, got)
+        for ind in self.cat["indicators"]:
+            iid = ind["id"]
+            tg = ind.get("targets", [])
+            self.assertIsInstance(tg, list, "%s: targets" % iid)
+            keys = [(t.get("region"), t.get("period")) for t in tg]
+            self.assertEqual(len(keys), len(set(keys)),
+                             "%s: a target repeats region and period" % iid)
+            for t in tg:
+                tag = "%s/%s target" % (iid, t.get("region"))
+                with self.subTest(target=tag):
+                    self.assertEqual(list(t.keys()), KEYS_BASELINE,
+                                     "%s: keys" % tag)
+                    self.assertIn(t["region"], self.regions,
+                                  "%s: unknown region" % tag)
+                    m = PERIOD_RE.match(t["period"])
+                    self.assertTrue(m, "%s: period %r does not parse"
+                                    % (tag, t["period"]))
+                    self.assertGreater(int(m.group(1)), 2020,
+                                       "%s: a target is for a year after "
+                                       "2020" % tag)
+                    self.assertTrue(value_in_quote(t["value"], t["quote"]),
+                                    "%s: value %r not in quote %r"
+                                    % (tag, t["value"], t["quote"]))
+                    self.assertGreaterEqual(
+                        len(quote_words(t["quote"])), QUOTE_WORDS_MIN,
+                        "%s: quote %r is a fragment" % (tag, t["quote"]))
 
     # ---- spot checks
 

@@ -3,7 +3,9 @@
 
 Data comes from the t_ok test plugin through `regiomon run`; the catalogs
 are tests/data/graph/catalog-a.json and catalog-b.json, identical but for
-the 2020 baseline of unemployment-rate in groningen (4.4 and 5.2).  PNGs
+the 2020 baseline of unemployment-rate in groningen (4.4 and 5.2; b
+allows a baseline_tolerance of 50%, so that its 5.2 stands against the
+series' own 4.4 for 2020 instead of counting as another definition).  PNGs
 are decoded with tests/lib/pngcheck.py to check their size and to look
 for the colours graph_args.c draws with: the series line, the baseline rule,
 the provisional overlay and the two threshold zones.

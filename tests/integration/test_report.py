@@ -212,7 +212,8 @@ class Report(unittest.TestCase):
                     self.assertNotIn('class="card', sec)
                     continue
                 self.assertRegex(s["summary"], r"^\d+ verbeterd\d+ stabiel"
-                                 r"\d+ slechter(\d+ onbekend)?$")
+                                 r"\d+ slechter(\d+ verschoven)?"
+                                 r"(\d+ onbekend)?$")
 
     def test_cards_follow_the_evaluation(self):
         """Each page has a card per series that `status --json` lists
@@ -233,12 +234,13 @@ class Report(unittest.TestCase):
                 if ch["total"] == 0:
                     self.assertEqual(s["summary"], "", (reg, s["id"]))
                     continue
-                m = re.match(r"(\d+) verbeterd(\d+) stabiel(\d+) slechter",
-                             s["summary"])
+                m = re.match(r"(\d+) verbeterd(\d+) stabiel(\d+) slechter"
+                             r"(?:(\d+) verschoven)?", s["summary"])
                 self.assertEqual(
-                    tuple(int(x) for x in m.groups()),
+                    tuple(int(x or 0) for x in m.groups()),
                     (sm["improved"], sm["ok"],
-                     sm["warning"] + sm["critical"]), (reg, s["id"]))
+                     sm["warning"] + sm["critical"],
+                     sm["moved"] + sm["moved-strongly"]), (reg, s["id"]))
         self.assertGreater(total, 50)
 
     def test_card_content(self):

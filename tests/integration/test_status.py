@@ -29,9 +29,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import rmtest  # noqa: E402
 
 CONF = os.path.join(rmtest.TOP, "etc", "regiomon.json")
-STATES = ["ok", "improved", "warning", "critical", "stale", "nodata"]
-RANK = {"improved": 0, "ok": 1, "nodata": 2, "stale": 3, "warning": 4,
-        "critical": 5}
+STATES = ["ok", "improved", "moved", "moved-strongly", "warning", "critical",
+          "stale", "nodata"]
+RANK = {"improved": 0, "ok": 1, "moved": 2, "moved-strongly": 3,
+        "nodata": 4, "stale": 5, "warning": 6, "critical": 7}
 # 2026-01-01T00:00:00Z: the demo data moves in every direction then.
 NOW = 1767225600
 
@@ -129,11 +130,13 @@ def judge(ind, base, latest):
     direction = ind["direction"]
     worse = {"lower-is-better": measure, "higher-is-better": -measure,
              "neutral": abs(measure)}[direction]
+    # A neutral indicator has no bad news: it moves.
+    neutral = direction == "neutral"
     if reached(worse, thr["critical"]):
-        return "critical"
+        return "moved-strongly" if neutral else "critical"
     if reached(worse, thr["warning"]):
-        return "warning"
-    if direction != "neutral" and reached(-worse, thr["warning"]):
+        return "moved" if neutral else "warning"
+    if not neutral and reached(-worse, thr["warning"]):
         return "improved"
     return "ok"
 
@@ -199,10 +202,11 @@ class Status(unittest.TestCase):
             self.assertEqual(c["title"], titles[c["number"]])
         got = self.by_key(doc)
         # Every stored series is listed, and every region the catalog
-        # quotes a baseline for (as nodata when there is no data).
+        # quotes a baseline or a target for (as nodata when there is no
+        # data).
         want = {tuple(k.split("/")) for k in before["series"]}
         want |= {(i["id"], b["region"]) for i in self.cat["indicators"]
-                 for b in i["baselines"]}
+                 for b in i["baselines"] + i.get("targets", [])}
         self.assertEqual(set(got), want)
         for (ind_id, reg), (chal, s) in got.items():
             ind = self.inds[ind_id]
@@ -226,10 +230,26 @@ class Status(unittest.TestCase):
             y2020 = [v for p, v in rows if p.startswith("2020")]
             n2020 = {"year": 1, "quarter": 4, "month": 12}[ind["frequency"]]
             if cb:
+                # The strategy's figure, unless the series' own value
+                # for its period differs by more than the tolerance.
+                per, fig = cb[0]["period"], cb[0]["value"]
+                if ind["frequency"] == "year" or "-" in per:
+                    own = [v for p, v in rows if p == per]
+                else:
+                    own = [v for p, v in rows if p.startswith(per + "-")]
+                    own = [sum(own) / len(own)] if len(own) == (
+                        4 if ind["frequency"] == "quarter" else 12) else []
+                tol = ind.get("baseline_tolerance", 0.02)
+                differs = bool(own) and abs(own[0] - fig) > (
+                    tol * abs(fig) + 1e-9 * max(1.0, abs(fig)))
                 self.assertEqual(s["baseline"],
-                                 {"period": cb[0]["period"],
-                                  "value": cb[0]["value"],
-                                  "from": "catalog"}, where)
+                                 {"period": per,
+                                  "value": own[0] if differs else fig,
+                                  "from": "series" if differs
+                                  else "catalog",
+                                  "catalog_value": fig,
+                                  "series_value": own[0] if own else None,
+                                  "definition_differs": differs}, where)
             elif len(y2020) == n2020:
                 self.assertEqual(s["baseline"]["from"], "series", where)
                 self.assertEqual(s["baseline"]["period"], "2020")
@@ -263,8 +283,9 @@ class Status(unittest.TestCase):
             self.assertFalse(s["silenced"])
         # The demo data moves in every direction.
         states = {s["state"] for _, s in got.values()}
-        self.assertTrue({"ok", "improved", "warning", "critical",
-                         "stale", "nodata"} <= states, states)
+        self.assertTrue({"ok", "improved", "moved", "moved-strongly",
+                         "warning", "critical", "stale", "nodata"} <= states,
+                        states)
         # Summaries: counts per state and the worst one.
         for c in doc["challenges"]:
             n = {st: 0 for st in STATES}
@@ -333,7 +354,9 @@ class Status(unittest.TestCase):
             if c["worst"] == "stale" and c["worst_judged"] is not None:
                 summary += " (%s)" % c["worst_judged"]
             end = lines.index(summary, pos)
-            body = lines[pos + 2:end]
+            # Notes under a row (baseline, target) are indented deeper.
+            body = [ln for ln in lines[pos + 2:end]
+                    if not ln.startswith("      ")]
             self.assertEqual(len(body), c["total"])
             for row, s in zip(body, c["series"]):
                 cells = row.split()

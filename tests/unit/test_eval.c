@@ -116,10 +116,10 @@ test_absolute(void **state)
 		{ HIGHER, -2.9, -3.4, "warning" },
 		{ HIGHER, -2.9, -2.4, "improved" },
 		{ NEUTRAL, 28, 28.4, "ok" },
-		{ NEUTRAL, 28, 28.5, "warning" },
-		{ NEUTRAL, 28, 27.5, "warning" },
-		{ NEUTRAL, 28, 29, "critical" },
-		{ NEUTRAL, 28, 20, "critical" },
+		{ NEUTRAL, 28, 28.5, "moved" },
+		{ NEUTRAL, 28, 27.5, "moved" },
+		{ NEUTRAL, 28, 29, "moved-strongly" },
+		{ NEUTRAL, 28, 20, "moved-strongly" },
 	};
 
 	(void)state;
@@ -139,10 +139,10 @@ test_relative(void **state)
 		{ LOWER, 200, 210, "warning" },
 		{ LOWER, 200, 220, "critical" },
 		{ LOWER, 200, 190, "improved" },
-		{ NEUTRAL, 200, 190, "warning" },
-		{ NEUTRAL, 200, 210, "warning" },
-		{ NEUTRAL, 200, 160, "critical" },
-		{ NEUTRAL, 200, 240, "critical" },
+		{ NEUTRAL, 200, 190, "moved" },
+		{ NEUTRAL, 200, 210, "moved" },
+		{ NEUTRAL, 200, 160, "moved-strongly" },
+		{ NEUTRAL, 200, 240, "moved-strongly" },
 		{ HIGHER, -10, -9, "improved" },
 		{ HIGHER, -10, -11, "critical" },
 		{ LOWER, -10, -10.5, "improved" },
@@ -181,7 +181,7 @@ test_relative_zero_baseline(void **state)
 	ind.direction = LOWER;
 	assert_string_equal(judge(&ind, 0, 3), "critical");
 	ind.direction = NEUTRAL;
-	assert_string_equal(judge(&ind, 0, -0.001), "critical");
+	assert_string_equal(judge(&ind, 0, -0.001), "moved-strongly");
 	/* Absolute thresholds do not care about a zero baseline. */
 	ind = mkind(HIGHER, 0, 5, 10, 0, 1);
 	eval_judge(&ind, 0, 6, &j);
@@ -324,7 +324,7 @@ test_hysteresis_confirm(void **state)
 		106, 106, 104.5, 104.5, 103.9, 103.9
 	};
 	static const char *const w[] = {
-		"ok", "warning", "warning", "warning", "warning", "ok"
+		"ok", "moved", "moved", "moved", "moved", "ok"
 	};
 
 	(void)state;
@@ -346,7 +346,8 @@ test_direction_sequences(void **state)
 		"critical", "critical", "ok", "improved", "improved"
 	};
 	static const char *const ne[] = {
-		"critical", "critical", "ok", "critical", "critical"
+		"moved-strongly", "moved-strongly", "ok", "moved-strongly",
+		"moved-strongly"
 	};
 
 	(void)state;
@@ -454,6 +455,105 @@ test_baseline(void **state)
 	q[2].value = NAN;
 	assert_int_equal(eval_baseline(&ind, "nl", q, 6, &b), -1);
 	assert_int_equal(eval_baseline(&ind, "nl", q + 3, 3, &b), -1);
+}
+
+/*
+ * A catalog figure is checked against the series' own value for its
+ * period: within the tolerance the figure stands, beyond it the series'
+ * own value is the baseline (another definition), and without one the
+ * figure stands unchecked.
+ */
+static void
+test_baseline_comparable(void **state)
+{
+	struct indicator	 ind = mkind(HIGHER, 1, 2, 5, 0, 1);
+	struct baseline		 bl;
+	struct evbase		 b;
+	struct point		 p[2];
+
+	(void)state;
+	memset(&bl, 0, sizeof(bl));
+	bl.region = "drenthe";
+	bl.period.year = 2020;
+	bl.period.freq = FREQ_YEAR;
+	bl.value = 249000;
+	ind.baselines = &bl;
+	ind.nbaselines = 1;
+	ind.baseline_tolerance = 0.02;
+	p[0] = pt(2020, FREQ_YEAR, 0, 241000);
+	p[1] = pt(2021, FREQ_YEAR, 0, 250000);
+	assert_int_equal(eval_baseline(&ind, "drenthe", p, 2, &b), 0);
+	assert_true(b.differs && !b.from_catalog && b.value == 241000);
+	assert_true(b.has_catalog && b.catalog == 249000);
+	/* 245000 is 1.6% off: the strategy's figure. */
+	p[0].value = 245000;
+	assert_int_equal(eval_baseline(&ind, "drenthe", p, 2, &b), 0);
+	assert_true(!b.differs && b.from_catalog && b.value == 249000);
+	assert_true(b.has_own && b.own == 245000);
+	/* Just at the tolerance is within it. */
+	p[0].value = 249000 * 0.98;
+	assert_int_equal(eval_baseline(&ind, "drenthe", p, 2, &b), 0);
+	assert_false(b.differs);
+	/* No 2020 value: the figure, unchecked. */
+	assert_int_equal(eval_baseline(&ind, "drenthe", p + 1, 1, &b), 0);
+	assert_true(b.from_catalog && !b.has_own && b.value == 249000);
+}
+
+/*
+ * Progress towards a target: the straight path from the baseline (2020)
+ * to the target (2030) is halfway in 2025; a value past it is on track,
+ * one short of it behind, for a rising and a falling target alike.
+ */
+static void
+test_target_path(void **state)
+{
+	struct indicator	 ind = mkind(HIGHER, 1, 2, 5, 0, 1);
+	struct baseline		 tg[2];
+	struct evbase		 b;
+	struct evtarget		 t;
+	struct period		 lp = { 2025, FREQ_YEAR, 0 };
+
+	(void)state;
+	memset(tg, 0, sizeof(tg));
+	memset(&b, 0, sizeof(b));
+	b.period.year = 2020;
+	b.period.freq = FREQ_YEAR;
+	b.value = 100;
+	tg[0].region = "rga";
+	tg[0].period.year = 2030;
+	tg[0].period.freq = FREQ_YEAR;
+	tg[0].value = 200;
+	ind.targets = tg;
+	ind.ntargets = 1;
+	assert_int_equal(eval_target(&ind, "nl", &b, &lp, 150, &t), -1);
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 151, &t), 0);
+	assert_true(fabs(t.path - 150) < 1e-6);
+	assert_true(t.on_track);
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 149, &t), 0);
+	assert_false(t.on_track);
+	/* A falling target: below the path is ahead. */
+	tg[0].value = 50;
+	ind.direction = LOWER;
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 74, &t), 0);
+	assert_true(fabs(t.path - 75) < 1e-6 && t.on_track);
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 76, &t), 0);
+	assert_false(t.on_track);
+	/* Of two targets, the first not yet passed. */
+	tg[0].value = 200;
+	tg[1] = tg[0];
+	tg[1].period.year = 2024;
+	tg[1].value = 140;
+	ind.ntargets = 2;
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 150, &t), 0);
+	assert_int_equal(t.period.year, 2030);
+	lp.year = 2022;
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 150, &t), 0);
+	assert_int_equal(t.period.year, 2024);
+	/* Past every target: the last one, the path at its value. */
+	lp.year = 2035;
+	assert_int_equal(eval_target(&ind, "rga", &b, &lp, 150, &t), 0);
+	assert_int_equal(t.period.year, 2030);
+	assert_true(t.path == 200 && !t.on_track);
 }
 
 /* nodata: nothing stored, only missing values, or no baseline. */
@@ -568,6 +668,8 @@ main(void)
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_relative_zero_baseline),
 		cmocka_unit_test(test_neutral_never_improved),
+		cmocka_unit_test(test_baseline_comparable),
+		cmocka_unit_test(test_target_path),
 		cmocka_unit_test(test_confirm),
 		cmocka_unit_test(test_hysteresis),
 		cmocka_unit_test(test_hysteresis_confirm),
