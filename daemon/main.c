@@ -133,7 +133,8 @@ static const struct command commands[] = {
 	    "      CRITICAL, one shown is critical)\n"
 	    "  3   --exit-status: UNKNOWN, status could not judge (a usage "
 	    "error, a bad\n"
-	    "      config, a state that could not be read)\n"
+	    "      config, no state dir, a state.json that could not be "
+	    "read)\n"
 	    "  78  bad config: the config, the catalog or a source's plugin "
 	    "config\n" },
 	{ "silence", cmd_silence, NEED_CATALOG, 1, -1, "--until --comment",

@@ -6,6 +6,7 @@
  * --exit-status a Nagios plugin's exit status.  Colours only on a
  * terminal, and not with NO_COLOR.
  */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -293,6 +294,24 @@ verdict(const json_t *doc)
 }
 
 /*
+ * 1 if the state is not there to judge, for --exit-status: a state dir
+ * that does not exist (a typo, or no run yet: cmd_open() said so), or a
+ * state.json that could not be read (state_load() said so).
+ */
+static int
+unjudgeable(const struct regiomon *rm)
+{
+	if (access(rm->conf->state_dir, F_OK) == -1 && errno == ENOENT)
+		return 1;
+	if (json_is_true(json_object_get(rm->state, "unreadable"))) {
+		out_printf(stderr, "regiomon: status: the state could not be "
+		    "read; nothing judged\n");
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * A usage error: EXIT_USAGE, whose usage line main.c prints; with
  * --exit-status UNKNOWN, and the hint here.
  */
@@ -319,6 +338,8 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 
 	/* With --exit-status, whatever keeps status from judging is 3. */
 	fail = o->plugin ? EXIT_UNKNOWN : 1;
+	if (o->plugin && unjudgeable(rm))
+		return EXIT_UNKNOWN;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
