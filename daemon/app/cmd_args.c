@@ -37,7 +37,10 @@ cmd_unknown(const char *cmd, const char *what, const char *name,
 	fputc('\n', stderr);
 }
 
-/* The indicator id in the catalog, or NULL after saying so. */
+/*
+ * The indicator id in the catalog, or NULL after saying so: with the
+ * closest id, or where to find them when none is close (there are many).
+ */
 const struct indicator *
 cmd_indicator(const struct catalog *cat, const char *cmd, const char *id)
 {
@@ -50,7 +53,11 @@ cmd_indicator(const struct catalog *cat, const char *cmd, const char *id)
 	names = xcalloc(cat->nindicators + 1, sizeof(*names));
 	for (i = 0; i < cat->nindicators; i++)
 		names[i] = cat->indicators[i].id;
-	cmd_unknown(cmd, "indicator", id, names, cat->nindicators, 0);
+	if (did_you_mean(id, names, cat->nindicators) != NULL)
+		cmd_unknown(cmd, "indicator", id, names, cat->nindicators, 0);
+	else
+		out_printf(stderr, "regiomon: %s: unknown indicator \"%s\" "
+		    "(`regiomon status` lists them)\n", cmd, id);
 	free(names);
 	return NULL;
 }

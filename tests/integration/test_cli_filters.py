@@ -306,7 +306,8 @@ class Cli(unittest.TestCase):
                  '"unemployment-rate"?'),
                 ([UR, "asen"], 'unknown region "asen"; did you mean '
                  '"assen"?'),
-                (["nosuch/assen"], 'unknown indicator "nosuch"'),
+                (["nosuch/assen"], 'unknown indicator "nosuch" (`regiomon '
+                 'status` lists them)'),
                 ([UR], 'expected INDICATOR/REGION or INDICATOR REGION, got '
                  '"%s"' % UR),
                 ([UR + "/assen/x"], 'expected INDICATOR/REGION or '
@@ -322,6 +323,18 @@ class Cli(unittest.TestCase):
             self.assertEqual(r.stdout, "", args)
             self.assertEqual(r.stderr, "regiomon: history: %s\n" % msg +
                              HISTORY_USAGE, args)
+
+    def test_graph_did_you_mean(self):
+        out = os.path.join(self.env.dir, "g.png")
+        for ind, reg, msg in [
+                ("unemploymentrate", "assen", 'unknown indicator '
+                 '"unemploymentrate"; did you mean "unemployment-rate"?'),
+                (UR, "asen", 'unknown region "asen"; did you mean '
+                 '"assen"?')]:
+            r = self.run_rm("graph", ind, reg, "-o", out, rc=2)
+            self.assertEqual(r.stderr.splitlines()[0],
+                             "regiomon: graph: " + msg)
+        self.assertFalse(os.path.exists(out))
 
     # silence
 
