@@ -64,15 +64,23 @@ static const struct command commands[] = {
 	    "not stored\n"
 	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
 		"printed)", "no SOURCE, or one not in the config") },
-	{ "history", cmd_history, NEED_ALL, 2, 2, NULL,
-	    "history INDICATOR REGION",
+	{ "history", cmd_history, NEED_ALL, 1, 3, NULL,
+	    "history INDICATOR/REGION [--json]\n"
+	    "history INDICATOR REGION [--json]",
 	    "print a stored series period by period",
-	    "  INDICATOR     an indicator id of the catalog (`regiomon "
-	    "status` lists them)\n"
-	    "  REGION        a region id: groningen, drenthe, rga, nl, "
-	    "...\n"
+	    "  INDICATOR/REGION  the series, as `silence add` takes it; "
+	    "INDICATOR REGION\n"
+	    "                    is the same: an indicator id of the "
+	    "catalog (`regiomon\n"
+	    "                    status` lists them) and a region id "
+	    "(groningen, nl, ...)\n"
+	    "  --json            one JSON document: \"points\", each with "
+	    "\"period\",\n"
+	    "                    \"value\" (null: unknown) and "
+	    "\"provisional\"\n"
 	    EXIT_HELP("printed", "nothing stored yet, or the file is "
-		"unreadable", "unknown INDICATOR or REGION") },
+		"unreadable", "unknown INDICATOR or REGION, or another "
+		"argument") },
 	{ "check-config", cmd_check_config, NEED_NOTHING, 0, 0, NULL,
 	    "check-config",
 	    "validate the config, the catalog and every source's config",
@@ -80,28 +88,59 @@ static const struct command commands[] = {
 	    "config,\n"
 	    "and prints every error with its file and JSON path; takes no "
 	    "arguments.\n"
-	    EXIT_HELP("\"configuration OK\"", "a file could not be read",
-		"any argument") },
-	{ "plugins", cmd_plugins, NEED_CONF, 0, 0, NULL,
-	    "plugins",
+	    "\nexit status:\n"
+	    "  0   \"configuration OK\": no error found\n"
+	    "  2   usage: any argument\n"
+	    "  78  an error in the config, a catalog or a source's plugin "
+	    "config, or\n"
+	    "      one of those files could not be read (every error is "
+	    "printed)\n" },
+	{ "plugins", cmd_plugins, NEED_CONF, 0, 1, NULL,
+	    "plugins [--json]",
 	    "list the plugins in the plugin dir",
 	    "Lists each plugin of the plugin dir (-P, or \"plugin_dir\") "
 	    "with its ABI\n"
-	    "and description, or why it is refused; takes no arguments.\n"
+	    "and description, or why it is refused.\n"
+	    "  --json        one JSON document: \"plugins\", each with "
+	    "\"name\", \"loaded\",\n"
+	    "                and \"abi\" and \"description\", or the "
+	    "\"error\" that refused it\n"
 	    EXIT_HELP("every plugin loads", "a plugin is refused or the "
-		"dir is unreadable", "any argument") },
-	{ "status", cmd_status, NEED_ALL, 0, -1, "--challenge --region",
-	    "status [--challenge N] [--region ID] [--json]",
+		"dir is unreadable", "any other argument") },
+	{ "status", cmd_status, NEED_ALL, 0, -1,
+	    "--challenge --region --state",
+	    "status [--challenge N] [--region ID] [--state LIST] [--json]\n"
+	    "       [--exit-status]",
 	    "every series against its 2020 baseline, per challenge",
 	    "  --challenge N  only challenge N of the strategy (1 to 6)\n"
 	    "  --region ID    only the series of region ID\n"
+	    "  --state LIST   only the series in these states, separated "
+	    "by commas\n"
+	    "                 (critical,warning; a wrong name lists them "
+	    "all)\n"
 	    "  --json         one JSON document instead of the table\n"
-	    EXIT_HELP("printed", "the state could not be read",
-		"unknown option, challenge or region") },
+	    "  --exit-status  exit as a Nagios plugin does (below); "
+	    "silenced series and\n"
+	    "                 those not shown do not count\n"
+	    "\nexit status:\n"
+	    "  0   printed (--exit-status: OK, none shown is critical or "
+	    "warning)\n"
+	    "  1   the state could not be read (--exit-status: WARNING, one "
+	    "shown is\n"
+	    "      warning)\n"
+	    "  2   usage: unknown option, challenge, region or state "
+	    "(--exit-status:\n"
+	    "      CRITICAL, one shown is critical)\n"
+	    "  3   --exit-status: UNKNOWN, status could not judge (a usage "
+	    "error, a bad\n"
+	    "      config, no state dir, a state.json that could not be "
+	    "read)\n"
+	    "  78  bad config: the config, the catalog or a source's plugin "
+	    "config\n" },
 	{ "silence", cmd_silence, NEED_CATALOG, 1, -1, "--until --comment",
 	    "silence add INDICATOR[/REGION] --until YYYY-MM-DD\n"
 	    "            --comment TEXT\n"
-	    "silence list\n"
+	    "silence list [--json]\n"
 	    "silence remove ID",
 	    "stop alert mail about a series until a date",
 	    "  add INDICATOR[/REGION]  silence INDICATOR in every region, "
@@ -111,6 +150,10 @@ static const struct command commands[] = {
 	    "  --comment TEXT          why, one line (required)\n"
 	    "  list                    every silence: id, series, until, "
 	    "active/expired\n"
+	    "  list --json             the same as {\"silences\": [...]}, "
+	    "region null for\n"
+	    "                          every region, with \"comment\" and "
+	    "\"created\"\n"
 	    "  remove ID               delete silence ID (an id from "
 	    "`silence list`)\n"
 	    EXIT_HELP("done", "no silence ID, or STATE/silences.json is "
@@ -344,6 +387,7 @@ main(int argc, char **argv)
 {
 	struct opts	 o;
 	const struct command *c = NULL;
+	const char	*names[nitems(commands)], *hint;
 	size_t		 i;
 	int		 ch, rc;
 
@@ -385,11 +429,22 @@ main(int argc, char **argv)
 		if (strcmp(argv[0], commands[i].name) == 0)
 			c = &commands[i];
 	if (c == NULL) {
-		fprintf(stderr, "regiomon: unknown command \"%s\"\n", argv[0]);
+		for (i = 0; i < nitems(commands); i++)
+			names[i] = commands[i].name;
+		out_printf(stderr, "regiomon: unknown command \"%s\"", argv[0]);
+		if ((hint = did_you_mean(argv[0], names,
+		    nitems(commands))) != NULL)
+			fprintf(stderr, "; did you mean \"%s\"?", hint);
+		fputc('\n', stderr);
 		return usage_error();
 	}
-	if ((argc = hoist_globals(c, argc, argv, &o)) == -1)
-		return cmd_usage_error(c);
+	/* status --exit-status: every failure is UNKNOWN, 3. */
+	for (i = 1; c->fn == cmd_status && i < (size_t)argc; i++)
+		o.plugin |= strcmp(argv[i], "--exit-status") == 0;
+	if ((argc = hoist_globals(c, argc, argv, &o)) == -1) {
+		cmd_usage_error(c);
+		return o.plugin ? EXIT_UNKNOWN : EXIT_USAGE;
+	}
 	log_init(-1, o.verbose);
 	if (cmd_wants_help(c, argc, argv))
 		return 0;
@@ -401,7 +456,8 @@ main(int argc, char **argv)
 		    "too many arguments");
 		return cmd_usage_error(c);
 	}
-	if ((rc = cmd_main(c, &o, argc, argv)) == EXIT_USAGE)
+	/* A Nagios verdict of 2 is no usage error: status said its own. */
+	if ((rc = cmd_main(c, &o, argc, argv)) == EXIT_USAGE && !o.plugin)
 		cmd_usage_error(c);
 	return rc;
 }

@@ -84,7 +84,7 @@ cmd_main(const struct command *c, const struct opts *o, int argc,
 	memset(&rm, 0, sizeof(rm));
 	if ((rc = cmd_open(&rm, o, c->need, c->name)) != 0) {
 		cmd_close(&rm);
-		return rc;
+		return o->plugin ? EXIT_UNKNOWN : rc;
 	}
 	rc = c->fn(&rm, o, argc, argv);
 	cmd_close(&rm);

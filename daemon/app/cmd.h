@@ -10,6 +10,12 @@
 #include "model/model.h"
 #include "run/run.h"
 
+/*
+ * `status --exit-status` is a Nagios plugin: 0 OK, 1 WARNING, 2 CRITICAL,
+ * and 3 UNKNOWN for whatever kept it from judging (usage, config, state).
+ */
+#define EXIT_UNKNOWN	3
+
 enum need {
 	NEED_NOTHING,		/* the command loads what it needs itself */
 	NEED_CONF,		/* config only */
@@ -23,6 +29,7 @@ struct opts {
 	const char	*plugin_dir;
 	const char	*state_dir;
 	int		 verbose;
+	int		 plugin;	/* status --exit-status: failing is 3 */
 };
 
 /*
@@ -52,6 +59,16 @@ int	cmd_main(const struct command *, const struct opts *, int, char **);
 int	cmd_open(struct regiomon *, const struct opts *, enum need,
 	    const char *);
 void	cmd_close(struct regiomon *);
+
+/* cmd_args.c */
+void	cmd_unknown(const char *, const char *, const char *,
+	    const char *const *, size_t, int);
+const struct indicator *cmd_indicator(const struct catalog *, const char *,
+	    const char *);
+const struct region *cmd_region(const struct catalog *, const char *,
+	    const char *);
+int	cmd_series(const struct catalog *, const char *, const char *, int,
+	    char *, char *);
 
 /* cmd_run.c */
 int	run_source(struct regiomon *, const struct source *);

@@ -40,38 +40,86 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 	return 0;
 }
 
+/*
+ * One plugin for `plugins --json`: its name, whether it loads, and its ABI
+ * and description, or the error that refused it.  New, or NULL.
+ */
+static json_t *
+plugin_json(const char *name, const struct plugin *p, const char *err)
+{
+	char	 abi[32];
+
+	if (p == NULL)
+		return json_pack("{s:s, s:b, s:s}", "name", name, "loaded", 0,
+		    "error", err);
+	snprintf(abi, sizeof(abi), "%u.%u", p->desc.abi_major,
+	    p->desc.abi_minor);
+	return json_pack("{s:s, s:b, s:s, s:s?}", "name", name, "loaded", 1,
+	    "abi", abi, "description", p->desc.description);
+}
+
 int
 cmd_plugins(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
 	const struct plugin	*p;
-	char			**names, err[1024];
+	json_t			*doc = NULL, *arr = NULL;
+	char			**names, err[1024], abi[32], *text;
 	size_t			 i, n;
-	int			 bad = 0;
+	int			 a, bad = 0, oom = 0;
 
 	(void)o;
-	(void)argc;
-	(void)argv;
-	if (plugins_list(rm->conf->plugin_dir, &names, &n) == -1) {
-		log_warn("%s", rm->conf->plugin_dir);
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") != 0) {
+			out_printf(stderr, "regiomon: plugins: unexpected "
+			    "argument \"%s\"\n", argv[a]);
+			return EXIT_USAGE;
+		}
+	}
+	/* --json: {"plugin_dir", "abi" (the host's), "plugins": [...]}. */
+	snprintf(abi, sizeof(abi), "%d.%d", RM_ABI_MAJOR, RM_ABI_MINOR);
+	if (argc > 1 && (doc = json_pack("{s:s, s:s, s:[]}", "plugin_dir",
+	    rm->conf->plugin_dir, "abi", abi, "plugins")) == NULL) {
+		log_errx("plugins: out of memory");
 		return 1;
 	}
-	out_printf(stdout, "plugin dir %s (host ABI %d.%d)\n",
-	    rm->conf->plugin_dir, RM_ABI_MAJOR, RM_ABI_MINOR);
+	arr = json_object_get(doc, "plugins");
+	if (plugins_list(rm->conf->plugin_dir, &names, &n) == -1) {
+		log_warn("%s", rm->conf->plugin_dir);
+		json_decref(doc);
+		return 1;
+	}
+	if (doc == NULL)
+		out_printf(stdout, "plugin dir %s (host ABI %d.%d)\n",
+		    rm->conf->plugin_dir, RM_ABI_MAJOR, RM_ABI_MINOR);
 	for (i = 0; i < n; i++) {
 		p = plugins_get(&rm->plugins, rm->conf->plugin_dir, names[i],
 		    err, sizeof(err));
-		if (p == NULL) {
+		bad |= p == NULL;
+		if (doc != NULL)
+			oom |= json_array_append_new(arr,
+			    plugin_json(names[i], p, err)) == -1;
+		else if (p == NULL)
 			out_printf(stdout, "  %-14s REFUSED: %s\n", names[i],
 			    err);
-			bad = 1;
-		} else {
+		else
 			out_printf(stdout, "  %-14s ABI %u.%u  %s\n", names[i],
 			    p->desc.abi_major, p->desc.abi_minor,
 			    p->desc.description != NULL ?
 			    p->desc.description : "");
-		}
 		free(names[i]);
 	}
 	free(names);
-	return bad ? 1 : 0;
+	if (doc != NULL) {
+		text = oom ? NULL : json_dumps(doc, JSON_INDENT(2) |
+		    JSON_PRESERVE_ORDER);
+		json_decref(doc);
+		if (text == NULL) {
+			log_errx("plugins: out of memory");
+			return 1;
+		}
+		fputs(text, stdout);
+		putchar('\n');
+		free(text);
+	}
+	return bad || fflush(stdout) == EOF ? 1 : 0;
 }

@@ -167,16 +167,9 @@ cmd_graph(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		    "file name ending in .png or .svg\n", out);
 		return EXIT_USAGE;
 	}
-	if ((rq.ind = catalog_indicator(rm->catalog, pos[0])) == NULL) {
-		out_printf(stderr, "regiomon: graph: unknown indicator \"%s\" "
-		    "(`regiomon status` lists them)\n", pos[0]);
+	if ((rq.ind = cmd_indicator(rm->catalog, "graph", pos[0])) == NULL ||
+	    (rq.reg = cmd_region(rm->catalog, "graph", pos[1])) == NULL)
 		return EXIT_USAGE;
-	}
-	if ((rq.reg = catalog_region(rm->catalog, pos[1])) == NULL) {
-		out_printf(stderr, "regiomon: graph: unknown region \"%s\"\n",
-		    pos[1]);
-		return EXIT_USAGE;
-	}
 	if (lang != NULL) {
 		if (label_lang(lang, &rq.lang) == -1) {
 			out_printf(stderr, "regiomon: graph: --lang %s: "

@@ -32,62 +32,6 @@ load(struct regiomon *rm, struct silences *ss)
 	return -1;
 }
 
-/* Print "unknown indicator "x"; did you mean "y"?" for a bad id. */
-static void
-unknown(const char *what, const char *id, const char *const *known,
-    size_t n)
-{
-	const char	*hint = did_you_mean(id, known, n);
-
-	out_printf(stderr, "regiomon: silence: unknown %s \"%s\"", what, id);
-	if (hint != NULL)
-		out_printf(stderr, "; did you mean \"%s\"?", hint);
-	fputc('\n', stderr);
-}
-
-/* Split and check "INDICATOR[/REGION]" against the catalog.  0 or -1. */
-static int
-parse_target(const struct catalog *cat, const char *arg, char *ind,
-    char *reg)
-{
-	const char	**names;
-	const char	*slash = strchr(arg, '/');
-	size_t		 i, len = slash != NULL ? (size_t)(slash - arg) :
-			    strlen(arg);
-	int		 rc = 0;
-
-	reg[0] = '\0';
-	if (len == 0 || len >= ID_MAX ||
-	    (slash != NULL && strlen(slash + 1) >= ID_MAX)) {
-		out_printf(stderr, "regiomon: silence: expected INDICATOR or "
-		    "INDICATOR/REGION, got \"%s\"\n", arg);
-		return -1;
-	}
-	memcpy(ind, arg, len);
-	ind[len] = '\0';
-	if (slash != NULL)
-		strlcpy(reg, slash + 1, ID_MAX);
-	i = cat->nindicators > cat->nregions ? cat->nindicators :
-	    cat->nregions;
-	if ((names = calloc(i + 1, sizeof(*names))) == NULL) {
-		log_err("silence");
-		return -1;
-	}
-	if (catalog_indicator(cat, ind) == NULL) {
-		for (i = 0; i < cat->nindicators; i++)
-			names[i] = cat->indicators[i].id;
-		unknown("indicator", ind, names, cat->nindicators);
-		rc = -1;
-	} else if (slash != NULL && catalog_region(cat, reg) == NULL) {
-		for (i = 0; i < cat->nregions; i++)
-			names[i] = cat->regions[i].id;
-		unknown("region", reg, names, cat->nregions);
-		rc = -1;
-	}
-	free(names);
-	return rc;
-}
-
 static int
 silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 {
@@ -125,7 +69,8 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 		    "--until YYYY-MM-DD" : "--comment TEXT (why)");
 		return EXIT_USAGE;
 	}
-	if (parse_target(rm->catalog, target, ind, reg) == -1)
+	if (cmd_series(rm->catalog, "silence add", target, 0, ind,
+	    reg) == -1)
 		return EXIT_USAGE;
 	if (silence_date_parse(until, &ends) == -1) {
 		out_printf(stderr, "regiomon: silence add: --until: expected a "
@@ -180,6 +125,48 @@ silence_cmd_add(struct regiomon *rm, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * `silence list --json`: {"silences": [...]}, each with its id, indicator,
+ * region (null: every region), until, state, comment and created.
+ */
+static int
+list_json(const struct silences *ss, time_t now)
+{
+	const struct silence	*s;
+	json_t			*doc, *arr, *o;
+	char			*text;
+	size_t			 i;
+
+	if ((doc = json_pack("{s:[]}", "silences")) == NULL)
+		goto oom;
+	arr = json_object_get(doc, "silences");
+	for (i = 0; i < ss->n; i++) {
+		s = &ss->v[i];
+		o = json_pack("{s:I, s:s, s:o, s:s, s:s, s:s, s:o}", "id",
+		    (json_int_t)s->id, "indicator", s->indicator, "region",
+		    s->region[0] != '\0' ? json_string(s->region) :
+		    json_null(), "until", s->until, "state",
+		    silence_expired(s, now) ? "expired" : "active", "comment",
+		    s->comment, "created", s->created != NULL ?
+		    json_string(s->created) : json_null());
+		if (json_array_append_new(arr, o) == -1) {
+			json_decref(doc);
+			goto oom;
+		}
+	}
+	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (text == NULL)
+		goto oom;
+	fputs(text, stdout);
+	putchar('\n');
+	free(text);
+	return fflush(stdout) == EOF ? 1 : 0;
+oom:
+	log_errx("silence list: out of memory");
+	return 1;
+}
+
 static int
 silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 {
@@ -188,14 +175,24 @@ silence_cmd_list(struct regiomon *rm, int argc, char **argv)
 	char			 target[2 * ID_MAX + 1];
 	time_t			 now = time(NULL);
 	size_t			 i, w = strlen("series");
+	int			 a, json = 0, rc;
 
-	if (argc != 2) {
-		out_printf(stderr, "regiomon: silence list: unexpected "
-		    "argument \"%s\"\n", argv[2]);
-		return EXIT_USAGE;
+	for (a = 2; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0)
+			json = 1;
+		else {
+			out_printf(stderr, "regiomon: silence list: "
+			    "unexpected argument \"%s\"\n", argv[a]);
+			return EXIT_USAGE;
+		}
 	}
 	if (load(rm, &ss) == -1)
 		return 1;
+	if (json) {
+		rc = list_json(&ss, now);
+		silences_free(&ss);
+		return rc;
+	}
 	if (ss.n == 0) {
 		out_printf(stdout, "no silences\n");
 		silences_free(&ss);

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd_status.c: `regiomon status [--challenge N] [--region ID] [--json]`,
- * a table per challenge of every series against its baseline, or the same
- * as one JSON document.  Colours only on a terminal, and not with NO_COLOR.
+ * cmd_status.c: `regiomon status [--challenge N] [--region ID] [--state
+ * LIST] [--json] [--exit-status]`, a table per challenge of every series
+ * against its baseline, or the same as one JSON document; with
+ * --exit-status a Nagios plugin's exit status.  Colours only on a
+ * terminal, and not with NO_COLOR.
  */
+#include <errno.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -271,6 +274,101 @@ opt_value(int argc, char **argv, int *i, const char *name, int *missing)
 	return argv[++*i];
 }
 
+/*
+ * "--state critical,warning" into *mask (bit 1 << ES_x): every name one
+ * the evaluation defines.  0, or -1 after saying which is not.
+ */
+static int
+parse_states(const char *list, unsigned *mask)
+{
+	const char	*names[ES_COUNT];
+	char		*copy, *p, *name;
+	enum estate	 st;
+	int		 i, rc = 0;
+
+	for (i = 0; i < ES_COUNT; i++)
+		names[i] = eval_state_name((enum estate)i);
+	*mask = 0;
+	p = copy = xstrdup(list);
+	while ((name = strsep(&p, ",")) != NULL) {
+		if (*name == '\0') {
+			out_printf(stderr, "regiomon: status: --state: "
+			    "expected states separated by commas, got "
+			    "\"%s\"\n", list);
+			rc = -1;
+			break;
+		}
+		if (eval_state_parse(name, &st) == -1) {
+			cmd_unknown("status", "state", name, names, ES_COUNT,
+			    1);
+			rc = -1;
+			break;
+		}
+		*mask |= 1u << st;
+	}
+	free(copy);
+	return rc;
+}
+
+/*
+ * The Nagios verdict on what doc shows: 2 (CRITICAL) if a series is
+ * critical, else 1 (WARNING) if one is warning, else 0 (OK).  A silenced
+ * series counts for nothing: it is silenced so that nobody is called.
+ */
+static int
+verdict(const json_t *doc)
+{
+	const json_t	*ch, *s;
+	enum estate	 st;
+	size_t		 i, j;
+	int		 rc = 0;
+
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
+		json_array_foreach(json_object_get(ch, "series"), j, s) {
+			if (json_is_true(json_object_get(s, "silenced")) ||
+			    eval_state_parse(jstrv(s, "state", NULL),
+			    &st) == -1)
+				continue;
+			if (st == ES_CRITICAL)
+				return 2;
+			if (st == ES_WARNING)
+				rc = 1;
+		}
+	}
+	return rc;
+}
+
+/*
+ * 1 if the state is not there to judge, for --exit-status: a state dir
+ * that does not exist (a typo, or no run yet: cmd_open() said so), or a
+ * state.json that could not be read (state_load() said so).
+ */
+static int
+unjudgeable(const struct regiomon *rm)
+{
+	if (access(rm->conf->state_dir, F_OK) == -1 && errno == ENOENT)
+		return 1;
+	if (json_is_true(json_object_get(rm->state, "unreadable"))) {
+		out_printf(stderr, "regiomon: status: the state could not be "
+		    "read; nothing judged\n");
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * A usage error: EXIT_USAGE, whose usage line main.c prints; with
+ * --exit-status UNKNOWN, and the hint here.
+ */
+static int
+usage_rc(const struct opts *o)
+{
+	if (!o->plugin)
+		return EXIT_USAGE;
+	fputs("try `regiomon status --help` for more\n", stderr);
+	return EXIT_UNKNOWN;
+}
+
 int
 cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
@@ -280,12 +378,18 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	json_t		*doc;
 	char		*end, *text;
 	long		 challenge = 0;
-	int		 i, json = 0, missing = 0, colours;
+	unsigned	 states = 0;
+	int		 i, json = 0, missing = 0, colours, fail, rc = 0;
 
-	(void)o;
+	/* With --exit-status, whatever keeps status from judging is 3. */
+	fail = o->plugin ? EXIT_UNKNOWN : 1;
+	if (o->plugin && unjudgeable(rm))
+		return EXIT_UNKNOWN;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--exit-status") == 0)
+			continue;
 		else if ((v = opt_value(argc, argv, &i, "--challenge",
 		    &missing)) != NULL) {
 			challenge = strtol(v, &end, 10);
@@ -296,16 +400,17 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 				out_printf(stderr, "regiomon: status: no "
 				    "challenge \"%s\" in the catalog (the "
 				    "strategy numbers them 1 to 6)\n", v);
-				return EXIT_USAGE;
+				return usage_rc(o);
 			}
 		} else if ((v = opt_value(argc, argv, &i, "--region",
 		    &missing)) != NULL) {
-			if (catalog_region(rm->catalog, v) == NULL) {
-				out_printf(stderr, "regiomon: status: unknown "
-				    "region \"%s\"\n", v);
-				return EXIT_USAGE;
-			}
+			if (cmd_region(rm->catalog, "status", v) == NULL)
+				return usage_rc(o);
 			region = v;
+		} else if ((v = opt_value(argc, argv, &i, "--state",
+		    &missing)) != NULL) {
+			if (parse_states(v, &states) == -1)
+				return usage_rc(o);
 		} else {
 			if (missing)
 				out_printf(stderr, "regiomon: status: %s needs "
@@ -313,7 +418,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			else
 				out_printf(stderr, "regiomon: status: unknown "
 				    "argument \"%s\"\n", argv[i]);
-			return EXIT_USAGE;
+			return usage_rc(o);
 		}
 	}
 	memset(&d, 0, sizeof(d));
@@ -323,16 +428,19 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		out_printf(stderr, "regiomon: status: silences not shown\n");
 		diag_free(&d);
 	}
-	doc = status_build(rm, wall_now(), (int)challenge, region, &sil);
+	doc = status_build_states(rm, wall_now(), (int)challenge, region,
+	    states, &sil);
 	silences_free(&sil);
 	if (doc == NULL)
-		return 1;
+		return fail;
+	if (o->plugin)
+		rc = verdict(doc);
 	if (json) {
 		/* Exact values, shortest: 65.7, not 65.700000000000003. */
 		if ((text = json_dumps_exact(doc, JSON_INDENT(2) |
 		    JSON_PRESERVE_ORDER)) == NULL) {
 			json_decref(doc);
-			return 1;
+			return fail;
 		}
 		fputs(text, stdout);
 		putchar('\n');
@@ -344,5 +452,5 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		print_text(stdout, doc, colours);
 	}
 	json_decref(doc);
-	return fflush(stdout) == EOF ? 1 : 0;
+	return fflush(stdout) == EOF ? fail : rc;
 }

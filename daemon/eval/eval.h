@@ -116,5 +116,7 @@ void	status_fmt_shift(char *, size_t, double, double, double, double,
 	    const char *);
 json_t	*status_build(struct regiomon *, time_t, int, const char *,
 	    const struct silences *);
+json_t	*status_build_states(struct regiomon *, time_t, int, const char *,
+	    unsigned, const struct silences *);
 
 #endif /* REGIOMON_EVAL_H */

@@ -260,12 +260,15 @@ challenge_new(const struct challenge *c)
 /*
  * The series of one challenge: every series with something in the state
  * (stored data) and every region the catalog quotes a baseline or a target
- * for, in the catalog's indicator order, then its region order.  0, or -1
+ * for, in the catalog's indicator order, then its region order; with
+ * states other than 0 only those whose state is among them (bit 1 <<
+ * ES_x).  0, or -1
  * (logged).
  */
 static int
 challenge_series(struct regiomon *rm, const struct challenge *c,
-    const char *region, const struct silences *sil, time_t now, json_t *ch)
+    const char *region, unsigned states, const struct silences *sil,
+    time_t now, json_t *ch)
 {
 	const struct catalog	*cat = rm->catalog;
 	const struct indicator	*ind;
@@ -273,6 +276,7 @@ challenge_series(struct regiomon *rm, const struct challenge *c,
 	json_t			*series, *ss, *ev, *e;
 	char			 key[2 * ID_MAX];
 	size_t			 i, r;
+	enum estate		 st;
 
 	series = json_object_get(rm->state, "series");
 	for (i = 0; i < cat->nindicators; i++) {
@@ -296,6 +300,12 @@ challenge_series(struct regiomon *rm, const struct challenge *c,
 			if (e == NULL) {
 				log_errx("%s: out of memory", key);
 				return -1;
+			}
+			if (states != 0 && (eval_state_parse(json_string_value(
+			    json_object_get(e, "state")), &st) == -1 ||
+			    (states & 1u << st) == 0)) {
+				json_decref(e);
+				continue;
 			}
 			summarise(ch, json_string_value(json_object_get(e,
 			    "state")), json_string_value(json_object_get(e,
@@ -324,6 +334,18 @@ chal_cmp(const void *a, const void *b)
 json_t *
 status_build(struct regiomon *rm, time_t now, int challenge,
     const char *region, const struct silences *sil)
+{
+	return status_build_states(rm, now, challenge, region, 0, sil);
+}
+
+/*
+ * status_build() of only the series whose state is in states (bit
+ * 1 << ES_x; 0: every state), as `status --state` shows them: the
+ * summaries count what is shown.
+ */
+json_t *
+status_build_states(struct regiomon *rm, time_t now, int challenge,
+    const char *region, unsigned states, const struct silences *sil)
 {
 	const struct challenge	**order;
 	json_t			*doc, *arr, *ch;
@@ -354,7 +376,7 @@ status_build(struct regiomon *rm, time_t now, int challenge,
 			log_errx("status: out of memory");
 			goto fail;
 		}
-		if (challenge_series(rm, order[i], region, sil, now,
+		if (challenge_series(rm, order[i], region, states, sil, now,
 		    ch) == -1)
 			goto fail;
 	}

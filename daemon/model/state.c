@@ -248,7 +248,9 @@ state_read(const char *buf, size_t len)
  * that is not valid JSON or not a state document is logged (with line and
  * column) and replaced by an empty state: renamed to state.json.corrupt,
  * or with readonly (a command that never saves) left as it is, for the
- * next writer to move aside.  NULL (logged) if the file exists but cannot
+ * next writer to move aside, and the empty state marked "unreadable": true
+ * (`status --exit-status` cannot judge it).  NULL (logged) if the file
+ * exists but cannot
  * be opened, or was written by a newer regiomon (a later "version"):
  * that is not ours to discard.  New.
  */
@@ -303,6 +305,8 @@ state_load(const char *state_dir, int readonly)
 			state_set_aside(path);
 		json_decref(s);
 		s = state_new();
+		if (readonly)
+			json_object_set_new(s, "unreadable", json_true());
 	}
 	free(path);
 	return s;

@@ -168,7 +168,11 @@ test_round_trip(void **state)
 	json_decref(s);
 }
 
-/* Write text as state.json and load it: an empty state comes back. */
+/*
+ * Write text as state.json and load it: an empty state comes back, for a
+ * readonly reader marked "unreadable" (status --exit-status cannot judge
+ * it).
+ */
 static void
 load_skeleton(const char *dir, const char *text, int readonly)
 {
@@ -176,6 +180,10 @@ load_skeleton(const char *dir, const char *text, int readonly)
 
 	put(dir, "state.json", text);
 	s = state_load(dir, readonly);
+	assert_non_null(s);
+	assert_int_equal(json_is_true(json_object_get(s, "unreadable")),
+	    readonly);
+	json_object_del(s, "unreadable");
 	assert_skeleton(s);
 	json_decref(s);
 }
