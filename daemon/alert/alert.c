@@ -144,24 +144,55 @@ series_key(const struct catalog *cat, const char *key,
 	return *ind != NULL && *reg != NULL;
 }
 
-/* Queue the digest of it; on success the items count as told. */
+/*
+ * Queue the digest of the items of it that group gr follows (none: no
+ * mail), to gr's addresses.  0, or -1 (logged).
+ */
 static int
-send_digest(struct regiomon *rm, const struct items *it, time_t now)
+queue_group(struct regiomon *rm, const struct alertconf *ac,
+    const struct items *it, const struct group *gr)
 {
 	struct mail_msg	 msg;
+	struct items	 mine;
 	json_t		*mailconf;
 	size_t		 i;
-	int		 rc;
+	int		 rc = 0;
 
+	memset(&mine, 0, sizeof(mine));
+	for (i = 0; i < it->n; i++)
+		if (route_follows(gr, &it->v[i]))
+			items_add(&mine, &it->v[i]);
+	if (mine.n == 0)
+		return 0;
 	mailconf = json_object_get(rm->conf->root, "mail");
-	if (digest_build(rm, it, &msg) == -1) {
-		mail_msg_free(&msg);
-		return -1;
-	}
-	rc = mail_queue(rm->conf, mailconf, &msg);
-	if (rc == 0)
+	if (digest_build(rm, ac, &mine, &msg) == -1)
+		rc = -1;
+	else if ((rc = gr->to != NULL ? mail_queue_to(rm->conf, mailconf,
+	    &msg, gr->to) : mail_queue(rm->conf, mailconf, &msg)) == 0)
 		log_info("alert digest queued: %s", msg.subject);
 	mail_msg_free(&msg);
+	items_free(&mine);
+	return rc;
+}
+
+/*
+ * Queue the digests of it, one per group of recipients (route.c); once
+ * all are queued the items count as told.  Should one fail, none count:
+ * the next cycle mails them all again, the groups already served too.
+ */
+static int
+send_digest(struct regiomon *rm, const struct alertconf *ac,
+    const struct items *it, time_t now)
+{
+	struct groups	 g;
+	size_t		 i;
+	int		 rc = 0;
+
+	route_groups(rm->conf, ac, &g);
+	for (i = 0; i < g.n; i++)
+		if (queue_group(rm, ac, it, &g.v[i]) == -1)
+			rc = -1;
+	route_groups_free(&g);
 	if (rc == -1)
 		return -1;
 	for (i = 0; i < it->n; i++) {
@@ -234,7 +265,7 @@ alert_cycle(struct regiomon *rm, time_t now)
 	}
 	if (it.n > 0) {
 		qsort(it.v, it.n, sizeof(it.v[0]), item_cmp);
-		if (send_digest(rm, &it, now) == -1)
+		if (send_digest(rm, &ac, &it, now) == -1)
 			rc = -1;
 	}
 	items_free(&it);

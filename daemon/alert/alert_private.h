@@ -8,10 +8,12 @@
 #define REGIOMON_ALERT_PRIVATE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/core.h"
 #include "model/model.h"
 #include "mail/mail.h"
+#include "report/report.h"
 
 enum kind {
 	K_MOVED,		/* a new state, worse or better */
@@ -41,6 +43,22 @@ struct items {
 struct alertconf {
 	int	 reminder;	/* releases, 0: never */
 	int	 send_resolved;
+	size_t	 summary_rows;	/* a digest of more rows is a summary */
+	json_t	*routes;	/* alerts.routes, borrowed; NULL: none */
+};
+
+/* Challenges a route may name: each recipient's set is a bit mask. */
+#define CHALLENGE_ROUTE_MAX	63
+
+/* Recipients that follow the same challenges (route.c). */
+struct group {
+	uint64_t	 mask;	/* bit n: challenge n */
+	json_t		*to;	/* addresses; NULL: the mail's own "to" */
+};
+
+struct groups {
+	struct group	*v;
+	size_t		 n;
 };
 
 /* alert.c */
@@ -49,8 +67,42 @@ const char *alert_mail_class(const char *);
 /* alertconf.c */
 void	alert_conf_get(const struct conf *, struct alertconf *);
 
+/* A digest being written: what it shows, for digest_text/digest_html. */
+#define DIGEST_NCOLS	5
+#define DIGEST_WORST	10	/* rows a summary shows */
+#define DIGEST_WIDTH	78	/* columns of the plain text */
+
+struct digest {
+	struct regiomon		*rm;
+	const struct items	*all;	/* every item */
+	struct items		 shown;	/* the rows shown, borrowed items */
+	const char		**graph; /* row i's graph's cid, or NULL */
+	const char		*subject;
+	const char		*url;	/* report.url, or NULL */
+	enum lang		 lang;
+	int			 summary;
+};
+
 /* digest.c */
-int	digest_build(struct regiomon *, const struct items *,
-	    struct mail_msg *);
+void	digest_cells(const struct item *, char [DIGEST_NCOLS][256],
+	    enum lang);
+int	digest_severity(const struct item *);
+void	digest_heading(char *, size_t, struct regiomon *, int, enum lang);
+int	digest_count_line(char *, size_t, const struct digest *, int);
+
+/* digest_text.c */
+void	digest_text(FILE *, const struct digest *);
+
+/* digest_html.c */
+void	digest_html(FILE *, const struct digest *);
+
+int	digest_build(struct regiomon *, const struct alertconf *,
+	    const struct items *, struct mail_msg *);
+
+/* route.c */
+void	route_groups(const struct conf *, const struct alertconf *,
+	    struct groups *);
+void	route_groups_free(struct groups *);
+int	route_follows(const struct group *, const struct item *);
 
 #endif /* REGIOMON_ALERT_PRIVATE_H */

@@ -18,49 +18,36 @@
 #include "alert/alert.h"
 #include "alert/alert_private.h"
 
-/*
- * A figure as the mail's language writes it: "4,4" and "12.345" in
- * Dutch, fmt_human()'s "4.4" and "12345" in English, as before.
- */
+/* The latest value with its unit and period, "*" if provisional. */
 static void
-mail_num(enum lang lang, double v, char *buf, size_t size)
+fmt_latest(char *buf, size_t size, const struct item *x, enum lang lang)
 {
-	if (lang == LANG_EN)
-		fmt_human(buf, size, v, FMT_HUMAN_DEC);
-	else
-		label_num(lang, v, FMT_HUMAN_DEC, 0, buf, size);
-}
-
-/* The latest value and its period, "*" if provisional: "5.9 (2024*)". */
-static void
-fmt_latest(char *buf, size_t size, const json_t *ev, enum lang lang)
-{
-	const json_t	*l = json_object_get(ev, "latest");
+	const json_t	*l = json_object_get(x->ev, "latest");
 	char		 val[64];
 
 	if (l == NULL || json_is_null(l)) {
 		snprintf(buf, size, "-");
 		return;
 	}
-	mail_num(lang, json_number_value(json_object_get(l, "value")), val,
-	    sizeof(val));
+	label_value(lang, json_number_value(json_object_get(l, "value")),
+	    x->ind->unit, val, sizeof(val));
 	snprintf(buf, size, "%s (%s%s)", val,
 	    json_string_value(json_object_get(l, "period")),
 	    json_is_true(json_object_get(l, "provisional")) ? "*" : "");
 }
 
 static void
-fmt_base(char *buf, size_t size, const json_t *ev, enum lang lang)
+fmt_base(char *buf, size_t size, const struct item *x, enum lang lang)
 {
-	const json_t	*b = json_object_get(ev, "baseline");
+	const json_t	*b = json_object_get(x->ev, "baseline");
 	char		 val[64], note[160];
 
 	if (b == NULL || json_is_null(b)) {
 		snprintf(buf, size, "%s", label(lang, L_MAIL_NO_BASELINE));
 		return;
 	}
-	mail_num(lang, json_number_value(json_object_get(b, "value")), val,
-	    sizeof(val));
+	label_value(lang, json_number_value(json_object_get(b, "value")),
+	    x->ind->unit, val, sizeof(val));
 	report_base_note(lang, b, note, sizeof(note));
 	snprintf(buf, size, "%s (%s)%s%s", val,
 	    json_string_value(json_object_get(b, "period")),
@@ -132,8 +119,8 @@ fmt_change(char *buf, size_t size, const struct item *x, enum lang lang)
  * How much a reader needs to see x's graph: by the state it is in, a
  * stale series by its last figure's judgement.  Higher first.
  */
-static int
-item_severity(const struct item *x)
+int
+digest_severity(const struct item *x)
 {
 	const char	*st = x->to;
 	enum estate	 s;
@@ -209,13 +196,6 @@ subject(const struct items *it, enum lang lang)
 	return s;
 }
 
-/* The digest's table: a header and one row per item. */
-#define NCOLS	5
-static const enum lbl headings[NCOLS] = {
-	L_MAIL_H_INDICATOR, L_KIND_REGION, L_MAIL_H_CHANGE, L_LATEST,
-	L_MAIL_H_SHIFT
-};
-
 /* ev[a] or ev[a][b] as a number, NaN if it is not one. */
 static double
 jdbl(const json_t *ev, const char *a, const char *b)
@@ -227,29 +207,56 @@ jdbl(const json_t *ev, const char *a, const char *b)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/*
+ * The shift in the mail's language with its unit: "+1,5 pp (+34,1%)",
+ * "-1.234 banen (-2,0%)"; a shift of a percentage is in points.  As
+ * many decimals as the latest and the baseline figure show.
+ */
 static void
-row_cells(const struct item *x, char cells[NCOLS][256], enum lang lang)
+fmt_shift(char *buf, size_t size, const struct item *x, enum lang lang)
 {
-	char	 shift[96], base[256], target[192], tt[160], word[32], *p;
+	double		 abs = jdbl(x->ev, "shift_abs", NULL);
+	double		 pct = jdbl(x->ev, "shift_pct", NULL);
+	const char	*unit = x->ind->unit;
+	char		 a[40], p[44];
+	int		 dl, db;
+
+	if (isnan(abs)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	dl = label_decimals(jdbl(x->ev, "latest", "value"), FMT_HUMAN_DEC);
+	db = label_decimals(jdbl(x->ev, "baseline", "value"), FMT_HUMAN_DEC);
+	if (isnan(pct))
+		strlcpy(p, lang == LANG_EN ? "n/a" : "n.v.t.", sizeof(p));
+	else {
+		label_num(lang, pct, 1, 1, a, sizeof(a));
+		snprintf(p, sizeof(p), "%s%%", a);
+	}
+	label_num(lang, abs, dl > db ? dl : db, 1, a, sizeof(a));
+	snprintf(buf, size, "%s%s%s (%s)", a, unit != NULL && *unit != '\0' ?
+	    " " : "", unit == NULL ? "" : strcmp(unit, "%") == 0 ? "pp" : unit,
+	    p);
+}
+
+/*
+ * The cells of x's row: its title and region, the change, the latest
+ * figure, the shift against the baseline (with the definition note and
+ * the progress towards a target, where there are).
+ */
+void
+digest_cells(const struct item *x, char cells[DIGEST_NCOLS][256],
+    enum lang lang)
+{
+	char	 shift[128], base[256], target[192], tt[160], word[32];
 
 	snprintf(cells[0], 256, "%s", lang == LANG_EN &&
 	    x->ind->title_en != NULL ? x->ind->title_en : x->ind->title);
 	snprintf(cells[1], 256, "%s", x->reg->name);
 	fmt_change(cells[2], 256, x, lang);
-	fmt_latest(cells[3], 256, x->ev, lang);
-	status_fmt_shift(shift, sizeof(shift), jdbl(x->ev, "shift_abs", NULL),
-	    jdbl(x->ev, "shift_pct", NULL), jdbl(x->ev, "latest", "value"),
-	    jdbl(x->ev, "baseline", "value"), x->ind->unit);
-	/* status's "+1.5 pp (+34.1%)" has no thousands: only decimals. */
-	if (lang == LANG_NL) {
-		for (p = shift; *p != '\0'; p++)
-			if (*p == '.')
-				*p = ',';
-		if ((p = strstr(shift, "(n/a)")) != NULL)
-			strlcpy(p, "(n.v.t.)", sizeof(shift) - (size_t)(p -
-			    shift));
-	}
-	fmt_base(base, sizeof(base), x->ev, lang);
+	fmt_latest(cells[3], 256, x, lang);
+	fmt_shift(shift, sizeof(shift), x, lang);
+	fmt_base(base, sizeof(base), x, lang);
 	target[0] = '\0';
 	if (json_is_object(json_object_get(x->ev, "target"))) {
 		report_target_text(lang, json_object_get(x->ev, "target"),
@@ -266,8 +273,8 @@ row_cells(const struct item *x, char cells[NCOLS][256], enum lang lang)
 }
 
 /* "Uitdaging 5: Robuuste arbeidsmarkt", in the mail's language. */
-static void
-fmt_heading(char *buf, size_t size, struct regiomon *rm, int number,
+void
+digest_heading(char *buf, size_t size, struct regiomon *rm, int number,
     enum lang lang)
 {
 	const struct challenge	*ch = catalog_challenge(rm->catalog, number);
@@ -281,111 +288,46 @@ fmt_heading(char *buf, size_t size, struct regiomon *rm, int number,
 }
 
 /*
- * The plain text body: one block per challenge, columns aligned over the
- * whole mail (widths in characters, not bytes: titles are Dutch UTF-8).
+ * The counts of challenge number's items by the state they moved to,
+ * most severe first, into buf: "Uitdaging 5: kritiek 2, waarschuwing
+ * 1".  0 when the digest has none of that challenge.
  */
-static void
-text_body(FILE *fp, struct regiomon *rm, const struct items *it,
-    const char *subj, enum lang lang)
+int
+digest_count_line(char *buf, size_t size, const struct digest *d,
+    int number)
 {
-	char			 cells[NCOLS][256], head[512];
-	size_t			 w[NCOLS], i, c, len;
-	int			 last = 0, prov = 0;
+	const char	*names[16];
+	size_t		 counts[16], ranks[16], i, j, n = 0, o;
+	char		 head[512], st[64];
+	int		 r;
 
-	for (c = 0; c < NCOLS; c++)
-		w[c] = status_width(label(lang, headings[c]));
-	for (i = 0; i < it->n; i++) {
-		row_cells(&it->v[i], cells, lang);
-		for (c = 0; c < NCOLS; c++)
-			if ((len = status_width(cells[c])) > w[c])
-				w[c] = len;
-		prov |= strchr(cells[3], '*') != NULL;
-	}
-	fprintf(fp, "%s\n", subj + strlen("regiomon: "));
-	for (i = 0; i < it->n; i++) {
-		if (it->v[i].ind->challenge != last) {
-			last = it->v[i].ind->challenge;
-			fmt_heading(head, sizeof(head), rm, last, lang);
-			fprintf(fp, "\n%s\n\n", head);
-			fputs("  ", fp);
-			for (c = 0; c < NCOLS; c++)
-				status_pad(fp, label(lang, headings[c]),
-				    c + 1 < NCOLS ? w[c] + 2 : 0);
-			fputc('\n', fp);
+	for (i = 0; i < d->all->n; i++) {
+		if (d->all->v[i].ind->challenge != number)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strcmp(names[j], d->all->v[i].to) == 0)
+				break;
+		if (j == n && n < nitems(names)) {
+			names[n] = d->all->v[i].to;
+			counts[n] = 0;
+			ranks[n++] = (size_t)digest_severity(&d->all->v[i]);
 		}
-		row_cells(&it->v[i], cells, lang);
-		fputs("  ", fp);
-		for (c = 0; c < NCOLS; c++)
-			status_pad(fp, cells[c], c + 1 < NCOLS ? w[c] + 2 : 0);
-		fputc('\n', fp);
+		if (j < n)
+			counts[j]++;
 	}
-	fputs("\n", fp);
-	if (prov)
-		fprintf(fp, "* %s\n", label(lang, L_MAIL_PROVISIONAL));
-	fprintf(fp, "%s\n", label(lang, L_MAIL_SHIFT_NOTE));
-	if (it->n > GRAPH_MAIL_MAX && lang == LANG_EN)
-		fprintf(fp, "Graphs: the %d most severe of these %zu series "
-		    "(the HTML part).\n", GRAPH_MAIL_MAX, it->n);
-	else if (it->n > GRAPH_MAIL_MAX)
-		fprintf(fp, "Grafieken: de %d ernstigste van deze %zu reeksen "
-		    "(het HTML-deel).\n", GRAPH_MAIL_MAX, it->n);
-	fprintf(fp, "%s\n", label(lang, L_MAIL_HOWTO));
-}
-
-static void
-html_body(FILE *fp, struct regiomon *rm, const struct items *it,
-    const char *subj, enum lang lang)
-{
-	char			 cells[NCOLS][256], head[512];
-	size_t			 i, c;
-	int			 last = 0;
-
-	fputs("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-	    "<title>", fp);
-	report_html_puts(fp, subj);
-	fputs("</title></head>\n<body style=\"font-family: sans-serif\">\n"
-	    "<p>", fp);
-	report_html_puts(fp, subj + strlen("regiomon: "));
-	fputs("</p>\n", fp);
-	for (i = 0; i < it->n; i++) {
-		if (it->v[i].ind->challenge != last) {
-			if (last != 0)
-				fputs("</table>\n", fp);
-			last = it->v[i].ind->challenge;
-			fmt_heading(head, sizeof(head), rm, last, lang);
-			fputs("<h2>", fp);
-			report_html_puts(fp, head);
-			fputs("</h2>\n<table border=\"1\" cellpadding=\"4\" "
-			    "style=\"border-collapse: collapse\">\n<tr>", fp);
-			for (c = 0; c < NCOLS; c++) {
-				fputs("<th>", fp);
-				report_html_puts(fp, label(lang, headings[c]));
-				fputs("</th>", fp);
-			}
-			fputs("</tr>\n", fp);
-		}
-		row_cells(&it->v[i], cells, lang);
-		fputs("<tr>", fp);
-		for (c = 0; c < NCOLS; c++) {
-			fputs("<td>", fp);
-			report_html_puts(fp, cells[c]);
-			fputs("</td>", fp);
-		}
-		fputs("</tr>\n", fp);
-	}
-	if (last != 0)
-		fputs("</table>\n", fp);
-	fputs("<p>* ", fp);
-	report_html_puts(fp, label(lang, L_MAIL_PROVISIONAL));
-	fputs(". ", fp);
-	report_html_puts(fp, label(lang, L_MAIL_SHIFT_NOTE));
-	if (it->n > GRAPH_MAIL_MAX && lang == LANG_EN)
-		fprintf(fp, " Graphs below: the %d most severe of these %zu "
-		    "series.", GRAPH_MAIL_MAX, it->n);
-	else if (it->n > GRAPH_MAIL_MAX)
-		fprintf(fp, " Grafieken hieronder: de %d ernstigste van deze "
-		    "%zu reeksen.", GRAPH_MAIL_MAX, it->n);
-	fputs("</p>\n</body></html>\n", fp);
+	if (n == 0)
+		return 0;
+	digest_heading(head, sizeof(head), d->rm, number, d->lang);
+	o = (size_t)snprintf(buf, size, "%s:", head);
+	/* Most severe first. */
+	for (r = 99; r >= 0 && o < size; r--)
+		for (j = 0; j < n && o < size; j++)
+			if (ranks[j] == (size_t)r)
+				o += (size_t)snprintf(buf + o, size - o,
+				    "%s %s %zu", o > strlen(head) + 1 ? "," :
+				    "", mail_state(d->lang, names[j], st,
+				    sizeof(st)), counts[j]);
+	return 1;
 }
 
 struct ranked {
@@ -418,59 +360,118 @@ graph_order(const struct items *it)
 
 	for (i = 0; i < it->n; i++) {
 		o[i].i = i;
-		o[i].severity = item_severity(&it->v[i]);
+		o[i].severity = digest_severity(&it->v[i]);
 	}
 	qsort(o, it->n, sizeof(*o), ranked_cmp);
 	return o;
 }
 
 /*
- * Attach the graph (PNG) of the digest's series to msg, referenced from
- * the HTML part (mailgraph_attach in mailgraph.c), in the report's
- * language: at most GRAPH_MAIL_MAX, the most severe first.  A graph that
- * cannot be drawn is logged and left out: the alert goes without it.
- * Returns 0.
+ * Attach the graphs (PNG) of the rows d shows, referenced from their
+ * rows in the HTML part (mailgraph_attach in mailgraph.c), in the
+ * report's language: at most GRAPH_MAIL_MAX, the most severe first.  A
+ * graph that cannot be drawn is logged and left out: the alert goes
+ * without it.
  */
-static int
-alert_attach_graphs(struct regiomon *rm, const struct items *it,
-    struct mail_msg *msg)
+static void
+attach_graphs(struct regiomon *rm, struct digest *d, struct mail_msg *msg)
 {
-	enum lang	 lang = report_conf_lang(rm->conf);
-	struct ranked	*o = graph_order(it);
-	size_t		 i;
+	struct ranked	*o = graph_order(&d->shown);
+	size_t		 i, k;
 
-	for (i = 0; i < it->n && msg->nimages < GRAPH_MAIL_MAX; i++)
-		(void)mailgraph_attach(rm, it->v[o[i].i].ind,
-		    it->v[o[i].i].reg, lang, msg);
+	d->graph = xcalloc(d->shown.n + 1, sizeof(*d->graph));
+	for (i = 0; i < d->shown.n && msg->nimages < GRAPH_MAIL_MAX; i++) {
+		k = msg->nimages;
+		(void)mailgraph_attach(rm, d->shown.v[o[i].i].ind,
+		    d->shown.v[o[i].i].reg, d->lang, msg);
+		if (msg->nimages > k)
+			d->graph[o[i].i] = msg->images[k].cid;
+	}
 	free(o);
-	return 0;
+}
+
+/* 1 if no item of it was ever mailed before: a new state's first news. */
+static int
+all_new(const struct items *it)
+{
+	size_t	 i;
+
+	for (i = 0; i < it->n; i++)
+		if (it->v[i].from != NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * What the digest shows: every item, by challenge; or, for a summary,
+ * the DIGEST_WORST most severe, most severe first.  Borrowed items.
+ */
+static void
+choose_rows(struct digest *d, const struct items *it)
+{
+	struct ranked	*o;
+	size_t		 i, n;
+
+	if (!d->summary) {
+		d->shown.v = xcalloc(it->n + 1, sizeof(*d->shown.v));
+		memcpy(d->shown.v, it->v, it->n * sizeof(*it->v));
+		d->shown.n = it->n;
+		return;
+	}
+	o = graph_order(it);
+	n = it->n < DIGEST_WORST ? it->n : DIGEST_WORST;
+	d->shown.v = xcalloc(n + 1, sizeof(*d->shown.v));
+	for (i = 0; i < n; i++)
+		d->shown.v[i] = it->v[o[i].i];
+	d->shown.n = n;
+	free(o);
 }
 
 /*
  * Build the digest of it, in the report's language, into msg: members
- * new, free with mail_msg_free() also on failure.  0, or -1 (logged).
+ * new, free with mail_msg_free() also on failure.  A digest of more
+ * than ac->summary_rows rows, or the first news of a new state (no row
+ * mailed before) of more than DIGEST_WORST rows, is a summary: the
+ * counts per challenge and state, the DIGEST_WORST most severe rows
+ * and the report's address; its size does not grow with the table's.
+ * 0, or -1 (logged).
  */
 int
-digest_build(struct regiomon *rm, const struct items *it, struct mail_msg *msg)
+digest_build(struct regiomon *rm, const struct alertconf *ac,
+    const struct items *it, struct mail_msg *msg)
 {
-	enum lang	 lang = report_conf_lang(rm->conf);
+	struct digest	 d;
 	FILE		*fp;
 	size_t		 len;
+	int		 rc = -1;
 
 	memset(msg, 0, sizeof(*msg));
-	msg->subject = subject(it, lang);
+	memset(&d, 0, sizeof(d));
+	d.rm = rm;
+	d.all = it;
+	d.lang = report_conf_lang(rm->conf);
+	d.url = report_conf_url(rm->conf);
+	d.summary = it->n > ac->summary_rows || (it->n > DIGEST_WORST &&
+	    all_new(it));
+	choose_rows(&d, it);
+	msg->subject = subject(it, d.lang);
+	d.subject = msg->subject;
+	attach_graphs(rm, &d, msg);
 	if ((fp = open_memstream(&msg->text, &len)) == NULL)
-		goto fail;
-	text_body(fp, rm, it, msg->subject, lang);
+		goto out;
+	digest_text(fp, &d);
 	if (fclose(fp) == EOF)
-		goto fail;
+		goto out;
 	if ((fp = open_memstream(&msg->html, &len)) == NULL)
-		goto fail;
-	html_body(fp, rm, it, msg->subject, lang);
+		goto out;
+	digest_html(fp, &d);
 	if (fclose(fp) == EOF)
-		goto fail;
-	return alert_attach_graphs(rm, it, msg);
-fail:
-	log_err("alert digest");
-	return -1;
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1)
+		log_err("alert digest");
+	free(d.shown.v);
+	free(d.graph);
+	return rc;
 }

@@ -100,6 +100,7 @@ size_t	strlcpy(char *, const char *, size_t);
 void	*xcalloc(size_t, size_t);
 void	*xreallocarray(void *, size_t, size_t);
 char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
 int	xasprintf(char **, const char *, ...)
 	    __attribute__((__format__ (printf, 2, 3)));
 int	id_valid(const char *);

@@ -70,6 +70,16 @@ xreallocarray(void *p, size_t n, size_t size)
 }
 
 char *
+xstrndup(const char *s, size_t n)
+{
+	char	*p;
+
+	if ((p = strndup(s, n)) == NULL)
+		fatal(NULL);
+	return p;
+}
+
+char *
 xstrdup(const char *s)
 {
 	char	*p;

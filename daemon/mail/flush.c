@@ -41,6 +41,7 @@ struct flush {
 	char			 session_key[64];
 	int			 session_logged;
 	size_t			 deferred;
+	json_t			*to;	/* a message's own recipients */
 };
 
 /*
@@ -182,7 +183,11 @@ deliver(struct flush *f, const char *data, size_t len, int *session,
     char *err, size_t errlen, char *key, size_t keylen)
 {
 	const char	*why;
+	char		*to[MAIL_TO_MAX];
+	json_t		*a;
+	size_t		 n, i;
 	long		 kind;
+	int		 rc;
 
 	*session = 0;
 	if (f->mc.transport == MAIL_MAILDIR) {
@@ -199,6 +204,24 @@ deliver(struct flush *f, const char *data, size_t len, int *session,
 	    (f->smtp = smtp_open(&f->mc, err, errlen)) == NULL) {
 		*session = 1;
 		snprintf(key, keylen, "smtp-open");
+		return -1;
+	}
+	/*
+	 * A routed digest goes to the recipients it was queued for (its
+	 * sidecar's "to", see alert/route.c), any other to mail.to as the
+	 * config says now, so that fixing an address lets it through.
+	 */
+	if (f->to != NULL) {
+		n = 0;
+		json_array_foreach(f->to, i, a)
+			if (json_is_string(a) && n < nitems(to))
+				to[n++] = (char *)json_string_value(a);
+		rc = smtp_recipients(f->smtp, to, n, err, errlen);
+	} else
+		rc = smtp_recipients(f->smtp, f->mc.to, f->mc.nto, err,
+		    errlen);
+	if (rc == -1) {
+		snprintf(key, keylen, "smtp-rcpt");
 		return -1;
 	}
 	if (smtp_send(f->smtp, data, len, session, &kind, err, errlen) == 0)
@@ -248,8 +271,11 @@ flush_one(struct flush *f, const char *id)
 		log_warn("mail %s: %s", id, eml);
 		goto out;
 	}
-	if (deliver(f, data, len, &session, err, sizeof(err), key,
-	    sizeof(key)) == -1) {
+	f->to = json_object_get(r, "to");
+	rc = deliver(f, data, len, &session, err, sizeof(err), key,
+	    sizeof(key));
+	f->to = NULL;
+	if (rc == -1) {
 		if (session) {
 			strlcpy(f->session_err, err, sizeof(f->session_err));
 			strlcpy(f->session_key, key, sizeof(f->session_key));

@@ -52,6 +52,9 @@ enum mail_transport {
 	MAIL_MAILDIR,
 	MAIL_SMTP
 };
+/* Addresses one message goes to: mail.to, and a route's (alert/route.c). */
+#define MAIL_TO_MAX	100
+
 struct mail_conf {
 	enum mail_transport transport;
 	char		*from;
@@ -76,6 +79,8 @@ const char *mail_conf_describe(const struct mail_conf *, char *, size_t);
 /* outbox.c */
 int	mail_queue(const struct conf *, const json_t *,
 	    const struct mail_msg *);
+int	mail_queue_to(const struct conf *, const json_t *,
+	    const struct mail_msg *, const json_t *);
 int	mail_queue_id(const struct conf *, const json_t *,
 	    const struct mail_msg *, char *, size_t);
 void	mail_msg_free(struct mail_msg *);
@@ -92,6 +97,7 @@ int	smtp_url_check(const char *, int *, int *, char *, size_t);
 #define SMTP_PASSWORD_MAX	1024	/* the password file, newline and all */
 int	smtp_read_password(const char *, char *, size_t, char *, size_t);
 struct smtp *smtp_open(const struct mail_conf *, char *, size_t);
+int	smtp_recipients(struct smtp *, char *const *, size_t, char *, size_t);
 int	smtp_send(struct smtp *, const char *, size_t, int *, long *, char *,
 	    size_t);
 void	smtp_close(struct smtp *);

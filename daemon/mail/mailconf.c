@@ -125,6 +125,11 @@ check_to(struct mctx *c, const json_t *v)
 		diag_add(c->d, c->file, "mail.to", "expected at least one "
 		    "address, got []");
 		return;
+	} else if (n > MAIL_TO_MAX) {
+		diag_add(c->d, c->file, "mail.to", "expected at most %d "
+		    "addresses, got %zu: use a mailing list for more",
+		    MAIL_TO_MAX, n);
+		return;
 	}
 	json_array_foreach(v, i, e) {
 		conf_jpath(where, sizeof(where), "mail.to", NULL, i);

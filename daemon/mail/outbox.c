@@ -70,18 +70,48 @@ new_id(char *buf, size_t size)
 }
 
 /*
- * As mail_queue(), and the message's id (also the outbox file name and
- * the left part of its Message-ID) is copied to id.
+ * A message with recipients of its own (to: addresses, a route's) keeps
+ * them in its retry sidecar, written before the message so that the
+ * flush never sees one without the other; flush.c sends to them instead
+ * of mail.to.  0, or -1 (logged).
  */
-int
-mail_queue_id(const struct conf *conf, const json_t *mailconf,
-    const struct mail_msg *msg, char *id, size_t idsize)
+static int
+queue_recipients(const char *dir, const char *id, const json_t *to)
+{
+	json_t	*r;
+	char	*path, *text = NULL;
+	int	 rc = -1;
+
+	if ((path = outbox_path(dir, id, ".retry")) == NULL)
+		return -1;
+	if ((r = json_pack("{sO}", "to", to)) != NULL &&
+	    (text = json_dumps(r, JSON_SORT_KEYS)) != NULL &&
+	    write_file_atomic(path, text, strlen(text)) == 0)
+		rc = 0;
+	else
+		log_warnx("mail %s: cannot keep its recipients", id);
+	json_decref(r);
+	free(text);
+	free(path);
+	return rc;
+}
+
+/*
+ * Queue msg as mail_queue() does, to the addresses of to (an array of
+ * strings, checked) instead of mail.to when to is not NULL; the id (also
+ * the outbox file name and the left part of its Message-ID) is copied
+ * to id when id is not NULL.
+ */
+static int
+queue(const struct conf *conf, const json_t *mailconf,
+    const struct mail_msg *msg, const json_t *to, char *id, size_t idsize)
 {
 	struct mail_conf	 mc;
 	struct mail_head	 h;
 	char			 host[256], msgid[512], myid[64];
 	char			*dir = NULL, *path = NULL, *data = NULL;
-	size_t			 len;
+	char			*own[MAIL_TO_MAX];
+	size_t			 len, i;
 	int			 rc = -1;
 
 	if (mail_conf_get(conf, mailconf, &mc) == -1)
@@ -95,6 +125,13 @@ mail_queue_id(const struct conf *conf, const json_t *mailconf,
 	h.from_name = mc.from_name;
 	h.to = mc.to;
 	h.nto = mc.nto;
+	if (to != NULL) {
+		for (i = 0; i < json_array_size(to) && i < nitems(own); i++)
+			own[i] = (char *)json_string_value(json_array_get(to,
+			    i));
+		h.to = own;
+		h.nto = i;
+	}
 	h.msgid = msgid;
 	h.date = time(NULL);
 	if (mail_build(&h, msg, &data, &len) == -1)
@@ -102,6 +139,8 @@ mail_queue_id(const struct conf *conf, const json_t *mailconf,
 	dir = outbox_dir(conf);
 	/* A directory of its own: a link would put the mail elsewhere. */
 	if (mkdir_beneath(conf->state_dir, OUTBOX_DIR, 0700) == -1)
+		goto out;
+	if (to != NULL && queue_recipients(dir, myid, to) == -1)
 		goto out;
 	if ((path = outbox_path(dir, myid, ".eml")) == NULL)
 		goto out;
@@ -118,6 +157,29 @@ out:
 	free(path);
 	free(dir);
 	return rc;
+}
+
+/*
+ * As mail_queue(), and the message's id (also the outbox file name and
+ * the left part of its Message-ID) is copied to id.
+ */
+int
+mail_queue_id(const struct conf *conf, const json_t *mailconf,
+    const struct mail_msg *msg, char *id, size_t idsize)
+{
+	return queue(conf, mailconf, msg, NULL, id, idsize);
+}
+
+/*
+ * As mail_queue(), to the addresses of to (a JSON array of checked
+ * addresses, at most MAIL_TO_MAX) rather than mail.to: the message keeps
+ * them until it is delivered.
+ */
+int
+mail_queue_to(const struct conf *conf, const json_t *mailconf,
+    const struct mail_msg *msg, const json_t *to)
+{
+	return queue(conf, mailconf, msg, to, NULL, 0);
 }
 
 /*

@@ -326,9 +326,7 @@ struct smtp *
 smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 {
 	struct smtp	*s;
-	struct curl_slist *l;
 	char		 pw[SMTP_PASSWORD_MAX], *addr;
-	size_t		 i;
 	CURLcode	 cc;
 	int		 implicit, loopback;
 
@@ -353,19 +351,8 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto fail;
 	}
-	for (i = 0; i < mc->nto; i++) {
-		if (asprintf(&addr, "<%s>", mc->to[i]) == -1) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-		l = curl_api.slist_append(s->rcpt, addr);
-		free(addr);
-		if (l == NULL) {
-			snprintf(err, errlen, "out of memory");
-			goto fail;
-		}
-		s->rcpt = l;
-	}
+	if (smtp_recipients(s, mc->to, mc->nto, err, errlen) == -1)
+		goto fail;
 	if (asprintf(&addr, "<%s>", mc->from) == -1) {
 		snprintf(err, errlen, "out of memory");
 		goto fail;
@@ -376,7 +363,6 @@ smtp_open(const struct mail_conf *mc, char *err, size_t errlen)
 		goto curlfail;
 	SET(CURLOPT_URL, s->url);
 	SET(CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	SET(CURLOPT_MAIL_RCPT, s->rcpt);
 	SET(CURLOPT_UPLOAD, 1L);
 	SET(CURLOPT_READFUNCTION, smtp_read);
 	SET(CURLOPT_READDATA, &s->up);
@@ -474,6 +460,44 @@ smtp_send(struct smtp *s, const char *data, size_t len, int *session,
 	else
 		snprintf(err, errlen, "%s", s->errbuf[0] != '\0' ?
 		    s->errbuf : curl_api.easy_strerror(cc));
+	return -1;
+}
+
+/*
+ * The recipients of the messages sent from now on in session s: the n
+ * addresses of to (a digest's own, per route; see alert/route.c).  0, or
+ * -1 with err set.
+ */
+int
+smtp_recipients(struct smtp *s, char *const *to, size_t n, char *err,
+    size_t errlen)
+{
+	struct curl_slist	*l = NULL, *nl;
+	char			*addr;
+	size_t			 i;
+
+	for (i = 0; i < n; i++) {
+		if (asprintf(&addr, "<%s>", to[i]) == -1)
+			goto oom;
+		nl = curl_api.slist_append(l, addr);
+		free(addr);
+		if (nl == NULL)
+			goto oom;
+		l = nl;
+	}
+	if (curl_api.easy_setopt(s->curl, CURLOPT_MAIL_RCPT, l) != CURLE_OK) {
+		snprintf(err, errlen, "cannot set the recipients");
+		curl_api.slist_free_all(l);
+		return -1;
+	}
+	if (s->rcpt != NULL)
+		curl_api.slist_free_all(s->rcpt);
+	s->rcpt = l;
+	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	if (l != NULL)
+		curl_api.slist_free_all(l);
 	return -1;
 }
 

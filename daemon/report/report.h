@@ -101,6 +101,7 @@ struct report_conf {
 int	report_conf_check(const json_t *, const char *, struct diags *);
 int	report_conf_get(const struct conf *, struct report_conf *);
 void	report_conf_free(struct report_conf *);
+const char *report_conf_url(const struct conf *);
 enum lang report_conf_lang(const struct conf *);
 
 /* report.c */

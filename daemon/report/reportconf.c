@@ -14,7 +14,9 @@
 
 #define REPORT_DEFAULT	"report"
 
-static const char *const report_keys[] = { "dir", "enabled", "lang" };
+static const char *const report_keys[] = {
+	"dir", "enabled", "lang", "url"
+};
 
 /*
  * Check the "report" object of the config, every problem going to d as
@@ -47,6 +49,17 @@ report_conf_check(const json_t *v, const char *file, struct diags *d)
 			if (label_lang(json_string_value(e), &lang) == -1)
 				diag_add(d, file, path, "expected \"nl\" or "
 				    "\"en\", got %s", conf_got(e, q,
+				    sizeof(q)));
+		} else if (strcmp(key, "url") == 0) {
+			if (!json_is_string(e) || (strncmp(json_string_value(
+			    e), "https://", 8) != 0 && strncmp(
+			    json_string_value(e), "http://", 7) != 0) ||
+			    !text_ok(json_string_value(e)) ||
+			    strpbrk(json_string_value(e), " \"<>") != NULL)
+				diag_add(d, file, path, "expected the http:// "
+				    "or https:// address where readers find "
+				    "the report (it is linked from the alert "
+				    "mail), got %s", conf_got(e, q,
 				    sizeof(q)));
 		} else if (strcmp(key, "enabled") == 0) {
 			if (!json_is_boolean(e))
@@ -108,4 +121,12 @@ report_conf_lang(const struct conf *conf)
 	(void)label_lang(json_string_value(json_object_get(json_object_get(
 	    conf->root, "report"), "lang")), &lang);
 	return lang;
+}
+
+/* Where readers find the report (report.url), or NULL. */
+const char *
+report_conf_url(const struct conf *conf)
+{
+	return json_string_value(json_object_get(json_object_get(conf->root,
+	    "report"), "url"));
 }

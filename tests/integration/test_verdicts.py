@@ -155,10 +155,17 @@ class Verdicts(unittest.TestCase):
         return m.group(1), m.group(2)
 
     def mail_row(self, title, region):
-        rows = [l for l in self.mail_text.splitlines()
-                if title in l and region in l]
-        self.assertEqual(len(rows), 1, self.mail_text)
-        return rows[0]
+        """A row of the digest's text: its block (the title line and the
+        wrapped lines after it), unwrapped into one line."""
+        lines = self.mail_text.splitlines()
+        at = [i for i, l in enumerate(lines) if title in l and region in l]
+        self.assertEqual(len(at), 1, self.mail_text)
+        block = [lines[at[0]]]
+        for l in lines[at[0] + 1:]:
+            if not l.startswith("    "):
+                break
+            block.append(l.strip())
+        return " ".join(block)
 
     # A neutral indicator past both thresholds.
 
@@ -296,10 +303,10 @@ class Verdicts(unittest.TestCase):
         a warning, not the critical move of the definitional gap."""
         row = self.mail_row("Titel " + LF, "Provincie Drenthe")
         self.assertIn("nieuw -> waarschuwing", row)
-        self.assertIn("t.o.v. 241.000 (2020); definitie wijkt af: "
+        self.assertIn("t.o.v. 241.000 n (2020); definitie wijkt af: "
                       "strategie 249.000, bron 241.000 (2020)", row)
         row = self.mail_row("Titel " + LF, "Provincie Groningen")
-        self.assertIn("t.o.v. 304.000 (2020)", row)
+        self.assertIn("t.o.v. 304.000 n (2020)", row)
         self.assertNotIn("definitie", row)
 
     def test_no_series_value_uses_the_strategy_figure_marked(self):
