@@ -16,77 +16,7 @@
 #include "model/model.h"
 #include "eval/eval.h"
 #include "report/report.h"
-
-/*
- * The stylesheet.  System fonts only; DejaVu Sans first because the
- * graphs use it.  Cards flow in a grid that holds two graphs side by
- * side on a laptop screen and one on a phone.  The state colours are the
- * graphs' (critical red, warning amber; a neutral indicator's moves blue,
- * never the colours of bad news) and each has a text badge too, so the
- * colour is never the only sign.
- */
-static const char css[] =
-	":root{--ok:#4f5b66;--improved:#1a7f37;--warning:#a15c00;"
-	"--critical:#b3261e;--stale:#6f42c1;--nodata:#767f89;"
-	"--moved:#1f6feb;--moved-strongly:#0a3d91}\n"
-	"*{box-sizing:border-box}\n"
-	"body{margin:0;font-family:\"DejaVu Sans\",Verdana,Arial,sans-serif;"
-	"font-size:15px;line-height:1.45;color:#1f2328;background:#f3f5f7}\n"
-	"header{background:#0b3d6b;color:#fff;padding:1.2rem 2rem 1rem}\n"
-	"header h1{margin:0;font-size:1.5rem}\n"
-	"header .region{font-size:1.15rem;margin:.2rem 0 .4rem}\n"
-	"header p{margin:.2rem 0}\n"
-	"header .updated{opacity:.85;font-size:.85rem}\n"
-	"nav{margin-top:.8rem}\n"
-	"nav .group{display:flex;flex-wrap:wrap;align-items:center;"
-	"gap:.35rem;margin:.3rem 0}\n"
-	"nav .kind{min-width:7.5rem;font-size:.85rem;opacity:.85}\n"
-	"nav a{color:#fff;text-decoration:none;padding:.15rem .65rem;"
-	"border:1px solid rgba(255,255,255,.55);border-radius:1rem;"
-	"font-size:.9rem}\n"
-	"nav a:hover,nav a:focus{background:rgba(255,255,255,.18)}\n"
-	"nav a[aria-current]{background:#fff;color:#0b3d6b;"
-	"font-weight:bold}\n"
-	".toc{background:#fff;border-bottom:1px solid #d0d7de;"
-	"padding:.5rem 2rem;font-size:.9rem}\n"
-	".toc a{color:#0b3d6b;margin-right:1rem}\n"
-	"main{max-width:1500px;margin:0 auto;padding:.5rem 2rem 2rem}\n"
-	"section.challenge{margin:1.6rem 0 2.4rem}\n"
-	"section.challenge>h2{margin:0;font-size:1.3rem;color:#0b3d6b}\n"
-	".question{margin:.15rem 0 .3rem;font-style:italic}\n"
-	".summary{margin:.2rem 0 .9rem;font-weight:bold}\n"
-	".summary span{margin-right:.9rem}\n"
-	".summary .improved{color:var(--improved)}\n"
-	".summary .worse{color:var(--critical)}\n"
-	".summary .moved{color:var(--moved)}\n"
-	".cards{display:grid;"
-	"grid-template-columns:repeat(auto-fill,minmax(min(100%,560px),1fr));"
-	"gap:1rem}\n"
-	".card{--c:var(--nodata);background:#fff;border:1px solid #d0d7de;"
-	"border-left:6px solid var(--c);border-radius:6px;padding:.8rem 1rem}\n"
-	".card h3{margin:0 0 .3rem;font-size:1.05rem}\n"
-	".card img{display:block;max-width:100%;height:auto;"
-	"margin:.5rem 0}\n"
-	".card .nograph{color:#57606a;font-style:italic}\n"
-	".badge{display:inline-block;padding:.05rem .6rem;border-radius:1rem;"
-	"background:var(--c);color:#fff;font-size:.85rem;font-weight:bold}\n"
-	".direction{color:#57606a;font-size:.85rem;margin-left:.5rem}\n"
-	".state-ok{--c:var(--ok)}\n.state-improved{--c:var(--improved)}\n"
-	".state-warning{--c:var(--warning)}\n"
-	".state-critical{--c:var(--critical)}\n"
-	".state-moved{--c:var(--moved)}\n"
-	".state-moved-strongly{--c:var(--moved-strongly)}\n"
-	".note{font-size:.85rem;color:#57606a}\n"
-	".state-stale{--c:var(--stale)}\n.state-nodata{--c:var(--nodata)}\n"
-	"dl{display:grid;grid-template-columns:max-content 1fr;"
-	"gap:.15rem 1rem;margin:.3rem 0 0}\n"
-	"dt{color:#57606a}\ndd{margin:0}\n"
-	"blockquote{margin:.1rem 0;font-style:italic}\n"
-	"cite{display:block;font-size:.85rem;color:#57606a;"
-	"font-style:normal}\n"
-	".silenced{font-size:.85rem;color:#57606a}\n"
-	"footer{color:#57606a;font-size:.85rem;padding:1rem 2rem 2rem;"
-	"max-width:1500px;margin:0 auto}\n";
+#include "report/report_private.h"
 
 /* s escaped for HTML text and attribute values (double-quoted). */
 void
@@ -152,6 +82,13 @@ jtitle(const json_t *o, enum lang lang, const char *key, const char *key_en)
 	const char	*s = lang == LANG_EN ? jstring(o, key_en) : NULL;
 
 	return s != NULL && *s != '\0' ? s : jstring(o, key);
+}
+
+/* The title of a series or challenge object of the status document. */
+const char *
+report_jtitle(const json_t *o, enum lang lang)
+{
+	return jtitle(o, lang, "title", "title_en");
 }
 
 /* The region navigation: one group of links per kind of region. */
@@ -296,39 +233,27 @@ card_baseline(FILE *fp, const json_t *e, const struct indicator *ind,
 	fputs("</dd>\n", fp);
 }
 
-/* Latest value and shift, written the way lang writes numbers. */
-static void
-card_latest(FILE *fp, const json_t *e, const struct indicator *ind,
-    enum lang lang)
+/*
+ * The shift of series e against its baseline as lang writes numbers,
+ * "+1,5 pp (+34,1%)", into buf; as many decimals as the figures compared
+ * (26.9 - 28 is -1.1).  0, or -1 when e has no shift.
+ */
+int
+report_shift_text(const json_t *e, const struct indicator *ind,
+    enum lang lang, char *buf, size_t size)
 {
-	const json_t	*l = json_object_get(e, "latest");
 	const json_t	*b = json_object_get(e, "baseline");
 	const json_t	*s = json_object_get(e, "shift");
 	const char	*unit;
-	struct point	 p;
-	char		 text[256], num[64], pct[64];
-	double		 lv, bv;
+	char		 num[64], pct[64];
 	int		 d;
 
-	if (!json_is_object(l) ||
-	    period_parse(jstring(l, "period"), &p.period) == -1)
-		return;
-	lv = p.value = jdouble(l, "value");
-	graph_latest_text(lang, ind, &p, json_is_true(json_object_get(l,
-	    "provisional")), text, sizeof(text));
-	/* graph_latest_text says "Laatste: ..."; the <dt> says it here. */
-	fputs("<dt>", fp);
-	report_html_puts(fp, label(lang, L_LATEST));
-	fputs("</dt><dd>", fp);
-	report_html_puts(fp, text + strlen(label(lang, L_LATEST)) + 2);
-	fputs("</dd>\n", fp);
 	if (!json_is_object(s) || !json_is_object(b))
-		return;
-	bv = jdouble(b, "value");
-	/* As many decimals as the figures compared: 26.9 - 28 is -1.1. */
-	d = label_decimals(lv, FMT_HUMAN_DEC);
-	if (label_decimals(bv, FMT_HUMAN_DEC) > d)
-		d = label_decimals(bv, FMT_HUMAN_DEC);
+		return -1;
+	d = label_decimals(jdouble(json_object_get(e, "latest"), "value"),
+	    FMT_HUMAN_DEC);
+	if (label_decimals(jdouble(b, "value"), FMT_HUMAN_DEC) > d)
+		d = label_decimals(jdouble(b, "value"), FMT_HUMAN_DEC);
 	label_num(lang, jdouble(s, "abs"), d, 1, num, sizeof(num));
 	/* A shift of a percentage is in percentage points. */
 	if (strcmp(ind->unit, "%") == 0)
@@ -337,9 +262,35 @@ card_latest(FILE *fp, const json_t *e, const struct indicator *ind,
 		unit = ind->unit;
 	if (isfinite(jdouble(s, "pct"))) {
 		label_num(lang, jdouble(s, "pct"), 1, 1, pct, sizeof(pct));
-		snprintf(text, sizeof(text), "%s %s (%s%%)", num, unit, pct);
+		snprintf(buf, size, "%s %s (%s%%)", num, unit, pct);
 	} else
-		snprintf(text, sizeof(text), "%s %s", num, unit);
+		snprintf(buf, size, "%s %s", num, unit);
+	return 0;
+}
+
+/* Latest value and shift, written the way lang writes numbers. */
+static void
+card_latest(FILE *fp, const json_t *e, const struct indicator *ind,
+    enum lang lang)
+{
+	const json_t	*l = json_object_get(e, "latest");
+	struct point	 p;
+	char		 text[256];
+
+	if (!json_is_object(l) ||
+	    period_parse(jstring(l, "period"), &p.period) == -1)
+		return;
+	p.value = jdouble(l, "value");
+	graph_latest_text(lang, ind, &p, json_is_true(json_object_get(l,
+	    "provisional")), text, sizeof(text));
+	/* graph_latest_text says "Laatste: ..."; the <dt> says it here. */
+	fputs("<dt>", fp);
+	report_html_puts(fp, label(lang, L_LATEST));
+	fputs("</dt><dd>", fp);
+	report_html_puts(fp, text + strlen(label(lang, L_LATEST)) + 2);
+	fputs("</dd>\n", fp);
+	if (report_shift_text(e, ind, lang, text, sizeof(text)) == -1)
+		return;
 	fputs("<dt>", fp);
 	report_html_puts(fp, label(lang, L_SHIFT));
 	fputs("</dt><dd>", fp);
@@ -453,7 +404,25 @@ card(FILE *fp, struct regiomon *rm, const json_t *e,
 }
 
 /*
- * One challenge: its question, the summary line and a card per series.
+ * Where a card goes among its challenge's: the rank of its state (a
+ * stale series by its last judgement), most severe first.
+ */
+static int
+card_rank(const json_t *e)
+{
+	enum estate	 es, judged;
+
+	if (eval_state_parse(jstring(e, "state"), &es) == -1)
+		es = ES_NODATA;
+	if (es == ES_STALE && eval_state_parse(jstring(e, "judged"),
+	    &judged) == 0)
+		es = judged;
+	return eval_state_rank(es);
+}
+
+/*
+ * One challenge: its question, the summary line and a card per series,
+ * the most severe first (the catalog's order among equals).
  * The section's id is "uitdaging-N" in either language, so that links
  * into the report work in both.
  */
@@ -464,7 +433,7 @@ section(FILE *fp, struct regiomon *rm, const json_t *ch,
 	const struct challenge	*c;
 	const json_t		*series = json_object_get(ch, "series"), *e;
 	json_int_t		 num;
-	size_t			 i;
+	size_t			 i, r;
 
 	num = json_integer_value(json_object_get(ch, "number"));
 	c = catalog_challenge(rm->catalog, (int)num);
@@ -489,8 +458,10 @@ section(FILE *fp, struct regiomon *rm, const json_t *ch,
 		fputs("</p>\n", fp);
 	} else {
 		fputs("<div class=\"cards\">\n", fp);
-		json_array_foreach(series, i, e)
-			card(fp, rm, e, reg, lang);
+		for (r = ES_COUNT; r-- > 0; )
+			json_array_foreach(series, i, e)
+				if (card_rank(e) == (int)r)
+					card(fp, rm, e, reg, lang);
 		fputs("</div>\n", fp);
 	}
 	fputs("</section>\n", fp);
@@ -521,7 +492,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 	fputs(" \xe2\x80\x94 ", fp);
 	report_html_puts(fp, label(lang, L_REPORT_TITLE));
 	fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-	    "<header>\n<h1>", css);
+	    "<header>\n<h1>", report_css);
 	report_html_puts(fp, label(lang, L_REPORT_TITLE));
 	fputs("</h1>\n<p class=\"region\">", fp);
 	report_html_puts(fp, reg->name);
@@ -546,6 +517,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 		fputs("</a>", fp);
 	}
 	fputs("</div>\n<main>\n", fp);
+	report_overview(fp, rm, doc, reg, lang);
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
 		section(fp, rm, ch, reg, lang);
 	fputs("</main>\n<footer>", fp);

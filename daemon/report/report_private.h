@@ -9,6 +9,7 @@
 #define REGIOMON_REPORT_PRIVATE_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "core/core.h"
@@ -48,6 +49,18 @@ struct gplan {
 	struct point	 latest;
 	int		 latest_prov;
 };
+
+/* report_css.c */
+extern const char report_css[];
+
+/* report_html.c */
+const char *report_jtitle(const json_t *, enum lang);
+int	report_shift_text(const json_t *, const struct indicator *, enum lang,
+	    char *, size_t);
+
+/* overview.c */
+void	report_overview(FILE *, struct regiomon *, const json_t *,
+	    const struct region *, enum lang);
 
 /* graph.c */
 void	graph_base_text(enum lang, const struct indicator *,

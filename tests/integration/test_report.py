@@ -187,10 +187,15 @@ class Report(unittest.TestCase):
             self.assertEqual(current, [page_of(reg)])
             for h in hrefs:
                 self.assertTrue(os.path.isfile(os.path.join(self.out, h)))
-            # The table of contents points at the six sections.
+            # The table of contents points at the six sections, and every
+            # other link in the page (the overview's) at a section or a
+            # card of the page.
             anchors = [h for h, _ in p.links if h.startswith("#")]
-            self.assertEqual(anchors, ["#uitdaging-%d" % c["number"]
-                                       for c in CHALLENGES])
+            self.assertEqual(anchors[:len(CHALLENGES)],
+                             ["#uitdaging-%d" % c["number"]
+                              for c in CHALLENGES])
+            for a in anchors[len(CHALLENGES):]:
+                self.assertIn('id="%s"' % a[1:], text, reg)
 
     def test_six_challenges_in_order(self):
         for reg, text in self.pages.items():
@@ -223,8 +228,20 @@ class Report(unittest.TestCase):
         for reg, text in self.pages.items():
             p = Page(text)
             doc = self.status(reg)
+            # Most severe first within a challenge (a stale series by
+            # its last judgement), status's order among equals.
+            rank = {"critical": 7, "warning": 6, "stale": 5, "nodata": 4,
+                    "moved-strongly": 3, "moved": 2, "ok": 1,
+                    "improved": 0}
+
+            def severity(s):
+                st = s["state"]
+                if st == "stale" and s.get("judged") in rank:
+                    st = s["judged"]
+                return -rank[st]
             want = [(ch["number"], s["indicator"], s["state"])
-                    for ch in doc["challenges"] for s in ch["series"]]
+                    for ch in doc["challenges"]
+                    for s in sorted(ch["series"], key=severity)]
             got = [(int(c["section"].split("-")[1]), c["id"], c["state"])
                    for c in p.cards]
             self.assertEqual(got, want, reg)
