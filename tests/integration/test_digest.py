@@ -92,6 +92,15 @@ class Summary(ta.Base):
                   if p.get_content_type() == "image/png"]
         self.assertLessEqual(len(images), 10)
         self.assertLess(len(m.as_bytes()), 1024 * 1024)
+        # Every series back within its thresholds: 4,000 resolved rows,
+        # none of them new, and still a summary of the same bound.
+        self.feed(obs + [[ind, reg, "2022", 4.4, False] for ind in inds
+                         for reg in regs],
+                  {"report": {"url": URL, "enabled": False}})
+        back = self.text(self.one_mail())
+        self.assertIn("Samenvatting van 4000 reeksen", back)
+        self.assertLess(len(back.encode()), 4096, back)
+        self.assertEqual(len(ids_in(back)), 10)
         # Each id is one `silence add` takes.
         r = self.env.run("silence", "add", ids[0], "--until",
                          "2099-01-01", "--comment", "bekend")
