@@ -202,6 +202,62 @@ test_labels(void **state)
 	assert_string_equal(label_state(LANG_NL, "bogus"), "Geen gegevens");
 }
 
+/*
+ * The y grid of [lo, hi]: three to nine lines, and the labels of every
+ * line (multiples of the step, printed as rrdtool prints them with the
+ * format given) all different.  "18 18 18 17 17" came from rrdtool's own
+ * choice over 17.6 to 18.4.
+ */
+static void
+check_ygrid(double lo, double hi)
+{
+	struct gargs	 a;
+	struct gplan	 g;
+	char		 labels[16][32], *end;
+	double		 step, v;
+	int		 i, j, n = 0, k, dec;
+
+	memset(&a, 0, sizeof(a));
+	memset(&g, 0, sizeof(g));
+	g.lo = lo;
+	g.hi = hi;
+	args_ygrid(&a, &g);
+	assert_int_equal(a.n, 4);
+	assert_string_equal(a.v[0], "--y-grid");
+	assert_string_equal(a.v[2], "--left-axis-format");
+	step = strtod(a.v[1], NULL);
+	/* "%.Nlf": rrdtool's printf of each label with N decimals. */
+	assert_int_equal(strncmp(a.v[3], "%.", 2), 0);
+	dec = (int)strtol(a.v[3] + 2, &end, 10);
+	assert_string_equal(end, "lf");
+	for (k = (int)ceil(lo / step - 1e-9); k * step <= hi + 1e-9; k++) {
+		assert_true(n < 16);
+		v = k * step;
+		snprintf(labels[n++], sizeof(labels[0]), "%.*f", dec, v);
+	}
+	assert_in_range(n, 3, 9);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			assert_string_not_equal(labels[i], labels[j]);
+	graph_args_free(&a);
+}
+
+static void
+test_ygrid(void **state)
+{
+	double	 lo;
+	int	 i;
+
+	(void)state;
+	check_ygrid(17.6, 18.4);
+	check_ygrid(0, 100);
+	check_ygrid(-3.2, 0.4);
+	check_ygrid(249000, 251000);
+	check_ygrid(0.0012, 0.0019);
+	for (i = 1, lo = 0.37; i < 200; i++, lo = lo * 1.7 + 0.13)
+		check_ygrid(lo, lo + lo * 0.01 * i + 0.001);
+}
+
 static void
 test_numbers(void **state)
 {
@@ -255,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_legend_escape),
 		cmocka_unit_test(test_labels),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_ygrid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
