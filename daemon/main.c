@@ -64,6 +64,41 @@ static const struct command commands[] = {
 	    "not stored\n"
 	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
 		"printed)", "no SOURCE, or one not in the config") },
+	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
+	    "--api --base-url --other-base-url --search --name --indicator "
+	    "--measure --region --filter",
+	    "describe PLUGIN WHAT [--api API] [--base-url URL] [--json]\n"
+	    "describe swing --search TEXT [--json]\n"
+	    "describe PLUGIN WHAT --source-config --indicator ID\n"
+	    "      [--measure KEY] [--filter DIM=CODE]... [--region ID]...\n"
+	    "      [--name NAME]",
+	    "show what a table, dataset or variable offers",
+	    "  PLUGIN WHAT        cbs_statline TABLE, eurostat DATASET or "
+	    "swing VARIABLE\n"
+	    "  --api API          cbs_statline: v3, v3-feed or v4 "
+	    "(default v3)\n"
+	    "  --base-url URL     the service (default the plugin's); a "
+	    "file: URL reads\n"
+	    "                     recorded responses, relative to the "
+	    "config's dir\n"
+	    "  --other-base-url URL  cbs_statline: the other API (v4 for "
+	    "v3), to pair\n"
+	    "                     each measure's v3 key with its v4 code\n"
+	    "  --search TEXT      swing: the variables whose id or title "
+	    "has TEXT\n"
+	    "  --json             the description as one JSON document\n"
+	    "  --source-config    print a source block for \"sources\" "
+	    "instead\n"
+	    "  --indicator ID     the catalog indicator it feeds\n"
+	    "  --measure KEY      the measure (cbs_statline), the unit "
+	    "(eurostat)\n"
+	    "  --filter DIM=CODE  pin dimension DIM to CODE (default: its "
+	    "total)\n"
+	    "  --region ID        a catalog region (repeat for more)\n"
+	    "  --name NAME        the source's name (default from WHAT)\n"
+	    EXIT_HELP("described", "the plugin could not describe it, "
+		"or has no describe()", "unknown option, region or "
+		"indicator") },
 	{ "history", cmd_history, NEED_ALL, 2, 2, NULL,
 	    "history INDICATOR REGION",
 	    "print a stored series period by period",
