@@ -411,7 +411,8 @@ cbs_desc_info(struct cbs_run *run, json_t *doc, json_t *about)
 	    "Status" : "OutputStatus"));
 	cbs_set_trimmed(about, "modified", cbs_str(info, "Modified"));
 	cbs_set_trimmed(about, "frequency", cbs_str(info, "Frequency"));
-	cbs_set_trimmed(about, "period", cbs_str(info, "Period"));
+	cbs_set_trimmed(about, "period", cbs_str(info, c->api == CBS_V4 ?
+	    "TemporalCoverage" : "Period"));
 	json_decref(root);
 	return 0;
 }

@@ -13,10 +13,10 @@
 
 #include "cbs.h"
 
-static const char *const cbs_type_names[] = { "year", "quarter", "month" };
+static const char *const cbs_src_types[] = { "year", "quarter", "month" };
 
 static const char *
-cbs_str(const json_t *o, const char *key)
+cbs_src_str(const json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
@@ -33,7 +33,7 @@ cbs_desc_dim(const json_t *doc, const char *dim, const json_t **codes)
 
 	*codes = NULL;
 	json_array_foreach(json_object_get(doc, "dimensions"), i, d)
-		if (strcmp(cbs_str(d, "key"), dim) == 0) {
+		if (strcmp(cbs_src_str(d, "key"), dim) == 0) {
 			*codes = json_object_get(d, "codes");
 			return 1;
 		}
@@ -47,7 +47,7 @@ cbs_desc_has_code(const json_t *codes, const char *code)
 	size_t		 i;
 
 	json_array_foreach(codes, i, e)
-		if (strcmp(cbs_str(e, "code"), code) == 0)
+		if (strcmp(cbs_src_str(e, "code"), code) == 0)
 			return 1;
 	return 0;
 }
@@ -61,18 +61,18 @@ cbs_desc_measure(struct rm_ctx *ctx, const json_t *doc, const char *want)
 	size_t		 i, n = 0;
 
 	json_array_foreach(json_object_get(doc, "measures"), i, m) {
-		if (strcmp(cbs_str(m, "key"), want) == 0 ||
-		    (cbs_str(m, "v3_key") != NULL &&
-		    strcmp(cbs_str(m, "v3_key"), want) == 0) ||
-		    (cbs_str(m, "v4_code") != NULL &&
-		    strcmp(cbs_str(m, "v4_code"), want) == 0))
-			return cbs_str(m, "key");
+		if (strcmp(cbs_src_str(m, "key"), want) == 0 ||
+		    (cbs_src_str(m, "v3_key") != NULL &&
+		    strcmp(cbs_src_str(m, "v3_key"), want) == 0) ||
+		    (cbs_src_str(m, "v4_code") != NULL &&
+		    strcmp(cbs_src_str(m, "v4_code"), want) == 0))
+			return cbs_src_str(m, "key");
 		if (n < NELEM(keys))
-			keys[n++] = cbs_str(m, "key");
+			keys[n++] = cbs_src_str(m, "key");
 	}
 	hint = cbs_host->did_you_mean(want, keys, n);
 	cbs_host->log(ctx, RM_LOG_ERR, "--measure %s: not a measure of table "
-	    "%s%s%s%s", want, cbs_str(doc, "what"), hint != NULL ?
+	    "%s%s%s%s", want, cbs_src_str(doc, "what"), hint != NULL ?
 	    "; did you mean \"" : " (its measures are listed by describe "
 	    "without --source-config)", hint != NULL ? hint : "",
 	    hint != NULL ? "\"?" : "");
@@ -122,7 +122,7 @@ cbs_desc_filters(struct cbs_run *run, const json_t *req, const json_t *doc,
 			    json_string(eq + 1));
 	}
 	json_array_foreach(json_object_get(doc, "dimensions"), i, d) {
-		dim = cbs_str(d, "key");
+		dim = cbs_src_str(d, "key");
 		if (strcmp(dim, c->region_dim) == 0 ||
 		    strcmp(dim, c->period_dim) == 0 ||
 		    json_object_get(filters, dim) != NULL)
@@ -130,7 +130,7 @@ cbs_desc_filters(struct cbs_run *run, const json_t *req, const json_t *doc,
 		total = NULL;
 		json_array_foreach(json_object_get(d, "codes"), j, e)
 			if (json_is_true(json_object_get(e, "total"))) {
-				total = cbs_str(e, "code");
+				total = cbs_src_str(e, "code");
 				break;
 			}
 		if (total == NULL) {
@@ -206,8 +206,8 @@ cbs_desc_source(struct cbs_run *run, const json_t *req, json_t *doc)
 	size_t			 i;
 	int			 rc = 0;
 
-	ind = cbs_str(req, "indicator");
-	freq = cbs_str(req, "indicator_freq");
+	ind = cbs_src_str(req, "indicator");
+	freq = cbs_src_str(req, "indicator_freq");
 	if (ind == NULL || json_array_size(ms) != 1) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "--source-config needs "
 		    "--indicator ID and one --measure KEY");
@@ -224,10 +224,10 @@ cbs_desc_source(struct cbs_run *run, const json_t *req, json_t *doc)
 		rc = -1;
 	if (cbs_desc_filters(run, req, doc, series) == -1)
 		rc = -1;
-	for (i = 0; freq != NULL && i < NELEM(cbs_type_names); i++)
-		if (strcmp(freq, cbs_type_names[i]) == 0)
+	for (i = 0; freq != NULL && i < NELEM(cbs_src_types); i++)
+		if (strcmp(freq, cbs_src_types[i]) == 0)
 			break;
-	if (freq == NULL || i == NELEM(cbs_type_names) ||
+	if (freq == NULL || i == NELEM(cbs_src_types) ||
 	    !(json_array_size(json_object_get(doc, "period_types")) > 0)) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "table %s has no periods "
 		    "to read", c->table);
@@ -254,8 +254,8 @@ cbs_desc_source(struct cbs_run *run, const json_t *req, json_t *doc)
 		    "base_url"));
 	json_object_set_new(conf, "table", json_string(c->table));
 	json_object_set_new(conf, "series", json_pack("[o]", series));
-	if (cbs_str(req, "name") != NULL)
-		snprintf(name, sizeof(name), "%s", cbs_str(req, "name"));
+	if (cbs_src_str(req, "name") != NULL)
+		snprintf(name, sizeof(name), "%s", cbs_src_str(req, "name"));
 	else {
 		snprintf(name, sizeof(name), "cbs-%s", c->table);
 		for (i = 0; name[i] != '\0'; i++)
