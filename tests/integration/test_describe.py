@@ -12,6 +12,8 @@ URLs:
   (tests/data/cbs/make_v4_twin.py), each API's key paired with the
   other's.
 
+- eurostat: the recorded JSON-stat answers of tests/data/eurostat/.
+
 Text and --json; --source-config gives a block that check-config accepts
 and whose run stores exactly the series described, each value compared
 with the served one with ==.
@@ -35,6 +37,8 @@ import rmtest  # noqa: E402
 
 V3 = "file://" + os.path.join(TOP, "share", "demo", "cbs", "v3")
 V4_REC = "file://" + os.path.join(TOP, "tests", "data", "cbs", "v4")
+ES_DIR = os.path.join(TOP, "tests", "data", "eurostat")
+ES = "file://" + ES_DIR
 TYPED = os.path.join(TOP, "share", "demo", "cbs", "v3", make_v3.TABLE,
                      "typed-page-1.json")
 # The catalog's CBS codes of the regions the demo's v3 table has.
@@ -314,6 +318,113 @@ class Describe(unittest.TestCase):
             self.assertIn(w, r.stdout.split("\n\n", 1)[1], w)
         for line in r.stdout.splitlines():
             self.assertLessEqual(len(line), 80, line)
+
+
+class DescribeEurostat(unittest.TestCase):
+    def setUp(self):
+        self.env = rmtest.Env([])
+        self.addCleanup(self.env.close)
+        with open(os.path.join(ES_DIR, "lfst_r_lfu3rt.json")) as f:
+            self.doc = json.load(f)
+
+    def describe(self, *args, rc=0):
+        r = self.env.run("describe", "eurostat", "lfst_r_lfu3rt",
+                         "--base-url", ES, *args)
+        self.assertEqual(r.returncode, rc, r.stderr)
+        return r
+
+    def test_text(self):
+        out = self.describe().stdout
+        self.assertTrue(out.startswith(
+            "eurostat lfst_r_lfu3rt: Unemployment rates by sex, age, "
+            "educational attainment level and NUTS 2 region (%)\n"), out)
+        self.assertIn("  updated: 2025-04-24T23:00:00+0200\n", out)
+        self.assertIn('      T  "Total"  total\n', out)
+        self.assertIn('      NL12  "Friesland (NL)"\n', out)
+        self.assertIn("  NL11  region=groningen\n", out)
+        self.assertIn("  time: 2015 .. 2024\n", out)
+        # Cells 99, 117 and 119 are flagged p (117 "bp"): 2024, 2022.
+        self.assertIn("provisional (2): 2022, 2024\n", out)
+
+    def test_json(self):
+        doc = json.loads(self.describe("--json").stdout)
+        self.assertEqual(doc["title"], self.doc["label"])
+        dims = self.doc["dimension"]
+        self.assertEqual([d["key"] for d in doc["dimensions"]],
+                         self.doc["id"])
+        for d in doc["dimensions"]:
+            if d["key"] == "time":
+                self.assertNotIn("codes", d)
+                continue
+            idx = dims[d["key"]]["category"]["index"]
+            self.assertEqual([c["code"] for c in d["codes"]],
+                             sorted(idx, key=idx.get))
+            self.assertEqual(
+                [c["title"] for c in d["codes"]],
+                [dims[d["key"]]["category"]["label"][c["code"]]
+                 for c in d["codes"]])
+        self.assertEqual(doc["regions"], [
+            {"code": "NL", "region": "nl"},
+            {"code": "NL11", "region": "groningen"},
+            {"code": "NL13", "region": "drenthe"}])
+        self.assertEqual(doc["periods"], {"time": "2015 .. 2024"})
+        self.assertEqual(doc["provisional"], ["2022", "2024"])
+
+    def test_source_config_checks_and_runs(self):
+        r = self.describe("--source-config", "--indicator",
+                          "unemployment-rate", "--region", "groningen",
+                          "--region", "drenthe", "--name", "es-unemp")
+        src = json.loads(r.stdout)
+        self.assertEqual(src["config"]["filters"], {
+            "freq": "A", "sex": "T", "age": "Y15-74", "isced11": "TOTAL",
+            "unit": "PC"})
+        env = rmtest.Env([src])
+        self.addCleanup(env.close)
+        r = env.run("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stored = sorted(os.listdir(os.path.join(env.state, "rrd",
+                                                "unemployment-rate")))
+        self.assertEqual(stored, ["drenthe.rrd", "groningen.rrd"])
+        ids, sizes, dims = (self.doc["id"], self.doc["size"],
+                            self.doc["dimension"])
+        stride = [1] * len(ids)
+        for i in range(len(ids) - 2, -1, -1):
+            stride[i] = stride[i + 1] * sizes[i + 1]
+        pin = {"freq": "A", "sex": "T", "age": "Y15-74",
+               "isced11": "TOTAL", "unit": "PC"}
+        n = 0
+        for reg, nuts in (("groningen", "NL11"), ("drenthe", "NL13")):
+            path = env.rrd("unemployment-rate", reg)
+            for year, k in dims["time"]["category"]["index"].items():
+                codes = dict(pin, geo=nuts, time=year)
+                pos = sum(dims[d]["category"]["index"][codes[d]] * stride[i]
+                          for i, d in enumerate(ids))
+                want = self.doc["value"].get(str(pos))
+                flag = self.doc["status"].get(str(pos), "")
+                got = rmtest.rrd_period_value(path, year)
+                if want is None or "c" in flag or ":" in flag:
+                    self.assertTrue(got is None or got != got,
+                                    (reg, year, got))
+                else:
+                    self.assertEqual(got, want, (reg, year))
+                    n += 1
+        self.assertGreater(n, 10)
+
+    def test_refusals(self):
+        r = self.describe("--source-config", "--indicator",
+                          "unemployment-rate", "--region", "assen", rc=1)
+        self.assertIn("--region assen: ", r.stderr)
+        r = self.describe("--source-config", "--indicator",
+                          "unemployment-rate", "--region", "nl",
+                          "--filter", "sex=X", rc=1)
+        self.assertIn('--filter sex=X: dimension sex has no code "X"',
+                      r.stderr)
+        r = self.env.run("describe", "eurostat", "no_such_dataset",
+                         "--base-url", ES)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no_such_dataset.json", r.stderr)
 
 
 if __name__ == "__main__":
