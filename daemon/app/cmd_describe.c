@@ -146,11 +146,9 @@ describe_args(struct regiomon *rm, int argc, char **argv, json_t *req,
 	if (!*sc && (json_object_get(req, "measure") != NULL ||
 	    json_object_get(req, "regions") != NULL ||
 	    json_object_get(req, "indicator") != NULL ||
-	    json_object_get(req, "filters") != NULL ||
 	    json_object_get(req, "name") != NULL)) {
 		out_printf(stderr, "regiomon: describe: --name, --indicator, "
-		    "--measure, --filter and --region go with "
-		    "--source-config\n");
+		    "--measure and --region go with --source-config\n");
 		return EXIT_USAGE;
 	}
 	if (*sc)
