@@ -65,10 +65,10 @@ static const struct command commands[] = {
 	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
 		"printed)", "no SOURCE, or one not in the config") },
 	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
-	    "--api --base-url --other-base-url --search --name --indicator "
-	    "--measure --region --filter",
+	    "--api --base-url --other-base-url --name --indicator "
+	    "--measure --region --filter --api-key-file",
 	    "describe PLUGIN WHAT [--api API] [--base-url URL] [--json]\n"
-	    "describe swing --search TEXT [--json]\n"
+	    "describe swing VARIABLE [--base-url URL] [--api-key-file FILE]\n"
 	    "describe PLUGIN WHAT --source-config --indicator ID\n"
 	    "      [--measure KEY] [--filter DIM=CODE]... [--region ID]...\n"
 	    "      [--name NAME]",
@@ -84,8 +84,8 @@ static const struct command commands[] = {
 	    "  --other-base-url URL  cbs_statline: the other API (v4 for "
 	    "v3), to pair\n"
 	    "                     each measure's v3 key with its v4 code\n"
-	    "  --search TEXT      swing: the variables whose id or title "
-	    "has TEXT\n"
+	    "  --api-key-file FILE  swing: the file of the Open Data "
+	    "Service's API key\n"
 	    "  --json             the description as one JSON document\n"
 	    "  --source-config    print a source block for \"sources\" "
 	    "instead\n"

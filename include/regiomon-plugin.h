@@ -249,11 +249,11 @@ struct rm_plugin {			/* filled in by the plugin */
 	 * `regiomon describe`: what the source offers (a table's measures
 	 * and dimensions, a dataset's codes, a variable's levels), as a new
 	 * JSON object in *doc in the shape regiomon-plugin(7) gives.  req
-	 * is an object: "what" (the table, dataset or variable, or null
-	 * with "search") and the options the user gave ("base_url", "api",
-	 * "search"; for "source_config": "name", "indicator", "measure",
-	 * "regions").  Runs in a child, without init(): it may do I/O with
-	 * http_get().  RM_OK, or RM_ERR after logging why.
+	 * is an object: "what" (the table, dataset or variable) and the
+	 * options the user gave ("base_url", "api", "filters", ...; for
+	 * "source_config": "name", "indicator", "measure", "regions").
+	 * Runs in a child, without init(): it may do I/O with http_get().
+	 * RM_OK, or RM_ERR after logging why.
 	 */
 	int	(*describe)(struct rm_ctx *, const json_t *, json_t **);
 

@@ -25,12 +25,12 @@ static const struct {
 	{ "--api", "api", 0 },
 	{ "--base-url", "base_url", 0 },
 	{ "--other-base-url", "other_base_url", 0 },
-	{ "--search", "search", 0 },
 	{ "--name", "name", 0 },
 	{ "--indicator", "indicator", 0 },
 	{ "--measure", "measure", 1 },
 	{ "--region", "regions", 1 },
 	{ "--filter", "filters", 1 },
+	{ "--api-key-file", "api_key_file", 0 },
 };
 
 #define NOPTS	(sizeof(describe_opts) / sizeof(describe_opts[0]))
@@ -131,13 +131,11 @@ describe_args(struct regiomon *rm, int argc, char **argv, json_t *req,
 		}
 		json_array_append_new(a, json_string(v));
 	}
-	if (!what && json_object_get(req, "search") == NULL) {
+	if (!what) {
 		out_printf(stderr, "regiomon: describe: say what to describe: "
-		    "a table, dataset or variable (or --search TEXT)\n");
+		    "a table, dataset or variable\n");
 		return EXIT_USAGE;
 	}
-	if (!what)
-		json_object_set_new(req, "what", json_null());
 	if (*sc && *json) {
 		out_printf(stderr, "regiomon: describe: --json and "
 		    "--source-config exclude each other\n");
