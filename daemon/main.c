@@ -64,6 +64,41 @@ static const struct command commands[] = {
 	    "not stored\n"
 	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
 		"printed)", "no SOURCE, or one not in the config") },
+	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
+	    "--api --base-url --other-base-url --name --indicator "
+	    "--measure --region --filter --api-key-file",
+	    "describe PLUGIN WHAT [--api API] [--base-url URL] [--json]\n"
+	    "describe swing VARIABLE [--base-url URL] [--api-key-file FILE]\n"
+	    "describe PLUGIN WHAT --source-config --indicator ID\n"
+	    "      [--measure KEY] [--filter DIM=CODE]... [--region ID]...\n"
+	    "      [--name NAME]",
+	    "show what a table, dataset or variable offers",
+	    "  PLUGIN WHAT        cbs_statline TABLE, eurostat DATASET or "
+	    "swing VARIABLE\n"
+	    "  --api API          cbs_statline: v3, v3-feed or v4 "
+	    "(default v3)\n"
+	    "  --base-url URL     the service (default the plugin's); a "
+	    "file: URL reads\n"
+	    "                     recorded responses, relative to the "
+	    "config's dir\n"
+	    "  --other-base-url URL  cbs_statline: the other API (v4 for "
+	    "v3), to pair\n"
+	    "                     each measure's v3 key with its v4 code\n"
+	    "  --api-key-file FILE  swing: the file of the Open Data "
+	    "Service's API key\n"
+	    "  --json             the description as one JSON document\n"
+	    "  --source-config    print a source block for \"sources\" "
+	    "instead\n"
+	    "  --indicator ID     the catalog indicator it feeds\n"
+	    "  --measure KEY      cbs_statline: the measure (its v3 key or "
+	    "v4 code)\n"
+	    "  --filter DIM=CODE  pin dimension DIM to CODE (default: its "
+	    "total)\n"
+	    "  --region ID        a catalog region (repeat for more)\n"
+	    "  --name NAME        the source's name (default from WHAT)\n"
+	    EXIT_HELP("described", "the plugin could not describe it, "
+		"or has no describe()", "unknown option, region or "
+		"indicator") },
 	{ "history", cmd_history, NEED_ALL, 1, 3, NULL,
 	    "history INDICATOR/REGION [--json]\n"
 	    "history INDICATOR REGION [--json]",

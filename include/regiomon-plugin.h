@@ -19,7 +19,7 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 #endif
 
 #define RM_ABI_MAJOR	1	/* incompatible change */
-#define RM_ABI_MINOR	2	/* members appended */
+#define RM_ABI_MINOR	3	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
 #define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
@@ -27,6 +27,10 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 /* True when the host table is new enough to have member m. */
 #define RM_HOST_HAS(h, m) \
 	((h)->size >= offsetof(struct rm_host, m) + sizeof((h)->m))
+/* True when plugin p fills in member m (1.3): a NULL one is not offered. */
+#define RM_PLUGIN_HAS(p, m) \
+	((p)->size >= offsetof(struct rm_plugin, m) + sizeof((p)->m) && \
+	    (p)->m != NULL)
 
 enum rm_status {
 	RM_OK = 0,		/* success, observations emitted */
@@ -239,6 +243,21 @@ struct rm_plugin {			/* filled in by the plugin */
 	int	(*collect)(struct rm_ctx *, void *);
 	/* Free the state; fini(NULL) does nothing. */
 	void	(*fini)(void *);
+
+	/* ABI 1.3, optional: the host tests RM_PLUGIN_HAS(p, describe). */
+	/*
+	 * `regiomon describe`: what the source offers (a table's measures
+	 * and dimensions, a dataset's codes, a variable's levels), as a new
+	 * JSON object in *doc in the shape regiomon-plugin(7) gives.  req
+	 * is an object: "what" (the table, dataset or variable) and the
+	 * options the user gave ("base_url", "api", "filters", ...; for
+	 * "source_config": "name", "indicator", "measure", "regions").
+	 * Runs in a child, without init(): it may do I/O with http_get().
+	 * RM_OK, or RM_ERR after logging why.
+	 */
+	int	(*describe)(struct rm_ctx *, const json_t *, json_t **);
+
+	/* Append new members here only. */
 };
 
 #define RM_PLUGIN_INIT(p) do {						\

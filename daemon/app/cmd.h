@@ -83,6 +83,9 @@ int	cmd_check_config(struct regiomon *, const struct opts *, int,
 	    char **);
 int	cmd_plugins(struct regiomon *, const struct opts *, int, char **);
 
+/* cmd_describe.c */
+int	cmd_describe(struct regiomon *, const struct opts *, int, char **);
+
 /* cmd_status.c */
 int	cmd_status(struct regiomon *, const struct opts *, int, char **);
 

@@ -101,6 +101,15 @@ int
 probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
     size_t *len, char *why, size_t whylen)
 {
+	return probe_run_within(fn, arg, doing, probe_timeout(), report, len,
+	    why, whylen);
+}
+
+/* As probe_run(), with a time limit of secs seconds (describe.c). */
+int
+probe_run_within(probe_fn *fn, void *arg, const char *doing, int secs,
+    char **report, size_t *len, char *why, size_t whylen)
+{
 	struct report	 r;
 	double		 deadline;
 	pid_t		 pid, parent = getpid();
@@ -147,7 +156,7 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 	}
 	close(pfd[1]);
 	memset(&r, 0, sizeof(r));
-	deadline = mono_now() + probe_timeout();
+	deadline = mono_now() + secs;
 	timed_out = probe_read(pfd[0], deadline, &r) == -1;
 	close(pfd[0]);
 	/* It may close the pipe and go on: reaped by the same deadline. */
@@ -160,7 +169,7 @@ probe_run(probe_fn *fn, void *arg, const char *doing, char **report,
 	}
 	if (timed_out || killed) {
 		snprintf(why, whylen, "hung while %s: killed after %ds", doing,
-		    probe_timeout());
+		    secs);
 		rc = -1;
 	} else if (WIFSIGNALED(status)) {
 		snprintf(why, whylen, "crashed while %s: killed by signal %d "

@@ -22,6 +22,12 @@ void	plugins_unload(struct plugins *);
 typedef int	 probe_fn(void *, int);
 int	probe_run(probe_fn *, void *, const char *, char **, size_t *,
 	    char *, size_t);
+int	probe_run_within(probe_fn *, void *, const char *, int, char **,
+	    size_t *, char *, size_t);
+
+/* describe.c */
+int	describe_run(struct regiomon *, const struct plugin *, json_t *,
+	    json_t **, char *, size_t);
 
 /* host.c */
 struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,

@@ -218,6 +218,12 @@ int	 cbs_flat_rows(struct cbs_run *, const char *, size_t, size_t,
 	    const char *, size_t, const char *, cbs_flat_fn, void *,
 	    size_t *);
 
+/* describe.c */
+int	 cbs_describe(struct rm_ctx *, const json_t *, json_t **);
+
+/* describe_src.c */
+int	 cbs_desc_source(struct cbs_run *, const json_t *, json_t *);
+
 /* meta.c */
 int	 cbs_stamp(struct cbs_run *, char **);
 int	 cbs_measures(struct cbs_run *);

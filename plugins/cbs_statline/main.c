@@ -271,5 +271,6 @@ rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 	p->init = cbs_init;
 	p->collect = cbs_collect;
 	p->fini = cbs_fini;
+	p->describe = cbs_describe;
 	return RM_OK;
 }

@@ -72,7 +72,17 @@ struct es_table {
 int		 es_init(struct rm_ctx *, const json_t *, void **);
 void		 es_fini(void *);
 
+/* main.c */
+char		*es_url(const struct es_state *);
+int		 es_get(struct rm_ctx *, const struct es_state *, const char *,
+		    json_t **);
+
+/* describe.c */
+int		 es_describe(struct rm_ctx *, const json_t *, json_t **);
+
 /* jsonstat.c */
+int		 es_dims(struct rm_ctx *, const struct es_state *,
+		    struct es_table *);
 int		 es_table(struct rm_ctx *, const struct es_state *,
 		    struct es_table *);
 void		 es_table_free(struct es_table *);

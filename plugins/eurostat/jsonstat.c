@@ -123,21 +123,17 @@ es_filter_for(const struct es_state *st, const char *dim)
 }
 
 /*
- * Check the JSON-stat skeleton ("id", "size", "dimension") of t->doc and
- * fix the position of every dimension but geo, time and the indicator's:
- * its filter's code, or its only category.  Fills in t (free it with
- * es_table_free()); 0, or -1 logged.  Long because each check of the
- * answer gets its own message, in the order a reader would check.
+ * Check the JSON-stat skeleton ("id", "size", "dimension") of t->doc: its
+ * dimensions with their codes, strides, and which are geo, time and the
+ * indicator's.  Fills in t (free it with es_table_free()); 0, or -1
+ * logged.  describe.c reads a dataset this far.
  */
 int
-es_table(struct rm_ctx *ctx, const struct es_state *st, struct es_table *t)
+es_dims(struct rm_ctx *ctx, const struct es_state *st, struct es_table *t)
 {
 	const json_t		*ids, *sizes, *dims;
-	const struct es_filter	*f;
 	struct es_dim		*d;
-	char			 have[256];
 	size_t			 i, k;
-	long			 pos;
 
 	ids = json_object_get(t->doc, "id");
 	sizes = json_object_get(t->doc, "size");
@@ -197,6 +193,25 @@ es_table(struct rm_ctx *ctx, const struct es_state *st, struct es_table *t)
 		    st->ind_dim);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * Check the skeleton (es_dims()) and fix the position of every dimension
+ * but geo, time and the indicator's: its filter's code, or its only
+ * category.  Fills in t (free it with es_table_free()); 0, or -1 logged.
+ */
+int
+es_table(struct rm_ctx *ctx, const struct es_state *st, struct es_table *t)
+{
+	const struct es_filter	*f;
+	struct es_dim		*d;
+	char			 have[256];
+	size_t			 i;
+	long			 pos;
+
+	if (es_dims(ctx, st, t) == -1)
+		return -1;
 	t->base = 0;
 	for (i = 0; i < t->ndims; i++) {
 		d = &t->dims[i];

@@ -45,7 +45,7 @@ es_puts(struct rm_buf *b, const char *s)
  * The request URL: BASE/DATASET?... or, for file: bases, BASE/DATASET.json.
  * New, free with es_host->release(); NULL when out of memory.
  */
-static char *
+char *
 es_url(const struct es_state *st)
 {
 	struct rm_buf	*b;
@@ -224,6 +224,48 @@ es_hash(const char *s)
 }
 
 /*
+ * GET url and decode the answer into *doc (new): a JSON-stat document, or
+ * the API's refusal explained.  0, or -1 logged (*doc NULL).
+ */
+int
+es_get(struct rm_ctx *ctx, const struct es_state *st, const char *url,
+    json_t **doc)
+{
+	struct rm_request	 req;
+	struct rm_response	 resp;
+	json_error_t		 jerr;
+
+	*doc = NULL;
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	if (es_host->http_get(ctx, &req, &resp) != RM_OK) {
+		if (resp.body != NULL && resp.len > 0)
+			*doc = json_loadb(resp.body, resp.len, 0, NULL);
+		es_refused(ctx, st, resp.status, *doc);
+		goto fail;
+	}
+	if ((*doc = json_loadb(resp.body, resp.len, 0, &jerr)) == NULL) {
+		es_host->log(ctx, RM_LOG_ERR, "%s: answer is not JSON: line "
+		    "%d: %s", url, jerr.line, jerr.text);
+		goto fail;
+	}
+	es_host->response_free(&resp);
+	if (json_object_get(*doc, "error") != NULL &&
+	    json_object_get(*doc, "id") == NULL) {
+		es_refused(ctx, st, 200, *doc);
+		json_decref(*doc);
+		*doc = NULL;
+		return -1;
+	}
+	return 0;
+fail:
+	es_host->response_free(&resp);
+	json_decref(*doc);
+	*doc = NULL;
+	return -1;
+}
+
+/*
  * Fetch the dataset, decode it, emit.  The whole answer is one JSON-stat
  * document, so this is one page: parse, emit, free.  The mark is the
  * dataset's "updated" stamp plus a hash of the request, so a changed
@@ -234,10 +276,7 @@ static int
 es_collect(struct rm_ctx *ctx, void *arg)
 {
 	const struct es_state	*st = arg;
-	struct rm_request	 req;
-	struct rm_response	 resp;
 	struct es_table		 t;
-	json_error_t		 jerr;
 	const char		*updated, *old;
 	char			*url, mark[160];
 	size_t			 i, nemitted = 0;
@@ -249,27 +288,7 @@ es_collect(struct rm_ctx *ctx, void *arg)
 		es_host->log(ctx, RM_LOG_ERR, "out of memory");
 		return RM_ERR;
 	}
-	memset(&req, 0, sizeof(req));
-	req.url = url;
-	if (es_host->http_get(ctx, &req, &resp) != RM_OK) {
-		if (resp.body != NULL && resp.len > 0)
-			t.doc = json_loadb(resp.body, resp.len, 0, NULL);
-		es_refused(ctx, st, resp.status, t.doc);
-		goto done;
-	}
-	if ((t.doc = json_loadb(resp.body, resp.len, 0, &jerr)) == NULL) {
-		es_host->log(ctx, RM_LOG_ERR, "%s: answer is not JSON: line "
-		    "%d: %s", url, jerr.line, jerr.text);
-		goto done;
-	}
-	/* The body is decoded; free it before walking the table. */
-	es_host->response_free(&resp);
-	if (json_object_get(t.doc, "error") != NULL &&
-	    json_object_get(t.doc, "id") == NULL) {
-		es_refused(ctx, st, 200, t.doc);
-		goto done;
-	}
-	if (es_table(ctx, st, &t) == -1)
+	if (es_get(ctx, st, url, &t.doc) == -1 || es_table(ctx, st, &t) == -1)
 		goto done;
 	updated = json_string_value(json_object_get(t.doc, "updated"));
 	if (updated != NULL) {
@@ -310,7 +329,6 @@ es_collect(struct rm_ctx *ctx, void *arg)
 	    st->dataset, nemitted);
 	rc = RM_OK;
 done:
-	es_host->response_free(&resp);
 	es_table_free(&t);
 	es_host->release(url);
 	return rc;
@@ -331,5 +349,6 @@ rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 	p->init = es_init;
 	p->collect = es_collect;
 	p->fini = es_fini;
+	p->describe = es_describe;
 	return RM_OK;
 }

@@ -45,7 +45,7 @@ const struct rm_host	*sw_host;
  * file, no group or other bits).  The "apikey: KEY" header in *hdr is
  * new; the caller zeroes and frees it.  0, or -1 logged.
  */
-static int
+int
 sw_read_key(struct rm_ctx *ctx, const struct sw_state *st, char **hdr)
 {
 	char	 buf[SW_KEY_FILE_MAX], err[1024], *k, *e;
@@ -327,11 +327,11 @@ sw_refused(struct rm_ctx *ctx, const struct sw_state *st, const char *var,
  * because each way a page can be wrong gets its own message.  0, or -1
  * logged.
  */
-static int
+int
 sw_fetch(struct rm_ctx *ctx, const struct sw_state *st,
     const struct sw_series *s, const char *var, const char *keyhdr,
     size_t *hit, struct sw_dens *keep, const struct sw_dens *per,
-    size_t *nemitted)
+    size_t *nemitted, json_t *all)
 {
 	const char		*hdrs[2] = { keyhdr, NULL }, *link;
 	struct rm_request	 req;
@@ -383,7 +383,9 @@ sw_fetch(struct rm_ctx *ctx, const struct sw_state *st,
 			json_decref(doc);
 			break;
 		}
-		if (sw_page(ctx, st, s, var, rows, page, hit, keep, per,
+		/* describe.c takes the rows as they are. */
+		if (all != NULL ? json_array_extend(all, (json_t *)rows) ==
+		    -1 : sw_page(ctx, st, s, var, rows, page, hit, keep, per,
 		    nemitted) == -1) {
 			json_decref(doc);
 			break;
@@ -436,12 +438,12 @@ sw_collect(struct rm_ctx *ctx, void *arg)
 		s = &st->series[i];
 		dens.n = 0;
 		if (s->per != NULL && sw_fetch(ctx, st, s, s->per, keyhdr,
-		    NULL, &dens, NULL, &nemitted) == -1) {
+		    NULL, &dens, NULL, &nemitted, NULL) == -1) {
 			rc = RM_ERR;
 			goto done;
 		}
 		if (sw_fetch(ctx, st, s, s->variable, keyhdr, hit, NULL,
-		    s->per != NULL ? &dens : NULL, &nemitted) == -1) {
+		    s->per != NULL ? &dens : NULL, &nemitted, NULL) == -1) {
 			rc = RM_ERR;
 			goto done;
 		}
@@ -477,5 +479,6 @@ rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 	p->init = sw_init;
 	p->collect = sw_collect;
 	p->fini = sw_fini;
+	p->describe = sw_describe;
 	return RM_OK;
 }

@@ -50,4 +50,14 @@ struct sw_state {
 int	sw_init(struct rm_ctx *, const json_t *, void **);
 void	sw_fini(void *);
 
+/* main.c */
+struct sw_dens;
+int	sw_read_key(struct rm_ctx *, const struct sw_state *, char **);
+int	sw_fetch(struct rm_ctx *, const struct sw_state *,
+	    const struct sw_series *, const char *, const char *, size_t *,
+	    struct sw_dens *, const struct sw_dens *, size_t *, json_t *);
+
+/* describe.c */
+int	sw_describe(struct rm_ctx *, const json_t *, json_t **);
+
 #endif /* SWING_H */

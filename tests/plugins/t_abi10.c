@@ -5,6 +5,7 @@
  * its old header had it, and emits like t_ok, so a test can see that a
  * newer host still loads and runs it.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "regiomon-plugin.h"
@@ -89,7 +90,8 @@ rm_plugin_init(const struct rm_host *h, struct rm_plugin *p)
 	host = old;
 	p->abi_major = 1;
 	p->abi_minor = 0;
-	p->size = sizeof(*p);
+	/* Its struct rm_plugin ended at fini, before describe (1.3). */
+	p->size = offsetof(struct rm_plugin, fini) + sizeof(p->fini);
 	p->name = "t_abi10";
 	p->description = "test plugin: built for plugin ABI 1.0";
 	p->init = t_init;

@@ -20,6 +20,8 @@
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
 #include "../../plugins/cbs_statline/config.c"
+#include "../../plugins/cbs_statline/describe.c"
+#include "../../plugins/cbs_statline/describe_src.c"
 #include "../../plugins/cbs_statline/flat.c"
 #include "../../plugins/cbs_statline/main.c"
 #include "../../plugins/cbs_statline/meta.c"

@@ -20,6 +20,7 @@
 #include "plugtest.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/eurostat/config.c"
+#include "../../plugins/eurostat/describe.c"
 #include "../../plugins/eurostat/jsonstat.c"
 #include "../../plugins/eurostat/main.c"
 

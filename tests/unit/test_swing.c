@@ -22,6 +22,7 @@
 #include "../../plugins/lib/csvparse.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/swing/config.c"
+#include "../../plugins/swing/describe.c"
 #include "../../plugins/swing/main.c"
 
 static char		 keyfile[64];
