@@ -6,6 +6,7 @@
  * wrapped to fit and the legend; render.c draws it.
  */
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,37 @@ legend_escape(const char *s, char *buf, size_t size)
 			buf[o++] = *s;
 	}
 	buf[o] = '\0';
+}
+
+/*
+ * The y grid, chosen here and not by rrdtool: a step of 1, 2 or 5 times a
+ * power of ten that gives three to nine lines over [lo, hi], every line
+ * labelled with as many decimals as the step has.  rrdtool's own choice
+ * labels a narrow range with whole numbers, so one label stood for
+ * several lines ("18 18 18 17 17").  Labels one step apart and shown to
+ * the step's decimals are never the same.
+ */
+static void
+args_ygrid(struct gargs *a, const struct gplan *g)
+{
+	static const double	 nice[] = { 1, 2, 5 };
+	double			 span = g->hi - g->lo, mag, step = 0;
+	size_t			 i;
+	int			 dec;
+
+	if (!(span > 0) || !isfinite(span))
+		return;
+	mag = pow(10, floor(log10(span / 8)));
+	for (i = 0; i < nitems(nice) && step == 0; i++)
+		if (span / (nice[i] * mag) <= 8)
+			step = nice[i] * mag;
+	if (step == 0)
+		step = 10 * mag;
+	dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
+	args_add(a, "--y-grid");
+	args_add(a, "%.*f:1", dec, step);
+	args_add(a, "--left-axis-format");
+	args_add(a, "%%.%dlf", dec);
 }
 
 /*
@@ -251,6 +283,7 @@ graph_args_build(struct gargs *a, const struct gplan *g,
 	args_add(a, "0");
 	args_add(a, "--x-grid");
 	args_xgrid(a, g, ind, rq->width);
+	args_ygrid(a, g);
 	args_add(a, "--disable-rrdtool-tag");
 	args_add(a, "--border");
 	args_add(a, "0");
