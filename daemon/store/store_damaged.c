@@ -2,11 +2,14 @@
 /*
  * store_damaged.c: telling a damaged series file from one librrd could
  * not read for another reason, and setting a damaged one aside as
- * PATH.corrupt, so that the series can be written afresh.
+ * PATH.corrupt, so that the series can be written afresh; and setting a
+ * sound one aside the same way when its series changes source
+ * (PATH.from-SOURCE).
  */
 #include <sys/types.h>
 
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,4 +87,41 @@ damaged_set_aside(const char *path, size_t n)
 	    n == 1 ? "" : "s");
 	free(dst);
 	return 0;
+}
+
+/*
+ * Set the file of a series aside as PATH.from-OLD (or .from-OLD.N): its
+ * source old no longer feeds it, and the new one writes it afresh.
+ * *npoints: the periods with a value it held (0 if it cannot be read);
+ * *dst: its new name (new).  0, 1 if there is no file (*dst NULL), or -1
+ * (logged).
+ */
+int
+store_set_aside(const char *state_dir, const char *indicator,
+    const char *region, enum freq f, const char *old, size_t *npoints,
+    char **dst)
+{
+	struct point	*pts = NULL;
+	size_t		 n = 0, i;
+	char		*path, *suffix;
+	int		 exists, rc;
+
+	*npoints = 0;
+	*dst = NULL;
+	if ((rc = store_check(state_dir, indicator, region, 0,
+	    &exists)) != 0)
+		return -1;
+	if (!exists)
+		return 1;
+	if (store_read(state_dir, indicator, region, f, &pts, &n) == 0)
+		for (i = 0; i < n; i++)
+			*npoints += !isnan(pts[i].value);
+	free(pts);
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	xasprintf(&suffix, "from-%s", old);
+	rc = set_aside_as(path, suffix, dst);
+	free(suffix);
+	free(path);
+	return rc;
 }
