@@ -116,6 +116,7 @@ start_failed(struct daemon *d, struct sched_entry *e,
 	    NULL, &nchanged);
 	sched_started(d->sched, e, now);
 	sched_done(d->sched, e, now, 0, why);
+	gen_note_next(d, e, 0);
 	d->cyc_failed++;
 	runs_ended(d, 0, now);
 }
@@ -294,7 +295,7 @@ runs_finish(struct daemon *d, size_t i)
 	struct gen	*g = r->gen;
 	char		 why[RUN_WHY_MAX], *mark = NULL;
 	size_t		 nobs;
-	int		 result, nchanged;
+	int		 result, nchanged, removed;
 
 	result = job_finish(r->job, &mark, why, sizeof(why));
 	nobs = job_nobs(r->job);
@@ -319,7 +320,11 @@ runs_finish(struct daemon *d, size_t i)
 		    "%s: %zu observations, %d series changed", r->src->name,
 		    nobs, nchanged);
 	}
+	/* An entry that left the config is freed by sched_done(). */
+	removed = r->entry->removed;
 	sched_done(d->sched, r->entry, mono_now(), result != JOB_FAILED, why);
+	if (!removed)
+		gen_note_next(d, r->entry, 0);
 	if (result == JOB_FAILED)
 		d->cyc_failed++;
 	else

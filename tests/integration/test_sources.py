@@ -17,11 +17,13 @@ import glob
 import json
 import math
 import os
+import signal
 import sys
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import httpd  # noqa: E402
+import rmdaemon  # noqa: E402
 import rmtest  # noqa: E402
 
 DATA = os.path.join(rmtest.TOP, "tests", "data", "csv")
@@ -118,6 +120,35 @@ class SourcesHealth(unittest.TestCase):
         r = self.env.run("sources", "--jsn")
         self.assertEqual(r.returncode, 2)
         self.assertIn("--jsn", r.stderr)
+
+
+class DaemonNextRun(unittest.TestCase):
+    """The daemon logs when each source runs next, at its start and
+    after a reload, and notes it for `regiomon sources`."""
+
+    def test_next_run_logged_at_start_and_reload(self):
+        env = rmtest.Env(
+            [{"name": "fast", "plugin": "t_ok", "interval": "5s",
+              "config": {"obs": [[UR, "groningen", "2020", 1.5, False]]}},
+             {"name": "off", "plugin": "t_ok", "enabled": False,
+              "config": {"obs": []}}],
+            plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(env.close)
+        d = rmdaemon.Daemon(env, verbose=False)
+        self.addCleanup(d.close)
+        d.wait_log("fast: next run in ")
+        d.wait_log("fast: 1 observations")
+        d.send(signal.SIGHUP)
+        d.wait_log("fast: next run in ", count=2)
+        self.assertEqual(d.count("off: next run"), 0)
+        self.assertEqual(d.stop(), 0)
+        r = env.run("sources", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        s = {x["name"]: x for x in json.loads(r.stdout)}
+        # After its first run, the next is due after it.
+        self.assertGreater(s["fast"]["next_run"],
+                           s["fast"]["last_run"])
+        self.assertIsNone(s["off"]["next_run"])
 
 
 def obs(years, base):
