@@ -16,6 +16,7 @@
 #include "model/model.h"
 #include "eval/eval.h"
 #include "report/report.h"
+#include "report/report_private.h"
 
 /*
  * The stylesheet.  System fonts only; DejaVu Sans first because the
@@ -492,6 +493,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 	fputs("</div>\n<main>\n", fp);
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
 		section(fp, rm, ch, reg, lang);
+	report_sources(fp, rm, lang);
 	fputs("</main>\n<footer>", fp);
 	report_html_puts(fp, label(lang, L_FOOTER));
 	fputs(" " REGIOMON_VERSION ".</footer>\n</body>\n</html>\n", fp);

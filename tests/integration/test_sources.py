@@ -107,6 +107,19 @@ class SourcesHealth(unittest.TestCase):
         doc = json.loads(st.stdout)
         self.assertEqual([x["last_error"] for x in doc["sources"]
                           if x["name"] == "api"], [err])
+        # The report's sources section shows it, escaped.
+        out = os.path.join(self.env.dir, "report")
+        rep = self.env.run("report", "-o", out, "--lang", "en")
+        self.assertEqual(rep.returncode, 0, rep.stderr)
+        pages = glob.glob(os.path.join(out, "*.html"))
+        self.assertTrue(pages, rep.stderr)
+        with open(pages[0], encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn('<section class="sources" id="bronnen">', page)
+        self.assertIn("the parameter &#39;measure&#39; is unknown", page)
+        self.assertIn("<td>api</td><td>enabled</td><td>never</td>"
+                      "<td>1</td>", page)
+        self.assertIn("<td>off</td><td>disabled</td>", page)
         # A second failure counts, a success clears.
         self.env.run("run")
         self.assertEqual(self.sources()["api"]["failures"], 2)
