@@ -49,6 +49,10 @@ const char *alert_mail_class(const char *);
 /* alertconf.c */
 void	alert_conf_get(const struct conf *, struct alertconf *);
 
+/* notices.c */
+void	notices_text(FILE *, struct regiomon *, enum lang);
+void	notices_html(FILE *, struct regiomon *, enum lang);
+
 /* digest.c */
 int	digest_build(struct regiomon *, const struct items *,
 	    struct mail_msg *);

@@ -313,6 +313,7 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	else if (it->n > GRAPH_MAIL_MAX)
 		fprintf(fp, "Grafieken: de %d ernstigste van deze %zu reeksen "
 		    "(het HTML-deel).\n", GRAPH_MAIL_MAX, it->n);
+	notices_text(fp, rm, lang);
 	fprintf(fp, "%s\n", label(lang, L_MAIL_HOWTO));
 }
 
@@ -369,7 +370,9 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	else if (it->n > GRAPH_MAIL_MAX)
 		fprintf(fp, " Grafieken hieronder: de %d ernstigste van deze "
 		    "%zu reeksen.", GRAPH_MAIL_MAX, it->n);
-	fputs("</p>\n</body></html>\n", fp);
+	fputs("</p>\n", fp);
+	notices_html(fp, rm, lang);
+	fputs("</body></html>\n", fp);
 }
 
 struct ranked {

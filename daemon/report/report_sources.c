@@ -82,7 +82,7 @@ report_sources(FILE *fp, struct regiomon *rm, enum lang lang)
 
 	if (rm->conf->nsources == 0)
 		return;
-	fputs("<section class=\"sources\" id=\"bronnen\">\n<h2>", fp);
+	fputs("<aside class=\"sources\" id=\"bronnen\">\n<h2>", fp);
 	report_html_puts(fp, word(lang, W_TITLE));
 	fputs("</h2>\n<table>\n<tr>", fp);
 	for (c = W_SOURCE; c <= W_ERROR; c++) {
@@ -109,5 +109,5 @@ report_sources(FILE *fp, struct regiomon *rm, enum lang lang)
 		    json_string_value(err) : "-");
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table>\n</section>\n", fp);
+	fputs("</table>\n</aside>\n", fp);
 }

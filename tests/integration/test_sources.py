@@ -13,6 +13,8 @@ Run from the repository root:
 
     /usr/bin/python3 tests/integration/test_sources.py
 """
+import email
+import email.policy
 import glob
 import json
 import math
@@ -115,7 +117,7 @@ class SourcesHealth(unittest.TestCase):
         self.assertTrue(pages, rep.stderr)
         with open(pages[0], encoding="utf-8") as f:
             page = f.read()
-        self.assertIn('<section class="sources" id="bronnen">', page)
+        self.assertIn('<aside class="sources" id="bronnen">', page)
         self.assertIn("the parameter &#39;measure&#39; is unknown", page)
         self.assertIn("<td>api</td><td>enabled</td><td>never</td>"
                       "<td>1</td>", page)
@@ -214,9 +216,21 @@ class SourceChange(unittest.TestCase):
         self.assertEqual(rmtest.rrd_period_value(aside, "2016"), 116)
         self.assertEqual(self.env.state_json()["series"][
             UR + "/groningen"]["source"], "live")
-        # The notice waits for the next digest.
-        self.assertIn("now comes from live", json.dumps(
-            self.env.state_json().get("notices", [])))
+        # The digest of that run (the series is new again) told it, and
+        # the notice is gone from the state.
+        mails = []
+        for path in glob.glob(os.path.join(self.env.state, "mail", "new",
+                                           "*")):
+            with open(path, "rb") as f:
+                mails.append(email.message_from_binary_file(
+                    f, policy=email.policy.default))
+        told = [m for m in mails if "now comes from live" in
+                m.get_body(("plain",)).get_content()]
+        self.assertEqual(len(told), 1, [m["Subject"] for m in mails])
+        self.assertIn("<li>series %s/groningen now comes from live; 6 "
+                      "earlier points from demo were set aside" % UR,
+                      told[0].get_body(("html",)).get_content())
+        self.assertNotIn("notices", self.env.state_json())
         # The next run of live changes nothing and sets nothing aside.
         r = self.env.run("run")
         self.assertEqual(r.returncode, 0, r.stderr)
