@@ -18,24 +18,6 @@
 #include "app/app.h"
 #include "app/cmd.h"
 
-/*
- * The state of src, whose state.json entry is st: "disabled", "waiting"
- * (the state says what it waits for, e.g. an API key file not there
- * yet) or "enabled".  The one place that names it.
- */
-static const char *
-source_state(const struct source *src, const json_t *st)
-{
-	const json_t	*w = json_object_get(st, "waiting");
-
-	if (!src->enabled)
-		return "disabled";
-	if (json_is_true(w) || (json_is_string(w) &&
-	    json_string_length(w) > 0))
-		return "waiting";
-	return "enabled";
-}
-
 /* epoch as "2026-12-07T21:00:00Z", or null.  New. */
 static json_t *
 jtime(json_int_t epoch)
@@ -104,7 +86,7 @@ sources_doc(struct regiomon *rm)
 		nobs = jint(st, "observations");
 		o = json_pack("{s:s, s:s, s:s, s:I, s:o, s:o, s:I, s:o, s:o, "
 		    "s:o}", "name", src->name, "plugin", src->plugin,
-		    "state", source_state(src, st),
+		    "state", state_source_status(src, st),
 		    "interval", (json_int_t)src->interval,
 		    "last_run", jtime(jint(st, "last_run")),
 		    "last_success", jtime(jint(st, "last_success")),
@@ -114,7 +96,13 @@ sources_doc(struct regiomon *rm)
 		    "observations", json_object_get(st, "observations") !=
 		    NULL ? json_integer(nobs) : json_null(),
 		    "next_run", jtime(next_run(src, st)));
-		if (o == NULL || json_array_append_new(a, o) == -1)
+		if (o == NULL)
+			fatal(NULL);
+		/* What a waiting source waits for, when the state says. */
+		if (json_is_string(json_object_get(st, "waiting")))
+			json_object_set(o, "waiting", json_object_get(st,
+			    "waiting"));
+		if (json_array_append_new(a, o) == -1)
 			fatal(NULL);
 	}
 	return a;

@@ -485,3 +485,22 @@ state_notices_clear(json_t *state)
 {
 	json_object_del(state, "notices");
 }
+
+/*
+ * The state of source src, as `regiomon sources`, `status --json` and
+ * the report name it: "disabled", "waiting" (its entry in the state,
+ * st, says what it waits for, such as an API key file not there yet) or
+ * "enabled".  The one place that decides it.
+ */
+const char *
+state_source_status(const struct source *src, const json_t *st)
+{
+	const json_t	*w = json_object_get(st, "waiting");
+
+	if (!src->enabled)
+		return "disabled";
+	if (json_is_true(w) || (json_is_string(w) &&
+	    json_string_length(w) > 0))
+		return "waiting";
+	return "enabled";
+}

@@ -38,16 +38,15 @@ word(enum lang lang, int w)
 	return words[w][lang == LANG_EN];
 }
 
-/* The state of a source, as `regiomon sources` names it. */
+/* The state of a source (state_source_status()) in the page's words. */
 static int
 state_word(const struct source *src, const json_t *st)
 {
-	const json_t	*w = json_object_get(st, "waiting");
+	const char	*s = state_source_status(src, st);
 
-	if (!src->enabled)
+	if (strcmp(s, "disabled") == 0)
 		return W_DISABLED;
-	if (json_is_true(w) || (json_is_string(w) &&
-	    json_string_length(w) > 0))
+	if (strcmp(s, "waiting") == 0)
 		return W_WAITING;
 	return W_ENABLED;
 }
