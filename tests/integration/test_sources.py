@@ -197,13 +197,23 @@ class SourceChange(unittest.TestCase):
         r = self.env.run("run")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(self.value(2016), 116)
+        # The same source again, with a year more: its history stays.
+        self.demo["config"]["obs"] = obs(range(2020, 2022), 100)
+        self.conf([self.demo, self.live])
+        r = self.env.run("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn("now comes from", r.stderr)
+        self.assertEqual(self.value(2015), 115)
+        self.assertEqual(self.value(2021), 121)
+        self.assertEqual(glob.glob(self.env.rrd(UR, "groningen") + ".*"),
+                         [])
         # Demo off, live on: live takes the series over.
         self.demo["enabled"] = False
         self.live["enabled"] = True
         self.conf([self.demo, self.live])
         r = self.env.run("run")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("series %s/groningen now comes from live; 6 earlier "
+        self.assertIn("series %s/groningen now comes from live; 7 earlier "
                       "points from demo were set aside" % UR, r.stderr)
         # Only live's points: demo's 2015-2018 are gone from the series.
         for y in range(2015, 2019):
@@ -227,7 +237,7 @@ class SourceChange(unittest.TestCase):
         told = [m for m in mails if "now comes from live" in
                 m.get_body(("plain",)).get_content()]
         self.assertEqual(len(told), 1, [m["Subject"] for m in mails])
-        self.assertIn("<li>series %s/groningen now comes from live; 6 "
+        self.assertIn("<li>series %s/groningen now comes from live; 7 "
                       "earlier points from demo were set aside" % UR,
                       told[0].get_body(("html",)).get_content())
         self.assertNotIn("notices", self.env.state_json())
@@ -237,18 +247,6 @@ class SourceChange(unittest.TestCase):
         self.assertNotIn("now comes from", r.stderr)
         self.assertEqual(len(glob.glob(self.env.rrd(UR, "groningen") +
                                        ".from-*")), 1)
-
-    def test_same_source_keeps_history(self):
-        self.assertEqual(self.env.run("run").returncode, 0)
-        self.demo["config"]["obs"] = obs(range(2020, 2022), 100)
-        self.conf([self.demo, self.live])
-        r = self.env.run("run")
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertNotIn("now comes from", r.stderr)
-        self.assertEqual(self.value(2015), 115)
-        self.assertEqual(self.value(2021), 121)
-        self.assertEqual(glob.glob(self.env.rrd(UR, "groningen") + ".*"),
-                         [])
 
 
 if __name__ == "__main__":
