@@ -6,7 +6,6 @@
  * goes: a set-aside file (".corrupt", ".from-SOURCE") stays, and so do
  * the other series of an indicator or a source.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,17 +143,22 @@ forget_one(struct regiomon *rm, const char *key)
 	const char	*src;
 	char		 ind[ID_MAX], reg[ID_MAX], *path = NULL;
 	json_t		*ss;
+	int		 had;
 
-	if (split_key(key, ind, reg) == 0 &&
-	    (path = store_path(rm->conf->state_dir, ind, reg)) != NULL &&
-	    unlink(path) == -1 && errno != ENOENT) {
-		log_err("forget %s: %s", key, path);
-		free(path);
-		return -1;
+	if (split_key(key, ind, reg) == 0) {
+		had = store_exists(rm->conf->state_dir, ind, reg);
+		if (store_remove(rm->conf->state_dir, ind, reg) == -1) {
+			log_errx("forget %s: its file could not be removed; "
+			    "its state is kept", key);
+			return -1;
+		}
+		if (had)
+			path = store_path(rm->conf->state_dir, ind, reg);
 	}
 	ss = json_object_get(json_object_get(rm->state, "series"), key);
 	if ((src = json_string_value(json_object_get(ss, "source"))) != NULL)
-		json_object_del(state_source(rm->state, src), "mark");
+		json_object_del(json_object_get(json_object_get(rm->state,
+		    "sources"), src), "mark");
 	json_object_del(json_object_get(rm->state, "series"), key);
 	log_notice("forgot series %s%s%s", key, path != NULL ?
 	    ": removed " : "", path != NULL ? path : "");

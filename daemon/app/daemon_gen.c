@@ -100,9 +100,9 @@ gen_note_next(struct daemon *d, const struct sched_entry *e, int say)
 	if (gmtime_r(&at, &tm) == NULL ||
 	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
 		strlcpy(when, "?", sizeof(when));
-	log_info("%s: next run in %s (%s)%s", e->name, sched_fmt_duration(in,
-	    sizeof(in), left), when, e->failures > 0 ? ", backing off after "
-	    "failures" : "");
+	log_info("next run of %s in %s (%s)%s", e->name, sched_fmt_duration(
+	    in, sizeof(in), left), when, e->failures > 0 ? ", backing off "
+	    "after failures" : "");
 }
 
 /*

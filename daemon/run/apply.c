@@ -71,6 +71,11 @@ apply_handover(struct regiomon *rm, struct series *s,
 	if ((r = store_set_aside(rm->conf->state_dir, s->indicator, s->region,
 	    ind->freq, s->from, &s->nold, &s->aside)) == -1)
 		return -1;
+	if (r == 1) {
+		/* No file: nothing to set aside, nothing to say. */
+		free(s->from);
+		s->from = NULL;
+	}
 	s->before = state_series_copy(rm->state, s->indicator, s->region);
 	s->applied = 1;
 	state_series_restore(rm->state, s->indicator, s->region, NULL);

@@ -27,6 +27,7 @@ int	store_read(const char *, const char *, const char *, enum freq,
 /* store_damaged.c */
 int	store_set_aside(const char *, const char *, const char *, enum freq,
 	    const char *, size_t *, char **);
+int	store_remove(const char *, const char *, const char *);
 
 /* store_write.c */
 int	store_write(const char *, const char *, const char *, enum freq,

@@ -4,10 +4,11 @@
  * not read for another reason, and setting a damaged one aside as
  * PATH.corrupt, so that the series can be written afresh; and setting a
  * sound one aside the same way when its series changes source
- * (PATH.from-SOURCE).
+ * (PATH.from-SOURCE), or removing one on purpose.
  */
 #include <sys/types.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
@@ -113,15 +114,43 @@ store_set_aside(const char *state_dir, const char *indicator,
 		return -1;
 	if (!exists)
 		return 1;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	/* What rrdcached queued for the old file goes into the old file. */
+	if (cached_flush(path) == -1) {
+		free(path);
+		return -1;
+	}
 	if (store_read(state_dir, indicator, region, f, &pts, &n) == 0)
 		for (i = 0; i < n; i++)
 			*npoints += !isnan(pts[i].value);
 	free(pts);
+	xasprintf(&suffix, "from-%s", old);
+	if ((rc = set_aside_as(path, suffix, dst)) == 0)
+		cached_forget(path);
+	free(suffix);
+	free(path);
+	return rc;
+}
+
+/*
+ * Remove the file of a series on purpose (`regiomon forget`), rrdcached
+ * told to forget it first.  0 (also if there was none), or -1 (logged).
+ */
+int
+store_remove(const char *state_dir, const char *indicator,
+    const char *region)
+{
+	char	*path;
+	int	 rc = 0;
+
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
 		return -1;
-	xasprintf(&suffix, "from-%s", old);
-	rc = set_aside_as(path, suffix, dst);
-	free(suffix);
+	cached_forget(path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_err("%s", path);
+		rc = -1;
+	}
 	free(path);
 	return rc;
 }
