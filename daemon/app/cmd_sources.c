@@ -49,9 +49,11 @@ jint(const json_t *o, const char *key)
 static json_int_t
 next_run(const struct source *src, const json_t *st)
 {
-	json_int_t	 last = jint(st, "last_run"), next = jint(st,
-			    "next_run"), fails = jint(st, "failures");
+	json_int_t	 last, next, fails;
 
+	last = jint(st, "last_run");
+	next = jint(st, "next_run");
+	fails = jint(st, "failures");
 	if (!src->enabled)
 		return 0;
 	if (next > 0 && next >= last)

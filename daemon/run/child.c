@@ -97,7 +97,8 @@ child_error(FILE *out, const char *msg)
 	/* Text only: a byte that is not UTF-8 would fail json_pack(). */
 	if ((n = strlen(msg)) > RUN_WHY_MAX)
 		n = RUN_WHY_MAX;
-	vis = xcalloc(1, 4 * n + 1);
+	if ((vis = calloc(1, 4 * n + 1)) == NULL)
+		return;
 	text_visn(vis, 4 * n + 1, msg, n);
 	if ((o = json_pack("{s:s}", "error", vis)) != NULL) {
 		json_dumpf(o, out, JSON_COMPACT);

@@ -47,7 +47,8 @@ static void
 host_keep_error(struct rm_ctx *ctx, const char *msg)
 {
 	free(ctx->error);
-	ctx->error = xstrdup(msg);
+	/* Out of memory: the log has the message still. */
+	ctx->error = strdup(msg);
 }
 
 static void
@@ -58,8 +59,14 @@ host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	if (vasprintf(&buf, fmt, ap) == -1)
-		fatal(NULL);
+		buf = NULL;
 	va_end(ap);
+	/* Out of memory in a collect: said, and the run goes on (B5). */
+	if (buf == NULL) {
+		log_errx("%s: out of memory for a log message",
+		    ctx->src->name);
+		return;
+	}
 	if (prio < RM_LOG_ERR)
 		prio = RM_LOG_ERR;
 	if (prio == RM_LOG_ERR)
