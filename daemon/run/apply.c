@@ -54,8 +54,8 @@ struct applying {
  * does not add to that history: the old file is set aside as
  * REGION.rrd.from-OLD, the series' state is dropped, and s is written
  * afresh from this run's points only.  Said once the spool is stored
- * (apply_notices()); put back if it is not (apply_undo()).  0, or -1
- * (logged).
+ * (apply_notices()); put back if it is not (apply_undo()).  0, -1
+ * (logged), or STORE_REFUSED (logged; see apply_series()).
  */
 static int
 apply_handover(struct regiomon *rm, struct series *s,
@@ -69,8 +69,11 @@ apply_handover(struct regiomon *rm, struct series *s,
 		return 0;
 	s->from = xstrdup(old);
 	if ((r = store_set_aside(rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, s->from, &s->nold, &s->aside)) == -1)
-		return -1;
+	    ind->freq, s->from, &s->nold, &s->aside)) < 0) {
+		free(s->from);
+		s->from = NULL;
+		return r;
+	}
 	if (r == 1) {
 		/* No file: nothing to set aside, nothing to say. */
 		free(s->from);
@@ -101,8 +104,8 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		    source, s->indicator);
 		return -1;
 	}
-	if (apply_handover(rm, s, ind, source) == -1)
-		return -1;
+	if ((r = apply_handover(rm, s, ind, source)) != 0)
+		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
 	whole = !store_exists(rm->conf->state_dir, s->indicator, s->region);

@@ -94,8 +94,9 @@ damaged_set_aside(const char *path, size_t n)
  * Set the file of a series aside as PATH.from-OLD (or .from-OLD.N): its
  * source old no longer feeds it, and the new one writes it afresh.
  * *npoints: the periods with a value it held (0 if it cannot be read);
- * *dst: its new name (new).  0, 1 if there is no file (*dst NULL), or -1
- * (logged).
+ * *dst: its new name (new).  0, 1 if there is no file (*dst NULL), -1
+ * (logged), or STORE_REFUSED (logged) if a link or a special file is in
+ * the way to it.
  */
 int
 store_set_aside(const char *state_dir, const char *indicator,
@@ -111,7 +112,7 @@ store_set_aside(const char *state_dir, const char *indicator,
 	*dst = NULL;
 	if ((rc = store_check(state_dir, indicator, region, 0,
 	    &exists)) != 0)
-		return -1;
+		return rc;
 	if (!exists)
 		return 1;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
