@@ -172,6 +172,33 @@ static const struct command commands[] = {
 	    "read)\n"
 	    "  78  bad config: the config, the catalog or a source's plugin "
 	    "config\n" },
+	{ "sources", cmd_sources, NEED_ALL, 0, 1, NULL,
+	    "sources [--json]",
+	    "the health of every source: state, runs, failures, last error",
+	    "One line per source of the config: enabled, waiting or "
+	    "disabled, its last\n"
+	    "run and last success, consecutive failures, the "
+	    "observations its last\n"
+	    "good run stored, its next run (UTC) and its last error, "
+	    "whole.\n"
+	    "  --json        one JSON array instead of the table\n"
+	    EXIT_HELP("printed", "the state could not be read",
+		"an argument other than --json") },
+	{ "forget", cmd_forget, NEED_ALL_LOCKED, 1, -1, "--source",
+	    "forget INDICATOR/REGION ... [--yes]\n"
+	    "forget --source NAME [--yes]",
+	    "remove series (their RRD files and state) on purpose",
+	    "  INDICATOR/REGION  a series to remove: its RRD file and its "
+	    "state\n"
+	    "  --source NAME     every series that source feeds (by the "
+	    "state)\n"
+	    "  --yes             do not ask; without it, asks on a "
+	    "terminal and\n"
+	    "                    refuses when standard input is not one\n"
+	    EXIT_HELP("removed (or nothing to remove)", "not confirmed, "
+		"a file could not be removed,\n      or the state dir is "
+		"in use (by the daemon)",
+		"no series, a malformed one, or an unknown source") },
 	{ "silence", cmd_silence, NEED_CATALOG, 1, -1, "--until --comment",
 	    "silence add INDICATOR[/REGION] --until YYYY-MM-DD\n"
 	    "            --comment TEXT\n"

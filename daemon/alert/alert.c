@@ -204,6 +204,8 @@ send_digest(struct regiomon *rm, const struct alertconf *ac,
 		    json_integer(0));
 		state_eval_put(it->v[i].ss, it->v[i].ev);
 	}
+	/* The digest told the notices (notices.c). */
+	state_notices_clear(rm->state);
 	/*
 	 * Saved now, not at the end of the run: the digest is durable in
 	 * the outbox, and a crash before the next save would mail it again.

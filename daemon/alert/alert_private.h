@@ -82,6 +82,9 @@ struct digest {
 	enum lang		 lang;
 	int			 summary;
 };
+/* notices.c */
+void	notices_text(FILE *, struct regiomon *, enum lang);
+void	notices_html(FILE *, struct regiomon *, enum lang);
 
 /* digest.c */
 void	digest_cells(const struct item *, char [DIGEST_NCOLS][256],
@@ -92,6 +95,7 @@ int	digest_count_line(char *, size_t, const struct digest *, int);
 
 /* digest_text.c */
 void	digest_text(FILE *, const struct digest *);
+void	digest_wrap(FILE *, const char *, size_t, size_t);
 
 /* digest_html.c */
 void	digest_html(FILE *, const struct digest *);

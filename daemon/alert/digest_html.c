@@ -137,5 +137,6 @@ digest_html(FILE *fp, const struct digest *d)
 		fputs(d->lang == LANG_EN ? "The report" : "Het rapport", fp);
 		fputs("</a></p>\n", fp);
 	}
+	notices_html(fp, d->rm, d->lang);
 	fputs("</body></html>\n", fp);
 }

@@ -34,8 +34,8 @@ columns(const char *s, size_t n)
  * indented by first columns, the others by rest.  A word longer than a
  * line (a URL) stands alone on its own.
  */
-static void
-put_wrapped(FILE *fp, const char *text, size_t first, size_t rest)
+void
+digest_wrap(FILE *fp, const char *text, size_t first, size_t rest)
 {
 	const char	*p = text, *e;
 	size_t		 col = first, w;
@@ -76,10 +76,10 @@ put_row(FILE *fp, const struct digest *d, const struct item *x)
 	digest_cells(x, cells, d->lang);
 	snprintf(line, sizeof(line), "%s, %s [%s/%s]", cells[0], cells[1],
 	    x->ind->id, x->reg->id);
-	put_wrapped(fp, line, 2, 6);
+	digest_wrap(fp, line, 2, 6);
 	snprintf(line, sizeof(line), "%s: %s; %s", cells[2], cells[3],
 	    cells[4]);
-	put_wrapped(fp, line, 4, 6);
+	digest_wrap(fp, line, 4, 6);
 }
 
 /* The summary's opening: the counts per challenge, what follows. */
@@ -95,14 +95,14 @@ put_summary(FILE *fp, const struct digest *d)
 	    "in the report." : "Samenvatting van %zu reeksen; hieronder de "
 	    "%zu ernstigste, de rest staat in het rapport.", d->all->n,
 	    d->shown.n);
-	put_wrapped(fp, line, 0, 0);
+	digest_wrap(fp, line, 0, 0);
 	fputc('\n', fp);
 	for (i = 0; i < d->all->n; i++) {
 		if ((c = d->all->v[i].ind->challenge) == last)
 			continue;
 		last = c;
 		if (digest_count_line(line, sizeof(line), d, c))
-			put_wrapped(fp, line, 2, 6);
+			digest_wrap(fp, line, 2, 6);
 	}
 	fprintf(fp, "\n%s\n\n", d->lang == LANG_EN ? "Most severe:" :
 	    "Ernstigst:");
@@ -125,7 +125,7 @@ put_all(FILE *fp, const struct digest *d)
 			    d->lang);
 			if (i > 0)
 				fputc('\n', fp);
-			put_wrapped(fp, head, 0, 2);
+			digest_wrap(fp, head, 0, 2);
 			fputc('\n', fp);
 		}
 		put_row(fp, d, &d->shown.v[i]);
@@ -139,7 +139,7 @@ digest_text(FILE *fp, const struct digest *d)
 	size_t	 i;
 	int	 prov = 0;
 
-	put_wrapped(fp, d->subject + strlen("regiomon: "), 0, 0);
+	digest_wrap(fp, d->subject + strlen("regiomon: "), 0, 0);
 	fputc('\n', fp);
 	if (d->summary)
 		put_summary(fp, d);
@@ -152,13 +152,14 @@ digest_text(FILE *fp, const struct digest *d)
 	if (prov) {
 		snprintf(line, sizeof(line), "* %s", label(d->lang,
 		    L_MAIL_PROVISIONAL));
-		put_wrapped(fp, line, 0, 2);
+		digest_wrap(fp, line, 0, 2);
 	}
-	put_wrapped(fp, label(d->lang, L_MAIL_SHIFT_NOTE), 0, 0);
+	digest_wrap(fp, label(d->lang, L_MAIL_SHIFT_NOTE), 0, 0);
 	if (d->url != NULL) {
 		snprintf(line, sizeof(line), "%s %s", d->lang == LANG_EN ?
 		    "The report:" : "Het rapport:", d->url);
-		put_wrapped(fp, line, 0, 2);
+		digest_wrap(fp, line, 0, 2);
 	}
-	put_wrapped(fp, label(d->lang, L_MAIL_HOWTO), 0, 0);
+	notices_text(fp, d->rm, d->lang);
+	digest_wrap(fp, label(d->lang, L_MAIL_HOWTO), 0, 0);
 }

@@ -89,6 +89,13 @@ int	cmd_describe(struct regiomon *, const struct opts *, int, char **);
 /* cmd_status.c */
 int	cmd_status(struct regiomon *, const struct opts *, int, char **);
 
+/* cmd_sources.c */
+json_t	*sources_doc(struct regiomon *);
+int	cmd_sources(struct regiomon *, const struct opts *, int, char **);
+
+/* cmd_forget.c */
+int	cmd_forget(struct regiomon *, const struct opts *, int, char **);
+
 /* cmd_silence.c */
 int	cmd_silence(struct regiomon *, const struct opts *, int, char **);
 

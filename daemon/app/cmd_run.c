@@ -32,7 +32,7 @@ run_source(struct regiomon *rm, const struct source *src)
 {
 	const struct plugin	*p;
 	struct ahead		*ahead = NULL;
-	char			 why[1024], *mark = NULL, *part;
+	char			 why[RUN_WHY_MAX], *mark = NULL, *part;
 	FILE			*sink;
 	size_t			 nobs = 0;
 	int			 result = JOB_FAILED, nchanged;
@@ -59,9 +59,11 @@ run_source(struct regiomon *rm, const struct source *src)
 		log_errx("%s: failed: %s", src->name, why);
 	else if (result == JOB_UNCHANGED)
 		log_info("%s: %s", src->name, why);
-	else
+	else {
+		run_note_observations(rm, src, nobs);
 		log_info("%s: %zu observations, %d series changed",
 		    src->name, nobs, nchanged);
+	}
 	free(mark);
 	return result == JOB_FAILED ? -1 : 0;
 }
@@ -144,7 +146,7 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 {
 	const struct source	*src;
 	const struct plugin	*p;
-	char			 why[1024], buf[65536], *mark = NULL;
+	char			 why[RUN_WHY_MAX], buf[65536], *mark = NULL;
 	FILE			*sink;
 	size_t			 nobs, n;
 	int			 result;

@@ -436,6 +436,9 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	if (o->plugin)
 		rc = verdict(doc);
 	if (json) {
+		/* The sources' health, as `regiomon sources --json`. */
+		if (json_object_set_new(doc, "sources", sources_doc(rm)) == -1)
+			fatal(NULL);
 		/* Exact values, shortest: 65.7, not 65.700000000000003. */
 		if ((text = json_dumps_exact(doc, JSON_INDENT(2) |
 		    JSON_PRESERVE_ORDER)) == NULL) {

@@ -80,6 +80,32 @@ gen_release(struct daemon *d, struct gen *g)
 }
 
 /*
+ * Note in the state when e runs next, in wall-clock seconds, for
+ * `regiomon sources`; with say, log it too.
+ */
+void
+gen_note_next(struct daemon *d, const struct sched_entry *e, int say)
+{
+	struct tm	 tm;
+	time_t		 at;
+	char		 when[32], in[32];
+	double		 left;
+
+	left = fmax(0, e->due - sched_now(d->sched));
+	at = time(NULL) + (time_t)ceil(left);
+	json_object_set_new(state_source(d->state, e->name), "next_run",
+	    json_integer((json_int_t)at));
+	if (!say)
+		return;
+	if (gmtime_r(&at, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+		strlcpy(when, "?", sizeof(when));
+	log_info("next run of %s in %s (%s)%s", e->name, sched_fmt_duration(
+	    in, sizeof(in), left), when, e->failures > 0 ? ", backing off "
+	    "after failures" : "");
+}
+
+/*
  * The scheduler's sources: the enabled ones of the current config.  A
  * source new to the scheduler starts from what state.json remembers of
  * its last run, so that a restart keeps each source's pace.
@@ -112,6 +138,10 @@ gen_schedule(struct daemon *d)
 		    "last_error")));
 	}
 	sched_sync_end(d->sched);
+	/* At the start and after a reload: when each source runs next. */
+	for (i = 0; i < sched_count(d->sched); i++)
+		gen_note_next(d, sched_entry_at(d->sched, i), 1);
+	state_save(conf->state_dir, d->state);
 }
 
 /*

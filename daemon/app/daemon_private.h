@@ -77,6 +77,7 @@ struct daemon {
 void	gen_free(struct gen *);
 void	gen_release(struct daemon *, struct gen *);
 void	gen_schedule(struct daemon *);
+void	gen_note_next(struct daemon *, const struct sched_entry *, int);
 void	gen_reload(struct daemon *, char *, size_t);
 
 /* daemon_runs.c */

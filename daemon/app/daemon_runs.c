@@ -116,6 +116,7 @@ start_failed(struct daemon *d, struct sched_entry *e,
 	    NULL, &nchanged);
 	sched_started(d->sched, e, now);
 	sched_done(d->sched, e, now, 0, why);
+	gen_note_next(d, e, 0);
 	d->cyc_failed++;
 	runs_ended(d, 0, now);
 }
@@ -129,7 +130,7 @@ start_run(struct daemon *d, struct sched_entry *e, double now)
 	struct run		*r, *v;
 	struct job		*job;
 	FILE			*sink;
-	char			 why[1024], *part;
+	char			 why[RUN_WHY_MAX], *part;
 
 	if ((src = conf_source(g->rm.conf, e->name)) == NULL)
 		return;
@@ -271,7 +272,9 @@ child_log(struct run *r, int result, char *why, size_t whylen)
 	if (len > 0 && (result != JOB_FAILED || !r->entry->failing ||
 	    r->gen->rm.verbose))
 		relog(text);
-	if (result != JOB_FAILED || strncmp(why, "plugin failed", 13) != 0)
+	/* Not when the child sent its plugin's last error (child.c). */
+	if (result != JOB_FAILED || strncmp(why, "plugin failed", 13) != 0 ||
+	    strchr(why, ':') != NULL)
 		return;
 	last_message(text, r->src->name, last, sizeof(last));
 	len = strlen(why);
@@ -290,9 +293,9 @@ runs_finish(struct daemon *d, size_t i)
 {
 	struct run	*r = &d->runs[i];
 	struct gen	*g = r->gen;
-	char		 why[1024], *mark = NULL;
+	char		 why[RUN_WHY_MAX], *mark = NULL;
 	size_t		 nobs;
-	int		 result, nchanged;
+	int		 result, nchanged, removed;
 
 	result = job_finish(r->job, &mark, why, sizeof(why));
 	nobs = job_nobs(r->job);
@@ -311,11 +314,17 @@ runs_finish(struct daemon *d, size_t i)
 	free(mark);
 	if (result == JOB_UNCHANGED)
 		log_debug("%s: %s", r->src->name, why);
-	else if (result == JOB_OK)
+	else if (result == JOB_OK) {
+		run_note_observations(&g->rm, r->src, nobs);
 		log_prio(nchanged > 0 ? RM_LOG_INFO : RM_LOG_DEBUG,
 		    "%s: %zu observations, %d series changed", r->src->name,
 		    nobs, nchanged);
+	}
+	/* An entry that left the config is freed by sched_done(). */
+	removed = r->entry->removed;
 	sched_done(d->sched, r->entry, mono_now(), result != JOB_FAILED, why);
+	if (!removed)
+		gen_note_next(d, r->entry, 0);
 	if (result == JOB_FAILED)
 		d->cyc_failed++;
 	else

@@ -110,6 +110,7 @@ int	mkdir_p(const char *, mode_t);
 int	fsync_dir(const char *);
 long	env_long(const char *, long, long, long);
 int	set_aside(const char *, char **);
+int	set_aside_as(const char *, const char *, char **);
 int	write_all(int, const void *, size_t);
 int	reap_by(pid_t, double, int *);
 pid_t	fork_tied(void);

@@ -258,13 +258,24 @@ fork_tied(void)
 int
 set_aside(const char *path, char **dst)
 {
+	return set_aside_as(path, "corrupt", dst);
+}
+
+/*
+ * set_aside() to path.SUFFIX (or .SUFFIX.N): a file kept for another
+ * reason than damage, such as a series whose source changed
+ * ("from-SOURCE").  0 with *dst the new name (new), or -1 (logged).
+ */
+int
+set_aside_as(const char *path, const char *suffix, char **dst)
+{
 	int	 i;
 
 	for (i = 0; i < CORRUPT_MAX; i++) {
 		if (i == 0)
-			xasprintf(dst, "%s.corrupt", path);
+			xasprintf(dst, "%s.%s", path, suffix);
 		else
-			xasprintf(dst, "%s.corrupt.%d", path, i);
+			xasprintf(dst, "%s.%s.%d", path, suffix, i);
 		if (link(path, *dst) == 0) {
 			if (unlink(path) == -1)
 				log_err("unlink %s", path);

@@ -237,6 +237,10 @@ void	state_series_restore(json_t *, const char *, const char *, json_t *);
 json_t	*state_source(json_t *, const char *);
 json_t	*state_eval_get(json_t *);
 void	state_eval_put(json_t *, json_t *);
+void	state_notice_add(json_t *, const char *);
+json_t	*state_notices(json_t *);
+void	state_notices_clear(json_t *);
+const char *state_source_status(const struct source *, const json_t *);
 
 /* state_save.c */
 int	state_save(const char *, json_t *);

@@ -2,7 +2,8 @@
 /*
  * state.c: STATE/state.json, what the RRD files do not hold: per series
  * the provisional periods, source and last change, per source the last
- * fetch.  Written atomically; a corrupt file is set aside, never lost.
+ * fetch, and the notices for the next digest.  Written atomically; a
+ * corrupt file is set aside, never lost.
  *
  * In memory the "eval" member of a series holds the compact JSON text of
  * the evaluation, not the object: a jansson object of its twenty members
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -446,4 +448,63 @@ state_provisional(const json_t *series, const char *period)
 		    strcmp(json_string_value(v), period) == 0)
 			return 1;
 	return 0;
+}
+
+#define NOTICES_MAX	1000	/* kept for the next digest, the newest */
+
+/*
+ * Add text to the state's "notices": what the next alert digest tells
+ * besides the series that moved (a series that changed source).  The
+ * oldest go first past NOTICES_MAX.
+ */
+void
+state_notice_add(json_t *state, const char *text)
+{
+	json_t	*a = json_object_get(state, "notices");
+
+	if (!json_is_array(a)) {
+		if ((a = json_array()) == NULL ||
+		    json_object_set_new(state, "notices", a) == -1)
+			fatal(NULL);
+	}
+	while (json_array_size(a) >= NOTICES_MAX)
+		json_array_remove(a, 0);
+	if (json_array_append_new(a, json_pack("{s:I, s:s}", "time",
+	    (json_int_t)time(NULL), "text", text)) == -1)
+		fatal(NULL);
+}
+
+/* The notices' texts waiting for a digest (an array, maybe empty). */
+json_t *
+state_notices(json_t *state)
+{
+	json_t	*a = json_object_get(state, "notices");
+
+	return json_is_array(a) ? a : NULL;
+}
+
+/* The notices were told (a digest with them is queued): drop them. */
+void
+state_notices_clear(json_t *state)
+{
+	json_object_del(state, "notices");
+}
+
+/*
+ * The state of source src, as `regiomon sources`, `status --json` and
+ * the report name it: "disabled", "waiting" (its entry in the state,
+ * st, says what it waits for, such as an API key file not there yet) or
+ * "enabled".  The one place that decides it.
+ */
+const char *
+state_source_status(const struct source *src, const json_t *st)
+{
+	const json_t	*w = json_object_get(st, "waiting");
+
+	if (!src->enabled)
+		return "disabled";
+	if (json_is_true(w) || (json_is_string(w) &&
+	    json_string_length(w) > 0))
+		return "waiting";
+	return "enabled";
 }

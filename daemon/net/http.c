@@ -392,7 +392,8 @@ http_get(const struct conf *conf, const char *confdir,
  * are resolved against confdir.  RM_OK on a 2xx answer, with resp filled
  * in (body new and NUL-terminated, len without the NUL; free with
  * http_response_free()).  RM_ERR otherwise, with err set to one line
- * naming the URL (the last one, after redirects) and the reason, and
+ * naming the URL (the last one, after redirects) and the reason (with
+ * the start of the server's error body, see http_error_body()), and
  * resp->status and resp->body set when the server answered.  Redirects
  * are followed here, each hop checked by http_redirect_check(); req->headers
  * go to req->url's origin only.  Logs hops and retries at debug level
@@ -515,6 +516,7 @@ http_get_source(const struct conf *conf, const char *confdir,
 		    "attempts", x.attempt);
 	/* The server answered: let the plugin read its error body. */
 	if (x.cc == CURLE_OK && x.status > 0) {
+		http_error_body(&x.b, err, errlen);
 		if (http_buf_take(&x.b, resp) == 0)
 			resp->status = x.status;
 	} else if (x.status > 0)

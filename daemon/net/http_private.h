@@ -45,6 +45,7 @@ int	http_retryable_curl(CURLcode);
 void	http_curl_reason(CURL *, CURLcode, const char *, long, char *,
 	    size_t);
 long	http_retry_wait_ms(int, const char *, long);
+void	http_error_body(const struct http_buf *, char *, size_t);
 
 /* http_redirect.c */
 int	http_url_has_userinfo(const char *);

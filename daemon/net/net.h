@@ -10,6 +10,12 @@
 #include "model/model.h"
 
 /* http.c */
+/*
+ * Of a server's error body, this much goes into the error (escaped, see
+ * text_visn()); an error fits in HTTP_ERR_MAX with its URL.
+ */
+#define HTTP_ERR_BODY	4096
+#define HTTP_ERR_MAX	(4 * HTTP_ERR_BODY + 4096)
 int	http_global_init(void);
 void	http_global_cleanup(void);
 int	http_get(const struct conf *, const char *, const struct rm_request *,

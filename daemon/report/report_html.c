@@ -520,6 +520,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 	report_overview(fp, rm, doc, reg, lang);
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
 		section(fp, rm, ch, reg, lang);
+	report_sources(fp, rm, lang);
 	fputs("</main>\n<footer>", fp);
 	report_html_puts(fp, label(lang, L_FOOTER));
 	fputs(" " REGIOMON_VERSION ".</footer>\n</body>\n</html>\n", fp);

@@ -76,6 +76,9 @@ void	graph_args_build(struct gargs *, const struct gplan *,
 	    const char *);
 void	graph_args_free(struct gargs *);
 
+/* report_sources.c */
+void	report_sources(FILE *, struct regiomon *, enum lang);
+
 /* report_dir.c */
 /*
  * In every report dir: a DIR that holds files but not this one is not

@@ -49,6 +49,43 @@ struct applying {
 };
 
 /*
+ * A series belongs to one source.  If the state says another one stored
+ * s (its old source was disabled or removed, see job_read.c), this run
+ * does not add to that history: the old file is set aside as
+ * REGION.rrd.from-OLD, the series' state is dropped, and s is written
+ * afresh from this run's points only.  Said once the spool is stored
+ * (apply_notices()); put back if it is not (apply_undo()).  0, -1
+ * (logged), or STORE_REFUSED (logged; see apply_series()).
+ */
+static int
+apply_handover(struct regiomon *rm, struct series *s,
+    const struct indicator *ind, const char *source)
+{
+	const char	*old;
+	int		 r;
+
+	if (s->applied || s->ahead || (old = state_series_source(rm->state,
+	    s->indicator, s->region)) == NULL || strcmp(old, source) == 0)
+		return 0;
+	s->from = xstrdup(old);
+	if ((r = store_set_aside(rm->conf->state_dir, s->indicator, s->region,
+	    ind->freq, s->from, &s->nold, &s->aside)) < 0) {
+		free(s->from);
+		s->from = NULL;
+		return r;
+	}
+	if (r == 1) {
+		/* No file: nothing to set aside, nothing to say. */
+		free(s->from);
+		s->from = NULL;
+	}
+	s->before = state_series_copy(rm->state, s->indicator, s->region);
+	s->applied = 1;
+	state_series_restore(rm->state, s->indicator, s->region, NULL);
+	return 0;
+}
+
+/*
  * Write one series.  1 if the file changed, 0 if not, -1 on failure
  * (logged), STORE_REFUSED if a link or a special file is in the way to
  * its file (logged; the other series are stored, see store_path.c).
@@ -67,6 +104,8 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		    source, s->indicator);
 		return -1;
 	}
+	if ((r = apply_handover(rm, s, ind, source)) != 0)
+		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
 	whole = !store_exists(rm->conf->state_dir, s->indicator, s->region);
@@ -226,14 +265,57 @@ static void
 apply_undo(struct regiomon *rm, struct sindex *x)
 {
 	size_t	 i;
+	char	*path;
 
 	for (i = 0; i < x->n; i++) {
 		if (!x->v[i].ahead && !x->v[i].applied)
 			continue;
+		/* A file set aside for a new source goes back. */
+		if (x->v[i].aside != NULL && (path = store_path(
+		    rm->conf->state_dir, x->v[i].indicator,
+		    x->v[i].region)) != NULL) {
+			if (link(x->v[i].aside, path) == 0)
+				unlink(x->v[i].aside);
+			else
+				log_err("%s: cannot put back %s", path,
+				    x->v[i].aside);
+			free(path);
+		}
+		free(x->v[i].from);
+		free(x->v[i].aside);
+		x->v[i].from = x->v[i].aside = NULL;
 		state_series_restore(rm->state, x->v[i].indicator,
 		    x->v[i].region, x->v[i].before);
 		x->v[i].before = NULL;
 		x->v[i].ahead = x->v[i].applied = 0;
+	}
+}
+
+/*
+ * Say, once the spool is stored, which series changed source: in the
+ * log, and in the state's "notices" for the next alert digest.
+ */
+static void
+apply_notices(struct regiomon *rm, const struct sindex *x,
+    const char *source)
+{
+	const struct series	*s;
+	char			*msg;
+	size_t			 i;
+
+	for (i = 0; i < x->n; i++) {
+		s = &x->v[i];
+		if (s->from == NULL)
+			continue;
+		xasprintf(&msg, "series %s/%s now comes from %s; %zu earlier "
+		    "point%s from %s %s set aside%s%s", s->indicator,
+		    s->region, source, s->nold, s->nold == 1 ? "" : "s",
+		    s->from, s->nold == 1 ? "was" : "were",
+		    s->aside != NULL ? " in " : "",
+		    s->aside != NULL ? s->aside : "");
+		log_notice("%s", msg);
+		state_notice_add(rm->state, msg);
+		free(msg);
 	}
 }
 
@@ -307,7 +389,8 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 	if (ap.failed == 1) {
 		apply_undo(rm, &x);
 		rm->nchanged -= ap.nchanged;
-	}
+	} else
+		apply_notices(rm, &x, source);
 	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
 	    "over %s", source, x.n, nahead, npass + indexed, path);
 	sindex_free(&x);

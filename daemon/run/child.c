@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "core/core.h"
@@ -130,6 +131,33 @@ child_exit_trap(void)
 	_exit(EXIT_CALLED_EXIT);
 }
 
+/*
+ * A failed run's last error (NULL: none), whole, as the last line to the
+ * parent: {"error": "..."}.  The log has it too, but cut to a line.
+ */
+static void
+child_error(FILE *out, const char *msg)
+{
+	json_t	*o;
+	char	*vis;
+	size_t	 n;
+
+	if (msg == NULL)
+		return;
+	/* Text only: a byte that is not UTF-8 would fail json_pack(). */
+	if ((n = strlen(msg)) > RUN_WHY_MAX)
+		n = RUN_WHY_MAX;
+	if ((vis = calloc(1, 4 * n + 1)) == NULL)
+		return;
+	text_visn(vis, 4 * n + 1, msg, n);
+	if ((o = json_pack("{s:s}", "error", vis)) != NULL) {
+		json_dumpf(o, out, JSON_COMPACT);
+		fputc('\n', out);
+	}
+	json_decref(o);
+	free(vis);
+}
+
 /* The child's whole life: never returns. */
 __dead void
 child_main(struct regiomon *rm, const struct source *src,
@@ -202,6 +230,8 @@ child_main(struct regiomon *rm, const struct source *src,
 	child_sweep(src);
 	if (host_ctx_failed(ctx))
 		rc = RM_ERR;
+	if (rc != RM_OK && rc != RM_UNCHANGED)
+		child_error(out, host_ctx_error(ctx));
 	if (fflush(out) == EOF)
 		rc = RM_ERR;
 	fflush(stdout);		/* what the plugin printed, for the log */

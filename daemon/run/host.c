@@ -36,21 +36,45 @@ struct rm_ctx {
 	char			 ok_ind[ID_MAX];
 	char			 ok_reg[ID_MAX];
 	enum freq		 ok_freq;
+	char			*error;		/* the last error, whole */
 };
+
+/*
+ * Keep msg as the run's last error, whole: the child sends it to the
+ * parent at its end (host_ctx_error()), where it becomes the source's
+ * "last_error", not the log line, which is cut at 2 KB.
+ */
+static void
+host_keep_error(struct rm_ctx *ctx, const char *msg)
+{
+	free(ctx->error);
+	/* Out of memory: the log has the message still. */
+	ctx->error = strdup(msg);
+}
 
 static void
 host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 {
-	char		 buf[1536];
+	char		*buf;
 	va_list		 ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	if (vasprintf(&buf, fmt, ap) == -1)
+		buf = NULL;
 	va_end(ap);
+	/* Out of memory in a collect: said, and the run goes on (B5). */
+	if (buf == NULL) {
+		log_errx("%s: out of memory for a log message",
+		    ctx->src->name);
+		return;
+	}
 	if (prio < RM_LOG_ERR)
 		prio = RM_LOG_ERR;
+	if (prio == RM_LOG_ERR)
+		host_keep_error(ctx, buf);
 	/* The log writer shows control characters as escapes (text.c). */
 	log_prio(prio, "%s: %s", ctx->src->name, buf);
+	free(buf);
 }
 
 static void
@@ -72,8 +96,10 @@ host_conf_error(struct rm_ctx *ctx, const char *path, const char *fmt, ...)
 		    path);
 	if (ctx->diags != NULL)
 		diag_add(ctx->diags, ctx->rm->conf->path, where, "%s", msg);
-	else
+	else {
+		host_keep_error(ctx, msg);
 		log_errx("%s: %s: %s", ctx->rm->conf->path, where, msg);
+	}
 	free(where);
 }
 
@@ -183,11 +209,12 @@ static int
 host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
     struct rm_response *resp)
 {
-	char	 err[1024];
+	char	 err[HTTP_ERR_MAX];
 
 	if (http_get_source(ctx->rm->conf, ctx->rm->conf->dir, ctx->src, req,
 	    resp, err, sizeof(err)) == RM_OK)
 		return RM_OK;
+	host_keep_error(ctx, err);
 	log_errx("%s: %s", ctx->src->name, err);
 	return RM_ERR;
 }
@@ -372,9 +399,19 @@ host_ctx_failed(const struct rm_ctx *ctx)
 	return ctx->failed;
 }
 
+/* The last error the plugin logged or the host reported, or NULL. */
+const char *
+host_ctx_error(const struct rm_ctx *ctx)
+{
+	return ctx->error;
+}
+
 void
 host_ctx_free(struct rm_ctx *ctx)
 {
+	if (ctx == NULL)
+		return;
+	free(ctx->error);
 	free(ctx);
 }
 

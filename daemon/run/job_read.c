@@ -123,7 +123,7 @@ job_cap(struct job *j, size_t len)
 static void
 job_line(struct job *j, const char *line, size_t len)
 {
-	json_t		*o, *mark;
+	json_t		*o, *mark, *perr;
 	json_error_t	 jerr;
 	struct obs	 ob;
 	char		 err[256];
@@ -140,6 +140,16 @@ job_line(struct job *j, const char *line, size_t len)
 		return;
 	}
 	mark = json_object_get(o, "mark");
+	perr = json_object_get(o, "error");
+	if (json_is_string(perr) && json_object_size(o) == 1) {
+		/* The child's last line when its plugin failed (child.c). */
+		free(j->perr);
+		if ((j->perr = strndup(json_string_value(perr),
+		    RUN_WHY_MAX)) == NULL)
+			fatal(NULL);
+		json_decref(o);
+		return;
+	}
 	if (mark != NULL && json_object_size(o) == 1) {
 		if (!json_is_string(mark)) {
 			job_fail(j, "output line %zu: \"mark\": expected a "

@@ -9,6 +9,7 @@
 
 #include "core/core.h"
 #include "model/model.h"
+#include "net/net.h"
 
 /* plugin.c */
 int	plugin_load_file(const char *, const char *, struct plugin *, char *,
@@ -33,6 +34,7 @@ int	describe_run(struct regiomon *, const struct plugin *, json_t *,
 struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
 	    FILE *, struct diags *);
 int	host_ctx_failed(const struct rm_ctx *);
+const char *host_ctx_error(const struct rm_ctx *);
 void	host_ctx_free(struct rm_ctx *);
 const struct rm_host *host_table(void);
 int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);
@@ -57,6 +59,11 @@ char	*sdk_buf_take(struct rm_buf *, size_t *);
 void	host_release(void *);
 
 /* runner.c */
+/*
+ * Room for why a run failed: a plugin's last error comes whole (an HTTP
+ * error with the server's body, see net.h), and goes to "last_error".
+ */
+#define RUN_WHY_MAX	(HTTP_ERR_MAX + 256)
 enum job_result {
 	JOB_OK,
 	JOB_UNCHANGED,
@@ -110,6 +117,8 @@ char	*spool_path(const struct conf *, const char *, int);
 /* run_store.c */
 void	run_note_source(struct regiomon *, const struct source *, int,
 	    const char *, const char *);
+void	run_note_observations(struct regiomon *, const struct source *,
+	    size_t);
 FILE	*run_spool_open(const struct conf *, const struct source *);
 int	run_store(struct regiomon *, const struct source *, FILE *, int,
 	    const char *, char *, size_t, struct ahead *, int *);

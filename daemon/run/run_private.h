@@ -33,6 +33,9 @@ struct series {
 	int		 ahead;		/* stored ahead, with state and eval */
 	int		 applied;	/* stored by apply, state updated */
 	json_t		*before;	/* its state before that; NULL: none */
+	char		*from;		/* the source it had before, or NULL */
+	char		*aside;		/* where its old file went, or NULL */
+	size_t		 nold;		/* the points that file held */
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -78,6 +81,7 @@ struct job {
 	size_t			 nobs;
 	size_t			 nbytes;	/* written to the sink */
 	char			*mark;
+	char			*perr;		/* the plugin's last error */
 	/* The last (indicator, region) the catalog accepted ("": none). */
 	char			 ok_ind[ID_MAX];
 	char			 ok_reg[ID_MAX];

@@ -43,6 +43,19 @@ run_note_source(struct regiomon *rm, const struct source *src, int result,
 }
 
 /*
+ * Note in the state the observations a good run of src stored (one that
+ * found its data unchanged leaves the last number): `regiomon sources`
+ * shows it.
+ */
+void
+run_note_observations(struct regiomon *rm, const struct source *src,
+    size_t nobs)
+{
+	json_object_set_new(state_source(rm->state, src->name),
+	    "observations", json_integer((json_int_t)nobs));
+}
+
+/*
  * Open the spool a run of src writes to, STATE/spool/SOURCE.jsonl.part.
  * A new FILE, or NULL (logged).
  */

@@ -173,7 +173,9 @@ job_finish(struct job *j, char **mark, char *why, size_t whylen)
 		return JOB_FAILED;
 	}
 	if (rc != 0) {
-		snprintf(why, whylen, "plugin failed (exit status %d)", rc);
+		snprintf(why, whylen, "plugin failed (exit status %d)%s%s", rc,
+		    j->perr != NULL ? ": " : "", j->perr != NULL ? j->perr :
+		    "");
 		return JOB_FAILED;
 	}
 	if (fflush(j->sink) == EOF) {
@@ -212,6 +214,7 @@ job_free(struct job *j)
 		close(j->logfd);
 	free(j->buf);
 	free(j->mark);
+	free(j->perr);
 	free(j->log);
 	free(j);
 }

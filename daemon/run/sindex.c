@@ -110,6 +110,8 @@ sindex_free(struct sindex *x)
 
 	for (i = 0; i < x->n; i++) {
 		free(x->v[i].v);
+		free(x->v[i].from);
+		free(x->v[i].aside);
 		json_decref(x->v[i].before);
 	}
 	free(x->v);

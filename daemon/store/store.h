@@ -24,6 +24,11 @@ int	store_exists(const char *, const char *, const char *);
 int	store_read(const char *, const char *, const char *, enum freq,
 	    struct point **, size_t *);
 
+/* store_damaged.c */
+int	store_set_aside(const char *, const char *, const char *, enum freq,
+	    const char *, size_t *, char **);
+int	store_remove(const char *, const char *, const char *);
+
 /* store_write.c */
 int	store_write(const char *, const char *, const char *, enum freq,
 	    const struct point *, size_t, int *);

@@ -2,11 +2,15 @@
 /*
  * store_damaged.c: telling a damaged series file from one librrd could
  * not read for another reason, and setting a damaged one aside as
- * PATH.corrupt, so that the series can be written afresh.
+ * PATH.corrupt, so that the series can be written afresh; and setting a
+ * sound one aside the same way when its series changes source
+ * (PATH.from-SOURCE), or removing one on purpose.
  */
 #include <sys/types.h>
 
+#include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -84,4 +88,70 @@ damaged_set_aside(const char *path, size_t n)
 	    n == 1 ? "" : "s");
 	free(dst);
 	return 0;
+}
+
+/*
+ * Set the file of a series aside as PATH.from-OLD (or .from-OLD.N): its
+ * source old no longer feeds it, and the new one writes it afresh.
+ * *npoints: the periods with a value it held (0 if it cannot be read);
+ * *dst: its new name (new).  0, 1 if there is no file (*dst NULL), -1
+ * (logged), or STORE_REFUSED (logged) if a link or a special file is in
+ * the way to it.
+ */
+int
+store_set_aside(const char *state_dir, const char *indicator,
+    const char *region, enum freq f, const char *old, size_t *npoints,
+    char **dst)
+{
+	struct point	*pts = NULL;
+	size_t		 n = 0, i;
+	char		*path, *suffix;
+	int		 exists, rc;
+
+	*npoints = 0;
+	*dst = NULL;
+	if ((rc = store_check(state_dir, indicator, region, 0,
+	    &exists)) != 0)
+		return rc;
+	if (!exists)
+		return 1;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	/* What rrdcached queued for the old file goes into the old file. */
+	if (cached_flush(path) == -1) {
+		free(path);
+		return -1;
+	}
+	if (store_read(state_dir, indicator, region, f, &pts, &n) == 0)
+		for (i = 0; i < n; i++)
+			*npoints += !isnan(pts[i].value);
+	free(pts);
+	xasprintf(&suffix, "from-%s", old);
+	if ((rc = set_aside_as(path, suffix, dst)) == 0)
+		cached_forget(path);
+	free(suffix);
+	free(path);
+	return rc;
+}
+
+/*
+ * Remove the file of a series on purpose (`regiomon forget`), rrdcached
+ * told to forget it first.  0 (also if there was none), or -1 (logged).
+ */
+int
+store_remove(const char *state_dir, const char *indicator,
+    const char *region)
+{
+	char	*path;
+	int	 rc = 0;
+
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	cached_forget(path);
+	if (unlink(path) == -1 && errno != ENOENT) {
+		log_err("%s", path);
+		rc = -1;
+	}
+	free(path);
+	return rc;
 }
