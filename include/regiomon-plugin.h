@@ -19,7 +19,7 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 #endif
 
 #define RM_ABI_MAJOR	1	/* incompatible change */
-#define RM_ABI_MINOR	2	/* members appended */
+#define RM_ABI_MINOR	3	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
 #define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
@@ -219,6 +219,17 @@ struct rm_host {			/* daemon-owned, read-only */
 	 * reported at key.
 	 */
 	int	(*check_secret)(struct rm_ctx *, const char *, const char *);
+
+	/* ABI 1.3: a source that waits for its secret. */
+	/*
+	 * For init(), before check_secret(): what the secret file holds
+	 * and where the admin gets it ("an API key", "request one from
+	 * ...").  A secret file that does not exist yet then makes the
+	 * source wait ("waiting: needs an API key in PATH (request one
+	 * from ...)") instead of failing the config: the daemon starts,
+	 * the source is not run until the file is there.
+	 */
+	void	(*secret_wanted)(struct rm_ctx *, const char *, const char *);
 
 	/* Append new members here only. */
 };

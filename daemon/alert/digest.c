@@ -286,6 +286,10 @@ text_body(FILE *fp, struct regiomon *rm, const struct items *it,
 		prov |= strchr(cells[3], '*') != NULL;
 	}
 	fprintf(fp, "%s\n", subj + strlen("regiomon: "));
+	if (status_banner(rm->conf, head, sizeof(head))) {
+		fputc('\n', fp);
+		status_wrap(fp, head, 72, "");
+	}
 	for (i = 0; i < it->n; i++) {
 		if (it->v[i].ind->challenge != last) {
 			last = it->v[i].ind->challenge;
@@ -331,6 +335,11 @@ html_body(FILE *fp, struct regiomon *rm, const struct items *it,
 	    "<p>", fp);
 	report_html_puts(fp, subj + strlen("regiomon: "));
 	fputs("</p>\n", fp);
+	if (status_banner(rm->conf, head, sizeof(head))) {
+		fputs("<p><strong>", fp);
+		report_html_puts(fp, head);
+		fputs("</strong></p>\n", fp);
+	}
 	for (i = 0; i < it->n; i++) {
 		if (it->v[i].ind->challenge != last) {
 			if (last != 0)

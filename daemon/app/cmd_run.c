@@ -113,6 +113,7 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	}
 	if (check_sources(rm, argc, argv) != 0)
 		return EXIT_CONFIG;
+	setup_log_waiting(conf);
 	if (prepare_state_dir(conf) == -1)
 		return 1;
 	if (apply_pending(rm) == -1)
@@ -122,6 +123,9 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		if (!setup_wanted(src, 0, argv + 1, (size_t)argc - 1))
 			continue;
 		ran++;
+		/* Not a failure: it waits for the admin (logged above). */
+		if (src->waiting != NULL)
+			continue;
 		if (run_source(rm, src) == -1)
 			failed = 1;
 	}

@@ -82,6 +82,8 @@ struct source {
 	json_t		*config;	/* the plugin's object, borrowed */
 	json_t		*redirect_hosts; /* allow_redirect_hosts, or NULL */
 	size_t		 index;		/* position in "sources" */
+	/* Why it waits for the admin (setup_sources()), or NULL. */
+	char		*waiting;
 };
 
 struct conf {
@@ -90,6 +92,9 @@ struct conf {
 	json_t		*root;
 	char		*state_dir;	/* absolute or relative to cwd */
 	char		*plugin_dir;
+	/* "illustrative": the data shown is not real (the demo), or NULL */
+	const char	*ill_note;	/* borrowed from root */
+	json_t		*ill_series;	/* borrowed: strings, or NULL */
 	char		**catalogs;
 	size_t		 ncatalogs;
 	/* http */

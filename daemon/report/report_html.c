@@ -35,6 +35,8 @@ static const char css[] =
 	"header .region{font-size:1.15rem;margin:.2rem 0 .4rem}\n"
 	"header p{margin:.2rem 0}\n"
 	"header .updated{opacity:.85;font-size:.85rem}\n"
+	"header .illustrative{background:#fff3cd;color:#000;padding:.4rem "
+	".6rem}\n"
 	"nav{margin-top:.8rem}\n"
 	"nav .group{display:flex;flex-wrap:wrap;align-items:center;"
 	"gap:.35rem;margin:.3rem 0}\n"
@@ -451,7 +453,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 {
 	const json_t	*ch;
 	struct tm	 tm;
-	char		 when[64];
+	char		 when[64], banner[2048];
 	size_t		 i;
 
 	if (gmtime_r(&now, &tm) == NULL ||
@@ -476,6 +478,12 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 	fputs(": ", fp);
 	report_html_puts(fp, when);
 	fputs("</p>\n", fp);
+	/* The demo's data is not real: said before anything else. */
+	if (status_banner(rm->conf, banner, sizeof(banner))) {
+		fputs("<p class=\"illustrative\"><strong>", fp);
+		report_html_puts(fp, banner);
+		fputs("</strong></p>\n", fp);
+	}
 	nav(fp, rm->catalog, reg, lang);
 	fputs("</header>\n<div class=\"toc\">", fp);
 	report_html_puts(fp, label(lang, L_CONTENTS));

@@ -8,6 +8,8 @@
  * the helpers every plugin needs (ABI 1.1): config checking, "did you
  * mean" and a growable buffer.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,7 +30,11 @@ struct rm_ctx {
 	const struct source	*src;
 	FILE			*out;		/* NULL: check-config */
 	struct diags		*diags;		/* config errors go here */
-	int			 secrets;	/* check secret files now */
+	int			 secrets;	/* HOST_SECRETS_* */
+	/* secret_wanted(): what a missing secret file is, where to get it */
+	char			 want_what[64];
+	char			 want_hint[256];
+	char			 waiting[512];	/* "": not waiting */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
 	/* The last pair the catalog accepted ("": none); see host_emit. */
@@ -200,16 +206,41 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 static int
 host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
 {
-	char	 buf[4096], err[1024];
-	int	 rc;
+	struct stat	 st;
+	char		 buf[4096], err[1024];
+	int		 rc;
 
-	if (!ctx->secrets)
+	if (ctx->secrets == HOST_SECRETS_NO)
+		return RM_OK;
+	/*
+	 * Not there yet: the source waits for the admin, as
+	 * "needs an API key in PATH (request one from ...)".
+	 */
+	if (lstat(path, &st) == -1 && errno == ENOENT) {
+		snprintf(ctx->waiting, sizeof(ctx->waiting), "needs %s in "
+		    "%s%s%s%s", ctx->want_what[0] != '\0' ? ctx->want_what :
+		    "its secret file", path, ctx->want_hint[0] != '\0' ?
+		    " (" : "", ctx->want_hint, ctx->want_hint[0] != '\0' ?
+		    ")" : "");
+		return RM_OK;
+	}
+	if (ctx->secrets == HOST_SECRETS_WAITING)
 		return RM_OK;
 	rc = sdk_read_secret(path, buf, sizeof(buf), err, sizeof(err));
 	explicit_bzero(buf, sizeof(buf));
 	if (rc != RM_OK)
 		host_conf_error(ctx, key, "%s", err);
 	return rc;
+}
+
+/* What a secret file holds and where to get it, for the waiting state. */
+static void
+host_secret_wanted(struct rm_ctx *ctx, const char *what, const char *hint)
+{
+	snprintf(ctx->want_what, sizeof(ctx->want_what), "%s",
+	    what != NULL ? what : "");
+	snprintf(ctx->want_hint, sizeof(ctx->want_hint), "%s",
+	    hint != NULL ? hint : "");
 }
 
 static const char *
@@ -332,6 +363,7 @@ static const struct rm_host host = {
 	.release = host_release,
 	.read_secret = sdk_read_secret,
 	.check_secret = host_check_secret,
+	.secret_wanted = host_secret_wanted,
 };
 
 const struct rm_host *
@@ -413,6 +445,13 @@ check_probe(void *arg, int fd)
 	cp->p->desc.fini(state);
 	for (i = 0; i < d.n; i++)
 		check_report(fd, &d.v[i]);
+	/* The waiting state: a triple with no file. */
+	if (ctx->waiting[0] != '\0') {
+		write_all(fd, "", 1);
+		write_all(fd, "", 1);
+		write_all(fd, ctx->waiting, strlen(ctx->waiting) + 1);
+	}
+	host_ctx_free(ctx);
 	return rc == RM_OK ? 0 : 1;
 }
 
@@ -420,11 +459,14 @@ check_probe(void *arg, int fd)
  * Check src's plugin config by running the plugin's init() and fini() in
  * a probe's child (see probe.c): both must do no I/O, and a plugin that
  * crashes or hangs there is reported like a bad config.  Errors go to
- * diags.  0 or -1.
+ * diags.  secrets is HOST_SECRETS_*.  A source that waits for a secret
+ * file (secret_wanted()) gets the reason in *waiting (new), else NULL.
+ * 0 or -1.
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
-    const struct source *src, int secrets, struct diags *diags)
+    const struct source *src, int secrets, char **waiting,
+    struct diags *diags)
 {
 	struct check_probe	 cp;
 	size_t			 before = diags->n, len, n;
@@ -436,6 +478,7 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 	cp.p = p;
 	cp.src = src;
 	cp.secrets = secrets;
+	*waiting = NULL;
 	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
 	    &len, why, sizeof(why))) == -1) {
 		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
@@ -448,9 +491,14 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 		f[n++] = r;
 		if (n < 3)
 			continue;
+		n = 0;
+		if (f[0][0] == '\0') {
+			free(*waiting);
+			*waiting = xstrdup(f[2]);
+			continue;
+		}
 		diag_add(diags, f[0], f[1][0] != '\0' ? f[1] : NULL, "%s",
 		    f[2]);
-		n = 0;
 	}
 	free(report);
 	if (rc != 0 && diags->n == before)
