@@ -108,10 +108,13 @@ class Installed(unittest.TestCase):
         self.assertNotIn("illustrative", conf)
         for c in conf["catalog"]:
             self.assertNotIn("/demo/", c)
+        # A series is fed by one source: no two live sources share one
+        # (the CBS labour tables feed unemployment-rate, not Eurostat).
+        self.assertNotIn("eurostat-unemployment", names)
         for want in ("cbs-house-prices", "cbs-population", "cbs-ageing",
                      "cbs-labour-nl", "cbs-labour-provinces", "cbs-jobs",
                      "cbs-ww-benefits", "cbs-business-establishments",
-                     "eurostat-unemployment", "eurostat-rd",
+                     "eurostat-rd",
                      "eurostat-ageing", "klimaatmonitor"):
             self.assertIn(want, names)
 
