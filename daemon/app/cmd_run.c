@@ -163,6 +163,11 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	}
 	if (check_sources(rm, argc, argv) != 0)
 		return EXIT_CONFIG;
+	/* Asked for by name: it cannot run yet, and that is the answer. */
+	if (src->waiting != NULL) {
+		log_errx("%s: waiting: %s", src->name, src->waiting);
+		return 1;
+	}
 	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
 	    why, sizeof(why))) == NULL) {
 		log_errx("%s: %s", src->name, why);

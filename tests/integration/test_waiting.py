@@ -131,6 +131,11 @@ class Waiting(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(r.stderr.count(self.want()), 1, r.stderr)
         self.assertTrue(all("good.csv" in l for l in self.srv.requests()))
+        # fetch of the source by name: it cannot run yet, and says why.
+        r = self.env.run("fetch", "klimaatmonitor")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(self.want(), r.stderr)
+        self.assertEqual(r.stdout, "")
 
     def test_other_secret_errors_stay_errors(self):
         with open(self.key, "w") as f:

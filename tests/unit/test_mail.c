@@ -459,7 +459,8 @@ test_from(void **state)
 	 * goes out as encoded words and every header line stays within 76
 	 * (found by fuzz_mime).
 	 */
-	assert_non_null(msg = build("s", "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
+	assert_non_null(msg = build("s",
+	    "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\""
 	    "\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"\"", "", NULL, NULL, 0,
 	    &len));
 	head = strndup(msg, (size_t)(strstr(msg, "\r\n\r\n") - msg) + 2);
