@@ -219,7 +219,7 @@ host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
 	if (lstat(path, &st) == -1 && errno == ENOENT) {
 		snprintf(ctx->waiting, sizeof(ctx->waiting), "needs %s in "
 		    "%s%s%s%s", ctx->want_what[0] != '\0' ? ctx->want_what :
-		    "its secret file", path, ctx->want_hint[0] != '\0' ?
+		    "a secret file", path, ctx->want_hint[0] != '\0' ?
 		    " (" : "", ctx->want_hint, ctx->want_hint[0] != '\0' ?
 		    ")" : "");
 		return RM_OK;
