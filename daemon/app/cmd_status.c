@@ -154,9 +154,28 @@ print_summary(FILE *fp, const json_t *ch, int colours)
 	fputc('\n', fp);
 }
 
+/* 1 if the table shows a series of s ("indicator" or "indicator/region"). */
+static int
+shown(const json_t *doc, const char *s)
+{
+	const json_t	*ch, *e;
+	const char	*ind;
+	size_t		 i, j, n = strcspn(s, "/");
+
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
+		json_array_foreach(json_object_get(ch, "series"), j, e) {
+			ind = jstrv(e, "indicator", NULL);
+			if (ind != NULL && strlen(ind) == n &&
+			    strncmp(ind, s, n) == 0 && (s[n] == '\0' ||
+			    strcmp(s + n + 1, jstrv(e, "region", NULL)) == 0))
+				return 1;
+		}
+	return 0;
+}
+
 /*
  * Before the table: the banner of illustrative data with the invented
- * series, and each source that waits for the admin.
+ * series among those shown, and each source that waits for the admin.
  */
 static void
 print_head(FILE *fp, const json_t *doc)
@@ -170,11 +189,16 @@ print_head(FILE *fp, const json_t *doc)
 		    "region's real state: %s", jstrv(ill, "note", NULL));
 		status_wrap(fp, line, 78, "");
 		json_array_foreach(json_object_get(ill, "series"), i, e) {
-			if (i == 0)
+			if (!shown(doc, json_string_value(e)))
+				continue;
+			if (len == 0)
 				len = strlcpy(line, "Invented series:",
 				    sizeof(line));
+			else if (len < sizeof(line))
+				len += strlcpy(line + len, ",",
+				    sizeof(line) - len);
 			if (len < sizeof(line))
-				len += strlcpy(line + len, i > 0 ? ", " : " ",
+				len += strlcpy(line + len, " ",
 				    sizeof(line) - len);
 			if (len < sizeof(line))
 				len += strlcpy(line + len,
