@@ -259,6 +259,39 @@ class Recorded(unittest.TestCase):
                               r["Perioden"] == "2025JJ00"))
 
 
+class NoPeriodStatus(unittest.TestCase):
+    """A table whose periods carry no status (70072ned: Status null in
+    its Perioden): its figures go in as final, and the log says why, as
+    the provisional years are named only in the table's prose."""
+
+    def test_said_not_guessed(self):
+        root = tempfile.mkdtemp(prefix="test_live_config.null.")
+        self.addCleanup(shutil.rmtree, root, True)
+        rows = serve_v4(root, "85224NED")
+        path = os.path.join(root, "odata", "v1", "CBS", "85224NED",
+                            "PeriodenCodes")
+        doc = load(path)
+        for r in doc["value"]:
+            r["Status"] = None
+        save(path, doc)
+        srv = httpd.start(root)
+        self.addCleanup(srv.stop)
+        src = live_source("cbs-labour-nl")
+        src["config"]["base_url"] = srv.url("odata/v1/CBS").rstrip("/")
+        env = rmtest.Env([src])
+        self.addCleanup(env.close)
+        r = env.run("fetch", "cbs-labour-nl")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("cbs-labour-nl: table 85224NED gives no period a "
+                      "status (PeriodenCodes: Status null): its figures "
+                      "are stored as final, none marked provisional",
+                      r.stderr)
+        got = rmtest.fetch_lines(r.stdout)
+        self.assertEqual(len(got), len(expected(rows, src["config"][
+            "series"][0])) * 3)
+        self.assertEqual({o["status"] for o in got}, {"final"})
+
+
 class Demo(unittest.TestCase):
     """The demo says plainly that its data is illustrative."""
 
