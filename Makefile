@@ -249,19 +249,26 @@ check:
 	@$(MAKE) --no-print-directory tests
 	@sh tests/run.sh $(B)
 
+# The demo: its own config, share/demo/regiomon.json, on recorded and
+# partly invented data (it says so in its report, status and mail); the
+# installed config, etc/regiomon.json, is the live one.
+DEMO_CONF	= share/demo/regiomon.json
 DEMO_STATE	= $(CURDIR)/var
 demo:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory all
-	@$(BIN) -c etc/regiomon.json -P $(B)/plugins -S $(DEMO_STATE) run
+	@$(BIN) -c $(DEMO_CONF) -P $(B)/plugins -S $(DEMO_STATE) run
 	@echo
 	@echo "RRD files:   $(DEMO_STATE)/rrd/"
 	@find $(DEMO_STATE)/rrd -name '*.rrd' | sort | sed 's/^/  /'
 	@echo "State:       $(DEMO_STATE)/state.json"
 	@echo "Alert mail:  $(DEMO_STATE)/mail/new/"
 	@echo "Report:      $(DEMO_STATE)/report/index.html"
-	@echo "Status:      $(BIN) -c etc/regiomon.json -S $(DEMO_STATE) status"
-	@echo "Look at one: $(BIN) -c etc/regiomon.json -S $(DEMO_STATE) history unemployment-rate groningen"
+	@echo "Status:      $(BIN) -c $(DEMO_CONF) -S $(DEMO_STATE) status"
+	@echo "Look at one: $(BIN) -c $(DEMO_CONF) -S $(DEMO_STATE) history unemployment-rate groningen"
+	@echo
+	@echo "The demo shows illustrative data, partly invented: not the"
+	@echo "region's real state.  The installed config is etc/regiomon.json."
 
 # Install.  The paths are compiled in (conf.c, main.c) and DESTDIR never
 # is; the stamp rebuilds what uses them when they change, so `make install
@@ -296,6 +303,14 @@ $(B)/regiomon.json: etc/regiomon.json $(B)/paths.stamp
 	    -e 's|"\.\./build/plugins"|"$(PLUGINDIR)"|g' \
 	    -e 's|"\.\./var"|"$(LOCALSTATEDIR)/regiomon"|g' \
 	    -e 's|"\.\./var/|"$(LOCALSTATEDIR)/regiomon/|g' etc/regiomon.json > $@
+
+# The demo's config, installed as an example beside its data (never as
+# the config): its paths into share/ stay relative, the plugins are the
+# installed ones, and its state is kept apart from the daemon's.
+$(B)/demo-regiomon.json: $(DEMO_CONF) $(B)/paths.stamp
+	sed -e 's|"\.\./\.\./build/plugins"|"$(PLUGINDIR)"|g' \
+	    -e 's|"\.\./\.\./var"|"$(LOCALSTATEDIR)/regiomon-demo"|g' \
+	    $(DEMO_CONF) > $@
 
 $(B)/regiomon.service: systemd/regiomon.service $(B)/paths.stamp
 	sed 's|/usr/bin/regiomon|$(BINDIR)/regiomon|g' \
@@ -332,7 +347,7 @@ SHARE_TREES	= demo examples
 ETCDIR		= $(SYSCONFDIR)/regiomon
 
 install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
-    $(MANPAGES:%=$(B)/man/%)
+    $(B)/demo-regiomon.json $(MANPAGES:%=$(B)/man/%)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PLUGINDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(DATADIR) $(DESTDIR)$(ETCDIR) $(DESTDIR)$(UNITDIR) \
@@ -346,13 +361,16 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 	$(INSTALL) -m 0644 share/catalog.json $(DESTDIR)$(DATADIR)/
 	@set -e; for t in $(SHARE_TREES); do \
 		[ -d share/$$t ] || continue; \
-		find share/$$t -type f | while read -r f; do \
+		find share/$$t -type f ! -path $(DEMO_CONF) | \
+		    while read -r f; do \
 			d=$(DESTDIR)$(DATADIR)/$${f#share/}; \
 			$(INSTALL) -d "$${d%/*}"; \
 			m=0644; [ -x "$$f" ] && m=0755; \
 			$(INSTALL) -m $$m "$$f" "$$d"; \
 		done; \
 	done
+	$(INSTALL) -m 0644 $(B)/demo-regiomon.json \
+	    $(DESTDIR)$(DATADIR)/demo/regiomon.json
 	$(foreach m,$(MANPAGES),$(INSTALL) -m 0644 $(B)/man/$(m) \
 	    $(call man_dest,$(m))/ &&) true
 	$(INSTALL) -m 0644 $(DOCS) $(DESTDIR)$(DOCDIR)/

@@ -224,6 +224,17 @@ struct rm_host {			/* daemon-owned, read-only */
 	 */
 	int	(*check_secret)(struct rm_ctx *, const char *, const char *);
 
+	/* ABI 1.3: a source that waits for its secret. */
+	/*
+	 * For init(), before check_secret(): what the secret file holds
+	 * and where the admin gets it ("an API key", "request one from
+	 * ...").  A secret file that does not exist yet then makes the
+	 * source wait ("waiting: needs an API key in PATH (request one
+	 * from ...)") instead of failing the config: the daemon starts,
+	 * the source is not run until the file is there.
+	 */
+	void	(*secret_wanted)(struct rm_ctx *, const char *, const char *);
+
 	/* Append new members here only. */
 };
 

@@ -84,7 +84,7 @@ put_heading(FILE *fp, const char *text)
 void
 digest_html(FILE *fp, const struct digest *d)
 {
-	char	 head[512];
+	char	 head[512], banner[2048];
 	size_t	 i;
 	int	 c, last = 0;
 
@@ -95,6 +95,11 @@ digest_html(FILE *fp, const struct digest *d)
 	    "<p>", fp);
 	report_html_puts(fp, d->subject + strlen("regiomon: "));
 	fputs("</p>\n", fp);
+	if (status_banner(d->rm->conf, banner, sizeof(banner))) {
+		fputs("<p><strong>", fp);
+		report_html_puts(fp, banner);
+		fputs("</strong></p>\n", fp);
+	}
 	if (d->summary) {
 		fputs("<ul>\n", fp);
 		for (i = 0; i < d->all->n; i++) {

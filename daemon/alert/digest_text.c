@@ -135,12 +135,17 @@ put_all(FILE *fp, const struct digest *d)
 void
 digest_text(FILE *fp, const struct digest *d)
 {
-	char	 line[1024];
+	char	 line[1024], banner[2048];
 	size_t	 i;
 	int	 prov = 0;
 
 	digest_wrap(fp, d->subject + strlen("regiomon: "), 0, 0);
 	fputc('\n', fp);
+	/* The demo's data is not real: said before anything else. */
+	if (status_banner(d->rm->conf, banner, sizeof(banner))) {
+		digest_wrap(fp, banner, 0, 0);
+		fputc('\n', fp);
+	}
 	if (d->summary)
 		put_summary(fp, d);
 	else

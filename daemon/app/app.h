@@ -73,6 +73,7 @@ int	setup_load(struct regiomon *, const struct opts *, int, const char *,
 int	setup_wanted(const struct source *, int, char *const *, size_t);
 int	setup_sources(struct regiomon *, int, char *const *, size_t,
 	    struct diags *);
+size_t	setup_log_waiting(const struct conf *);
 
 /* daemonconf.c */
 int	daemon_conf_check(const json_t *, const char *, struct diags *);

@@ -19,6 +19,7 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
     char **argv)
 {
 	struct diags	 d;
+	size_t		 i;
 
 	(void)argc;
 	(void)argv;
@@ -36,6 +37,13 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 		diag_free(&d);
 		return EXIT_CONFIG;
 	}
+	/* Not an error: the daemon starts, the source waits. */
+	for (i = 0; i < rm->conf->nsources; i++)
+		if (rm->conf->sources[i].waiting != NULL &&
+		    rm->conf->sources[i].enabled)
+			out_printf(stdout, "note: source %s is waiting: %s\n",
+			    rm->conf->sources[i].name,
+			    rm->conf->sources[i].waiting);
 	out_printf(stdout, "configuration OK\n");
 	return 0;
 }

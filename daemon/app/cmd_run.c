@@ -115,6 +115,7 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	}
 	if (check_sources(rm, argc, argv) != 0)
 		return EXIT_CONFIG;
+	setup_log_waiting(conf);
 	if (prepare_state_dir(conf) == -1)
 		return 1;
 	if (apply_pending(rm) == -1)
@@ -124,6 +125,9 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		if (!setup_wanted(src, 0, argv + 1, (size_t)argc - 1))
 			continue;
 		ran++;
+		/* Not a failure: it waits for the admin (logged above). */
+		if (src->waiting != NULL)
+			continue;
 		if (run_source(rm, src) == -1)
 			failed = 1;
 	}
@@ -161,6 +165,11 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	}
 	if (check_sources(rm, argc, argv) != 0)
 		return EXIT_CONFIG;
+	/* Asked for by name: it cannot run yet, and that is the answer. */
+	if (src->waiting != NULL) {
+		log_errx("%s: waiting: %s", src->name, src->waiting);
+		return 1;
+	}
 	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
 	    why, sizeof(why))) == NULL) {
 		log_errx("%s: %s", src->name, why);

@@ -201,6 +201,67 @@ print_summary(FILE *fp, const json_t *ch, int colours)
 	fputc('\n', fp);
 }
 
+/* 1 if the table shows a series of s ("indicator" or "indicator/region"). */
+static int
+shown(const json_t *doc, const char *s)
+{
+	const json_t	*ch, *e;
+	const char	*ind;
+	size_t		 i, j, n = strcspn(s, "/");
+
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
+		json_array_foreach(json_object_get(ch, "series"), j, e) {
+			ind = jstrv(e, "indicator", NULL);
+			if (ind != NULL && strlen(ind) == n &&
+			    strncmp(ind, s, n) == 0 && (s[n] == '\0' ||
+			    strcmp(s + n + 1, jstrv(e, "region", NULL)) == 0))
+				return 1;
+		}
+	return 0;
+}
+
+/*
+ * Before the table: the banner of illustrative data with the invented
+ * series among those shown, and each source that waits for the admin.
+ */
+static void
+print_head(FILE *fp, const json_t *doc)
+{
+	const json_t	*ill = json_object_get(doc, "illustrative"), *e;
+	char		 line[2048];
+	size_t		 i, len = 0;
+
+	if (json_is_object(ill)) {
+		snprintf(line, sizeof(line), "ILLUSTRATIVE DATA, not the "
+		    "region's real state: %s", jstrv(ill, "note", NULL));
+		status_wrap(fp, line, 78, "");
+		json_array_foreach(json_object_get(ill, "series"), i, e) {
+			if (!shown(doc, json_string_value(e)))
+				continue;
+			if (len == 0)
+				len = strlcpy(line, "Invented series:",
+				    sizeof(line));
+			else if (len < sizeof(line))
+				len += strlcpy(line + len, ",",
+				    sizeof(line) - len);
+			if (len < sizeof(line))
+				len += strlcpy(line + len, " ",
+				    sizeof(line) - len);
+			if (len < sizeof(line))
+				len += strlcpy(line + len,
+				    json_string_value(e), sizeof(line) - len);
+		}
+		if (len > 0)
+			status_wrap(fp, line, 78, "");
+		fputc('\n', fp);
+	}
+	json_array_foreach(json_object_get(doc, "waiting"), i, e)
+		out_printf(fp, "source %s: waiting: %s\n",
+		    jstrv(e, "source", NULL), jstrv(e, "waiting", NULL));
+	if (json_array_size(json_object_get(doc, "waiting")) > 0)
+		fputc('\n', fp);
+}
+
 /*
  * The text form: a section per challenge with its title, a table whose
  * columns line up over the whole output, and its summary line.
@@ -224,6 +285,7 @@ print_text(FILE *fp, const json_t *doc, int colours)
 			prov |= strchr(cells[3], '*') != NULL;
 		}
 	}
+	print_head(fp, doc);
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
 		if (i > 0)
 			fputc('\n', fp);
@@ -421,6 +483,13 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			return usage_rc(o);
 		}
 	}
+	memset(&d, 0, sizeof(d));
+	/*
+	 * Which sources wait for the admin (a key file not there yet); what
+	 * else is wrong with them is check-config's to say.
+	 */
+	setup_sources(rm, SETUP_RUNNING, NULL, 0, &d);
+	diag_free(&d);
 	memset(&d, 0, sizeof(d));
 	if (silences_load(rm->conf->state_dir, &sil, &d) == -1) {
 		/* Show the state anyway; only the silenced marks are lost. */

@@ -379,6 +379,7 @@ setup(struct daemon *d)
 	}
 	d->sched = sched_new(NULL);
 	gen_schedule(d);
+	setup_log_waiting(d->cur->rm.conf);
 	return 0;
 }
 

@@ -106,7 +106,9 @@ gen_note_next(struct daemon *d, const struct sched_entry *e, int say)
 }
 
 /*
- * The scheduler's sources: the enabled ones of the current config.  A
+ * The scheduler's sources: the enabled ones of the current config, but
+ * those waiting for the admin (a key file not there yet: no run, no
+ * backoff, no mail until a reload finds it).  A
  * source new to the scheduler starts from what state.json remembers of
  * its last run, so that a restart keeps each source's pace.
  */
@@ -123,7 +125,7 @@ gen_schedule(struct daemon *d)
 	sched_sync_begin(d->sched);
 	for (i = 0; i < conf->nsources; i++) {
 		src = &conf->sources[i];
-		if (!src->enabled)
+		if (!src->enabled || src->waiting != NULL)
 			continue;
 		st = json_object_get(json_object_get(d->state, "sources"),
 		    src->name);
@@ -182,5 +184,6 @@ gen_reload(struct daemon *d, char *what, size_t len)
 	gen_schedule(d);
 	log_notice("reloaded %s: %zu sources", g->rm.conf->path,
 	    sched_count(d->sched));
+	setup_log_waiting(g->rm.conf);
 	strlcpy(what, "reloaded", len);
 }

@@ -226,20 +226,24 @@ setup_wanted(const struct source *src, int flags, char *const *names,
  * be loaded is a problem too, unless flags has SETUP_RUNNING: then it is
  * left to the run, which fails that source alone; so is a secret file
  * that a plugin's config names (checked here only without the flag, and
- * for an enabled source: a disabled one may wait for its key).  A
- * source that the config check refused is skipped: what is wrong is said
- * already.
+ * for an enabled source: a disabled one may wait for its key).  A secret
+ * file that does not exist yet is no problem: the source is waiting
+ * (src->waiting says for what; with the flag, only this is looked at).
+ * A source that the config check refused is skipped: what is wrong is
+ * said already.
  * Problems go into d; 0, or -1 if there were any.
  */
 int
 setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
     struct diags *d)
 {
-	const struct conf	*conf = rm->conf;
+	struct conf		*conf = rm->conf;
 	const struct plugin	*p;
 	struct source		*src;
 	struct diags		 unwanted;
+	char			*ignored;
 	char			 err[1024], where[64];
+	int			 secrets;
 	size_t			 i, before = d->n;
 
 	memset(&unwanted, 0, sizeof(unwanted));
@@ -258,14 +262,24 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 		 * run may read them (run/child.c).
 		 */
 		if (!setup_wanted(src, flags, names, n)) {
-			if (p != NULL)
-				host_check_source(rm, p, src, 0, &unwanted);
+			if (p != NULL) {
+				host_check_source(rm, p, src, HOST_SECRETS_NO,
+				    &ignored, &unwanted);
+				free(ignored);
+			}
 			continue;
 		}
-		if (p != NULL)
-			host_check_source(rm, p, src,
-			    !(flags & SETUP_RUNNING) && src->enabled, d);
-		else if (!(flags & SETUP_RUNNING)) {
+		if (p != NULL) {
+			if (flags & SETUP_RUNNING)
+				secrets = HOST_SECRETS_WAITING;
+			else if (src->enabled)
+				secrets = HOST_SECRETS_CHECK;
+			else
+				secrets = HOST_SECRETS_NO;
+			free(src->waiting);
+			host_check_source(rm, p, src, secrets, &src->waiting,
+			    d);
+		} else if (!(flags & SETUP_RUNNING)) {
 			snprintf(where, sizeof(where), "sources[%zu].plugin",
 			    i);
 			diag_add(d, conf->path, where, "cannot load plugin "
@@ -275,4 +289,24 @@ setup_sources(struct regiomon *rm, int flags, char *const *names, size_t n,
 	}
 	diag_free(&unwanted);
 	return d->n > before ? -1 : 0;
+}
+
+/*
+ * Log each source of conf that waits for the admin, once per load of the
+ * config (the daemon's start and reload, `regiomon run`).  How many.
+ */
+size_t
+setup_log_waiting(const struct conf *conf)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < conf->nsources; i++) {
+		if (conf->sources[i].waiting == NULL ||
+		    !conf->sources[i].enabled)
+			continue;
+		log_notice("%s: waiting: %s", conf->sources[i].name,
+		    conf->sources[i].waiting);
+		n++;
+	}
+	return n;
 }

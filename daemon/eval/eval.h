@@ -114,6 +114,9 @@ size_t	status_width(const char *);
 void	status_pad(FILE *, const char *, size_t);
 void	status_fmt_shift(char *, size_t, double, double, double, double,
 	    const char *);
+int	status_banner(const struct conf *, char *, size_t);
+void	status_wrap(FILE *, const char *, size_t, const char *);
+int	status_illustrative(const struct conf *, const char *, const char *);
 json_t	*status_build(struct regiomon *, time_t, int, const char *,
 	    const struct silences *);
 json_t	*status_build_states(struct regiomon *, time_t, int, const char *,

@@ -73,6 +73,73 @@ status_fmt_shift(char *buf, size_t size, double abs, double pct,
 	    p);
 }
 
+/*
+ * The banner of a config that shows illustrative data (its
+ * "illustrative" section, the demo's): "Illustrative data, not the
+ * region's real state: NOTE".  1 with it in buf, or 0 (buf "") for a
+ * config of real data.  Status, the report and the alert mail show it
+ * first, so that no screenshot of the demo passes for the real state.
+ */
+int
+status_banner(const struct conf *conf, char *buf, size_t size)
+{
+	if (conf == NULL || conf->ill_note == NULL) {
+		if (size > 0)
+			buf[0] = '\0';
+		return 0;
+	}
+	snprintf(buf, size, "Illustrative data, not the region's real state: "
+	    "%s", conf->ill_note);
+	return 1;
+}
+
+/*
+ * Print s on fp in lines of at most width characters (a longer word gets
+ * a line of its own), each after prefix.
+ */
+void
+status_wrap(FILE *fp, const char *s, size_t width, const char *prefix)
+{
+	size_t	 col, n, w;
+
+	while (*s != '\0') {
+		out_printf(fp, "%s", prefix);
+		col = status_width(prefix);
+		for (n = 0;; n++) {
+			while (*s == ' ')
+				s++;
+			w = strcspn(s, " ");
+			if (w == 0 || (n > 0 && col + 1 + w > width))
+				break;
+			out_printf(fp, "%s%.*s", n > 0 ? " " : "", (int)w, s);
+			col += (n > 0) + w;
+			s += w;
+		}
+		fputc('\n', fp);
+	}
+}
+
+/*
+ * 1 if the config marks the series of indicator ind in region as
+ * invented: its "illustrative" section names "ind" or "ind/region".
+ */
+int
+status_illustrative(const struct conf *conf, const char *ind,
+    const char *region)
+{
+	const json_t	*e;
+	const char	*s;
+	size_t		 i, n = strlen(ind);
+
+	json_array_foreach(conf->ill_series, i, e) {
+		s = json_string_value(e);
+		if (strncmp(s, ind, n) == 0 && (s[n] == '\0' ||
+		    (s[n] == '/' && strcmp(s + n + 1, region) == 0)))
+			return 1;
+	}
+	return 0;
+}
+
 static json_t *
 jstr(const char *s)
 {
@@ -307,6 +374,10 @@ challenge_series(struct regiomon *rm, const struct challenge *c,
 				json_decref(e);
 				continue;
 			}
+			if (rm->conf->ill_note != NULL)
+				json_object_set_new(e, "illustrative",
+				    json_boolean(status_illustrative(rm->conf,
+				    ind->id, reg->id)));
 			summarise(ch, json_string_value(json_object_get(e,
 			    "state")), json_string_value(json_object_get(e,
 			    "judged")));
@@ -324,6 +395,39 @@ chal_cmp(const void *a, const void *b)
 
 	return (*x)->number < (*y)->number ? -1 :
 	    (*x)->number > (*y)->number;
+}
+
+/*
+ * What the document says before the challenges: "illustrative" (the
+ * config's note and invented series, or null for real data) and
+ * "waiting" (the sources that wait for the admin, each with why; see
+ * setup_sources()).  0, or -1 when out of memory.
+ */
+static int
+status_head(const struct conf *conf, json_t *doc)
+{
+	json_t	*w, *ill = json_null();
+	size_t	 i;
+
+	if (conf->ill_note != NULL && conf->ill_series != NULL)
+		ill = json_pack("{s:s, s:O}", "note", conf->ill_note, "series",
+		    conf->ill_series);
+	else if (conf->ill_note != NULL)
+		ill = json_pack("{s:s, s:[]}", "note", conf->ill_note,
+		    "series");
+	if (ill == NULL || json_object_set_new(doc, "illustrative", ill) == -1)
+		return -1;
+	if ((w = json_array()) == NULL ||
+	    json_object_set_new(doc, "waiting", w) == -1)
+		return -1;
+	for (i = 0; i < conf->nsources; i++)
+		if (conf->sources[i].enabled &&
+		    conf->sources[i].waiting != NULL &&
+		    json_array_append_new(w, json_pack("{s:s, s:s}", "source",
+		    conf->sources[i].name, "waiting",
+		    conf->sources[i].waiting)) == -1)
+			return -1;
+	return 0;
 }
 
 /*
@@ -357,6 +461,11 @@ status_build_states(struct regiomon *rm, time_t now, int challenge,
 	json_decref(gen);
 	if (doc == NULL) {
 		log_errx("status: out of memory");
+		return NULL;
+	}
+	if (status_head(rm->conf, doc) == -1) {
+		log_errx("status: out of memory");
+		json_decref(doc);
 		return NULL;
 	}
 	arr = json_object_get(doc, "challenges");

@@ -103,6 +103,23 @@ static const struct keytab store_tab = { store_keys, nitems(store_keys) };
  * "report" by report/reportconf.c, "daemon" by app/daemonconf.c; the loader
  * in app/setup.c calls them.
  */
+static void illustrative_series(struct keytab_ctx *, json_t *, const char *,
+    void *);
+
+/*
+ * "illustrative": the config shows data that is not the region's real
+ * state (the demo): a note, and the series ("indicator" or
+ * "indicator/region") whose figures are invented.  Status, report and
+ * mail say so.
+ */
+static const struct keytab_key illustrative_keys[] = {
+	{ "note", KT_TEXT, .required = 1, .off = CONF(ill_note) },
+	{ "series", KT_FUNC, .off = CONF(ill_series),
+	    .fn = illustrative_series },
+};
+static const struct keytab illustrative_tab = { illustrative_keys,
+	nitems(illustrative_keys) };
+
 static const struct keytab_key top_keys[] = {
 	{ "state_dir", KT_FUNC, .off = CONF(state_dir), .fn = path_key },
 	{ "plugin_dir", KT_FUNC, .off = CONF(plugin_dir), .fn = path_key },
@@ -115,6 +132,7 @@ static const struct keytab_key top_keys[] = {
 	{ "alerts", KT_FUNC, .fn = owned_above },
 	{ "report", KT_FUNC, .fn = owned_above },
 	{ "daemon", KT_FUNC, .fn = owned_above },
+	{ "illustrative", KT_SECTION, .sub = &illustrative_tab },
 };
 static const struct keytab top_tab = { top_keys, nitems(top_keys) };
 
@@ -283,6 +301,30 @@ redirect_hosts(struct keytab_ctx *kt, json_t *v, const char *path,
 		keytab_error(kt, sub, "expected a host name, or host:port, "
 		    "like \"cdn.example.org\" (no scheme or path), got %s",
 		    conf_got(e, q, sizeof(q)));
+		ok = 0;
+	}
+	if (ok)
+		*(json_t **)slot = v;
+}
+
+/* "illustrative.series": indicator ids, or "indicator/region". */
+static void
+illustrative_series(struct keytab_ctx *kt, json_t *v, const char *path,
+    void *slot)
+{
+	json_t	*e;
+	char	 sub[JPATH_MAX], q[128];
+	size_t	 i;
+	int	 ok = 1;
+
+	if (!keytab_is_array(kt, v, path))
+		return;
+	json_array_foreach(v, i, e) {
+		if (json_is_string(e) && *json_string_value(e) != '\0')
+			continue;
+		conf_jpath(sub, sizeof(sub), path, NULL, i);
+		keytab_error(kt, sub, "expected an indicator id, or "
+		    "\"indicator/region\", got %s", conf_got(e, q, sizeof(q)));
 		ok = 0;
 	}
 	if (ok)
@@ -520,6 +562,8 @@ conf_free(struct conf *conf)
 	free(conf->shut);
 	for (i = 0; i < conf->nsources; i++)
 		conf_source_forget_secrets(&conf->sources[i]);
+	for (i = 0; i < conf->nsources; i++)
+		free(conf->sources[i].waiting);
 	free(conf->sources);
 	json_decref(conf->root);
 	free(conf);

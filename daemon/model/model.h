@@ -87,6 +87,8 @@ struct source {
 	size_t		 index;		/* position in "sources" */
 	char		**secrets;	/* secret files its plugin declared */
 	size_t		 nsecrets;
+	/* Why it waits for the admin (setup_sources()), or NULL. */
+	char		*waiting;
 };
 
 struct conf {
@@ -95,6 +97,9 @@ struct conf {
 	json_t		*root;
 	char		*state_dir;	/* absolute or relative to cwd */
 	char		*plugin_dir;
+	/* "illustrative": the data shown is not real (the demo), or NULL */
+	const char	*ill_note;	/* borrowed from root */
+	json_t		*ill_series;	/* borrowed: strings, or NULL */
 	char		**catalogs;
 	size_t		 ncatalogs;
 	/* http */

@@ -29,6 +29,8 @@ const char report_css[] =
 	"header .region{font-size:1.15rem;margin:.2rem 0 .4rem}\n"
 	"header p{margin:.2rem 0}\n"
 	"header .updated{opacity:.85;font-size:.85rem}\n"
+	"header .illustrative{background:#fff3cd;color:#000;padding:.4rem "
+	".6rem}\n"
 	"nav{margin-top:.8rem}\n"
 	"nav .group{display:flex;flex-wrap:wrap;align-items:center;"
 	"gap:.35rem;margin:.3rem 0}\n"

@@ -478,7 +478,7 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 {
 	const json_t	*ch;
 	struct tm	 tm;
-	char		 when[64];
+	char		 when[64], banner[2048];
 	size_t		 i;
 
 	if (gmtime_r(&now, &tm) == NULL ||
@@ -503,6 +503,12 @@ report_html_page(FILE *fp, struct regiomon *rm, const json_t *doc,
 	fputs(": ", fp);
 	report_html_puts(fp, when);
 	fputs("</p>\n", fp);
+	/* The demo's data is not real: said before anything else. */
+	if (status_banner(rm->conf, banner, sizeof(banner))) {
+		fputs("<p class=\"illustrative\"><strong>", fp);
+		report_html_puts(fp, banner);
+		fputs("</strong></p>\n", fp);
+	}
 	nav(fp, rm->catalog, reg, lang);
 	fputs("</header>\n<div class=\"toc\">", fp);
 	report_html_puts(fp, label(lang, L_CONTENTS));

@@ -8,6 +8,8 @@
  * the helpers every plugin needs (ABI 1.1): config checking, "did you
  * mean" and a growable buffer.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
@@ -28,8 +30,12 @@ struct rm_ctx {
 	const struct source	*src;
 	FILE			*out;		/* NULL: check-config */
 	struct diags		*diags;		/* config errors go here */
-	int			 secrets;	/* check secret files now */
+	int			 secrets;	/* HOST_SECRETS_* */
 	int			 report_fd;	/* a probe's report, or -1 */
+	/* secret_wanted(): what a missing secret file is, where to get it */
+	char			 want_what[64];
+	char			 want_hint[256];
+	char			 waiting[512];	/* "": not waiting */
 	int			 failed;	/* an emit was refused */
 	size_t			 nemitted;
 	/* The last pair the catalog accepted ("": none); see host_emit. */
@@ -229,21 +235,46 @@ host_http_get(struct rm_ctx *ctx, const struct rm_request *req,
 static int
 host_check_secret(struct rm_ctx *ctx, const char *key, const char *path)
 {
-	char	 buf[4096], err[1024];
-	int	 rc;
+	struct stat	 st;
+	char		 buf[4096], err[1024];
+	int		 rc;
 
 	/* The parent reads it for the run's child, and for no other. */
 	if (ctx->report_fd != -1) {
 		write_all(ctx->report_fd, "s", 2);
 		write_all(ctx->report_fd, path, strlen(path) + 1);
 	}
-	if (!ctx->secrets)
+	if (ctx->secrets == HOST_SECRETS_NO)
+		return RM_OK;
+	/*
+	 * Not there yet: the source waits for the admin, as
+	 * "needs an API key in PATH (request one from ...)".
+	 */
+	if (lstat(path, &st) == -1 && errno == ENOENT) {
+		snprintf(ctx->waiting, sizeof(ctx->waiting), "needs %s in "
+		    "%s%s%s%s", ctx->want_what[0] != '\0' ? ctx->want_what :
+		    "a secret file", path, ctx->want_hint[0] != '\0' ?
+		    " (" : "", ctx->want_hint, ctx->want_hint[0] != '\0' ?
+		    ")" : "");
+		return RM_OK;
+	}
+	if (ctx->secrets == HOST_SECRETS_WAITING)
 		return RM_OK;
 	rc = sdk_read_secret(path, buf, sizeof(buf), err, sizeof(err));
 	explicit_bzero(buf, sizeof(buf));
 	if (rc != RM_OK)
 		host_conf_error(ctx, key, "%s", err);
 	return rc;
+}
+
+/* What a secret file holds and where to get it, for the waiting state. */
+static void
+host_secret_wanted(struct rm_ctx *ctx, const char *what, const char *hint)
+{
+	snprintf(ctx->want_what, sizeof(ctx->want_what), "%s",
+	    what != NULL ? what : "");
+	snprintf(ctx->want_hint, sizeof(ctx->want_hint), "%s",
+	    hint != NULL ? hint : "");
 }
 
 static const char *
@@ -366,6 +397,7 @@ static const struct rm_host host = {
 	.release = host_release,
 	.read_secret = sdk_read_secret,
 	.check_secret = host_check_secret,
+	.secret_wanted = host_secret_wanted,
 };
 
 const struct rm_host *
@@ -424,8 +456,9 @@ struct check_probe {
 
 /*
  * A probe's report is a run of records of NUL-terminated strings, each
- * led by its kind: "d", then a diag's file, where ("": none) and msg; or
- * "s", then the path of a secret file the plugin declared.
+ * led by its kind: "d", then a diag's file, where ("": none) and msg;
+ * "s", then the path of a secret file the plugin declared; or "w", then
+ * why the source waits for the admin (a secret file not there yet).
  */
 static void
 check_report(int fd, const struct diag *e)
@@ -464,6 +497,12 @@ check_probe(void *arg, int fd)
 	cp->p->desc.fini(state);
 	for (i = 0; i < d.n; i++)
 		check_report(fd, &d.v[i]);
+	/* The waiting state: "w" and why. */
+	if (ctx->waiting[0] != '\0') {
+		write_all(fd, "w", 2);
+		write_all(fd, ctx->waiting, strlen(ctx->waiting) + 1);
+	}
+	host_ctx_free(ctx);
 	return rc == RM_OK ? 0 : 1;
 }
 
@@ -471,11 +510,14 @@ check_probe(void *arg, int fd)
  * Check src's plugin config by running the plugin's init() and fini() in
  * a probe's child (see probe.c): both must do no I/O, and a plugin that
  * crashes or hangs there is reported like a bad config.  Errors go to
- * diags.  0 or -1.
+ * diags.  secrets is HOST_SECRETS_*.  A source that waits for a secret
+ * file (secret_wanted()) gets the reason in *waiting (new), else NULL.
+ * 0 or -1.
  */
 int
 host_check_source(struct regiomon *rm, const struct plugin *p,
-    struct source *src, int secrets, struct diags *diags)
+    struct source *src, int secrets, char **waiting,
+    struct diags *diags)
 {
 	struct check_probe	 cp;
 	size_t			 before = diags->n, len, n;
@@ -487,6 +529,7 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 	cp.p = p;
 	cp.src = src;
 	cp.secrets = secrets;
+	*waiting = NULL;
 	if ((rc = probe_run(check_probe, &cp, "checking its config", &report,
 	    &len, why, sizeof(why))) == -1) {
 		diag_add(diags, rm->conf->path, NULL, "sources[%zu]: plugin "
@@ -501,12 +544,16 @@ host_check_source(struct regiomon *rm, const struct plugin *p,
 		if (strcmp(f[0], "s") == 0 && n == 2) {
 			conf_source_add_secret(src, f[1]);
 			n = 0;
+		} else if (strcmp(f[0], "w") == 0 && n == 2) {
+			free(*waiting);
+			*waiting = xstrdup(f[1]);
+			n = 0;
 		} else if (strcmp(f[0], "d") == 0 && n == 4) {
 			diag_add(diags, f[1], f[2][0] != '\0' ? f[2] : NULL,
 			    "%s", f[3]);
 			n = 0;
 		} else if (n == 1 && strcmp(f[0], "s") != 0 &&
-		    strcmp(f[0], "d") != 0)
+		    strcmp(f[0], "w") != 0 && strcmp(f[0], "d") != 0)
 			break;	/* cannot be: both ends are this program */
 	}
 	free(report);

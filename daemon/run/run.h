@@ -40,8 +40,12 @@ const struct rm_host *host_table(void);
 int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);
 int	host_obs_check(const struct catalog *, const struct obs *, char *,
 	    size_t);
+/* What host_check_source() does with a secret file a config names. */
+#define HOST_SECRETS_NO		0	/* nothing: a run reads it at use */
+#define HOST_SECRETS_CHECK	1	/* read it as a run will */
+#define HOST_SECRETS_WAITING	2	/* only see whether it is there yet */
 int	host_check_source(struct regiomon *, const struct plugin *,
-	    struct source *, int, struct diags *);
+	    struct source *, int, char **, struct diags *);
 
 /* sdk.c: the helpers of ABI 1.1 and 1.2, shared with the tests' fakes */
 int	sdk_read_secret(const char *, char *, size_t, char *, size_t);

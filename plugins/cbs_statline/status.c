@@ -13,6 +13,7 @@
 struct cbs_status_list {
 	struct cbs_status	*v;
 	size_t			 n, cap;
+	size_t			 nstated;	/* rows with a Status */
 };
 
 /* Perioden (v3: Key) or PeriodenCodes (v4: Identifier) with Status. */
@@ -52,6 +53,8 @@ cbs_status_rows(struct cbs_run *run, json_t *rows, const char *url,
 			continue;
 		st = json_object_get(row, "Status");
 		s = json_string_value(st);
+		if (s != NULL && *s != '\0')
+			l->nstated++;
 		if (st == NULL || json_is_null(st) || (s != NULL &&
 		    (*s == '\0' || strcmp(s, "Definitief") == 0)))
 			p->provisional = 0;
@@ -99,6 +102,17 @@ cbs_statuses(struct cbs_run *run)
 		return -1;
 	}
 	free(url);
+	/*
+	 * A table whose periods carry no status at all (70072ned: Status
+	 * null) says which years are provisional only in its prose: the
+	 * figures go in as final, and the log says why rather than guess.
+	 */
+	if (l.n > 0 && l.nstated == 0)
+		cbs_host->log(run->ctx, RM_LOG_NOTICE, "table %s gives no "
+		    "period a status (%s: Status null): its figures are "
+		    "stored as final, none marked provisional; the table "
+		    "names provisional years only in its description",
+		    c->table, entity);
 	if (l.n > 0)
 		qsort(l.v, l.n, sizeof(*l.v), cbs_status_cmp);
 	free(run->status);

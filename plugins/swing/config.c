@@ -258,6 +258,34 @@ sw_missing(struct rm_ctx *ctx, const json_t *v, struct sw_state *st)
 }
 
 /*
+ * For the waiting state, while the key file is not there yet: what it
+ * holds and where to get one.  The Klimaatmonitor gives keys through its
+ * contact page; another Swing service is named by its host.
+ */
+static void
+sw_wanted(struct rm_ctx *ctx, const struct sw_state *st)
+{
+	const char	*base = st->base != NULL ? st->base : SW_BASE, *h;
+	char		 hint[200];
+	size_t		 n;
+
+	if (!RM_HOST_HAS(sw_host, secret_wanted) ||
+	    sw_host->secret_wanted == NULL)
+		return;
+	h = strstr(base, "://");
+	h = h != NULL ? h + 3 : base;
+	n = strcspn(h, "/:?#");
+	if (n == strlen("klimaatmonitor.databank.nl") &&
+	    strncasecmp(h, "klimaatmonitor.databank.nl", n) == 0)
+		snprintf(hint, sizeof(hint), "request one from the "
+		    "Klimaatmonitor (klimaatmonitor.databank.nl)");
+	else
+		snprintf(hint, sizeof(hint), "request one from the service "
+		    "at %.*s", (int)(n < 120 ? n : 120), h);
+	sw_host->secret_wanted(ctx, "an API key", hint);
+}
+
+/*
  * The config:
  *
  *	{"base_url": "https://klimaatmonitor.databank.nl/jiveservices/odata",
@@ -325,10 +353,13 @@ sw_init(struct rm_ctx *ctx, const json_t *conf, void **statep)
 			sw_host->conf_error(ctx, "api_key_file", "expected an "
 			    "absolute path, got \"%s\"", st->key_file);
 			rc = RM_ERR;
-		} else if (sw_host->check_secret != NULL &&
-		    sw_host->check_secret(ctx, "api_key_file",
-		    st->key_file) != RM_OK)
-			rc = RM_ERR;
+		} else {
+			sw_wanted(ctx, st);
+			if (sw_host->check_secret != NULL &&
+			    sw_host->check_secret(ctx, "api_key_file",
+			    st->key_file) != RM_OK)
+				rc = RM_ERR;
+		}
 	} else if (st->base != NULL && !st->file) {
 		sw_host->conf_error(ctx, "api_key_file", "missing: the Open "
 		    "Data Service needs a personal API key; put it in a file "

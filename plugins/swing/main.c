@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "swing.h"
@@ -294,9 +295,68 @@ sw_page(struct rm_ctx *ctx, const struct sw_state *st,
 	return 0;
 }
 
+/*
+ * 1 if base is the Open Data Service's v1 (its path ends in
+ * /jiveservices/odata) and v1 is past its end: ABF runs it "t/m 31
+ * december 2026" and then only v2, of a changed structure.  The clock
+ * is the daemon's (REGIOMON_NOW, its test hook, when set).
+ */
+static void	sw_refused_why(struct rm_ctx *, const struct sw_state *,
+		    const char *, const struct rm_response *);
+
+static int
+sw_v1_retired(const struct sw_state *st)
+{
+	const char	*s = getenv("REGIOMON_NOW");
+	char		*end;
+	long long	 now;
+	size_t		 n = st->base != NULL ? strlen(st->base) : 0;
+
+	if (st->file || n < strlen(SW_V1_PATH) || strcasecmp(st->base + n -
+	    strlen(SW_V1_PATH), SW_V1_PATH) != 0)
+		return 0;
+	now = (long long)time(NULL);
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		now = strtoll(s, &end, 10);
+		if (errno != 0 || *end != '\0')
+			now = (long long)time(NULL);
+	}
+	return now >= SW_V1_END;
+}
+
+static void
+sw_log_retired(struct rm_ctx *ctx, const char *why)
+{
+	sw_host->log(ctx, RM_LOG_ERR, "the Klimaatmonitor v1 API has been "
+	    "retired (%s; v1 ran until 2026-12-31): its successor v2 has a "
+	    "changed structure that this plugin does not read yet; disable "
+	    "this source until regiomon supports v2 (see doc/sources.md)",
+	    why);
+}
+
 /* Why a request failed, in words that say what to do. */
 static void
 sw_refused(struct rm_ctx *ctx, const struct sw_state *st, const char *var,
+    const struct rm_response *resp)
+{
+	char	 why[64];
+
+	if (resp->status == 410 || ((resp->status == 404 ||
+	    resp->status == 0) && sw_v1_retired(st))) {
+		if (resp->status == 0)
+			snprintf(why, sizeof(why), "no answer");
+		else
+			snprintf(why, sizeof(why), "HTTP %ld", resp->status);
+		sw_log_retired(ctx, why);
+		return;
+	}
+	sw_refused_why(ctx, st, var, resp);
+}
+
+/* The reason for any other refusal. */
+static void
+sw_refused_why(struct rm_ctx *ctx, const struct sw_state *st, const char *var,
     const struct rm_response *resp)
 {
 	char	 body[128];
@@ -453,6 +513,18 @@ sw_collect(struct rm_ctx *ctx, void *arg)
 			sw_host->log(ctx, RM_LOG_WARNING, "no values for %s "
 			    "(%s) at geo level \"%s\"", st->regions[i],
 			    st->codes[i], st->geo_level);
+	/* Never an empty run that looks like a good one. */
+	if (nemitted == 0) {
+		if (sw_v1_retired(st))
+			sw_log_retired(ctx, "no values");
+		else
+			sw_host->log(ctx, RM_LOG_ERR, "no values for any "
+			    "series: the service answered, but with no rows "
+			    "for these variables at geo level \"%s\"",
+			    st->geo_level);
+		rc = RM_ERR;
+		goto done;
+	}
 	sw_host->log(ctx, RM_LOG_DEBUG, "%zu observations", nemitted);
 done:
 	if (keyhdr != NULL) {

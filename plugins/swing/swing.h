@@ -15,6 +15,9 @@
 #define SW_KEY_MAX	1024
 #define SW_KEY_FILE_MAX	4096	/* the key file, all of it */
 #define SW_PERIOD	16
+/* The path of the Open Data Service's v1, and the last day it runs. */
+#define SW_V1_PATH	"/jiveservices/odata"
+#define SW_V1_END	1798761600	/* 2027-01-01T00:00:00Z */
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 

@@ -747,7 +747,7 @@ class Cbs(unittest.TestCase):
         # `make demo` runs demo-cbs-labour-v3 on share/demo/cbs/v3 (file:
         # base, v3-feed): every served cell of the series, and only those,
         # is stored exactly.
-        conf = os.path.join(TOP, "etc", "regiomon.json")
+        conf = os.path.join(TOP, "share", "demo", "regiomon.json")
         src = next(s for s in load(conf)["sources"]
                    if s["name"] == "demo-cbs-labour-v3")
         self.assertNotEqual(src.get("enabled"), False)

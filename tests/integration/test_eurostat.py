@@ -303,7 +303,7 @@ class Eurostat(unittest.TestCase):
     # The shipped demo
 
     def test_demo_sources(self):
-        conf = os.path.join(TOP, "etc", "regiomon.json")
+        conf = os.path.join(TOP, "share", "demo", "regiomon.json")
         state = tempfile.mkdtemp(prefix="test_eurostat.state.")
         try:
             r = subprocess.run(

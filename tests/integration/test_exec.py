@@ -231,7 +231,7 @@ class Exec(unittest.TestCase):
         top of the source tree."""
         state = os.path.join(self.tmp, "state")
         r = subprocess.run(
-            [rmtest.BIN, "-c", os.path.join("etc", "regiomon.json"), "-P",
+            [rmtest.BIN, "-c", os.path.join("share", "demo", "regiomon.json"), "-P",
              rmtest.PLUGINS, "-S", state, "fetch", "demo-exec"],
             capture_output=True, text=True, timeout=60, cwd=TOP)
         self.assertEqual(r.returncode, 0, r.stderr)

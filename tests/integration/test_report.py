@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: ISC
 """`regiomon report`: the static HTML report of a demo run (the csv
-source of etc/regiomon.json on share/demo/), checked as HTML (pages,
+source of share/demo/regiomon.json on share/demo/), checked as HTML (pages,
 sections, cards against `regiomon status --json`, images, no external
 resources) and in Debian's headless Chromium loaded from file://: six
 challenge sections, no broken image, a screenshot.  The swap into place,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: ISC
 """`regiomon status` after a demo run: the shipped config
-(etc/regiomon.json, its demo sources on the recorded data in share/demo/)
+(share/demo/regiomon.json, its demo sources on the recorded data in share/demo/)
 run into a temp state dir, then `status --json` checked against the
 state.json the run left, against the catalog, and against an evaluation
 done here in Python from the RRD files read back with librrd; the
@@ -28,7 +28,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
 import rmtest  # noqa: E402
 
-CONF = os.path.join(rmtest.TOP, "etc", "regiomon.json")
+CONF = os.path.join(rmtest.TOP, "share", "demo", "regiomon.json")
 STATES = ["ok", "improved", "moved", "moved-strongly", "warning", "critical",
           "stale", "nodata"]
 RANK = {"improved": 0, "ok": 1, "moved": 2, "moved-strongly": 3,

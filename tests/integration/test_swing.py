@@ -198,8 +198,12 @@ class Swing(unittest.TestCase):
         env = self.make_env(self.source(
             api_key_file=os.path.join(self.root, "nokey")))
         r = env.run("run", env=FAST)
-        self.assert_failed(r, "api_key_file %s: No such file or directory"
-                           % os.path.join(self.root, "nokey"))
+        # Not there yet: the source waits for the admin (issue 17), it
+        # does not fail; nothing is asked of the service.
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("km: waiting: needs an API key in %s (request one "
+                      "from the service at 127.0.0.1)"
+                      % os.path.join(self.root, "nokey"), r.stderr)
         self.assertEqual(self.requests(), [])
         with open(self.keyfile, "w") as f:
             f.write("\n  \n")
@@ -273,7 +277,7 @@ class Swing(unittest.TestCase):
             self.assertIn(want, r.stderr)
 
     def test_demo_source(self):
-        conf = os.path.join(TOP, "etc", "regiomon.json")
+        conf = os.path.join(TOP, "share", "demo", "regiomon.json")
         state = tempfile.mkdtemp(prefix="test_swing.state.")
         try:
             r = subprocess.run(

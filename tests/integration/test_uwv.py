@@ -276,7 +276,7 @@ class Uwv(unittest.TestCase):
             self.assertIn(want, r.stderr)
 
     def test_demo_source(self):
-        conf = os.path.join(TOP, "etc", "regiomon.json")
+        conf = os.path.join(TOP, "share", "demo", "regiomon.json")
         state = tempfile.mkdtemp(prefix="test_uwv.state.")
         try:
             r = subprocess.run(

@@ -324,7 +324,13 @@ static const struct {
 	    "unknown key \"plugindir\"; did you mean \"plugin_dir\"?" },
 	{ "{\"zzz\": 1}", NULL, "unknown key \"zzz\"; expected one of: "
 	    "state_dir, plugin_dir, catalog, http, limits, store, sources, "
-	    "mail, alerts, report, daemon" },
+	    "mail, alerts, report, daemon, illustrative" },
+	/* The demo's "illustrative" section. */
+	{ "{\"illustrative\": {}}", "illustrative",
+	    "missing required key \"note\"" },
+	{ "{\"illustrative\": {\"note\": \"x\", \"series\": [1]}}",
+	    "illustrative.series[0]",
+	    "expected an indicator id, or \"indicator/region\", got number" },
 	{ SRC("\"intervall\": \"1d\""), "sources[0]",
 	    "unknown key \"intervall\"; did you mean \"interval\"?" },
 	{ "{\"http\": {\"timout\": \"1m\"}}", "http",

@@ -53,8 +53,9 @@ test_table(void **unused)
 	const struct rm_host	*h = fh_host();
 
 	(void)unused;
-	/* 1.3 grew struct rm_plugin (describe), not this table. */
+	/* 1.3 grew struct rm_plugin (describe) and this table. */
 	assert_int_equal(h->abi_minor, 3);
+	assert_true(RM_HOST_HAS(h, secret_wanted));
 	assert_true(RM_HOST_HAS(h, release));
 	assert_true(RM_HOST_HAS(h, read_secret));
 	assert_true(h->size >= offsetof(struct rm_host, release) +
