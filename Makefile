@@ -298,7 +298,8 @@ $(B)/regiomon-plugin.pc: $(B)/paths.stamp
 
 # The shipped config with its source-tree paths made the installed ones.
 $(B)/regiomon.json: etc/regiomon.json $(B)/paths.stamp
-	sed -e 's|"file:\.\./share/|"file://$(DATADIR)/|g' \
+	sed -e 's|"file:\.\./share/hand-kept\.csv"|"file:hand-kept.csv"|g' \
+	    -e 's|"file:\.\./share/|"file://$(DATADIR)/|g' \
 	    -e 's|"\.\./share/|"$(DATADIR)/|g' \
 	    -e 's|"\.\./build/plugins"|"$(PLUGINDIR)"|g' \
 	    -e 's|"\.\./var"|"$(LOCALSTATEDIR)/regiomon"|g' \
@@ -377,6 +378,10 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 	$(INSTALL) -m 0644 $(B)/regiomon.service $(DESTDIR)$(UNITDIR)/
 	$(INSTALL) -m 0644 systemd/regiomon.sysusers \
 	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
+	$(INSTALL) -m 0644 share/hand-kept.csv $(DESTDIR)$(DATADIR)/
+	@# The analysts' hand-kept figures live beside the config, theirs.
+	@[ -e $(DESTDIR)$(ETCDIR)/hand-kept.csv ] || $(INSTALL) -m 0644 \
+	    share/hand-kept.csv $(DESTDIR)$(ETCDIR)/hand-kept.csv
 	@if [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \
 		echo "kept $(DESTDIR)$(ETCDIR)/regiomon.json;" \
 		    "the shipped one is $(B)/regiomon.json"; \
@@ -402,6 +407,12 @@ uninstall: $(B)/regiomon.json
 		rm -f $(DESTDIR)$(ETCDIR)/regiomon.json; \
 	elif [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \
 		echo "kept $(DESTDIR)$(ETCDIR)/regiomon.json (changed)"; \
+	fi
+	@# The hand-kept figures go only while they are still the template.
+	@if cmp -s share/hand-kept.csv $(DESTDIR)$(ETCDIR)/hand-kept.csv; then \
+		rm -f $(DESTDIR)$(ETCDIR)/hand-kept.csv; \
+	elif [ -e $(DESTDIR)$(ETCDIR)/hand-kept.csv ]; then \
+		echo "kept $(DESTDIR)$(ETCDIR)/hand-kept.csv (figures entered)"; \
 	fi
 	-rmdir $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(ETCDIR) \
 	    $(DESTDIR)$(DOCDIR) 2>/dev/null

@@ -87,7 +87,9 @@ fmt_point(char *buf, size_t size, const json_t *p, int mark)
 
 /*
  * The state column: the state, for a stale series with the judgement of
- * its last figure ("stale (critical)"), and the silence if there is one.
+ * its last figure ("stale (critical)"), a hand-kept one whose next
+ * figure is expected as "due (by hand, ok)", and the silence if there
+ * is one.
  */
 static void
 fmt_state(char *buf, size_t size, const json_t *s)
@@ -96,7 +98,10 @@ fmt_state(char *buf, size_t size, const json_t *s)
 	const char	*st = jstrv(s, "state", NULL);
 	char		 state[64];
 
-	if (st != NULL && strcmp(st, "stale") == 0)
+	if (json_is_true(json_object_get(s, "due")))
+		snprintf(state, sizeof(state), "due (by hand, %s)",
+		    jstrv(s, "judged", NULL));
+	else if (st != NULL && strcmp(st, "stale") == 0)
 		snprintf(state, sizeof(state), "stale (%s)",
 		    jstrv(s, "judged", NULL));
 	else

@@ -258,6 +258,22 @@ series_entry(const struct indicator *ind, const struct region *reg,
 		json_object_set_new(o, "silence", json_null());
 	t = json_object_get(ev, "notified_state");
 	json_object_set(o, "notified", t != NULL ? t : json_null());
+	/*
+	 * A hand-kept figure past its grace is due from the analyst, not
+	 * lost by a source: "due", with who publishes it and where.
+	 */
+	if (ind->kept_publisher != NULL) {
+		json_object_set_new(o, "kept_by_hand", json_pack("{s:s, s:o, "
+		    "s:s, s:o}", "publisher", ind->kept_publisher, "url",
+		    jstr(ind->kept_url), "cadence", ind->kept_cadence, "note",
+		    jstr(ind->kept_note)));
+		t = json_object_get(ev, "state");
+		json_object_set_new(o, "due", json_boolean(json_is_string(t) &&
+		    strcmp(json_string_value(t), "stale") == 0));
+	} else {
+		json_object_set_new(o, "kept_by_hand", json_null());
+		json_object_set_new(o, "due", json_false());
+	}
 	return o;
 }
 

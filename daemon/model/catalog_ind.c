@@ -24,6 +24,9 @@ static const char *const directions[] = {
 	"higher-is-better", "lower-is-better", "neutral"
 };
 static const char *const threshold_kinds[] = { "absolute", "relative" };
+static const char *const cadences[] = {
+	"year", "quarter", "month", "irregular"
+};
 
 static keytab_fn	ind_challenge;
 static keytab_fn	ind_freq;
@@ -33,6 +36,8 @@ static keytab_fn	ind_baselines;
 static keytab_fn	ind_targets;
 static keytab_fn	thr_kind;
 static keytab_fn	bl_region;
+static keytab_fn	kept_url;
+static keytab_fn	kept_cadence;
 static keytab_fn	bl_period;
 
 #define IND(f)		offsetof(struct indicator, f)
@@ -43,6 +48,19 @@ static keytab_fn	bl_period;
  * figure is then judged against its own 2020 value, and saying so is
  * better than forgetting it.
  */
+/*
+ * "kept_by_hand": {"publisher": "SNN & RUG", "url": "https://...",
+ * "cadence": "year", "note": "..."}: who publishes the figure, where,
+ * and how often a new one is due.
+ */
+static const struct keytab_key kept_keys[] = {
+	{ "publisher", KT_TEXT, .required = 1, .off = IND(kept_publisher) },
+	{ "url", KT_FUNC, .fn = kept_url },
+	{ "cadence", KT_FUNC, .required = 1, .fn = kept_cadence },
+	{ "note", KT_TEXT, .off = IND(kept_note) },
+};
+static const struct keytab kept_tab = { kept_keys, nitems(kept_keys) };
+
 static const struct keytab_key ind_keys[] = {
 	{ "id", KT_ID, .required = 1, .off = IND(id) },
 	{ "challenge", KT_FUNC, .required = 1, .fn = ind_challenge },
@@ -60,6 +78,7 @@ static const struct keytab_key ind_keys[] = {
 	{ "baselines", KT_FUNC, .required = 1, .fn = ind_baselines },
 	{ "targets", KT_FUNC, .fn = ind_targets },
 	{ "baseline_tolerance", KT_NONNEG, .off = IND(baseline_tolerance) },
+	{ "kept_by_hand", KT_SECTION, .sub = &kept_tab },
 };
 static const struct keytab ind_tab = { ind_keys, nitems(ind_keys) };
 
@@ -179,6 +198,34 @@ catalog_ind_indicators(struct keytab_ctx *kt, json_t *v, const char *path,
 			}
 		}
 	}
+}
+
+/* Where a hand-kept figure is published: an http(s) address. */
+static void
+kept_url(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
+{
+	struct indicator	*ind = base;
+	const char		*s = json_string_value(v);
+	char			 q[128];
+
+	if (s == NULL || (strncmp(s, "https://", 8) != 0 &&
+	    strncmp(s, "http://", 7) != 0) || strpbrk(s, " \t\r\n") != NULL) {
+		keytab_error(kt, path, "expected the http:// or https:// "
+		    "address where the figure is published, got %s",
+		    conf_got(v, q, sizeof(q)));
+		return;
+	}
+	ind->kept_url = s;
+}
+
+static void
+kept_cadence(struct keytab_ctx *kt, json_t *v, const char *path, void *base)
+{
+	struct indicator	*ind = base;
+	int			 i;
+
+	if ((i = keytab_oneof(kt, v, path, cadences, nitems(cadences))) >= 0)
+		ind->kept_cadence = cadences[i];
 }
 
 static void

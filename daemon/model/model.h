@@ -62,6 +62,15 @@ struct indicator {
 	struct baseline	*targets;	/* figures for a year after 2020 */
 	size_t		 ntargets;
 	double		 baseline_tolerance;	/* relative, 0.02 */
+	/*
+	 * "kept_by_hand": only a report publishes it, and an analyst
+	 * enters each figure (share/hand-kept.csv); NULL publisher: fed by
+	 * a live source.
+	 */
+	const char	*kept_publisher;
+	const char	*kept_url;	/* where it is published, or NULL */
+	const char	*kept_cadence;	/* year, quarter, month, irregular */
+	const char	*kept_note;	/* or NULL */
 };
 
 struct catalog {

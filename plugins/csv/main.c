@@ -246,6 +246,12 @@ cv_collect(struct rm_ctx *ctx, void *arg)
 			errors++;
 			break;
 		}
+		/*
+		 * A line whose first cell starts with "#" is a comment,
+		 * whatever its fields (share/hand-kept.csv's examples).
+		 */
+		if (csv_nfields(&c) > 0 && csv_cell(&c, 0)[0] == '#')
+			continue;
 		rows++;
 		if (csv_nfields(&c) != nhdr) {
 			cv_host->log(ctx, RM_LOG_ERR, "line %zu: %zu fields, "

@@ -113,7 +113,15 @@ class Install(unittest.TestCase):
             self.assertTrue(os.path.isfile(os.path.join(dest, c[1:])), c)
         for s in conf["sources"]:
             url = s.get("config", {}).get("url", "")
-            if url.startswith("file:"):
+            if s["name"] == "hand-kept":
+                # The analysts' figures: a copy of the template in
+                # /etc/regiomon, where the config's relative URL points.
+                self.assertEqual(url, "file:hand-kept.csv")
+                with open(os.path.join(dest, "etc/regiomon/hand-kept.csv"),
+                          "rb") as f, open(os.path.join(
+                              TOP, "share/hand-kept.csv"), "rb") as g:
+                    self.assertEqual(f.read(), g.read())
+            elif url.startswith("file:"):
                 self.assertTrue(url.startswith(
                     "file:///usr/share/regiomon/"), url)
                 self.assertTrue(os.path.exists(

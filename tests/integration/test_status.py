@@ -363,7 +363,9 @@ class Status(unittest.TestCase):
                 self.assertEqual(cells[0], s["indicator"])
                 self.assertEqual(cells[1], s["region"])
                 state = s["state"]
-                if state == "stale":
+                if s["due"]:
+                    state = "due (by hand, %s)" % s["judged"]
+                elif state == "stale":
                     state = "stale (%s)" % s["judged"]
                 self.assertTrue(row.rstrip().endswith(state), row)
                 # Values rounded for people: "37.6002 (2020)", not
