@@ -91,6 +91,10 @@ int	cmd_status(struct regiomon *, const struct opts *, int, char **);
 
 /* cmd_sources.c */
 json_t	*sources_doc(struct regiomon *);
+
+/* orphans.c */
+json_t	*orphans_doc(struct regiomon *);
+void	orphans_print(FILE *, const json_t *);
 int	cmd_sources(struct regiomon *, const struct opts *, int, char **);
 
 /* cmd_forget.c */

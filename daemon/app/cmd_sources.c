@@ -215,8 +215,12 @@ cmd_sources(struct regiomon *rm, const struct opts *o, int argc,
 		fputs(text, stdout);
 		putchar('\n');
 		free(text);
-	} else
+	} else {
 		print_text(stdout, doc);
+		json_decref(doc);
+		doc = orphans_doc(rm);
+		orphans_print(stdout, doc);
+	}
 	json_decref(doc);
 	return fflush(stdout) == EOF ? 1 : 0;
 }

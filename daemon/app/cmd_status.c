@@ -442,7 +442,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	struct silences	 sil;
 	struct diags	 d;
 	const char	*region = NULL, *v, *nc;
-	json_t		*doc;
+	json_t		*doc, *orphans;
 	char		*end, *text;
 	long		 challenge = 0;
 	unsigned	 states = 0;
@@ -513,6 +513,9 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		/* The sources' health, as `regiomon sources --json`. */
 		if (json_object_set_new(doc, "sources", sources_doc(rm)) == -1)
 			fatal(NULL);
+		/* Series files no configured source feeds (orphans.c). */
+		if (json_object_set_new(doc, "orphans", orphans_doc(rm)) == -1)
+			fatal(NULL);
 		/* Exact values, shortest: 65.7, not 65.700000000000003. */
 		if ((text = json_dumps_exact(doc, JSON_INDENT(2) |
 		    JSON_PRESERVE_ORDER)) == NULL) {
@@ -527,6 +530,9 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		colours = isatty(STDOUT_FILENO) &&
 		    (nc == NULL || *nc == '\0');
 		print_text(stdout, doc, colours);
+		orphans = orphans_doc(rm);
+		orphans_print(stdout, orphans);
+		json_decref(orphans);
 	}
 	json_decref(doc);
 	return fflush(stdout) == EOF ? fail : rc;
