@@ -30,7 +30,7 @@ fmt_latest(char *buf, size_t size, const struct item *x, enum lang lang)
 		return;
 	}
 	label_value(lang, json_number_value(json_object_get(l, "value")),
-	    x->ind->unit, val, sizeof(val));
+	    x->ind->unit, indicator_decimals(x->ind), val, sizeof(val));
 	snprintf(buf, size, "%s (%s%s)", val,
 	    json_string_value(json_object_get(l, "period")),
 	    json_is_true(json_object_get(l, "provisional")) ? "*" : "");
@@ -47,7 +47,7 @@ fmt_base(char *buf, size_t size, const struct item *x, enum lang lang)
 		return;
 	}
 	label_value(lang, json_number_value(json_object_get(b, "value")),
-	    x->ind->unit, val, sizeof(val));
+	    x->ind->unit, indicator_decimals(x->ind), val, sizeof(val));
 	report_base_note(lang, b, note, sizeof(note));
 	snprintf(buf, size, "%s (%s)%s%s", val,
 	    json_string_value(json_object_get(b, "period")),
@@ -225,8 +225,10 @@ fmt_shift(char *buf, size_t size, const struct item *x, enum lang lang)
 		snprintf(buf, size, "-");
 		return;
 	}
-	dl = label_decimals(jdbl(x->ev, "latest", "value"), FMT_HUMAN_DEC);
-	db = label_decimals(jdbl(x->ev, "baseline", "value"), FMT_HUMAN_DEC);
+	dl = label_decimals(jdbl(x->ev, "latest", "value"),
+	    indicator_decimals(x->ind));
+	db = label_decimals(jdbl(x->ev, "baseline", "value"),
+	    indicator_decimals(x->ind));
 	if (isnan(pct))
 		strlcpy(p, lang == LANG_EN ? "n/a" : "n.v.t.", sizeof(p));
 	else {
@@ -260,7 +262,7 @@ digest_cells(const struct item *x, char cells[DIGEST_NCOLS][256],
 	target[0] = '\0';
 	if (json_is_object(json_object_get(x->ev, "target"))) {
 		report_target_text(lang, json_object_get(x->ev, "target"),
-		    x->ind->unit, tt, sizeof(tt));
+		    x->ind, tt, sizeof(tt));
 		strlcpy(word, label(lang, L_TARGET), sizeof(word));
 		word[0] = (char)tolower((unsigned char)word[0]);
 		if (snprintf(target, sizeof(target), "; %s %s", word, tt) < 0)

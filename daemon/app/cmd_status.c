@@ -69,9 +69,19 @@ jnumv(const json_t *o, const char *a, const char *b)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* "28 (2020)", "26.9* (2024)" or "-". */
+/* The decimals series s's figures are shown with (its "decimals"). */
+static int
+decimals_of(const json_t *s)
+{
+	const json_t	*d = json_object_get(s, "decimals");
+
+	return json_is_integer(d) ? (int)json_integer_value(d) :
+	    FMT_HUMAN_DEC;
+}
+
+/* "28 (2020)", "26.9* (2024)" or "-", to at most dec decimals. */
 static void
-fmt_point(char *buf, size_t size, const json_t *p, int mark)
+fmt_point(char *buf, size_t size, const json_t *p, int mark, int dec)
 {
 	char	 val[64];
 
@@ -79,7 +89,7 @@ fmt_point(char *buf, size_t size, const json_t *p, int mark)
 		snprintf(buf, size, "-");
 		return;
 	}
-	fmt_human(val, sizeof(val), jnumv(p, "value", NULL), FMT_HUMAN_DEC);
+	fmt_human(val, sizeof(val), jnumv(p, "value", NULL), dec);
 	snprintf(buf, size, "%s%s (%s)", val,
 	    mark && json_is_true(json_object_get(p, "provisional")) ? "*" : "",
 	    jstrv(p, "period", NULL));
@@ -121,11 +131,14 @@ cells_of(const json_t *s, char cells[NCOLS][128])
 
 	snprintf(cells[0], 128, "%s", jstrv(s, "indicator", NULL));
 	snprintf(cells[1], 128, "%s", jstrv(s, "region", NULL));
-	fmt_point(cells[2], 128, json_object_get(s, "baseline"), 0);
-	fmt_point(cells[3], 128, json_object_get(s, "latest"), 1);
+	fmt_point(cells[2], 128, json_object_get(s, "baseline"), 0,
+	    decimals_of(s));
+	fmt_point(cells[3], 128, json_object_get(s, "latest"), 1,
+	    decimals_of(s));
 	status_fmt_shift(cells[4], 128, jnumv(s, "shift", "abs"),
 	    jnumv(s, "shift", "pct"), jnumv(s, "latest", "value"),
-	    jnumv(s, "baseline", "value"), jstrv(s, "unit", NULL));
+	    jnumv(s, "baseline", "value"), jstrv(s, "unit", NULL),
+	    decimals_of(s));
 	fmt_state(cells[5], 128, s);
 }
 

@@ -49,11 +49,11 @@ status_pad(FILE *fp, const char *s, size_t width)
  */
 void
 status_fmt_shift(char *buf, size_t size, double abs, double pct,
-    double latest, double base, const char *unit)
+    double latest, double base, const char *unit, int maxdec)
 {
 	char	 p[32], n[64];
-	int	 dl = fmt_human_decimals(latest, FMT_HUMAN_DEC);
-	int	 db = fmt_human_decimals(base, FMT_HUMAN_DEC);
+	int	 dl = fmt_human_decimals(latest, maxdec);
+	int	 db = fmt_human_decimals(base, maxdec);
 
 	if (isnan(abs)) {
 		snprintf(buf, size, "-");
@@ -237,6 +237,9 @@ series_entry(const struct indicator *ind, const struct region *reg,
 		json_decref(pending);
 		return NULL;
 	}
+	/* The decimals a figure is shown with (catalog "decimals"). */
+	json_object_set_new(o, "decimals", ind->decimals >= 0 ?
+	    json_integer(ind->decimals) : json_null());
 	json_object_set(o, "baseline", base != NULL ? base : json_null());
 	json_object_set(o, "latest", latest != NULL ? latest : json_null());
 	json_object_set_new(o, "shift", shift);

@@ -127,3 +127,13 @@ indicator_baseline(const struct indicator *ind, const char *region)
 			return &ind->baselines[i];
 	return NULL;
 }
+
+/*
+ * The decimals ind's figures are shown with at most: the catalog's
+ * "decimals", else FMT_HUMAN_DEC (as many as the figure has, up to 4).
+ */
+int
+indicator_decimals(const struct indicator *ind)
+{
+	return ind->decimals >= 0 ? ind->decimals : FMT_HUMAN_DEC;
+}

@@ -78,6 +78,7 @@ static const struct keytab_key ind_keys[] = {
 	{ "baselines", KT_FUNC, .required = 1, .fn = ind_baselines },
 	{ "targets", KT_FUNC, .fn = ind_targets },
 	{ "baseline_tolerance", KT_NONNEG, .off = IND(baseline_tolerance) },
+	{ "decimals", KT_INT, .off = IND(decimals), .min = 0, .max = 6 },
 	{ "kept_by_hand", KT_SECTION, .sub = &kept_tab },
 };
 static const struct keytab ind_tab = { ind_keys, nitems(ind_keys) };
@@ -179,6 +180,7 @@ catalog_ind_indicators(struct keytab_ctx *kt, json_t *v, const char *path,
 		ind->confirm = 1;
 		ind->grace = GRACE_DEFAULT;
 		ind->baseline_tolerance = TOLERANCE_DEFAULT;
+		ind->decimals = -1;
 		conf_jpath(sub, sizeof(sub), path, NULL, i);
 		keytab_walk(kt, e, sub, &ind_tab, ind);
 		cat->nindicators++;

@@ -62,6 +62,7 @@ struct indicator {
 	struct baseline	*targets;	/* figures for a year after 2020 */
 	size_t		 ntargets;
 	double		 baseline_tolerance;	/* relative, 0.02 */
+	int		 decimals;	/* shown at most; -1: as the figure */
 	/*
 	 * "kept_by_hand": only a report publishes it, and an analyst
 	 * enters each figure (share/hand-kept.csv); NULL publisher: fed by
@@ -188,6 +189,7 @@ const struct challenge *catalog_challenge(const struct catalog *, int);
 const char *region_code(const struct region *, const char *);
 const struct region *catalog_region_by_code(const struct catalog *,
 	    const char *, const char *);
+int	indicator_decimals(const struct indicator *);
 const struct baseline *indicator_baseline(const struct indicator *,
 	    const char *);
 

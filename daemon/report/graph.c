@@ -28,7 +28,8 @@ graph_base_text(enum lang lang, const struct indicator *ind,
 {
 	char	 num[64], per[PERIOD_MAX];
 
-	label_value(lang, g->base.value, ind->unit, num, sizeof(num));
+	label_value(lang, g->base.value, ind->unit, indicator_decimals(ind),
+	    num, sizeof(num));
 	if (period_format(&g->base.period, per, sizeof(per)) == -1)
 		strlcpy(per, "?", sizeof(per));
 	if (g->base.from_catalog)
@@ -52,7 +53,8 @@ graph_latest_text(enum lang lang, const struct indicator *ind,
 {
 	char	 num[64], per[PERIOD_MAX];
 
-	label_value(lang, latest->value, ind->unit, num, sizeof(num));
+	label_value(lang, latest->value, ind->unit, indicator_decimals(ind),
+	    num, sizeof(num));
 	if (period_format(&latest->period, per, sizeof(per)) == -1)
 		strlcpy(per, "?", sizeof(per));
 	snprintf(buf, size, "%s: %s (%s%s%s)", label(lang, L_LATEST), num,

@@ -250,16 +250,17 @@ label_num(enum lang lang, double v, int maxdec, int plus, char *buf,
 }
 
 /*
- * v with its unit: "4,4%" (a percent sign follows the number directly,
- * as both languages write it), "18 PJ", "1.234 banen".
+ * v with its unit and at most maxdec decimals (indicator_decimals()):
+ * "4,4%" (a percent sign follows the number directly, as both languages
+ * write it), "18 PJ", "1.234 banen".
  */
 void
-label_value(enum lang lang, double v, const char *unit, char *buf,
-    size_t size)
+label_value(enum lang lang, double v, const char *unit, int maxdec,
+    char *buf, size_t size)
 {
 	char	 num[64];
 
-	label_num(lang, v, FMT_HUMAN_DEC, 0, num, sizeof(num));
+	label_num(lang, v, maxdec, 0, num, sizeof(num));
 	if (unit == NULL || *unit == '\0' || !isfinite(v))
 		snprintf(buf, size, "%s", num);
 	else if (strcmp(unit, "%") == 0)
@@ -310,17 +311,19 @@ report_base_note(enum lang lang, const json_t *b, char *buf, size_t size)
  * "800.000 ton (2040): achter op koers (pad nu 168.000 ton)".
  */
 void
-report_target_text(enum lang lang, const json_t *t, const char *unit,
-    char *buf, size_t size)
+report_target_text(enum lang lang, const json_t *t,
+    const struct indicator *ind, char *buf, size_t size)
 {
+	const char	*unit = ind->unit;
 	const char	*prog = json_string_value(json_object_get(t,
 	    "progress"));
 	char		 val[64], path[96], num[64];
 	int		 d;
 
-	label_value(lang, jnumber(t, "value"), unit, val, sizeof(val));
+	label_value(lang, jnumber(t, "value"), unit, indicator_decimals(ind),
+	    val, sizeof(val));
 	/* The path to one decimal more than the target: 19,9%, not 19,9333%. */
-	d = label_decimals(jnumber(t, "value"), FMT_HUMAN_DEC) + 1;
+	d = label_decimals(jnumber(t, "value"), indicator_decimals(ind)) + 1;
 	label_num(lang, jnumber(t, "path"), d, 0, num, sizeof(num));
 	if (unit == NULL || *unit == '\0')
 		snprintf(path, sizeof(path), "%s", num);

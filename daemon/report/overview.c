@@ -182,7 +182,8 @@ row(FILE *fp, struct regiomon *rm, const struct orow *r,
 	fputs("</td><td>", fp);
 	if (json_is_object(l)) {
 		label_value(lang, json_number_value(json_object_get(l,
-		    "value")), r->ind->unit, text, sizeof(text));
+		    "value")), r->ind->unit, indicator_decimals(r->ind), text,
+		    sizeof(text));
 		report_html_puts(fp, text);
 		fputs(" (", fp);
 		report_html_puts(fp, json_string_value(json_object_get(l,
@@ -191,7 +192,8 @@ row(FILE *fp, struct regiomon *rm, const struct orow *r,
 	}
 	fputs("</td><td>", fp);
 	if (json_is_object(b)) {
-		label_value(lang, base, r->ind->unit, text, sizeof(text));
+		label_value(lang, base, r->ind->unit,
+		    indicator_decimals(r->ind), text, sizeof(text));
 		report_html_puts(fp, text);
 		fputs(" (", fp);
 		report_html_puts(fp, json_string_value(json_object_get(b,

@@ -48,9 +48,10 @@ const char *label_lang_name(enum lang);
 const char *label_state(enum lang, const char *);
 int	label_decimals(double, int);
 void	label_num(enum lang, double, int, int, char *, size_t);
-void	label_value(enum lang, double, const char *, char *, size_t);
+void	label_value(enum lang, double, const char *, int, char *, size_t);
 void	report_base_note(enum lang, const json_t *, char *, size_t);
-void	report_target_text(enum lang, const json_t *, const char *, char *,
+void	report_target_text(enum lang, const json_t *,
+	    const struct indicator *, char *,
 	    size_t);
 
 /* graph.c */

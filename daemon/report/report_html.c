@@ -197,7 +197,8 @@ card_baseline(FILE *fp, const json_t *e, const struct indicator *ind,
 
 	if (!json_is_object(b))
 		return;
-	label_value(lang, jdouble(b, "value"), ind->unit, num, sizeof(num));
+	label_value(lang, jdouble(b, "value"), ind->unit,
+	    indicator_decimals(ind), num, sizeof(num));
 	fputs("<dt>", fp);
 	report_html_puts(fp, label(lang, L_BASELINE));
 	fputs("</dt><dd>", fp);
@@ -251,9 +252,10 @@ report_shift_text(const json_t *e, const struct indicator *ind,
 	if (!json_is_object(s) || !json_is_object(b))
 		return -1;
 	d = label_decimals(jdouble(json_object_get(e, "latest"), "value"),
-	    FMT_HUMAN_DEC);
-	if (label_decimals(jdouble(b, "value"), FMT_HUMAN_DEC) > d)
-		d = label_decimals(jdouble(b, "value"), FMT_HUMAN_DEC);
+	    indicator_decimals(ind));
+	if (label_decimals(jdouble(b, "value"), indicator_decimals(ind)) > d)
+		d = label_decimals(jdouble(b, "value"),
+		    indicator_decimals(ind));
 	label_num(lang, jdouble(s, "abs"), d, 1, num, sizeof(num));
 	/* A shift of a percentage is in percentage points. */
 	if (strcmp(ind->unit, "%") == 0)
@@ -312,7 +314,7 @@ card_target(FILE *fp, const json_t *e, const struct indicator *ind,
 
 	if (!json_is_object(t))
 		return;
-	report_target_text(lang, t, ind->unit, text, sizeof(text));
+	report_target_text(lang, t, ind, text, sizeof(text));
 	fputs("<dt>", fp);
 	report_html_puts(fp, label(lang, L_TARGET));
 	fputs("</dt><dd>", fp);

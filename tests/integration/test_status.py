@@ -368,16 +368,17 @@ class Status(unittest.TestCase):
                 elif state == "stale":
                     state = "stale (%s)" % s["judged"]
                 self.assertTrue(row.rstrip().endswith(state), row)
-                # Values rounded for people: "37.6002 (2020)", not
-                # "37.60022227514487 (2020)".
+                # Values rounded for people to the indicator's decimals:
+                # "37.6 (2020)", not "37.60022227514487 (2020)".
+                dec = s["decimals"] if s["decimals"] is not None else 4
                 if s["baseline"] is not None:
                     self.assertEqual(cells[2:4], [
-                        human(s["baseline"]["value"]),
+                        human(s["baseline"]["value"], dec),
                         "(%s)" % s["baseline"]["period"]], row)
                 if s["latest"] is not None:
                     self.assertIn(" (%s)" % s["latest"]["period"], row)
                     self.assertIn(" %s%s (%s)" % (
-                        human(s["latest"]["value"]),
+                        human(s["latest"]["value"], dec),
                         "*" if s["latest"]["provisional"] else "",
                         s["latest"]["period"]), row)
                     if s["latest"]["provisional"]:
@@ -396,7 +397,7 @@ class Status(unittest.TestCase):
                    and human(s["latest"]["value"]) != repr(
                        s["latest"]["value"])]
         self.assertTrue(rounded)
-        self.assertIn("37.6002 (2020)", out)
+        self.assertIn("37.6 (2020)", out)
         self.assertNotIn("37.60022227514487", out)
 
     def test_json_numbers_shortest(self):

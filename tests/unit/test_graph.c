@@ -290,12 +290,19 @@ test_numbers(void **state)
 			fail_msg("%zu: %.17g gave \"%s\", want \"%s\"", i,
 			    t[i].v, buf, t[i].want);
 	}
-	label_value(LANG_NL, 4.4, "%", buf, sizeof(buf));
+	label_value(LANG_NL, 4.4, "%", FMT_HUMAN_DEC, buf, sizeof(buf));
 	assert_string_equal(buf, "4,4%");
-	label_value(LANG_NL, 18, "PJ", buf, sizeof(buf));
+	label_value(LANG_NL, 18, "PJ", FMT_HUMAN_DEC, buf, sizeof(buf));
 	assert_string_equal(buf, "18 PJ");
-	label_value(LANG_EN, 12500, "banen", buf, sizeof(buf));
+	label_value(LANG_EN, 12500, "banen", FMT_HUMAN_DEC, buf, sizeof(buf));
 	assert_string_equal(buf, "12,500 banen");
+	/* An indicator's "decimals": at most that many, in either form. */
+	label_value(LANG_NL, 37.6002, "%", 1, buf, sizeof(buf));
+	assert_string_equal(buf, "37,6%");
+	label_value(LANG_EN, 12345.678, "euro", 0, buf, sizeof(buf));
+	assert_string_equal(buf, "12,346 euro");
+	label_value(LANG_NL, 12345.678, "mln euro", 1, buf, sizeof(buf));
+	assert_string_equal(buf, "12.345,7 mln euro");
 }
 
 int
