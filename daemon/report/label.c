@@ -234,9 +234,13 @@ label_num(enum lang lang, double v, int maxdec, int plus, char *buf,
 		out[o++] = '+';
 	dot = strchr(raw, '.');
 	intlen = dot != NULL ? (size_t)(dot - raw) : strlen(raw);
-	/* Group thousands only from 10 000 on: "2020" stays a year. */
+	/*
+	 * Thousands grouped from 1 000 on, one rule for every figure: a
+	 * page of "8339,1" beside "19.600" reads as two notations.  Years
+	 * never come here (periods are text).
+	 */
 	for (i = 0, p = raw; i < intlen; i++, p++) {
-		if (intlen > 4 && i > 0 && (intlen - i) % 3 == 0)
+		if (intlen > 3 && i > 0 && (intlen - i) % 3 == 0)
 			out[o++] = tsep;
 		out[o++] = *p;
 	}
