@@ -99,8 +99,12 @@ host_obs_check(const struct catalog *cat, const struct obs *ob, char *err,
 	}
 	if (ob->period.freq != ind->freq) {
 		period_format(&ob->period, per, sizeof(per));
+		/* The fix: cbs_statline reads years unless told otherwise. */
 		snprintf(err, errlen, "period %s for %s, which is a %sly "
-		    "series", per, ob->indicator, freq_name(ind->freq));
+		    "series: have the source give %sly periods (cbs_statline: "
+		    "add \"periods\": [\"%s\"] to the series)", per,
+		    ob->indicator, freq_name(ind->freq), freq_name(ind->freq),
+		    freq_name(ind->freq));
 		return -1;
 	}
 	return 0;
@@ -147,7 +151,7 @@ static int
 host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 {
 	struct obs	 ob;
-	char		 err[256];
+	char		 err[512];
 
 	if (host_obs_from(o, &ob, err, sizeof(err)) == -1)
 		goto refuse;
