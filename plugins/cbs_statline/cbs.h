@@ -228,7 +228,7 @@ int	 cbs_desc_source(struct cbs_run *, const json_t *, json_t *);
 #define CBS_CLOSE_MAX	5	/* close titles or codes named in a message */
 void	 cbs_closest(const char *, const char *const *, size_t, size_t,
 	    struct cbs_buf *);
-void	 cbs_hint(struct cbs_run *, const char *, const char *, long);
+void	 cbs_hint(struct cbs_run *, const char *, long);
 
 /* resolve.c */
 /* A measure or dimension of the table: copied out of its page. */

@@ -116,12 +116,12 @@ cbs_hint_table(struct cbs_run *run, const char *what)
 }
 
 /*
- * After a failed GET of url (what: its entity), with status the server's
- * answer (0: none): the fix, when the failure says what it is.  The
- * host has logged the failure itself, with the server's text.
+ * After a failed GET (what: its entity), with status the server's answer
+ * (0: none): the fix, when the failure says what it is.  The host has
+ * logged the failure itself, with its URL and the server's text.
  */
 void
-cbs_hint(struct cbs_run *run, const char *url, const char *what, long status)
+cbs_hint(struct cbs_run *run, const char *what, long status)
 {
 	const struct cbs_conf	*c = run->conf;
 	const char		*looks = cbs_base_looks(c->base);
@@ -150,10 +150,11 @@ cbs_hint(struct cbs_run *run, const char *url, const char *what, long status)
 	if (status == 500 && c->api == CBS_V3 &&
 	    (strcmp(what, "TypedDataSet") == 0 ||
 	    strcmp(what, "UntypedDataSet") == 0))
-		cbs_host->log(run->ctx, RM_LOG_ERR, "%s: the ODataApi serves "
+		cbs_host->log(run->ctx, RM_LOG_ERR, "table %s: the ODataApi "
+		    "serves "
 		    "at most 10,000 cells a request (regions x periods x "
 		    "measures); use \"api\": \"v3-feed\" for tables over "
 		    "10,000 cells (base_url "
 		    "https://opendata.cbs.nl/ODataFeed/odata), or fewer "
-		    "regions or periods per source", url);
+		    "regions or periods per source", c->table);
 }

@@ -69,7 +69,7 @@ cbs_fetch(struct cbs_run *run, const char *url, const char *what,
 	if (cbs_host->http_get(run->ctx, &req, resp) != RM_OK) {
 		status = resp->status;
 		cbs_host->response_free(resp);
-		cbs_hint(run, url, what, status);
+		cbs_hint(run, what, status);
 		return -1;
 	}
 	return 0;
