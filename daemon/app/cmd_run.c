@@ -145,19 +145,38 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	const struct source	*src;
 	const struct plugin	*p;
 	char			 why[1024], buf[65536], *mark = NULL;
+	char			*name = NULL;
+	char			*names[2];
 	FILE			*sink;
 	size_t			 nobs, n;
-	int			 result;
+	int			 result, i;
 
-	/* main.c counted the arguments: SOURCE. */
+	/* main.c counted the arguments: SOURCE [--check], in any order. */
 	(void)o;
-	(void)argc;
-	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
-		out_printf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
-		    argv[1], rm->conf->path);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--check") == 0)
+			rm->check_only = 1;
+		else if (argv[i][0] == '-' || name != NULL) {
+			out_printf(stderr, "regiomon: fetch: unexpected "
+			    "\"%s\"; usage: fetch SOURCE [--check]\n",
+			    argv[i]);
+			return EXIT_USAGE;
+		} else
+			name = argv[i];
+	}
+	if (name == NULL) {
+		out_printf(stderr, "regiomon: fetch: no SOURCE; usage: fetch "
+		    "SOURCE [--check]\n");
 		return EXIT_USAGE;
 	}
-	if (check_sources(rm, argc, argv) != 0)
+	if ((src = conf_source(rm->conf, name)) == NULL) {
+		out_printf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
+		    name, rm->conf->path);
+		return EXIT_USAGE;
+	}
+	names[0] = argv[0];
+	names[1] = name;
+	if (check_sources(rm, 2, names) != 0)
 		return EXIT_CONFIG;
 	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
 	    why, sizeof(why))) == NULL) {
@@ -177,9 +196,15 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		fclose(sink);
 		return 1;
 	}
-	rewind(sink);
-	while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
-		fwrite(buf, 1, n, stdout);
+	/* A check prints what it found, never observations. */
+	if (rm->check_only)
+		printf("%s: checked against the service: every reference "
+		    "found; nothing stored\n", src->name);
+	else {
+		rewind(sink);
+		while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
+			fwrite(buf, 1, n, stdout);
+	}
 	fclose(sink);
 	if (fflush(stdout) == EOF)
 		return 1;

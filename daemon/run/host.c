@@ -309,6 +309,12 @@ host_conf_type_fn(struct rm_ctx *ctx, const char *path, const json_t *v,
 	return sdk_conf_type(&host, ctx, path, v, t, what);
 }
 
+static int
+host_check_only(struct rm_ctx *ctx)
+{
+	return ctx->rm->check_only;
+}
+
 void
 host_release(void *p)
 {
@@ -343,6 +349,7 @@ static const struct rm_host host = {
 	.release = host_release,
 	.read_secret = sdk_read_secret,
 	.check_secret = host_check_secret,
+	.check_only = host_check_only,
 };
 
 const struct rm_host *

@@ -111,6 +111,7 @@ struct cbs_run {
 	struct cbs_width	*widths;
 	size_t			 nwidths;
 	size_t			 requests;	/* made so far, for the log */
+	int			 dims_bad;	/* a dimension is missing */
 };
 
 /*

@@ -224,24 +224,44 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 	const char	*old;
 	char		*mark = NULL;
 	size_t		 i, n;
-	int		 rc = RM_ERR;
+	int		 rc = RM_ERR, check, bad;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	run.conf = arg;
+	check = RM_HOST_HAS(cbs_host, check_only) &&
+	    cbs_host->check_only != NULL && cbs_host->check_only(ctx);
 	if (cbs_stamp(&run, &mark) == -1)
 		goto done;
-	if ((old = cbs_host->get_mark(ctx)) != NULL &&
+	if (!check && (old = cbs_host->get_mark(ctx)) != NULL &&
 	    strcmp(old, mark) == 0) {
 		cbs_host->log(ctx, RM_LOG_DEBUG, "table %s unchanged since the "
 		    "last run (%s); nothing downloaded", run.conf->table, mark);
 		rc = RM_UNCHANGED;
 		goto done;
 	}
-	if (cbs_measures(&run) == -1 || cbs_statuses(&run) == -1)
+	/*
+	 * The codes are checked after a wrong measure too, so that one run
+	 * names every problem; not when a dimension is missing, whose code
+	 * list would not be there either.
+	 */
+	bad = cbs_measures(&run) == -1;
+	if ((bad && run.dims_bad) || cbs_statuses(&run) == -1)
 		goto done;
-	if (cbs_widths(&run) == -1)
+	if (cbs_widths(&run) == -1 || bad)
 		goto done;
+	/*
+	 * `fetch --check`: the table, its measures, dimensions and codes
+	 * were all found; the data is not read, and no mark is set.
+	 */
+	if (check) {
+		cbs_host->log(ctx, RM_LOG_NOTICE, "table %s (%s): %zu series "
+		    "checked: the table, every measure, dimension, region and "
+		    "filter code found", run.conf->table,
+		    cbs_api_name(run.conf->api), run.conf->nseries);
+		rc = RM_OK;
+		goto done;
+	}
 	/* Consecutive v3 series that read the same rows share requests. */
 	for (i = 0; i < run.conf->nseries; i += n) {
 		for (n = 1; run.conf->api != CBS_V4 &&

@@ -267,6 +267,7 @@ cbs_check_dim(struct cbs_run *run, const struct cbs_items *it,
 
 	if (cbs_has_dim(it, dim))
 		return 0;
+	run->dims_bad = 1;
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < it->ndims && i < NELEM(names); i++) {
 		names[i] = it->dims[i].key;

@@ -356,6 +356,46 @@ class CbsErrors(unittest.TestCase):
                       "replaces the shipped catalog, so list that first to "
                       'keep it: "catalog": ["', r.stderr)
 
+    # ---- fetch --check
+
+    def test_fetch_check(self):
+        good = self.src("hp", {
+            "api": "v4", "base_url": self.v4base, "table": "83625NED",
+            "series": [{"indicator": "house-price", "measure": "M001534",
+                        "regions": cbs.ALL}]})
+        bad = self.src("v3", self.v3_cfg("v3-feed", [
+            {"indicator": "unemployment-rate", "measure": "Werkloosheid_13",
+             "filters": {"Geslacht": "T001038"},
+             "regions": ["groningen", "het-hogeland"]}]))
+        self.make_env([good, bad])
+        before = len(self.srv.requests())
+        r = self.run_rm("fetch", "hp", "--check")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "hp: checked against the service: every "
+                         "reference found; nothing stored\n")
+        self.assertIn("table 83625NED (v4): 1 series checked", r.stderr)
+        reqs = self.srv.requests()[before:]
+        self.assertTrue(any("/83625NED/RegioSCodes" in l for l in reqs))
+        # The metadata only: no data read, nothing stored.
+        self.assertFalse([l for l in reqs if "/Observations" in l])
+        self.assertFalse(os.path.exists(os.path.join(self.env.state, "rrd",
+                                                     "house-price")))
+        # Every problem of a source at once, again without its data.
+        before = len(self.srv.requests())
+        r = self.run_rm("fetch", "--check", "v3")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout, "")
+        self.assertIn('measure "Werkloosheid_13" is not in table 85268NED',
+                      r.stderr)
+        self.assertIn('region "het-hogeland" (CBS code "GM1966") is not in '
+                      'table 85268NED', r.stderr)
+        self.assertFalse([l for l in self.srv.requests()[before:]
+                          if "DataSet" in l])
+        r = self.run_rm("fetch", "hp", "--chek")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn('unexpected "--chek"; usage: fetch SOURCE [--check]',
+                      r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
