@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * widths.c: v3 dimension keys as the server writes them.  Every key of a
- * v3 dimension is padded with spaces to one width ("PV20  " next to
- * "GM0106"), and $filter must compare the padded key; the width is read
- * from the dimension's own list, which also shows whether a code exists.
+ * widths.c: the codes of the dimensions a config filters on, as the
+ * table lists them (v3: the entity DIM, v4: DIMCodes).  Every region and
+ * filter code asked for must be there: one missing is an error of its
+ * series, with the closest codes.  v3 also pads every key of a dimension
+ * with spaces to one width ("PV20  " next to "GM0106"), and $filter must
+ * compare the padded key; the width is read from the same list.
  */
 #include <stdio.h>
 #include <stdlib.h>
