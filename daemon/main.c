@@ -55,21 +55,23 @@ static const struct command commands[] = {
 		"the state dir\n      is in use (by the daemon) or another "
 		"user's",
 		"a SOURCE that is not in the config") },
-	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 2, NULL,
-	    "fetch SOURCE [--check]",
+	{ "fetch", cmd_fetch, NEED_CATALOG, 1, -1, NULL,
+	    "fetch SOURCE\n"
+	    "fetch --check [SOURCE ...]",
 	    "run one source and print its observations",
 	    "  SOURCE        the source (its \"name\" in the config) to run; "
 	    "its\n"
 	    "                observations are printed as JSON lines and "
 	    "not stored\n"
-	    "  --check       only check the source against the service's "
-	    "live\n"
-	    "                metadata (cbs_statline: the table, measures, "
-	    "dimensions,\n"
-	    "                region and filter codes), without reading its "
-	    "data; a\n"
-	    "                plugin that cannot check runs in full; "
-	    "nothing is stored\n"
+	    "  --check       only check these sources (default: every "
+	    "enabled one)\n"
+	    "                against the services' live metadata "
+	    "(cbs_statline: the\n"
+	    "                table, measures, dimensions, region and "
+	    "filter codes),\n"
+	    "                without reading data, a line each; a plugin "
+	    "that cannot\n"
+	    "                check runs in full; nothing is stored\n"
 	    EXIT_HELP("the run (or check) succeeded", "the run failed "
 		"(nothing is printed)", "no SOURCE, one not in the config, "
 		"or another option") },

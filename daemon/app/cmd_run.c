@@ -139,45 +139,20 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
-int
-cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+/*
+ * Run src into a temporary file, then print its observations, or with
+ * rm->check_only the one line that says it was checked.  0, or 1 when the
+ * run failed (logged; nothing printed).
+ */
+static int
+fetch_one(struct regiomon *rm, const struct source *src)
 {
-	const struct source	*src;
 	const struct plugin	*p;
 	char			 why[1024], buf[65536], *mark = NULL;
-	char			*name = NULL;
-	char			*names[2];
 	FILE			*sink;
 	size_t			 nobs, n;
-	int			 result, i;
+	int			 result;
 
-	/* main.c counted the arguments: SOURCE [--check], in any order. */
-	(void)o;
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--check") == 0)
-			rm->check_only = 1;
-		else if (argv[i][0] == '-' || name != NULL) {
-			out_printf(stderr, "regiomon: fetch: unexpected "
-			    "\"%s\"; usage: fetch SOURCE [--check]\n",
-			    argv[i]);
-			return EXIT_USAGE;
-		} else
-			name = argv[i];
-	}
-	if (name == NULL) {
-		out_printf(stderr, "regiomon: fetch: no SOURCE; usage: fetch "
-		    "SOURCE [--check]\n");
-		return EXIT_USAGE;
-	}
-	if ((src = conf_source(rm->conf, name)) == NULL) {
-		out_printf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
-		    name, rm->conf->path);
-		return EXIT_USAGE;
-	}
-	names[0] = argv[0];
-	names[1] = name;
-	if (check_sources(rm, 2, names) != 0)
-		return EXIT_CONFIG;
 	if ((p = plugins_get(&rm->plugins, rm->conf->plugin_dir, src->plugin,
 	    why, sizeof(why))) == NULL) {
 		log_errx("%s: %s", src->name, why);
@@ -210,4 +185,64 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		return 1;
 	log_debug("%s: %s", src->name, why);
 	return 0;
+}
+
+/*
+ * fetch SOURCE: run one source and print its observations.  fetch --check
+ * [SOURCE ...]: check those sources (default: every enabled one) against
+ * their services, one line each, without reading data or storing.
+ */
+int
+cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct conf	*conf = rm->conf;
+	const struct source	*src;
+	char			**names;
+	size_t			 i, n = 0;
+	int			 a, failed = 0, ran = 0;
+
+	(void)o;
+	names = xcalloc((size_t)argc + 1, sizeof(*names));
+	names[n++] = argv[0];
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--check") == 0)
+			rm->check_only = 1;
+		else if (argv[a][0] == '-') {
+			out_printf(stderr, "regiomon: fetch: unexpected "
+			    "\"%s\"; usage: fetch SOURCE, or fetch --check "
+			    "[SOURCE ...]\n", argv[a]);
+			goto usage;
+		} else if (conf_source(conf, argv[a]) == NULL) {
+			out_printf(stderr, "regiomon: fetch: no source \"%s\" "
+			    "in %s\n", argv[a], conf->path);
+			goto usage;
+		} else
+			names[n++] = argv[a];
+	}
+	if (!rm->check_only && n != 2) {
+		out_printf(stderr, "regiomon: fetch: %s; usage: fetch SOURCE, "
+		    "or fetch --check [SOURCE ...]\n", n < 2 ? "no SOURCE" :
+		    "one SOURCE only (--check takes several)");
+		goto usage;
+	}
+	if (check_sources(rm, (int)n, names) != 0) {
+		free(names);
+		return EXIT_CONFIG;
+	}
+	for (i = 0; i < conf->nsources; i++) {
+		src = &conf->sources[i];
+		/* Named: enabled or not; unnamed (--check): the enabled. */
+		if (!setup_wanted(src, 0, names + 1, n - 1))
+			continue;
+		ran++;
+		if (fetch_one(rm, src) != 0)
+			failed = 1;
+	}
+	if (ran == 0)
+		log_warnx("no enabled sources in %s", conf->path);
+	free(names);
+	return failed ? 1 : 0;
+usage:
+	free(names);
+	return EXIT_USAGE;
 }

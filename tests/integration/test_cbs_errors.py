@@ -391,10 +391,22 @@ class CbsErrors(unittest.TestCase):
                       'table 85268NED', r.stderr)
         self.assertFalse([l for l in self.srv.requests()[before:]
                           if "DataSet" in l])
+        # Without a name: every enabled source, a line each.
+        r = self.run_rm("fetch", "--check")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            "hp: checked against the service: every reference found; "
+            "nothing stored",
+            "healthy: checked against the service: every reference found; "
+            "nothing stored"])
+        self.assertIn("v3: failed", r.stderr)
         r = self.run_rm("fetch", "hp", "--chek")
         self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn('unexpected "--chek"; usage: fetch SOURCE [--check]',
-                      r.stderr)
+        self.assertIn('unexpected "--chek"; usage: fetch SOURCE, or fetch '
+                      '--check [SOURCE ...]', r.stderr)
+        r = self.run_rm("fetch", "hp", "v3")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("one SOURCE only (--check takes several)", r.stderr)
 
 
 if __name__ == "__main__":
