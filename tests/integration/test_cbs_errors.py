@@ -311,6 +311,16 @@ class CbsErrors(unittest.TestCase):
             "the table id is case-sensitive: did you mean 83625NED? "
             '(set "table": "83625NED")')
 
+    def test_table_id_case_in_describe(self):
+        # describe reads the metadata as a run does: the same fix.
+        self.make_env([])
+        r = self.env.run("describe", "cbs_statline", "83625ned", "--api",
+                         "v4", "--base-url", self.v4base)
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn("/83625ned/Properties: HTTP 404", r.stderr)
+        self.assertIn("the table id is case-sensitive: did you mean "
+                      "83625NED?", r.stderr)
+
     def test_api_does_not_fit_base_url(self):
         self.make_env([self.src("v3", {
             "api": "v4", "base_url": self.v3base, "table": make_v3.TABLE,
