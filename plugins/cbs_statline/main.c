@@ -224,7 +224,7 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 	const char	*old;
 	char		*mark = NULL;
 	size_t		 i, n;
-	int		 rc = RM_ERR, check, bad;
+	int		 rc = RM_ERR, check, bad, nocodes;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
@@ -255,10 +255,14 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 	 * were all found; the data is not read, and no mark is set.
 	 */
 	if (check) {
+		nocodes = run.conf->api == CBS_V4 && run.conf->is_file;
 		cbs_host->log(ctx, RM_LOG_NOTICE, "table %s (%s): %zu series "
-		    "checked: the table, every measure, dimension, region and "
-		    "filter code found", run.conf->table,
-		    cbs_api_name(run.conf->api), run.conf->nseries);
+		    "checked: the table, every measure%s found%s",
+		    run.conf->table, cbs_api_name(run.conf->api),
+		    run.conf->nseries, nocodes ? " and dimension" :
+		    ", dimension, region and filter code", nocodes ?
+		    " (region and filter codes not checked: a v4 file: base)" :
+		    "");
 		rc = RM_OK;
 		goto done;
 	}
