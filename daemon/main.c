@@ -55,15 +55,26 @@ static const struct command commands[] = {
 		"the state dir\n      is in use (by the daemon) or another "
 		"user's",
 		"a SOURCE that is not in the config") },
-	{ "fetch", cmd_fetch, NEED_CATALOG, 1, 1, NULL,
-	    "fetch SOURCE",
+	{ "fetch", cmd_fetch, NEED_CATALOG, 1, -1, NULL,
+	    "fetch SOURCE\n"
+	    "fetch --check [SOURCE ...]",
 	    "run one source and print its observations",
 	    "  SOURCE        the source (its \"name\" in the config) to run; "
 	    "its\n"
 	    "                observations are printed as JSON lines and "
 	    "not stored\n"
-	    EXIT_HELP("the run succeeded", "the run failed (nothing is "
-		"printed)", "no SOURCE, or one not in the config") },
+	    "  --check       only check these sources (default: every "
+	    "enabled one)\n"
+	    "                against the services' live metadata "
+	    "(cbs_statline: the\n"
+	    "                table, measures, dimensions, region and "
+	    "filter codes),\n"
+	    "                without reading data, a line each; a plugin "
+	    "that cannot\n"
+	    "                check runs in full; nothing is stored\n"
+	    EXIT_HELP("the run (or check) succeeded", "the run failed "
+		"(nothing is printed)", "no SOURCE, one not in the config, "
+		"or another option") },
 	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
 	    "--api --base-url --other-base-url --name --indicator "
 	    "--measure --region --filter --api-key-file",

@@ -19,7 +19,7 @@ extern "C" {		/* a C++ plugin exports rm_plugin_init unmangled */
 #endif
 
 #define RM_ABI_MAJOR	1	/* incompatible change */
-#define RM_ABI_MINOR	3	/* members appended */
+#define RM_ABI_MINOR	4	/* members appended */
 
 #define RM_EXPORT	__attribute__((__visibility__("default")))
 #define RM_PERIOD_MAX	16	/* period_norm()'s text, with its NUL */
@@ -234,6 +234,17 @@ struct rm_host {			/* daemon-owned, read-only */
 	 * the source is not run until the file is there.
 	 */
 	void	(*secret_wanted)(struct rm_ctx *, const char *, const char *);
+
+	/* ABI 1.4: test RM_HOST_HAS(h, check_only). */
+	/*
+	 * 1 when this run only checks the source against what the service
+	 * says of it (`regiomon fetch --check`): a plugin that can checks
+	 * its references (the table, its measures, dimensions and codes)
+	 * without reading the data, emits nothing and sets no mark.  0 in
+	 * a real run.  A plugin that cannot just runs; a check stores
+	 * nothing either way.
+	 */
+	int	(*check_only)(struct rm_ctx *);
 
 	/* Append new members here only. */
 };

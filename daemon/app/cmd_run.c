@@ -145,27 +145,21 @@ cmd_run(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
-int
-cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+/*
+ * Run src into a temporary file, then print its observations, or with
+ * rm->check_only the one line that says it was checked.  0, or 1 when the
+ * run failed (logged; nothing printed).
+ */
+static int
+fetch_one(struct regiomon *rm, const struct source *src)
 {
-	const struct source	*src;
 	const struct plugin	*p;
 	char			 why[RUN_WHY_MAX], buf[65536], *mark = NULL;
 	FILE			*sink;
 	size_t			 nobs, n;
 	int			 result;
 
-	/* main.c counted the arguments: SOURCE. */
-	(void)o;
-	(void)argc;
-	if ((src = conf_source(rm->conf, argv[1])) == NULL) {
-		out_printf(stderr, "regiomon: fetch: no source \"%s\" in %s\n",
-		    argv[1], rm->conf->path);
-		return EXIT_USAGE;
-	}
-	if (check_sources(rm, argc, argv) != 0)
-		return EXIT_CONFIG;
-	/* Asked for by name: it cannot run yet, and that is the answer. */
+	/* It cannot run yet, and that is the answer. */
 	if (src->waiting != NULL) {
 		log_errx("%s: waiting: %s", src->name, src->waiting);
 		return 1;
@@ -188,12 +182,78 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		fclose(sink);
 		return 1;
 	}
-	rewind(sink);
-	while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
-		fwrite(buf, 1, n, stdout);
+	/* A check prints what it found, never observations. */
+	if (rm->check_only)
+		printf("%s: checked against the service: every reference "
+		    "found; nothing stored\n", src->name);
+	else {
+		rewind(sink);
+		while ((n = fread(buf, 1, sizeof(buf), sink)) > 0)
+			fwrite(buf, 1, n, stdout);
+	}
 	fclose(sink);
 	if (fflush(stdout) == EOF)
 		return 1;
 	log_debug("%s: %s", src->name, why);
 	return 0;
+}
+
+/*
+ * fetch SOURCE: run one source and print its observations.  fetch --check
+ * [SOURCE ...]: check those sources (default: every enabled one) against
+ * their services, one line each, without reading data or storing.
+ */
+int
+cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
+{
+	const struct conf	*conf = rm->conf;
+	const struct source	*src;
+	char			**names;
+	size_t			 i, n = 0;
+	int			 a, failed = 0, ran = 0;
+
+	(void)o;
+	names = xcalloc((size_t)argc + 1, sizeof(*names));
+	names[n++] = argv[0];
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--check") == 0)
+			rm->check_only = 1;
+		else if (argv[a][0] == '-') {
+			out_printf(stderr, "regiomon: fetch: unexpected "
+			    "\"%s\"; usage: fetch SOURCE, or fetch --check "
+			    "[SOURCE ...]\n", argv[a]);
+			goto usage;
+		} else if (conf_source(conf, argv[a]) == NULL) {
+			out_printf(stderr, "regiomon: fetch: no source \"%s\" "
+			    "in %s\n", argv[a], conf->path);
+			goto usage;
+		} else
+			names[n++] = argv[a];
+	}
+	if (!rm->check_only && n != 2) {
+		out_printf(stderr, "regiomon: fetch: %s; usage: fetch SOURCE, "
+		    "or fetch --check [SOURCE ...]\n", n < 2 ? "no SOURCE" :
+		    "one SOURCE only (--check takes several)");
+		goto usage;
+	}
+	if (check_sources(rm, (int)n, names) != 0) {
+		free(names);
+		return EXIT_CONFIG;
+	}
+	for (i = 0; i < conf->nsources; i++) {
+		src = &conf->sources[i];
+		/* Named: enabled or not; unnamed (--check): the enabled. */
+		if (!setup_wanted(src, 0, names + 1, n - 1))
+			continue;
+		ran++;
+		if (fetch_one(rm, src) != 0)
+			failed = 1;
+	}
+	if (ran == 0)
+		log_warnx("no enabled sources in %s", conf->path);
+	free(names);
+	return failed ? 1 : 0;
+usage:
+	free(names);
+	return EXIT_USAGE;
 }

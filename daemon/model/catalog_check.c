@@ -53,9 +53,24 @@ catalog_check_refs(struct catalog_ctx *c)
 				break;
 			o += (size_t)len;
 		}
-		diag_add(c->ck.d, r->file, r->where, "unknown challenge %d; "
-		    "expected one of: %s", r->challenge, o > 0 ? list :
-		    "(no challenges)");
+		if (o > 0) {
+			diag_add(c->ck.d, r->file, r->where, "unknown "
+			    "challenge %d; expected one of: %s", r->challenge,
+			    list);
+			continue;
+		}
+		/*
+		 * Challenges come from the shipped catalog; a config that
+		 * lists only its own catalog file has none, because
+		 * "catalog" replaces the shipped one rather than adding to
+		 * it.
+		 */
+		diag_add(c->ck.d, r->file, r->where, "unknown challenge %d: "
+		    "the catalog files loaded define no challenges; a "
+		    "\"catalog\" list in the config replaces the shipped "
+		    "catalog, so list that first to keep it: \"catalog\": "
+		    "[\"%s\", \"%s\"]", r->challenge,
+		    REGIOMON_DATADIR "/catalog.json", r->file);
 	}
 	free(ids);
 }

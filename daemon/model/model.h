@@ -174,6 +174,7 @@ struct regiomon {
 	int		 verbose;
 	long		 nchanged;	/* series files changed, apply.c */
 	long		 nrefused;	/* series refused, apply.c */
+	int		 check_only;	/* fetch --check: no data read */
 };
 
 /* catalog.c */

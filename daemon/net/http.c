@@ -514,6 +514,13 @@ http_get_source(const struct conf *conf, const char *confdir,
 	if (x.attempt > 1)
 		snprintf(err + strlen(err), errlen - strlen(err), " after %d "
 		    "attempts", x.attempt);
+	if (x.cc == CURLE_OK && x.status > 0 && x.b.len > 0) {
+		char	 said[HTTP_SAID_MAX + 8];
+
+		if (http_server_text(x.b.p, x.b.len, said, sizeof(said)) > 0)
+			snprintf(err + strlen(err), errlen - strlen(err),
+			    "; the server said: %s", said);
+	}
 	/* The server answered: let the plugin read its error body. */
 	if (x.cc == CURLE_OK && x.status > 0) {
 		http_error_body(&x.b, err, errlen);

@@ -25,6 +25,7 @@ struct http_buf {
 };
 
 /* http.c */
+#define HTTP_SAID_MAX	300	/* bytes of an error body quoted */
 void	http_size_format(size_t, char *, size_t);
 int	http_buf_append(struct http_buf *, const void *, size_t);
 int	http_buf_take(struct http_buf *, struct rm_response *);
@@ -60,5 +61,8 @@ int	http_redirect_status(long);
 int	http_file_is_url(const char *);
 int	http_file_get(const char *, const char *, struct http_buf *,
 	    struct rm_response *, char *, size_t);
+
+/* http_said.c */
+size_t	http_server_text(const char *, size_t, char *, size_t);
 
 #endif /* REGIOMON_NET_HTTP_PRIVATE_H */

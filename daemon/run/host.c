@@ -131,8 +131,12 @@ host_obs_check(const struct catalog *cat, const struct obs *ob, char *err,
 	}
 	if (ob->period.freq != ind->freq) {
 		period_format(&ob->period, per, sizeof(per));
+		/* The fix: cbs_statline reads years unless told otherwise. */
 		snprintf(err, errlen, "period %s for %s, which is a %sly "
-		    "series", per, ob->indicator, freq_name(ind->freq));
+		    "series: have the source give %sly periods (cbs_statline: "
+		    "add \"periods\": [\"%s\"] to the series)", per,
+		    ob->indicator, freq_name(ind->freq), freq_name(ind->freq),
+		    freq_name(ind->freq));
 		return -1;
 	}
 	return 0;
@@ -179,7 +183,7 @@ static int
 host_emit(struct rm_ctx *ctx, const struct rm_obs *o)
 {
 	struct obs	 ob;
-	char		 err[256];
+	char		 err[512];
 
 	if (host_obs_from(o, &ob, err, sizeof(err)) == -1)
 		goto refuse;
@@ -363,6 +367,12 @@ host_conf_type_fn(struct rm_ctx *ctx, const char *path, const json_t *v,
 	return sdk_conf_type(&host, ctx, path, v, t, what);
 }
 
+static int
+host_check_only(struct rm_ctx *ctx)
+{
+	return ctx->rm->check_only;
+}
+
 void
 host_release(void *p)
 {
@@ -398,6 +408,7 @@ static const struct rm_host host = {
 	.read_secret = sdk_read_secret,
 	.check_secret = host_check_secret,
 	.secret_wanted = host_secret_wanted,
+	.check_only = host_check_only,
 };
 
 const struct rm_host *

@@ -111,6 +111,7 @@ struct cbs_run {
 	struct cbs_width	*widths;
 	size_t			 nwidths;
 	size_t			 requests;	/* made so far, for the log */
+	int			 dims_bad;	/* a dimension is missing */
 };
 
 /*
@@ -224,6 +225,32 @@ int	 cbs_describe(struct rm_ctx *, const json_t *, json_t **);
 /* describe_src.c */
 int	 cbs_desc_source(struct cbs_run *, const json_t *, json_t *);
 
+/* hints.c */
+#define CBS_CLOSE_MAX	5	/* close titles or codes named in a message */
+void	 cbs_closest(const char *, const char *const *, size_t, size_t,
+	    struct cbs_buf *);
+void	 cbs_hint(struct cbs_run *, const char *, long);
+
+/* resolve.c */
+/* A measure or dimension of the table: copied out of its page. */
+struct cbs_item {
+	char	*key;
+	char	*title;		/* NULL for dimensions */
+	char	*unit;		/* measures: "%", "x 1 000", or NULL */
+	char	*group;		/* measures: parent group's id, or NULL */
+};
+
+struct cbs_items {
+	struct cbs_item	*v;
+	size_t		 n, cap;
+	struct cbs_item	*dims;
+	size_t		 ndims, dcap;
+	struct cbs_item	*groups;	/* v3 TopicGroups: ID and title */
+	size_t		 ngroups, gcap;
+};
+int	 cbs_resolve(struct cbs_run *, const struct cbs_items *,
+	    const struct cbs_series *, const char *, struct cbs_measure *);
+
 /* meta.c */
 int	 cbs_stamp(struct cbs_run *, char **);
 int	 cbs_measures(struct cbs_run *);
@@ -267,6 +294,7 @@ struct cbs_emit {
 	struct cbs_keys		*keys;		/* v3 flat rows, or NULL */
 	const struct cbs_series	*series;
 	size_t			 matched;	/* rows of this series */
+	size_t			 values;	/* of them not missing */
 	size_t			*rcount;	/* rows per region, or NULL */
 	size_t			 early;		/* rows before 1970, skipped */
 	size_t			 page;

@@ -127,15 +127,21 @@ cbs_series_done(struct cbs_run *run, const struct cbs_emit *em)
 		    "rows of periods before 1970 left out (RRD files start in "
 		    "1970)", s->index, s->indicator, em->early);
 	/*
-	 * Nothing at all for a series means the config and the table no
-	 * longer meet (a new regional layout, a renamed code); storing
-	 * nothing and calling it success would hide that.
+	 * The regions and filter codes were checked against the table's
+	 * code lists before (widths.c), so a series without a single value
+	 * asks for a measure x filter combination the table leaves empty:
+	 * v3 serves its cells as missing, v4 serves no rows.  Either way it
+	 * is said, as a warning, and the other series of the source go on.
 	 */
-	if (em->matched == 0) {
-		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] %s: table %s "
-		    "has no rows for the regions, filters and period types "
-		    "asked for", s->index, s->indicator, run->conf->table);
-		return -1;
+	if (em->values == 0) {
+		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: table "
+		    "%s has no data for this combination of measure, filters "
+		    "and period types (%zu %s): no value to store; "
+		    "`regiomon describe cbs_statline %s` lists the table's "
+		    "codes", s->index, s->indicator, run->conf->table,
+		    em->matched, em->matched == 0 ? "rows" : "cells, all "
+		    "empty", run->conf->table);
+		return 0;
 	}
 	for (i = 0; i < s->nregions; i++)
 		if (em->rcount[i] == 0)
@@ -218,24 +224,48 @@ cbs_collect(struct rm_ctx *ctx, void *arg)
 	const char	*old;
 	char		*mark = NULL;
 	size_t		 i, n;
-	int		 rc = RM_ERR;
+	int		 rc = RM_ERR, check, bad, nocodes;
 
 	memset(&run, 0, sizeof(run));
 	run.ctx = ctx;
 	run.conf = arg;
+	check = RM_HOST_HAS(cbs_host, check_only) &&
+	    cbs_host->check_only != NULL && cbs_host->check_only(ctx);
 	if (cbs_stamp(&run, &mark) == -1)
 		goto done;
-	if ((old = cbs_host->get_mark(ctx)) != NULL &&
+	if (!check && (old = cbs_host->get_mark(ctx)) != NULL &&
 	    strcmp(old, mark) == 0) {
 		cbs_host->log(ctx, RM_LOG_DEBUG, "table %s unchanged since the "
 		    "last run (%s); nothing downloaded", run.conf->table, mark);
 		rc = RM_UNCHANGED;
 		goto done;
 	}
-	if (cbs_measures(&run) == -1 || cbs_statuses(&run) == -1)
+	/*
+	 * The codes are checked after a wrong measure too, so that one run
+	 * names every problem; not when a dimension is missing, whose code
+	 * list would not be there either.
+	 */
+	bad = cbs_measures(&run) == -1;
+	if ((bad && run.dims_bad) || cbs_statuses(&run) == -1)
 		goto done;
-	if (run.conf->api != CBS_V4 && cbs_widths(&run) == -1)
+	if (cbs_widths(&run) == -1 || bad)
 		goto done;
+	/*
+	 * `fetch --check`: the table, its measures, dimensions and codes
+	 * were all found; the data is not read, and no mark is set.
+	 */
+	if (check) {
+		nocodes = run.conf->api == CBS_V4 && run.conf->is_file;
+		cbs_host->log(ctx, RM_LOG_NOTICE, "table %s (%s): %zu series "
+		    "checked: the table, every measure%s found%s",
+		    run.conf->table, cbs_api_name(run.conf->api),
+		    run.conf->nseries, nocodes ? " and dimension" :
+		    ", dimension, region and filter code", nocodes ?
+		    " (region and filter codes not checked: a v4 file: base)" :
+		    "");
+		rc = RM_OK;
+		goto done;
+	}
 	/* Consecutive v3 series that read the same rows share requests. */
 	for (i = 0; i < run.conf->nseries; i += n) {
 		for (n = 1; run.conf->api != CBS_V4 &&

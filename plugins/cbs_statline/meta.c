@@ -13,20 +13,7 @@
 
 #include "cbs.h"
 
-#define CBS_CLOSE_MAX	5	/* close titles named in a message */
 
-/* A measure or dimension of the table: copied out of its page. */
-struct cbs_item {
-	char	*key;
-	char	*title;		/* NULL for dimensions */
-};
-
-struct cbs_items {
-	struct cbs_item	*v;
-	size_t		 n, cap;
-	struct cbs_item	*dims;
-	size_t		 ndims, dcap;
-};
 
 static void
 cbs_items_free(struct cbs_items *it)
@@ -36,11 +23,18 @@ cbs_items_free(struct cbs_items *it)
 	for (i = 0; i < it->n; i++) {
 		free(it->v[i].key);
 		free(it->v[i].title);
+		free(it->v[i].unit);
+		free(it->v[i].group);
 	}
 	for (i = 0; i < it->ndims; i++)
 		free(it->dims[i].key);
+	for (i = 0; i < it->ngroups; i++) {
+		free(it->groups[i].key);
+		free(it->groups[i].title);
+	}
 	free(it->v);
 	free(it->dims);
+	free(it->groups);
 }
 
 static int
@@ -58,6 +52,7 @@ cbs_item_add(struct cbs_item **v, size_t *n, size_t *cap, const char *key,
 		*cap = c;
 	}
 	p = &(*v)[*n];
+	p->unit = p->group = NULL;
 	p->key = strdup(key);
 	p->title = title != NULL ? strdup(title) : NULL;
 	if (p->key == NULL || (title != NULL && p->title == NULL)) {
@@ -66,6 +61,20 @@ cbs_item_add(struct cbs_item **v, size_t *n, size_t *cap, const char *key,
 		return -1;
 	}
 	(*n)++;
+	return 0;
+}
+
+/* The unit and parent group of the measure last added (may be NULL). */
+static int
+cbs_item_about(struct cbs_items *it, const char *unit, const char *group)
+{
+	struct cbs_item	*p = &it->v[it->n - 1];
+
+	if (unit != NULL && *unit != '\0' && (p->unit = strdup(unit)) == NULL)
+		return -1;
+	if (group != NULL && *group != '\0' &&
+	    (p->group = strdup(group)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -141,7 +150,8 @@ cbs_v3_props(struct cbs_run *run, json_t *rows, const char *url,
 {
 	struct cbs_items	*it = arg;
 	const char		*type, *key, *title;
-	json_t			*row;
+	char			 id[32];
+	json_t			*row, *parent;
 	size_t			 i;
 
 	json_array_foreach(rows, i, row) {
@@ -154,9 +164,27 @@ cbs_v3_props(struct cbs_run *run, json_t *rows, const char *url,
 			    "\"Key\"", page, url, first + i);
 			return -1;
 		}
+		parent = json_object_get(row, "ParentID");
+		id[0] = '\0';
+		if (json_is_number(parent))
+			snprintf(id, sizeof(id), "%.0f",
+			    json_number_value(parent));
 		if (strcmp(type, "Topic") == 0) {
 			if (cbs_item_add(&it->v, &it->n, &it->cap, key,
-			    title != NULL ? title : "") == -1)
+			    title != NULL ? title : "") == -1 ||
+			    cbs_item_about(it, json_string_value(
+			    json_object_get(row, "Unit")), id) == -1)
+				goto oom;
+		} else if (strcmp(type, "TopicGroup") == 0) {
+			if (json_is_number(json_object_get(row, "ID")))
+				snprintf(id, sizeof(id), "%.0f",
+				    json_number_value(json_object_get(row,
+				    "ID")));
+			else
+				id[0] = '\0';
+			if (id[0] != '\0' && title != NULL &&
+			    cbs_item_add(&it->groups, &it->ngroups, &it->gcap,
+			    id, title) == -1)
 				goto oom;
 		} else if (cbs_is_dimension(type)) {
 			if (cbs_item_add(&it->dims, &it->ndims, &it->dcap, key,
@@ -192,7 +220,10 @@ cbs_v4_items(struct cbs_run *run, json_t *rows, const char *url,
 		}
 		if ((dims ? cbs_item_add(&it->dims, &it->ndims, &it->dcap,
 		    key, NULL) : cbs_item_add(&it->v, &it->n, &it->cap, key,
-		    title != NULL ? title : "")) == -1) {
+		    title != NULL ? title : "")) == -1 || (!dims &&
+		    cbs_item_about(it, json_string_value(json_object_get(row,
+		    "Unit")), json_string_value(json_object_get(row,
+		    "MeasureGroupId"))) == -1)) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 			return -1;
 		}
@@ -212,136 +243,6 @@ cbs_v4_dims(struct cbs_run *run, json_t *rows, const char *url,
     size_t page, size_t first, void *arg)
 {
 	return cbs_v4_items(run, rows, url, page, first, arg, 1);
-}
-
-/* Titles compare trimmed and ignoring ASCII case: CBS pads some. */
-static int
-cbs_title_eq(const char *a, const char *b)
-{
-	const char	*pa, *pb;
-	size_t		 la, lb;
-
-	cbs_trim(a, &pa, &la);
-	cbs_trim(b, &pb, &lb);
-	return la == lb && strncasecmp(pa, pb, la) == 0;
-}
-
-static void
-cbs_lower(const char *s, char *out, size_t len)
-{
-	size_t	 i;
-
-	cbs_trim_copy(s, out, len);
-	for (i = 0; out[i] != '\0'; i++)
-		out[i] = (char)tolower((unsigned char)out[i]);
-}
-
-/*
- * The table's titles closest to want, for a message: those within a few
- * edits or containing it (or contained in it), nearest first, as
- * "\"Title\" (KEY)"; else a few of the table's titles.
- */
-static void
-cbs_close_titles(const struct cbs_items *it, const char *want,
-    struct cbs_buf *b)
-{
-	size_t	 best[CBS_CLOSE_MAX], bestd[CBS_CLOSE_MAX], n = 0, i, j, d;
-	size_t	 limit;
-	char	 lw[CBS_TITLE_MAX + 1], lt[CBS_TITLE_MAX + 1];
-
-	cbs_lower(want, lw, sizeof(lw));
-	limit = strlen(lw) / 3 > 3 ? strlen(lw) / 3 : 3;
-	for (i = 0; i < it->n; i++) {
-		cbs_lower(it->v[i].title, lt, sizeof(lt));
-		d = cbs_host->edit_distance(lw, lt);
-		if (d > limit && (*lw == '\0' || *lt == '\0' ||
-		    (strstr(lt, lw) == NULL && strstr(lw, lt) == NULL)))
-			continue;
-		for (j = n; j > 0 && bestd[j - 1] > d; j--) {
-			if (j < CBS_CLOSE_MAX) {
-				best[j] = best[j - 1];
-				bestd[j] = bestd[j - 1];
-			}
-		}
-		if (j < CBS_CLOSE_MAX) {
-			best[j] = i;
-			bestd[j] = d;
-			if (n < CBS_CLOSE_MAX)
-				n++;
-		}
-	}
-	cbs_buf_add(b, n > 0 ? "close titles: " : "no title is close; the "
-	    "table's measures include ");
-	if (n == 0)
-		for (i = 0; i < it->n && i < CBS_CLOSE_MAX; i++)
-			best[n++] = i;
-	for (i = 0; i < n; i++) {
-		cbs_buf_add(b, i > 0 ? ", \"" : "\"");
-		cbs_buf_add(b, it->v[best[i]].title);
-		cbs_buf_add(b, "\" (");
-		cbs_buf_add(b, it->v[best[i]].key);
-		cbs_buf_add(b, ")");
-	}
-	if (n == 0)
-		cbs_buf_add(b, "nothing (the table lists no measures)");
-}
-
-/* Resolve one configured measure.  0, or -1 logged. */
-static int
-cbs_resolve(struct cbs_run *run, const struct cbs_items *it,
-    const struct cbs_series *s, const char *field, struct cbs_measure *m)
-{
-	const char	*keys[64], *hint;
-	struct cbs_buf	 b;
-	size_t		 i, n = 0, found = 0, first = 0;
-
-	memset(&b, 0, sizeof(b));
-	for (i = 0; i < it->n; i++) {
-		if (n < NELEM(keys))
-			keys[n++] = it->v[i].key;
-		if (m->key != NULL ? strcmp(it->v[i].key, m->key) != 0 :
-		    !cbs_title_eq(it->v[i].title, m->title))
-			continue;
-		if (found++ == 0) {
-			first = i;
-			continue;
-		}
-		if (found == 2)
-			cbs_buf_add(&b, it->v[first].key);
-		cbs_buf_add(&b, ", ");
-		cbs_buf_add(&b, it->v[i].key);
-	}
-	if (found == 1) {
-		free(m->resolved);
-		if ((m->resolved = strdup(it->v[first].key)) == NULL) {
-			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
-			return -1;
-		}
-		return 0;
-	}
-	if (found > 1) {
-		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu].%s: title "
-		    "\"%s\" matches %zu measures of table %s (%s): give "
-		    "\"measure\" with one of those keys instead", s->index,
-		    field, m->title, found, run->conf->table,
-		    b.oom ? "..." : b.p);
-		cbs_buf_free(&b);
-		return -1;
-	}
-	if (m->key != NULL) {
-		hint = cbs_host->did_you_mean(m->key, keys, n);
-		cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu].%s: measure "
-		    "\"%s\" is not in table %s%s%s%s", s->index, field, m->key,
-		    run->conf->table, hint != NULL ? "; did you mean \"" : "",
-		    hint != NULL ? hint : "", hint != NULL ? "\"?" : "");
-		return -1;
-	}
-	cbs_close_titles(it, m->title, &b);
-	cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu].%s: no measure of "
-	    "table %s is titled \"%s\" (was the table redesigned?); %s",
-	    s->index, field, run->conf->table, m->title, b.oom ? "" : b.p);
-	cbs_buf_free(&b);
-	return -1;
 }
 
 static int
@@ -366,6 +267,7 @@ cbs_check_dim(struct cbs_run *run, const struct cbs_items *it,
 
 	if (cbs_has_dim(it, dim))
 		return 0;
+	run->dims_bad = 1;
 	memset(&b, 0, sizeof(b));
 	for (i = 0; i < it->ndims && i < NELEM(names); i++) {
 		names[i] = it->dims[i].key;

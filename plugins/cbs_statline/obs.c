@@ -107,6 +107,8 @@ cbs_emit_per(struct cbs_run *run, struct cbs_emit *em, const char *reg,
 	o.value = missing ? 0 : value * s->scale;
 	o.provisional = p->prov;
 	em->matched++;
+	if (!missing)
+		em->values++;
 	if (em->rcount != NULL && i < s->nregions)
 		em->rcount[i]++;
 	if (cbs_host->emit(run->ctx, &o) != RM_OK)

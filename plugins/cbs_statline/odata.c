@@ -52,17 +52,24 @@ cbs_same_origin(const char *base, const char *next)
 	    strncasecmp(base + bs, next + ns, bl - bs) == 0;
 }
 
-/* GET url into *resp (free with response_free).  0, or -1 logged. */
+/*
+ * GET url (of entity what) into *resp (free with response_free).  0, or
+ * -1 logged, with the fix when the failure says it.
+ */
 static int
-cbs_fetch(struct cbs_run *run, const char *url, struct rm_response *resp)
+cbs_fetch(struct cbs_run *run, const char *url, const char *what,
+    struct rm_response *resp)
 {
 	struct rm_request	 req;
+	long			 status;
 
 	memset(&req, 0, sizeof(req));
 	req.url = url;
 	run->requests++;
 	if (cbs_host->http_get(run->ctx, &req, resp) != RM_OK) {
+		status = resp->status;
 		cbs_host->response_free(resp);
+		cbs_hint(run, what, status);
 		return -1;
 	}
 	return 0;
@@ -105,7 +112,7 @@ cbs_get(struct cbs_run *run, const char *url, const char *what, size_t page,
 	int			 rc;
 
 	*out = NULL;
-	if (cbs_fetch(run, url, &resp) == -1)
+	if (cbs_fetch(run, url, what, &resp) == -1)
 		return -1;
 	rc = cbs_parse(run, resp.body, resp.len, url, what, page, out);
 	cbs_host->response_free(&resp);
@@ -537,7 +544,7 @@ cbs_pages(struct cbs_run *run, const char *url, const char *what,
 			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 			goto done;
 		}
-		if (cbs_fetch(run, cur, &resp) == -1)
+		if (cbs_fetch(run, cur, what, &resp) == -1)
 			goto done;
 		prc = cbs_page(run, resp.body, resp.len, cur, what, page, cut,
 		    fn, flat, arg, &next);

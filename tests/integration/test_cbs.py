@@ -105,6 +105,16 @@ def serve_v4(root, base, table):
         save(os.path.join(d, entity), doc)
     obs = load(os.path.join(src, "observations-page-1.json"))
     rows = obs["value"]
+    # The code lists of the other dimensions were not recorded; the
+    # plugin checks a config's codes against them, so they are served
+    # as the codes the recorded rows hold.
+    for dim in load(os.path.join(src, "dimensions.json"))["value"]:
+        ident = dim["Identifier"]
+        if ident == "Perioden":
+            continue
+        codes = sorted({r[ident].strip() for r in rows})
+        save(os.path.join(d, ident + "Codes"),
+             {"value": [{"Identifier": c, "Title": c} for c in codes]})
     chunks = [rows[i:i + V4_PAGE] for i in range(0, len(rows), V4_PAGE)]
     routes, links = [], []
     for n, chunk in enumerate(chunks):

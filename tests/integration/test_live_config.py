@@ -183,7 +183,18 @@ def serve_v4(root, table):
                       "dimensions.json": "Dimensions",
                       "observations-page-1.json": "Observations"}[name]
         save(os.path.join(d, entity), load(os.path.join(src, name)))
-    return load(os.path.join(src, "observations-page-1.json"))["value"]
+    rows = load(os.path.join(src, "observations-page-1.json"))["value"]
+    # A code list that was not recorded is served as the codes the
+    # recorded rows hold: the plugin checks a config's codes against it.
+    for dim in load(os.path.join(src, "dimensions.json"))["value"]:
+        ident = dim["Identifier"]
+        path = os.path.join(d, ident + "Codes")
+        if ident == "Perioden" or os.path.exists(path) or \
+                not all(ident in r for r in rows):
+            continue
+        save(path, {"value": [{"Identifier": c, "Title": c} for c in
+                              sorted({r[ident].strip() for r in rows})]})
+    return rows
 
 
 def expected(rows, series):

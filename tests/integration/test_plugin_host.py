@@ -123,14 +123,14 @@ class PluginHost(unittest.TestCase):
     def test_plugins_lists_refusals(self):
         r = self.env.run("plugins")
         self.assertEqual(r.returncode, 1)
-        self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.3")
+        self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.4")
         self.assertRegex(r.stdout, r"t_wrongabi\s+REFUSED: .*ABI 99")
         self.assertRegex(r.stdout, r"t_nosym\s+REFUSED")
         # A plugin that crashes while loading is listed, refused, and
         # the ones after it still are.
         self.assertRegex(r.stdout, r"t_loadsegv\s+REFUSED: .* while "
                          r"loading")
-        self.assertRegex(r.stdout, r"t_segv\s+ABI 1\.3")
+        self.assertRegex(r.stdout, r"t_segv\s+ABI 1\.4")
 
     def test_config_check_crash_or_hang_is_a_config_error(self):
         # init() checks the config in a probe's child: a crash or a hang

@@ -111,7 +111,7 @@ class Sdk(unittest.TestCase):
                                  "region": "groningen"})
         r = env.run("plugins")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertRegex(r.stdout, r"example\s+ABI 1\.3\s+a JSON object of "
+        self.assertRegex(r.stdout, r"example\s+ABI 1\.4\s+a JSON object of "
                          r"period -> value")
         r = env.run("fetch", "ex")
         self.assertEqual(r.returncode, 0, r.stderr)

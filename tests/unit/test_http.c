@@ -2,9 +2,10 @@
 /*
  * test_http.c: the parts of http.c that need no server: the size cap's
  * wording, Retry-After, backoff, file: URLs (relative to the config's
- * directory and absolute) and their errors.  Transfers over HTTP are the
- * integration tests' job (tests/integration/test_csv.py); the one network
- * case here is a refused connection on loopback.
+ * directory and absolute) and their errors, an error body's text.
+ * Transfers over HTTP are the integration tests' job
+ * (tests/integration/test_csv.py); the one network case here is a
+ * refused connection on loopback.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +27,7 @@
 #include "../../daemon/net/http_file.c"
 #include "../../daemon/net/http_redirect.c"
 #include "../../daemon/net/http_retry.c"
+#include "../../daemon/net/http_said.c"
 
 static char	 tmpdir[] = "/tmp/test_http.XXXXXX";
 
@@ -445,11 +447,39 @@ test_redirect_check(void **unused)
 	    "not an http or https URL", 0);
 }
 
+/* What a server said, made fit for one line of a message. */
+static void
+test_server_text(void **unused)
+{
+	char		 out[HTTP_SAID_MAX + 8], big[1000];
+	const char	*html = "<html><head><title>404 Not Found</title>"
+	    "</head>\n<body>\n  <h1>Not   Found</h1>\r\n</body></html>";
+	size_t		 n;
+
+	(void)unused;
+	assert_int_equal(http_server_text(html, strlen(html), out,
+	    sizeof(out)), strlen("404 Not Found Not Found"));
+	assert_string_equal(out, "404 Not Found Not Found");
+	/* JSON is kept as it is; a control byte shows as '?'. */
+	http_server_text("{\"error\": \"a\x01" "b\"}", 17, out,
+	    sizeof(out));
+	assert_string_equal(out, "{\"error\": \"a?b\"}");
+	/* Cut at HTTP_SAID_MAX with "...", never inside UTF-8. */
+	memset(big, 'x', sizeof(big));
+	memcpy(big + HTTP_SAID_MAX - 1, "\xc3\xa9", 2);
+	n = http_server_text(big, sizeof(big), out, sizeof(out));
+	assert_int_equal(n, HTTP_SAID_MAX - 1 + 3);
+	assert_string_equal(out + HTTP_SAID_MAX - 1, "...");
+	assert_int_equal(http_server_text("  \n ", 4, out, sizeof(out)), 0);
+	assert_string_equal(out, "");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_size_format),
+		cmocka_unit_test(test_server_text),
 		cmocka_unit_test(test_retry_after),
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_file_url_path),

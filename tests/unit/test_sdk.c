@@ -53,9 +53,10 @@ test_table(void **unused)
 	const struct rm_host	*h = fh_host();
 
 	(void)unused;
-	/* 1.3 grew struct rm_plugin (describe) and this table. */
-	assert_int_equal(h->abi_minor, 3);
+	/* 1.3 grew struct rm_plugin (describe) and this table; 1.4 too. */
+	assert_int_equal(h->abi_minor, 4);
 	assert_true(RM_HOST_HAS(h, secret_wanted));
+	assert_true(RM_HOST_HAS(h, check_only));
 	assert_true(RM_HOST_HAS(h, release));
 	assert_true(RM_HOST_HAS(h, read_secret));
 	assert_true(h->size >= offsetof(struct rm_host, release) +
