@@ -100,6 +100,10 @@ sources_doc(struct regiomon *rm)
 		    "next_run", jtime(next_run(src, st)));
 		if (o == NULL)
 			fatal(NULL);
+		/* The last run's warnings (a series without data, ...). */
+		json_object_set_new(o, "warnings", json_is_array(
+		    json_object_get(st, "warnings")) ? json_copy(
+		    json_object_get(st, "warnings")) : json_array());
 		/* What a waiting source waits for, when the state says. */
 		if (json_is_string(json_object_get(st, "waiting")))
 			json_object_set(o, "waiting", json_object_get(st,
@@ -161,10 +165,10 @@ cells_of(const json_t *o, char cells[NCOLS][64], const char **err)
 static void
 print_text(FILE *fp, const json_t *doc)
 {
-	const json_t	*o;
+	const json_t	*o, *m;
 	const char	*err;
 	char		 cells[NCOLS][64];
-	size_t		 w[NCOLS], i, c, len;
+	size_t		 w[NCOLS], i, j, c, len;
 
 	for (c = 0; c < NCOLS; c++)
 		w[c] = status_width(headings[c]);
@@ -182,6 +186,8 @@ print_text(FILE *fp, const json_t *doc)
 		for (c = 0; c + 1 < NCOLS; c++)
 			status_pad(fp, cells[c], w[c] + 2);
 		out_printf(fp, "%s\n", err != NULL ? err : cells[c]);
+		json_array_foreach(json_object_get(o, "warnings"), j, m)
+			out_printf(fp, "  warning: %s\n", json_string_value(m));
 	}
 	if (json_array_size(doc) == 0)
 		out_printf(fp, "no sources in the config\n");

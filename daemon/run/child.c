@@ -158,6 +158,37 @@ child_error(FILE *out, const char *msg)
 	free(vis);
 }
 
+/*
+ * The run's warnings (NULL: none) as a line to the parent, {"warnings":
+ * [...]}, each made visible text as child_error() does: `regiomon
+ * sources` shows the last run's.
+ */
+static void
+child_warnings(FILE *out, const json_t *w)
+{
+	const json_t	*m;
+	json_t		*a, *o;
+	char		*vis;
+	size_t		 i, n;
+
+	if (json_array_size(w) == 0 || (a = json_array()) == NULL)
+		return;
+	json_array_foreach(w, i, m) {
+		if ((n = strlen(json_string_value(m))) > RUN_WHY_MAX)
+			n = RUN_WHY_MAX;
+		if ((vis = calloc(1, 4 * n + 1)) == NULL)
+			break;
+		text_visn(vis, 4 * n + 1, json_string_value(m), n);
+		json_array_append_new(a, json_string(vis));
+		free(vis);
+	}
+	if ((o = json_pack("{s:o}", "warnings", a)) != NULL) {
+		json_dumpf(o, out, JSON_COMPACT);
+		fputc('\n', out);
+	}
+	json_decref(o);
+}
+
 /* The child's whole life: never returns. */
 __dead void
 child_main(struct regiomon *rm, const struct source *src,
@@ -232,6 +263,7 @@ child_main(struct regiomon *rm, const struct source *src,
 		rc = RM_ERR;
 	if (rc != RM_OK && rc != RM_UNCHANGED)
 		child_error(out, host_ctx_error(ctx));
+	child_warnings(out, host_ctx_warnings(ctx));
 	if (fflush(out) == EOF)
 		rc = RM_ERR;
 	fflush(stdout);		/* what the plugin printed, for the log */

@@ -43,7 +43,11 @@ struct rm_ctx {
 	char			 ok_reg[ID_MAX];
 	enum freq		 ok_freq;
 	char			*error;		/* the last error, whole */
+	json_t			*warnings;	/* this run's, WARN_MAX */
 };
+
+/* Warnings of one run kept for `regiomon sources`; more are only logged. */
+#define WARN_MAX	20
 
 /*
  * Keep msg as the run's last error, whole: the child sends it to the
@@ -78,6 +82,13 @@ host_log(struct rm_ctx *ctx, int prio, const char *fmt, ...)
 		prio = RM_LOG_ERR;
 	if (prio == RM_LOG_ERR)
 		host_keep_error(ctx, buf);
+	/* A warning is the run's news too: `sources` shows the last run's. */
+	if (prio == RM_LOG_WARNING &&
+	    json_array_size(ctx->warnings) < WARN_MAX) {
+		if (ctx->warnings == NULL)
+			ctx->warnings = json_array();
+		json_array_append_new(ctx->warnings, json_string_nocheck(buf));
+	}
 	/* The log writer shows control characters as escapes (text.c). */
 	log_prio(prio, "%s: %s", ctx->src->name, buf);
 	free(buf);
@@ -449,12 +460,20 @@ host_ctx_error(const struct rm_ctx *ctx)
 	return ctx->error;
 }
 
+/* The warnings the plugin logged in this run (borrowed), or NULL. */
+const json_t *
+host_ctx_warnings(const struct rm_ctx *ctx)
+{
+	return ctx->warnings;
+}
+
 void
 host_ctx_free(struct rm_ctx *ctx)
 {
 	if (ctx == NULL)
 		return;
 	free(ctx->error);
+	json_decref(ctx->warnings);
 	free(ctx);
 }
 

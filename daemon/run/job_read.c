@@ -141,6 +141,16 @@ job_line(struct job *j, const char *line, size_t len)
 	}
 	mark = json_object_get(o, "mark");
 	perr = json_object_get(o, "error");
+	if (json_is_array(json_object_get(o, "warnings")) &&
+	    json_object_size(o) == 1) {
+		/* The run's warnings (child.c), for `regiomon sources`. */
+		if (j->rm->state != NULL)
+			json_object_set(state_source(j->rm->state,
+			    j->src->name), "warnings", json_object_get(o,
+			    "warnings"));
+		json_decref(o);
+		return;
+	}
 	if (json_is_string(perr) && json_object_size(o) == 1) {
 		/* The child's last line when its plugin failed (child.c). */
 		free(j->perr);

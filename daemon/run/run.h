@@ -35,6 +35,7 @@ struct rm_ctx *host_ctx_new(struct regiomon *, const struct source *,
 	    FILE *, struct diags *);
 int	host_ctx_failed(const struct rm_ctx *);
 const char *host_ctx_error(const struct rm_ctx *);
+const json_t *host_ctx_warnings(const struct rm_ctx *);
 void	host_ctx_free(struct rm_ctx *);
 const struct rm_host *host_table(void);
 int	host_obs_from(const struct rm_obs *, struct obs *, char *, size_t);

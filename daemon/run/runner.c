@@ -49,6 +49,10 @@ job_spawn(struct regiomon *rm, const struct source *src,
 	j->sink = sink;
 	j->deadline = mono_now() + (double)src->timeout;
 	j->logfd = lfd[0];
+	/* The warnings noted are the last run's: this one's come anew. */
+	if (rm->state != NULL)
+		json_object_del(state_source(rm->state, src->name),
+		    "warnings");
 	vt = vault_fill(src);
 	/* A plugin must not outlive the parent that would reap it. */
 	if ((j->pid = fork_tied()) == -1) {

@@ -231,6 +231,16 @@ class CbsErrors(unittest.TestCase):
                                                  "groningen", "2020"))
                 self.assertNotIn("last_error", self.env.state_json()
                                  ["sources"]["v3"])
+                # `sources` shows the last run's warning, whole.
+                r = self.run_rm("sources", "--json")
+                w = json.loads(r.stdout)[0]["warnings"]
+                self.assertEqual(len(w), 1, w)
+                self.assertIn("series[0] unemployment-rate: table "
+                              "85268NED has no data for this combination",
+                              w[0])
+                r = self.run_rm("sources")
+                self.assertIn("\n  warning: series[0] unemployment-rate: "
+                              "table 85268NED has no data", r.stdout)
                 self.assert_healthy()
                 self.env.close()
                 self.env = None
