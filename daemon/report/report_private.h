@@ -50,6 +50,24 @@ struct gplan {
 	int		 latest_prov;
 };
 
+/*
+ * The version of what the graph code draws from the same inputs: raise
+ * it with any change to graph_plan.c or graph_args.c that changes a
+ * graph, so that the report draws every graph anew (report.c).
+ */
+#define GRAPH_CODE_VERSION	"graph 1"
+#define GRAPH_DIGEST_LEN	32		/* hex digits */
+
+typedef unsigned __int128 u128;
+
+/* One graph, ready to draw (graph_prepare), and the digest of it. */
+struct gdraw {
+	struct gplan	 g;
+	struct gargs	 a;
+	char		 key[2 * ID_MAX + 1];
+	char		 digest[GRAPH_DIGEST_LEN + 1];
+};
+
 /* report_css.c */
 extern const char report_css[];
 
@@ -65,6 +83,12 @@ void	report_overview(FILE *, struct regiomon *, const json_t *,
 /* graph.c */
 void	graph_base_text(enum lang, const struct indicator *,
 	    const struct gplan *, char *, size_t);
+
+int	graph_prepare(struct regiomon *, const struct graph_req *,
+	    struct gdraw *);
+int	graph_draw(const struct graph_req *, const struct gdraw *,
+	    unsigned char **, size_t *);
+void	graph_done(struct gdraw *);
 
 /* graph_plan.c */
 int	graph_plan(struct gplan *, const struct indicator *, const char *,
