@@ -60,13 +60,14 @@ class Incremental(unittest.TestCase):
         self.run_ok("report", "-o", out or self.out, *args)
         return graphs(out or self.out)
 
-    def change_one_series(self):
-        """A new period for unemployment-rate/groningen, stored by run."""
+    def change_one_series(self, report=False):
+        """A new period for unemployment-rate/groningen, stored by run
+        (which writes STATE/report too if report)."""
         obs = OBS + [["unemployment-rate", "groningen", "2022", 5.6, False]]
         self.env.write_conf({
             "state_dir": self.env.state,
             "plugin_dir": rmtest.TEST_PLUGINS, "catalog": [CATALOG],
-            "report": {"enabled": False},
+            "report": {"enabled": report},
             "sources": self.sources(obs)})
         self.run_ok("run")
 
@@ -101,6 +102,18 @@ class Incremental(unittest.TestCase):
         self.assertNotEqual(after[CHANGED][1], first[CHANGED][1],
                             "%s: the series changed but its graph's bytes "
                             "did not" % CHANGED)
+        self.assertReused(first, after,
+                          [n for n in first if n != CHANGED])
+
+    def test_the_cycle_redraws_only_what_changed(self):
+        # setUp's run wrote STATE/report; the next cycle's report too.
+        d = os.path.join(self.env.state, "report")
+        first = graphs(d)
+        self.assertEqual(len(first), 3, sorted(first))
+        self.change_one_series(report=True)
+        after = graphs(d)
+        self.assertDrawn(first, after, [CHANGED])
+        self.assertNotEqual(after[CHANGED][1], first[CHANGED][1])
         self.assertReused(first, after,
                           [n for n in first if n != CHANGED])
 
