@@ -36,6 +36,12 @@ struct reuse {
 	char		*buf;
 	size_t		 len;
 	int		 drawn, reused;
+	/*
+	 * One renderer for all graphs, started for the first graph drawn
+	 * (none when every graph is reused); without one, one per graph.
+	 */
+	struct renderer	*w;
+	int		 started;
 };
 
 /* The first line of a manifest: another one is not trusted. */
@@ -134,8 +140,8 @@ reuse_graph(struct reuse *ru, const char *tmp, const char *name,
  */
 static int
 write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
-    const struct region *reg, enum lang lang, struct renderer *w,
-    struct reuse *ru, int *failed)
+    const struct region *reg, enum lang lang, struct reuse *ru,
+    int *failed)
 {
 	struct graph_req	 rq;
 	struct gdraw		 d;
@@ -161,7 +167,6 @@ write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
 			rq.fmt = GRAPH_PNG;
 			rq.width = REPORT_GRAPH_WIDTH;
 			rq.height = REPORT_GRAPH_HEIGHT;
-			rq.renderer = w;
 			if ((rc = graph_prepare(rm, &rq, &d)) == 1)
 				continue;
 			snprintf(name, sizeof(name), "img/%s.%s.png",
@@ -171,6 +176,11 @@ write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
 				ru->reused++;
 				goto listed;
 			}
+			if (!ru->started) {
+				ru->w = render_start();
+				ru->started = 1;
+			}
+			rq.renderer = ru->w;
 			if (rc == 0 && (rc = graph_draw(&rq, &d, &img,
 			    &len)) == -1)
 				graph_done(&d);
@@ -207,7 +217,7 @@ listed:
 static int
 write_region(struct regiomon *rm, const char *tmp,
     const struct silences *sil, const struct region *reg, enum lang lang,
-    time_t now, struct renderer *w, struct reuse *ru, int *failed)
+    time_t now, struct reuse *ru, int *failed)
 {
 	json_t	*doc;
 	char	*html = NULL, *path = NULL, page[ID_MAX + 16];
@@ -217,7 +227,7 @@ write_region(struct regiomon *rm, const char *tmp,
 
 	if ((doc = status_build(rm, now, 0, reg->id, sil)) == NULL)
 		return -1;
-	if (write_graphs(rm, tmp, doc, reg, lang, w, ru, failed) == -1)
+	if (write_graphs(rm, tmp, doc, reg, lang, ru, failed) == -1)
 		goto done;
 	if ((fp = open_memstream(&html, &len)) == NULL) {
 		log_warn("report");
@@ -264,7 +274,6 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 	struct silences	 sil;
 	struct diags	 d;
 	struct reuse	 ru;
-	struct renderer	*w = NULL;
 	char		*tmp = NULL, *img = NULL, *mark = NULL, *man = NULL;
 	char		 head[256];
 	char		*parent = NULL, *copy = NULL, *base;
@@ -335,17 +344,15 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 	}
 	manifest_head(head, sizeof(head));
 	fputs(head, ru.fp);
-	/* One renderer for all graphs; without one, one per graph. */
-	w = render_start();
 	for (i = 0; i < rm->catalog->nregions; i++) {
 		if (!has_page(&rm->catalog->regions[i]))
 			continue;
 		if (write_region(rm, tmp, &sil, &rm->catalog->regions[i],
-		    lang, now, w, &ru, &failed) == -1)
+		    lang, now, &ru, &failed) == -1)
 			goto fail;
 	}
-	render_stop(w);
-	w = NULL;
+	render_stop(ru.w);
+	ru.w = NULL;
 	if (ferror(ru.fp) | (fclose(ru.fp) == EOF)) {
 		ru.fp = NULL;
 		log_warn("report");
@@ -366,7 +373,7 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 	rc = failed > 0 ? 1 : 0;
 	goto done;
 fail:
-	render_stop(w);
+	render_stop(ru.w);
 	(void)report_dir_rm(tmp);
 done:
 	if (ru.fp != NULL)
