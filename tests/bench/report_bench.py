@@ -194,8 +194,10 @@ def write(a, rows, nseries, took):
         head, rest = text.split(BEGIN, 1)
         tail = rest.split(END, 1)[1].lstrip("\n")
         text = head + section + ("\n" + tail if tail else "")
-    else:
+    elif text.strip():
         text = text.rstrip("\n") + "\n\n" + section
+    else:
+        text = section
     with open(a.out, "w") as f:
         f.write(text)
 
