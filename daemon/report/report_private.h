@@ -51,9 +51,12 @@ struct gplan {
 };
 
 /*
- * The version of what the graph code draws from the same inputs: raise
- * it with any change to graph_plan.c or graph_args.c that changes a
- * graph, so that the report draws every graph anew (report.c).
+ * The version of what the graph code draws from the same arguments, in
+ * every graph's digest (report.c reuses a graph whose digest is
+ * unchanged).  The arguments for rrd_graph_v are in the digest too, so
+ * a change to graph_plan.c or graph_args.c redraws the graphs it changes
+ * by itself; raise this with a change that draws other pixels from the
+ * same arguments (render.c, how librrd is called).
  */
 #define GRAPH_CODE_VERSION	"graph 1"
 #define GRAPH_DIGEST_LEN	32		/* hex digits */
