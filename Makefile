@@ -430,9 +430,13 @@ valgrind: tests
 	done; echo "valgrind: $(words $(UNIT_BIN)) unit tests clean"
 
 # `make bench`: regiomon against a Python cron job and the floor of the
-# RRD writes (tests/bench/bench.py), written to tests/bench/RESULTS.md.
+# RRD writes (tests/bench/bench.py), then the report of 342 gemeenten
+# incremental against a full redraw (tests/bench/report_bench.py), written
+# to tests/bench/RESULTS.md.
 BENCH_CELLS	?= 100000 1000000 4000000
 BENCH_RUNS	?= 3
+BENCH_REPORT_GEMEENTEN	?= 342
+BENCH_REPORT_RUNS	?= 1
 $(B)/tests/bench/floor: tests/bench/floor.c $(B)/libregiomon.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libregiomon.a $(ALL_LDFLAGS) \
@@ -442,6 +446,8 @@ bench: all $(B)/tests/bench/floor
 	@sh tests/deps.sh python3 python3-rrdtool time
 	/usr/bin/python3 tests/bench/bench.py --build $(B) \
 	    --cells "$(BENCH_CELLS)" --runs $(BENCH_RUNS)
+	/usr/bin/python3 tests/bench/report_bench.py --build $(B) \
+	    --gemeenten $(BENCH_REPORT_GEMEENTEN) --runs $(BENCH_REPORT_RUNS)
 
 lint:
 	@sh tests/lint.sh

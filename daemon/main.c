@@ -258,13 +258,17 @@ static const struct command commands[] = {
 		"drawing failed", "unknown series, option, size or file "
 		"type") },
 	{ "report", cmd_report, NEED_ALL, 0, -1, "-o --output --lang",
-	    "report [-o DIR] [--lang nl|en]",
+	    "report [-o DIR] [--lang nl|en] [--full]",
 	    "write the static HTML report with a graph per series",
 	    "  -o, --output DIR  write DIR/index.html and its graphs "
 	    "(default:\n"
 	    "                    \"report.dir\", STATE/report)\n"
 	    "  --lang nl|en      Dutch or English (default: "
 	    "\"report.lang\", nl)\n"
+	    "  --full            draw every graph anew (by default a graph "
+	    "whose\n"
+	    "                    series is unchanged is kept from the "
+	    "report in DIR)\n"
 	    EXIT_HELP("written", "writing failed", "unknown option or "
 		"language") },
 };

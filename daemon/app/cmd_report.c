@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * cmd_report.c: `regiomon report [-o DIR] [--lang nl|en]`, the static
- * HTML report written once, to DIR or where the config's "report.dir"
- * says (STATE/report by default).
+ * cmd_report.c: `regiomon report [-o DIR] [--lang nl|en] [--full]`, the
+ * static HTML report written once, to DIR or where the config's
+ * "report.dir" says (STATE/report by default); --full draws every graph
+ * anew rather than reusing the unchanged ones of the report in place.
  */
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,7 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	struct report_conf	 rc;
 	const char		*dir = NULL, *lang = NULL;
 	enum lang		 l;
-	int			 i, r;
+	int			 i, r, full = 0;
 
 	(void)o;
 	for (i = 1; i < argc; i++) {
@@ -32,6 +33,8 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			if (i + 1 == argc)
 				goto needs;
 			lang = argv[++i];
+		} else if (strcmp(argv[i], "--full") == 0) {
+			full = 1;
 		} else {
 			out_printf(stderr, "regiomon: report: unexpected "
 			    "argument \"%s\"\n", argv[i]);
@@ -54,7 +57,7 @@ cmd_report(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 	}
 	if (dir == NULL)
 		dir = rc.dir;
-	r = report_write(rm, dir, l);
+	r = report_write(rm, dir, l, full);
 	if (r >= 0)
 		out_printf(stdout, "%s/index.html\n", dir);
 	report_conf_free(&rc);

@@ -5,6 +5,7 @@
  * point of `regiomon graph`, the report and the graphs of alert mail.
  * Also the words of the legend, and of an SVG graph.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,136 @@ graph_title(enum lang lang, const struct indicator *ind)
 	return ind->title;
 }
 
+/* FNV-1a, 128 bits, over len bytes of p: the graph's digest. */
+static void
+digest_add(u128 *h, const void *p, size_t len)
+{
+	const unsigned char	*b = p;
+	const u128		 prime = ((u128)1 << 88) + 0x13b;
+
+	while (len-- > 0) {
+		*h ^= *b++;
+		*h *= prime;
+	}
+}
+
+/* A string and its end, so that "ab","c" and "a","bc" differ. */
+static void
+digest_str(u128 *h, const char *s)
+{
+	digest_add(h, s, strlen(s) + 1);
+}
+
+/*
+ * The digest of what the graph of d shows: the graph code's version,
+ * librrd's, the arguments for rrd_graph_v (size, language, title,
+ * axis, zones, baseline, provisional stretches, legend, the file) and
+ * the points of the series (what rrd_graph_v reads from the file), as
+ * 32 hex digits into d->digest.
+ */
+static void
+digest_make(struct gdraw *d, const struct graph_req *rq,
+    const struct point *pts, size_t n)
+{
+	u128	 h;
+	char	 buf[PERIOD_MAX + 40];
+	size_t	 i;
+	int	 j;
+
+	h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
+	digest_str(&h, GRAPH_CODE_VERSION);
+	digest_str(&h, render_version());
+	snprintf(buf, sizeof(buf), "%d %d", (int)rq->fmt, d->a.n);
+	digest_str(&h, buf);
+	for (j = 0; j < d->a.n; j++)
+		digest_str(&h, d->a.v[j]);
+	for (i = 0; i < n; i++) {
+		if (period_format(&pts[i].period, buf, PERIOD_MAX) == -1)
+			strlcpy(buf, "?", sizeof(buf));
+		digest_str(&h, buf);
+		if (isnan(pts[i].value))
+			strlcpy(buf, "nan", sizeof(buf));
+		else
+			snprintf(buf, sizeof(buf), "%.17g", pts[i].value);
+		digest_str(&h, buf);
+	}
+	snprintf(d->digest, sizeof(d->digest), "%016llx%016llx",
+	    (unsigned long long)(h >> 64), (unsigned long long)h);
+}
+
+/*
+ * The graph of rq->ind in rq->reg, ready to draw: its plan, its
+ * arguments for rrd_graph_v and the digest of what it shows.  0 (end
+ * with graph_done), 1 when nothing is stored for the series yet (not
+ * logged), -1 on failure (logged).
+ */
+int
+graph_prepare(struct regiomon *rm, const struct graph_req *rq,
+    struct gdraw *d)
+{
+	struct point	*pts = NULL;
+	json_t		*series;
+	char		*rrd;
+	size_t		 n = 0;
+
+	memset(d, 0, sizeof(*d));
+	snprintf(d->key, sizeof(d->key), "%s/%s", rq->ind->id, rq->reg->id);
+	if (store_read(rm->conf->state_dir, rq->ind->id, rq->reg->id,
+	    rq->ind->freq, &pts, &n) == -1)
+		return -1;
+	series = json_object_get(json_object_get(rm->state, "series"),
+	    d->key);
+	if (n == 0 ||
+	    graph_plan(&d->g, rq->ind, rq->reg->id, pts, n, series) == 1) {
+		free(pts);
+		return 1;
+	}
+	if ((rrd = store_path(rm->conf->state_dir, rq->ind->id,
+	    rq->reg->id)) == NULL) {
+		free(pts);
+		return -1;
+	}
+	graph_args_build(&d->a, &d->g, rq, rrd, graph_title(rq->lang,
+	    rq->ind), rq->reg->name);
+	free(rrd);
+	if (d->a.failed) {
+		log_warnx("graph %s: out of memory", d->key);
+		free(pts);
+		graph_done(d);
+		return -1;
+	}
+	digest_make(d, rq, pts, n);
+	free(pts);
+	return 0;
+}
+
+/*
+ * Draw the graph d prepared.  On 0, *out is a new buffer holding the
+ * PNG or SVG (caller frees) of *len bytes; -1 on failure (logged).
+ */
+int
+graph_draw(const struct graph_req *rq, const struct gdraw *d,
+    unsigned char **out, size_t *len)
+{
+	if (render_draw(rq->renderer, d->a.n, (char **)d->a.v, d->key, out,
+	    len) == -1)
+		return -1;
+	if (rq->fmt == GRAPH_SVG && svg_text(out, len, rq, &d->g) == -1) {
+		free(*out);
+		*out = NULL;
+		*len = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* The end of a graph_prepare that returned 0. */
+void
+graph_done(struct gdraw *d)
+{
+	graph_args_free(&d->a);
+}
+
 /*
  * Draw the series of rq->ind in rq->reg.  On 0, *out is a new buffer
  * holding the PNG or SVG (caller frees) of *len bytes.  1 when nothing is
@@ -145,49 +276,14 @@ int
 graph_series(struct regiomon *rm, const struct graph_req *rq,
     unsigned char **out, size_t *len)
 {
-	struct gplan	 g;
-	struct gargs	 a;
-	struct point	*pts = NULL;
-	json_t		*series;
-	char		*rrd, key[2 * ID_MAX + 1];
-	size_t		 n = 0;
-	int		 rc = -1;
+	struct gdraw	 d;
+	int		 rc;
 
 	*out = NULL;
 	*len = 0;
-	snprintf(key, sizeof(key), "%s/%s", rq->ind->id, rq->reg->id);
-	if (store_read(rm->conf->state_dir, rq->ind->id, rq->reg->id,
-	    rq->ind->freq, &pts, &n) == -1)
-		return -1;
-	series = json_object_get(json_object_get(rm->state, "series"), key);
-	if (n == 0 ||
-	    graph_plan(&g, rq->ind, rq->reg->id, pts, n, series) == 1) {
-		free(pts);
-		return 1;
-	}
-	free(pts);
-	if ((rrd = store_path(rm->conf->state_dir, rq->ind->id,
-	    rq->reg->id)) == NULL)
-		return -1;
-	memset(&a, 0, sizeof(a));
-	graph_args_build(&a, &g, rq, rrd, graph_title(rq->lang, rq->ind),
-	    rq->reg->name);
-	free(rrd);
-	if (a.failed) {
-		log_warnx("graph %s: out of memory", key);
-		goto done;
-	}
-	if (render_draw(rq->renderer, a.n, a.v, key, out, len) == -1)
-		goto done;
-	rc = 0;
-	if (rq->fmt == GRAPH_SVG && svg_text(out, len, rq, &g) == -1) {
-		free(*out);
-		*out = NULL;
-		*len = 0;
-		rc = -1;
-	}
-done:
-	graph_args_free(&a);
+	if ((rc = graph_prepare(rm, rq, &d)) != 0)
+		return rc;
+	rc = graph_draw(rq, &d, out, len);
+	graph_done(&d);
 	return rc;
 }
-

@@ -206,6 +206,13 @@ render_start(void)
 	return w;
 }
 
+/* librrd's version, which the graphs' digests include (report.c). */
+const char *
+render_version(void)
+{
+	return rrd_strversion();
+}
+
 /* End the renderer and reap it.  NULL does nothing. */
 void
 render_stop(struct renderer *w)

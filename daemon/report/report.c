@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,18 +22,129 @@
 #include "report/report_private.h"
 
 /*
+ * The graphs of the report in place, for the next one to reuse: its
+ * manifest (REPORT_GRAPHS) names each graph with the digest of what it
+ * shows (graph_prepare) and its size.  A graph whose digest is the same
+ * is linked into the new report rather than drawn again.
+ */
+#define REPORT_GRAPHS	".regiomon-graphs"
+
+struct reuse {
+	const char	*old;		/* the report in place */
+	json_t		*was;		/* its graphs: name -> "DIGEST SIZE" */
+	FILE		*fp;		/* the new report's manifest */
+	char		*buf;
+	size_t		 len;
+	int		 drawn, reused;
+	/*
+	 * One renderer for all graphs, started for the first graph drawn
+	 * (none when every graph is reused); without one, one per graph.
+	 */
+	struct renderer	*w;
+	int		 started;
+};
+
+/* The first line of a manifest: another one is not trusted. */
+static void
+manifest_head(char *buf, size_t size)
+{
+	snprintf(buf, size, "regiomon-graphs 1 %s %s %s\n",
+	    REGIOMON_VERSION, GRAPH_CODE_VERSION, render_version());
+}
+
+/*
+ * The manifest of the report in dir into ru->was: lines of "DIGEST SIZE
+ * img/NAME.png" after the head.  A manifest that is missing, of another
+ * version or malformed reuses nothing (every graph is drawn).
+ */
+static void
+manifest_load(struct reuse *ru, const char *dir)
+{
+	FILE	*fp;
+	char	*path, *line = NULL, *sp, head[256];
+	size_t	 cap = 0;
+	ssize_t	 n;
+
+	if ((ru->was = json_object()) == NULL)
+		return;
+	if (asprintf(&path, "%s/%s", dir, REPORT_GRAPHS) == -1)
+		return;
+	fp = fopen(path, "re");
+	free(path);
+	if (fp == NULL)
+		return;
+	manifest_head(head, sizeof(head));
+	if ((n = getline(&line, &cap, fp)) == -1 || strcmp(line, head) != 0)
+		goto done;
+	while ((n = getline(&line, &cap, fp)) > 0) {
+		if (line[n - 1] != '\n')
+			break;
+		line[n - 1] = '\0';
+		/* "DIGEST SIZE NAME": the value is "DIGEST SIZE". */
+		if (n < GRAPH_DIGEST_LEN + 4 || line[GRAPH_DIGEST_LEN] != ' ' ||
+		    (sp = strchr(line + GRAPH_DIGEST_LEN + 1, ' ')) == NULL)
+			continue;
+		*sp = '\0';
+		json_object_set_new(ru->was, sp + 1, json_string(line));
+	}
+done:
+	free(line);
+	fclose(fp);
+}
+
+/*
+ * Link the graph name of the report in place into tmp if it shows what
+ * digest says and is still the size it was written at.  1 if it was, 0
+ * if it must be drawn.
+ */
+static int
+reuse_graph(struct reuse *ru, const char *tmp, const char *name,
+    const char *digest, size_t *len)
+{
+	struct stat		 st;
+	const char		*v;
+	char			*from = NULL, *to = NULL, *end;
+	unsigned long long	 size;
+	int			 ok = 0;
+
+	if (ru->was == NULL || (v = json_string_value(json_object_get(ru->was,
+	    name))) == NULL || strncmp(v, digest, GRAPH_DIGEST_LEN) != 0 ||
+	    v[GRAPH_DIGEST_LEN] != ' ')
+		return 0;
+	errno = 0;
+	size = strtoull(v + GRAPH_DIGEST_LEN + 1, &end, 10);
+	if (errno != 0 || *end != '\0' || size == 0)
+		return 0;
+	if (asprintf(&from, "%s/%s", ru->old, name) == -1)
+		from = NULL;
+	else if (asprintf(&to, "%s/%s", tmp, name) == -1)
+		to = NULL;
+	if (from != NULL && to != NULL && lstat(from, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (unsigned long long)st.st_size == size &&
+	    link(from, to) == 0) {
+		*len = (size_t)size;
+		ok = 1;
+	}
+	free(from);
+	free(to);
+	return ok;
+}
+
+/*
  * The graphs of one region's series into DIR/img, each entry of doc
- * that gets one marked with "image": "img/IND.REGION.png".  A graph that
- * cannot be drawn is logged, left out of the page (its entry marked
- * "image_failed") and counted in *failed.  0, or -1 (logged) when a file
- * cannot be written.
+ * that gets one marked with "image": "img/IND.REGION.png", reused from
+ * the report in place when it shows the same (ru), drawn otherwise.  A
+ * graph that cannot be drawn is logged, left out of the page (its entry
+ * marked "image_failed") and counted in *failed.  0, or -1 (logged) when
+ * a file cannot be written.
  */
 static int
 write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
-    const struct region *reg, enum lang lang, struct renderer *w,
+    const struct region *reg, enum lang lang, struct reuse *ru,
     int *failed)
 {
 	struct graph_req	 rq;
+	struct gdraw		 d;
 	const struct indicator	*ind;
 	json_t			*ch, *e;
 	unsigned char		*img;
@@ -55,26 +167,46 @@ write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
 			rq.fmt = GRAPH_PNG;
 			rq.width = REPORT_GRAPH_WIDTH;
 			rq.height = REPORT_GRAPH_HEIGHT;
-			rq.renderer = w;
-			if ((rc = graph_series(rm, &rq, &img, &len)) == -1) {
-				(*failed)++;
-				json_object_set_new(e, "image_failed",
-				    json_true());
-			}
-			if (rc != 0)
+			if ((rc = graph_prepare(rm, &rq, &d)) == 1)
 				continue;
 			snprintf(name, sizeof(name), "img/%s.%s.png",
 			    ind->id, reg->id);
+			if (rc == 0 && reuse_graph(ru, tmp, name, d.digest,
+			    &len)) {
+				ru->reused++;
+				goto listed;
+			}
+			if (!ru->started) {
+				ru->w = render_start();
+				ru->started = 1;
+			}
+			rq.renderer = ru->w;
+			if (rc == 0 && (rc = graph_draw(&rq, &d, &img,
+			    &len)) == -1)
+				graph_done(&d);
+			if (rc == -1) {
+				(*failed)++;
+				json_object_set_new(e, "image_failed",
+				    json_true());
+				continue;
+			}
 			if (asprintf(&path, "%s/%s", tmp, name) == -1) {
 				log_warn("report");
 				free(img);
+				graph_done(&d);
 				return -1;
 			}
 			rc = report_dir_put(path, img, len);
 			free(path);
 			free(img);
-			if (rc == -1)
+			if (rc == -1) {
+				graph_done(&d);
 				return -1;
+			}
+			ru->drawn++;
+listed:
+			fprintf(ru->fp, "%s %zu %s\n", d.digest, len, name);
+			graph_done(&d);
 			json_object_set_new(e, "image", json_string(name));
 		}
 	}
@@ -85,7 +217,7 @@ write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
 static int
 write_region(struct regiomon *rm, const char *tmp,
     const struct silences *sil, const struct region *reg, enum lang lang,
-    time_t now, struct renderer *w, int *failed)
+    time_t now, struct reuse *ru, int *failed)
 {
 	json_t	*doc;
 	char	*html = NULL, *path = NULL, page[ID_MAX + 16];
@@ -95,7 +227,7 @@ write_region(struct regiomon *rm, const char *tmp,
 
 	if ((doc = status_build(rm, now, 0, reg->id, sil)) == NULL)
 		return -1;
-	if (write_graphs(rm, tmp, doc, reg, lang, w, failed) == -1)
+	if (write_graphs(rm, tmp, doc, reg, lang, ru, failed) == -1)
 		goto done;
 	if ((fp = open_memstream(&html, &len)) == NULL) {
 		log_warn("report");
@@ -132,15 +264,18 @@ has_page(const struct region *r)
  * catalog, their graphs, all swapped in at once (see the top of this
  * file).  0 when the report is in place, 1 when it is but some graphs
  * could not be drawn (logged, and left out of their cards), -1 (logged)
- * when nothing was changed.
+ * when nothing was changed.  Each graph whose digest is that of the
+ * same graph in the report in place is linked from there rather than
+ * drawn again, unless full is set (see struct reuse).
  */
 int
-report_write(struct regiomon *rm, const char *dir, enum lang lang)
+report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 {
 	struct silences	 sil;
 	struct diags	 d;
-	struct renderer	*w = NULL;
-	char		*tmp = NULL, *img = NULL, *mark = NULL;
+	struct reuse	 ru;
+	char		*tmp = NULL, *img = NULL, *mark = NULL, *man = NULL;
+	char		 head[256];
 	char		*parent = NULL, *copy = NULL, *base;
 	size_t		 i, len;
 	time_t		 now = time(NULL);
@@ -148,6 +283,7 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang)
 
 	memset(&sil, 0, sizeof(sil));
 	memset(&d, 0, sizeof(d));
+	memset(&ru, 0, sizeof(ru));
 	if ((copy = strdup(dir)) == NULL) {
 		log_warn("report");
 		return -1;
@@ -186,7 +322,9 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang)
 		img = NULL;
 	else if (asprintf(&mark, "%s/%s", tmp, REPORT_MARK) == -1)
 		mark = NULL;
-	if (tmp == NULL || img == NULL || mark == NULL) {
+	else if (asprintf(&man, "%s/%s", tmp, REPORT_GRAPHS) == -1)
+		man = NULL;
+	if (tmp == NULL || img == NULL || mark == NULL || man == NULL) {
 		log_warn("report");
 		goto done;
 	}
@@ -197,17 +335,34 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang)
 	}
 	if (report_dir_put(mark, "regiomon report\n", 16) == -1)
 		goto fail;
-	/* One renderer for all graphs; without one, one per graph. */
-	w = render_start();
+	ru.old = copy;
+	if (!full)
+		manifest_load(&ru, copy);
+	if ((ru.fp = open_memstream(&ru.buf, &ru.len)) == NULL) {
+		log_warn("report");
+		goto fail;
+	}
+	manifest_head(head, sizeof(head));
+	fputs(head, ru.fp);
 	for (i = 0; i < rm->catalog->nregions; i++) {
 		if (!has_page(&rm->catalog->regions[i]))
 			continue;
 		if (write_region(rm, tmp, &sil, &rm->catalog->regions[i],
-		    lang, now, w, &failed) == -1)
+		    lang, now, &ru, &failed) == -1)
 			goto fail;
 	}
-	render_stop(w);
-	w = NULL;
+	render_stop(ru.w);
+	ru.w = NULL;
+	if (ferror(ru.fp) | (fclose(ru.fp) == EOF)) {
+		ru.fp = NULL;
+		log_warn("report");
+		goto fail;
+	}
+	ru.fp = NULL;
+	if (report_dir_put(man, ru.buf, ru.len) == -1)
+		goto fail;
+	log_debug("%s: %d graph%s drawn, %d reused", copy, ru.drawn,
+	    ru.drawn == 1 ? "" : "s", ru.reused);
 	if (report_dir_sync(img) == -1 || report_dir_sync(tmp) == -1 ||
 	    report_dir_swap(tmp, copy, parent) == -1)
 		goto fail;
@@ -218,11 +373,16 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang)
 	rc = failed > 0 ? 1 : 0;
 	goto done;
 fail:
-	render_stop(w);
+	render_stop(ru.w);
 	(void)report_dir_rm(tmp);
 done:
+	if (ru.fp != NULL)
+		fclose(ru.fp);
+	free(ru.buf);
+	json_decref(ru.was);
 	silences_free(&sil);
 	diag_free(&d);
+	free(man);
 	free(mark);
 	free(img);
 	free(tmp);
@@ -265,7 +425,7 @@ report_cycle(struct regiomon *rm)
 		report_conf_free(&rc);
 		return 0;
 	}
-	r = report_write(rm, rc.dir, rc.lang);
+	r = report_write(rm, rc.dir, rc.lang, 0);
 	if (r >= 0)
 		log_info("report written to %s", rc.dir);
 	report_conf_free(&rc);

@@ -90,6 +90,7 @@ struct renderer {
 };
 struct renderer *render_start(void);
 void	render_stop(struct renderer *);
+const char *render_version(void);
 int	render_draw(struct renderer *, int, char **, const char *,
 	    unsigned char **, size_t *);
 
@@ -109,7 +110,7 @@ enum lang report_conf_lang(const struct conf *);
 #define REPORT_MAIN_REGION	"rga"	/* index.html; the others region-ID */
 #define REPORT_GRAPH_WIDTH	540
 #define REPORT_GRAPH_HEIGHT	240
-int	report_write(struct regiomon *, const char *, enum lang);
+int	report_write(struct regiomon *, const char *, enum lang, int);
 int	report_cycle(struct regiomon *);
 int	report_fresh(const struct regiomon *);
 

@@ -50,6 +50,27 @@ struct gplan {
 	int		 latest_prov;
 };
 
+/*
+ * The version of what the graph code draws from the same arguments, in
+ * every graph's digest (report.c reuses a graph whose digest is
+ * unchanged).  The arguments for rrd_graph_v are in the digest too, so
+ * a change to graph_plan.c or graph_args.c redraws the graphs it changes
+ * by itself; raise this with a change that draws other pixels from the
+ * same arguments (render.c, how librrd is called).
+ */
+#define GRAPH_CODE_VERSION	"graph 1"
+#define GRAPH_DIGEST_LEN	32		/* hex digits */
+
+typedef unsigned __int128 u128;
+
+/* One graph, ready to draw (graph_prepare), and the digest of it. */
+struct gdraw {
+	struct gplan	 g;
+	struct gargs	 a;
+	char		 key[2 * ID_MAX + 1];
+	char		 digest[GRAPH_DIGEST_LEN + 1];
+};
+
 /* report_css.c */
 extern const char report_css[];
 
@@ -65,6 +86,12 @@ void	report_overview(FILE *, struct regiomon *, const json_t *,
 /* graph.c */
 void	graph_base_text(enum lang, const struct indicator *,
 	    const struct gplan *, char *, size_t);
+
+int	graph_prepare(struct regiomon *, const struct graph_req *,
+	    struct gdraw *);
+int	graph_draw(const struct graph_req *, const struct gdraw *,
+	    unsigned char **, size_t *);
+void	graph_done(struct gdraw *);
 
 /* graph_plan.c */
 int	graph_plan(struct gplan *, const struct indicator *, const char *,
