@@ -69,6 +69,8 @@ const struct region *cmd_region(const struct catalog *, const char *,
 	    const char *);
 int	cmd_series(const struct catalog *, const char *, const char *, int,
 	    char *, char *);
+const char *cmd_opt_value(int, char **, int *, const char *, int *);
+int	cmd_print_json(json_t *);
 
 /* cmd_run.c */
 int	run_source(struct regiomon *, const struct source *);

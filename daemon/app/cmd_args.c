@@ -3,7 +3,8 @@
  * cmd_args.c: the arguments several commands share, checked against the
  * catalog the one way: a series as INDICATOR/REGION (`silence add`,
  * `history`), an indicator or a region id, a name out of a fixed list;
- * each unknown name with the "did you mean" the config check gives.
+ * each unknown name with the "did you mean" the config check gives; an
+ * option's value; and the one way --json prints a document.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,5 +112,48 @@ cmd_series(const struct catalog *cat, const char *cmd, const char *arg,
 		return -1;
 	if (slash != NULL && cmd_region(cat, cmd, reg) == NULL)
 		return -1;
+	return 0;
+}
+
+/*
+ * The value of option name at argv[*i], as "--name VALUE" (*i moves on)
+ * or "--name=VALUE"; NULL when argv[*i] is another option, or with
+ * *missing set when the value is not there.
+ */
+const char *
+cmd_opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+{
+	size_t	 len = strlen(name);
+
+	if (strncmp(argv[*i], name, len) != 0)
+		return NULL;
+	if (argv[*i][len] == '=')
+		return argv[*i] + len + 1;
+	if (argv[*i][len] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = 1;
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+/*
+ * Print doc to stdout as the commands' --json print a document: indented,
+ * in its order, exact numbers in their shortest form (65.7, never
+ * 65.700000000000003); doc is released.  0, or -1 out of memory.
+ */
+int
+cmd_print_json(json_t *doc)
+{
+	char	*text;
+
+	text = json_dumps_exact(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (text == NULL)
+		return -1;
+	fputs(text, stdout);
+	putchar('\n');
+	free(text);
 	return 0;
 }

@@ -35,25 +35,6 @@ static const struct {
 
 #define NOPTS	(sizeof(describe_opts) / sizeof(describe_opts[0]))
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this one. */
-static const char *
-describe_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t	 len = strlen(name);
-
-	if (strncmp(argv[*i], name, len) != 0)
-		return NULL;
-	if (argv[*i][len] == '=')
-		return argv[*i] + len + 1;
-	if (argv[*i][len] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /*
  * The request of argv (after PLUGIN) into req, with --json and
  * --source-config in *json and *sc.  0, or EXIT_USAGE (said).
@@ -78,7 +59,7 @@ describe_args(struct regiomon *rm, int argc, char **argv, json_t *req,
 			continue;
 		}
 		for (k = 0, v = NULL; k < NOPTS && v == NULL && !missing; k++)
-			v = describe_value(argc, argv, &i,
+			v = cmd_opt_value(argc, argv, &i,
 			    describe_opts[k].opt, &missing);
 		if (missing) {
 			out_printf(stderr, "regiomon: describe: %s needs a "

@@ -65,7 +65,7 @@ print_json(const struct indicator *ind, const char *reg,
     const struct point *pts, size_t n, const json_t *series)
 {
 	json_t	*doc, *arr, *p;
-	char	 per[PERIOD_MAX], *text;
+	char	 per[PERIOD_MAX];
 	size_t	 i;
 
 	doc = json_pack("{s:s, s:s, s:s, s:s, s:[]}", "indicator", ind->id,
@@ -84,14 +84,8 @@ print_json(const struct indicator *ind, const char *reg,
 			goto oom;
 		}
 	}
-	/* Exact values, shortest: 65.7, not 65.700000000000003. */
-	text = json_dumps_exact(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	if (text == NULL)
+	if (cmd_print_json(doc) == -1)
 		goto oom;
-	fputs(text, stdout);
-	putchar('\n');
-	free(text);
 	return 0;
 oom:
 	log_errx("history: out of memory");

@@ -134,7 +134,6 @@ list_json(const struct silences *ss, time_t now)
 {
 	const struct silence	*s;
 	json_t			*doc, *arr, *o;
-	char			*text;
 	size_t			 i;
 
 	if ((doc = json_pack("{s:[]}", "silences")) == NULL)
@@ -154,13 +153,8 @@ list_json(const struct silences *ss, time_t now)
 			goto oom;
 		}
 	}
-	text = json_dumps(doc, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(doc);
-	if (text == NULL)
+	if (cmd_print_json(doc) == -1)
 		goto oom;
-	fputs(text, stdout);
-	putchar('\n');
-	free(text);
 	return fflush(stdout) == EOF ? 1 : 0;
 oom:
 	log_errx("silence list: out of memory");

@@ -335,25 +335,6 @@ print_text(FILE *fp, const json_t *doc, int colours)
 		fputs("\n* provisional figure\n", fp);
 }
 
-/* "--name VALUE" or "--name=VALUE" at argv[*i]; NULL if not this one. */
-static const char *
-opt_value(int argc, char **argv, int *i, const char *name, int *missing)
-{
-	size_t	 len = strlen(name);
-
-	if (strncmp(argv[*i], name, len) != 0)
-		return NULL;
-	if (argv[*i][len] == '=')
-		return argv[*i] + len + 1;
-	if (argv[*i][len] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
-}
-
 /*
  * "--state critical,warning" into *mask (bit 1 << ES_x): every name one
  * the evaluation defines.  0, or -1 after saying which is not.
@@ -470,7 +451,7 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			json = 1;
 		else if (strcmp(argv[i], "--exit-status") == 0)
 			continue;
-		else if ((v = opt_value(argc, argv, &i, "--challenge",
+		else if ((v = cmd_opt_value(argc, argv, &i, "--challenge",
 		    &missing)) != NULL) {
 			challenge = strtol(v, &end, 10);
 			if (*v == '\0' || *end != '\0' || challenge < 1 ||
@@ -482,12 +463,12 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 				    "strategy numbers them 1 to 6)\n", v);
 				return usage_rc(o);
 			}
-		} else if ((v = opt_value(argc, argv, &i, "--region",
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--region",
 		    &missing)) != NULL) {
 			if (cmd_region(rm->catalog, "status", v) == NULL)
 				return usage_rc(o);
 			region = v;
-		} else if ((v = opt_value(argc, argv, &i, "--state",
+		} else if ((v = cmd_opt_value(argc, argv, &i, "--state",
 		    &missing)) != NULL) {
 			if (parse_states(v, &states) == -1)
 				return usage_rc(o);
