@@ -393,7 +393,7 @@ http_get(const struct conf *conf, const char *confdir,
  * in (body new and NUL-terminated, len without the NUL; free with
  * http_response_free()).  RM_ERR otherwise, with err set to one line
  * naming the URL (the last one, after redirects) and the reason (with
- * the start of the server's error body, see http_error_body()), and
+ * what the server said in its error body, see http_server_text()), and
  * resp->status and resp->body set when the server answered.  Redirects
  * are followed here, each hop checked by http_redirect_check(); req->headers
  * go to req->url's origin only.  Logs hops and retries at debug level
@@ -515,7 +515,7 @@ http_get_source(const struct conf *conf, const char *confdir,
 		snprintf(err + strlen(err), errlen - strlen(err), " after %d "
 		    "attempts", x.attempt);
 	if (x.cc == CURLE_OK && x.status > 0 && x.b.len > 0) {
-		char	 said[HTTP_SAID_MAX + 8];
+		char	 said[HTTP_ERR_BODY + 8];
 
 		if (http_server_text(x.b.p, x.b.len, said, sizeof(said)) > 0)
 			snprintf(err + strlen(err), errlen - strlen(err),
@@ -523,7 +523,6 @@ http_get_source(const struct conf *conf, const char *confdir,
 	}
 	/* The server answered: let the plugin read its error body. */
 	if (x.cc == CURLE_OK && x.status > 0) {
-		http_error_body(&x.b, err, errlen);
 		if (http_buf_take(&x.b, resp) == 0)
 			resp->status = x.status;
 	} else if (x.status > 0)

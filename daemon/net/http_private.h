@@ -25,7 +25,7 @@ struct http_buf {
 };
 
 /* http.c */
-#define HTTP_SAID_MAX	300	/* bytes of an error body quoted */
+#define HTTP_SAID_MAX	300	/* a short quote of an error body */
 void	http_size_format(size_t, char *, size_t);
 int	http_buf_append(struct http_buf *, const void *, size_t);
 int	http_buf_take(struct http_buf *, struct rm_response *);
@@ -46,7 +46,6 @@ int	http_retryable_curl(CURLcode);
 void	http_curl_reason(CURL *, CURLcode, const char *, long, char *,
 	    size_t);
 long	http_retry_wait_ms(int, const char *, long);
-void	http_error_body(const struct http_buf *, char *, size_t);
 
 /* http_redirect.c */
 int	http_url_has_userinfo(const char *);

@@ -162,32 +162,3 @@ http_retry_wait_ms(int n, const char *retry_after, long timeout)
 	return ms < cap ? ms : cap;
 }
 
-/*
- * Append what the server said in its error body b to err: ": " and the
- * body's text, its white space at both ends taken off, control
- * characters and bytes that are not UTF-8 shown as escapes (text.c),
- * its first HTTP_ERR_BODY bytes ("..." says there was more).  An API
- * names the missing parameter or the bad key there, not in its status.
- */
-void
-http_error_body(const struct http_buf *b, char *err, size_t errlen)
-{
-	const char	*p = b->p, *e = b->p + b->len;
-	char		 vis[4 * HTTP_ERR_BODY + 1];
-	size_t		 len = strlen(err), n;
-
-	if (p == NULL)
-		return;
-	while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' ||
-	    *p == '\n'))
-		p++;
-	while (e > p && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		e--;
-	if (p == e || len + 3 >= errlen)
-		return;
-	n = (size_t)(e - p) > HTTP_ERR_BODY ? HTTP_ERR_BODY : (size_t)(e - p);
-	text_visn(vis, sizeof(vis), p, n);
-	(void)snprintf(err + len, errlen - len, ": %s%s", vis,
-	    n < (size_t)(e - p) ? " ..." : "");
-}

@@ -14,8 +14,9 @@
 /*
  * The text of an error body for a message, in out: HTML tags dropped,
  * runs of blanks made one space, control bytes shown as '?' (the log
- * writer escapes what is not UTF-8), cut at HTTP_SAID_MAX bytes with
- * "...".  A body is the server's own
+ * writer escapes what is not UTF-8), cut at outlen - 8 bytes with
+ * "..." (http.c gives HTTP_ERR_BODY: `sources` shows a long API error
+ * whole).  A body is the server's own
  * words on what went wrong (an OData error names the missing resource or
  * the limit that was hit), which "HTTP 404" alone drops.  The length.
  */
@@ -26,7 +27,7 @@ http_server_text(const char *body, size_t len, char *out, size_t outlen)
 	int	 tag = 0, space = 0;
 	char	 ch;
 
-	if (outlen < 8) {
+	if (outlen < 9) {
 		if (outlen > 0)
 			out[0] = '\0';
 		return 0;
@@ -48,7 +49,7 @@ http_server_text(const char *body, size_t len, char *out, size_t outlen)
 			space = 1;
 			continue;
 		}
-		if (n + (space && n > 0) >= HTTP_SAID_MAX || n + 5 >= outlen) {
+		if (n + (space && n > 0) >= outlen - 8) {
 			/* Not inside a UTF-8 sequence. */
 			while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) ==
 			    0x80)
