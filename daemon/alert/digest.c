@@ -163,7 +163,7 @@ fmt_challenges(char *buf, size_t size, const struct items *it,
 }
 
 /*
- * "regiomon: 3 indicators moved (uitdaging 1, 5)"; "back to ok" when
+ * "regiomon: 3 reeksen in beweging (uitdaging 1, 5)"; "back to ok" when
  * every move is a resolution; reminders counted after the moves.
  */
 static char *

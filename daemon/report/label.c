@@ -94,8 +94,9 @@ static const struct label labels[] = {
 	    "the strategy's figure, not in the source" },
 	/* The alert digest (digest.c): states stay their names in English. */
 	{ L_MAIL_H_INDICATOR, "Indicator", "Indicator" },
-	{ L_MAIL_INDICATOR, "indicator", "indicator" },
-	{ L_MAIL_INDICATORS, "indicatoren", "indicators" },
+	/* The subject counts series (indicator x region), not indicators. */
+	{ L_MAIL_INDICATOR, "reeks", "series" },
+	{ L_MAIL_INDICATORS, "reeksen", "series" },
 	{ L_MAIL_MOVED, "in beweging", "moved" },
 	{ L_MAIL_BACK_OK, "weer stabiel", "back to ok" },
 	{ L_MAIL_REMINDER, "herinnering", "reminder" },

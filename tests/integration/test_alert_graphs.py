@@ -71,7 +71,7 @@ class AlertGraphs(unittest.TestCase):
             raw = f.read()
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         self.assertEqual(msg.get_content_type(), "multipart/alternative")
-        self.assertIn("2 indicatoren in beweging", msg["Subject"])
+        self.assertIn("2 reeksen in beweging", msg["Subject"])
 
         # The HTML part, inside a multipart/related with the images.
         related = [p for p in msg.walk()

@@ -137,7 +137,7 @@ class Alerts(Base):
                    [GAS, "rga", "2021", 48, True],
                    [LP, "groningen", "2021", 64.6, False]])
         m = self.one_mail()
-        self.assertEqual(m["Subject"], "regiomon: 2 indicatoren in beweging "
+        self.assertEqual(m["Subject"], "regiomon: 2 reeksen in beweging "
                          "(uitdaging 1, 5)")
         body = self.text(m)
         # Grouped by challenge, in the strategy's order, with titles.
@@ -201,13 +201,13 @@ class Alerts(Base):
         self.feed(base)
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+                         "regiomon: 1 reeks in beweging (uitdaging 5)")
         self.assertIn("nieuw -> waarschuwing", self.text(m))
         # Back within the thresholds: a resolved mail.
         self.feed(base + [[UR, "groningen", "2022", 4.6, False]])
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator weer stabiel (uitdaging 5)")
+                         "regiomon: 1 reeks weer stabiel (uitdaging 5)")
         self.assertIn("waarschuwing -> stabiel (opgelost)", self.text(m))
         self.assertEqual(self.eval_of(UR, "groningen")["notified_state"],
                          "ok")
@@ -216,7 +216,7 @@ class Alerts(Base):
         self.feed(self.obs + [[UR, "groningen", "2023", 3.9, True]])
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+                         "regiomon: 1 reeks in beweging (uitdaging 5)")
         self.assertIn("stabiel -> verbeterd", self.text(m))
         # Every figure with its unit, the row with its series id.
         self.assertIn("  Werkloosheid, Provincie Groningen "
@@ -237,7 +237,7 @@ class Alerts(Base):
         self.feed(base, en)
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator moved (challenge 5)")
+                         "regiomon: 1 series moved (challenge 5)")
         body = self.text(m)
         self.assertIn("Challenge 5: Robust labour market", body)
         self.assertIn("  Unemployment rate, Provincie Groningen "
@@ -249,7 +249,7 @@ class Alerts(Base):
         self.feed(base + [[UR, "groningen", "2022", 4.6, False]], en)
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator back to ok (challenge 5)")
+                         "regiomon: 1 series back to ok (challenge 5)")
         self.assertIn("warning -> ok (resolved)", self.text(m))
 
     def test_send_resolved_false(self):
@@ -298,7 +298,7 @@ class Alerts(Base):
         # Only the unsilenced series is mailed.
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+                         "regiomon: 1 reeks in beweging (uitdaging 5)")
         self.assertIn("Arbeidsparticipatie", self.text(m))
         self.assertNotIn("Werkloosheid", self.text(m))
         self.assertNotIn("fossiel", self.text(m))
@@ -338,7 +338,7 @@ class Alerts(Base):
         self.run_ok("run")
         m = self.one_mail()
         self.assertEqual(m["Subject"],
-                         "regiomon: 2 indicatoren in beweging (uitdaging 5)")
+                         "regiomon: 2 reeksen in beweging (uitdaging 5)")
         self.assertIn("Provincie Drenthe", self.text(m))
         self.assertIn("Provincie Groningen", self.text(m))
         self.run_ok("run")
@@ -515,7 +515,7 @@ class Smtp(Base):
             m = email.message_from_bytes(msgs[0]["raw"],
                                          policy=email.policy.default)
             self.assertEqual(m["Subject"],
-                             "regiomon: 2 indicatoren in beweging "
+                             "regiomon: 2 reeksen in beweging "
                              "(uitdaging 1, 5)")
             self.assertIn("Uitdaging 1: Koploper schone energie",
                           self.text(m))
@@ -609,13 +609,13 @@ class SmtpCycles(Base):
         self.assertEqual(len(set(ids)), 2, ids)
         subjects = sorted(m["Subject"] for m in msgs)
         self.assertEqual(subjects, [
-            "regiomon: 1 indicator in beweging (uitdaging 1)",
-            "regiomon: 1 indicator in beweging (uitdaging 5)"])
+            "regiomon: 1 reeks in beweging (uitdaging 1)",
+            "regiomon: 1 reeks in beweging (uitdaging 5)"])
         bodies = {m["Subject"]: self.text(m) for m in msgs}
         self.assertIn("nieuw -> kritiek", bodies[
-            "regiomon: 1 indicator in beweging (uitdaging 5)"])
+            "regiomon: 1 reeks in beweging (uitdaging 5)"])
         self.assertIn("nieuw -> kritiek", bodies[
-            "regiomon: 1 indicator in beweging (uitdaging 1)"])
+            "regiomon: 1 reeks in beweging (uitdaging 1)"])
         self.assertEqual(os.listdir(os.path.join(self.env.state,
                                                  "outbox")), [])
         # A further run has nothing to send.
@@ -635,7 +635,7 @@ class SmtpCycles(Base):
         msgs = self.received()
         self.assertEqual(len(msgs), 2)
         self.assertEqual(msgs[1]["Subject"],
-                         "regiomon: 1 indicator weer stabiel (uitdaging 5)")
+                         "regiomon: 1 reeks weer stabiel (uitdaging 5)")
         self.assertIn("waarschuwing -> stabiel (opgelost)", self.text(msgs[1]))
         self.assertEqual(self.queued(), [])
         self.no_mail()
@@ -662,7 +662,7 @@ class SmtpCycles(Base):
         msgs = self.received()
         self.assertEqual(len(msgs), 1)
         self.assertEqual(msgs[0]["Subject"],
-                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+                         "regiomon: 1 reeks in beweging (uitdaging 5)")
         self.assertIn("nieuw -> kritiek", self.text(msgs[0]))
         self.run_ok("run")
         self.assertEqual(len(self.received()), 1)

@@ -177,11 +177,11 @@ class Routing(ta.Base):
             self.assertEqual(len(msgs), 1, rcpt)
         subj = {r: m[0]["Subject"] for r, m in got.items()}
         self.assertEqual(subj["energie@example.org"],
-                         "regiomon: 1 indicator in beweging (uitdaging 1)")
+                         "regiomon: 1 reeks in beweging (uitdaging 1)")
         self.assertEqual(subj["arbeid@example.org"],
-                         "regiomon: 1 indicator in beweging (uitdaging 5)")
+                         "regiomon: 1 reeks in beweging (uitdaging 5)")
         self.assertEqual(subj["beide@example.org"], "regiomon: 2 "
-                         "indicatoren in beweging (uitdaging 1, 5)")
+                         "reeksen in beweging (uitdaging 1, 5)")
         text = self.text(got["energie@example.org"][0])
         self.assertEqual(ids_in(text), ["energy-demand-gas-share/rga"])
         # Told once: the next run mails nobody.
