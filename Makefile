@@ -8,6 +8,7 @@ PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 LIBDIR		?= $(PREFIX)/lib
 PLUGINDIR	?= $(LIBDIR)/regiomon/plugins
+LOCALEDIR	?= $(LIBDIR)/regiomon/locale
 DATADIR		?= $(PREFIX)/share/regiomon
 INCLUDEDIR	?= $(PREFIX)/include
 PKGCONFIGDIR	?= $(LIBDIR)/pkgconfig
@@ -53,6 +54,7 @@ RM_CFLAGS	= -std=gnu11 -D_GNU_SOURCE -I. -Idaemon -Iinclude \
 		  -DREGIOMON_VERSION='"$(VERSION)"' \
 		  -DREGIOMON_CONF='"$(SYSCONFDIR)/regiomon/regiomon.json"' \
 		  -DREGIOMON_PLUGINDIR='"$(PLUGINDIR)"' \
+		  -DREGIOMON_LOCALEDIR='"$(LOCALEDIR)"' \
 		  -DREGIOMON_DATADIR='"$(DATADIR)"' \
 		  -DREGIOMON_STATEDIR='"$(LOCALSTATEDIR)/regiomon"'
 ALL_CFLAGS	= $(WARN) $(RM_CFLAGS) $(PKG_CFLAGS) $(CFLAGS) $(SAN_FLAGS) \
@@ -98,10 +100,16 @@ FAKEHOST	:= $(wildcard tests/host/*.c tests/host/*.h)
 
 BIN		:= $(B)/regiomon
 
+# The graphs' number forms (share/locale/*.numeric, see nl.numeric): an
+# LC_NUMERIC each, compiled by localedef, which exits 1 for the categories
+# such a file leaves out (-c writes it all the same).
+LOCALE_SRC	:= $(wildcard share/locale/*.numeric)
+LOCALES		:= $(LOCALE_SRC:share/locale/%.numeric=$(B)/locale/%/LC_NUMERIC)
+
 .PHONY: all plugins tests check check-build deps deps-test demo install \
 	uninstall clean lint fuzz bench valgrind
 
-all: $(BIN) plugins
+all: $(BIN) plugins $(LOCALES)
 
 plugins: $(PLUGINS)
 
@@ -111,6 +119,13 @@ $(BIN): $(DAEMON_OBJ)
 $(B)/libregiomon.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $^
+
+$(B)/locale/%/LC_NUMERIC: share/locale/%.numeric
+	@rm -rf $(@D).tmp && mkdir -p $(@D).tmp $(@D)
+	localedef -c -i $< $(@D).tmp/out >/dev/null 2>&1 || true
+	@test -s $(@D).tmp/out/LC_NUMERIC || { \
+	    echo "localedef did not compile $<" >&2; exit 1; }
+	mv $(@D).tmp/out/LC_NUMERIC $@ && rm -rf $(@D).tmp
 
 $(B)/%.o: %.c
 	@mkdir -p $(@D)
@@ -274,8 +289,8 @@ demo:
 # is; the stamp rebuilds what uses them when they change, so `make install
 # PREFIX=/usr` after a plain `make` installs a binary that looks in /usr.
 PATHS		= $(SYSCONFDIR) $(PLUGINDIR) $(DATADIR) $(LOCALSTATEDIR) \
-		  $(INCLUDEDIR)
-PATH_MACROS	= REGIOMON_\(CONF\|PLUGINDIR\|DATADIR\|STATEDIR\)
+		  $(INCLUDEDIR) $(LOCALEDIR)
+PATH_MACROS	= REGIOMON_\(CONF\|PLUGINDIR\|DATADIR\|STATEDIR\|LOCALEDIR\)
 PATH_USERS	:= $(shell grep -l '$(PATH_MACROS)' $(DAEMON_SRC))
 
 $(B)/paths.stamp: FORCE
@@ -357,6 +372,8 @@ install: all $(B)/regiomon-plugin.pc $(B)/regiomon.json $(B)/regiomon.service \
 	    $(DESTDIR)$(DOCDIR)
 	$(INSTALL) -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/regiomon
 	$(INSTALL) -m 0755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)/
+	$(foreach l,$(LOCALES),$(INSTALL) -D -m 0644 $(l) \
+	    $(DESTDIR)$(LOCALEDIR)/$(l:$(B)/locale/%=%) &&) true
 	$(INSTALL) -m 0644 include/regiomon-plugin.h $(DESTDIR)$(INCLUDEDIR)/
 	$(INSTALL) -m 0644 $(B)/regiomon-plugin.pc $(DESTDIR)$(PKGCONFIGDIR)/
 	$(INSTALL) -m 0644 share/catalog.json $(DESTDIR)$(DATADIR)/
@@ -402,7 +419,7 @@ uninstall: $(B)/regiomon.json
 	    $(DOCS:doc/%=$(DESTDIR)$(DOCDIR)/%) \
 	    $(DESTDIR)$(UNITDIR)/regiomon.service \
 	    $(DESTDIR)$(SYSUSERSDIR)/regiomon.conf
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(LOCALEDIR)
 	@if cmp -s $(B)/regiomon.json $(DESTDIR)$(ETCDIR)/regiomon.json; then \
 		rm -f $(DESTDIR)$(ETCDIR)/regiomon.json; \
 	elif [ -e $(DESTDIR)$(ETCDIR)/regiomon.json ]; then \

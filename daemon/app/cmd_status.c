@@ -18,6 +18,7 @@
 #include "core/core.h"
 #include "model/model.h"
 #include "eval/eval.h"
+#include "report/report.h"
 #include "app/app.h"
 #include "app/cmd.h"
 
@@ -79,9 +80,13 @@ decimals_of(const json_t *s)
 	    FMT_HUMAN_DEC;
 }
 
-/* "28 (2020)", "26.9* (2024)" or "-", to at most dec decimals. */
+/*
+ * "28 (2020)", "26,9* (2024)" or "-", to at most dec decimals, written
+ * the way lang (the report's language) writes numbers.
+ */
 static void
-fmt_point(char *buf, size_t size, const json_t *p, int mark, int dec)
+fmt_point(char *buf, size_t size, const json_t *p, int mark, int dec,
+    enum lang lang)
 {
 	char	 val[64];
 
@@ -89,7 +94,7 @@ fmt_point(char *buf, size_t size, const json_t *p, int mark, int dec)
 		snprintf(buf, size, "-");
 		return;
 	}
-	fmt_human(val, sizeof(val), jnumv(p, "value", NULL), dec);
+	label_num(lang, jnumv(p, "value", NULL), dec, 0, val, sizeof(val));
 	snprintf(buf, size, "%s%s (%s)", val,
 	    mark && json_is_true(json_object_get(p, "provisional")) ? "*" : "",
 	    jstrv(p, "period", NULL));
@@ -125,41 +130,71 @@ fmt_state(char *buf, size_t size, const json_t *s)
 		snprintf(buf, size, "%s", state);
 }
 
+/*
+ * "-1,1 (-3,9%)" in Dutch, "-1.1 (-3.9%)" in English: the shift of s
+ * (latest - baseline) to as many decimals as the two figures show (26.9 -
+ * 28 is -1.1000000000000014 in doubles, and -1.1 to a reader), then in %
+ * of |baseline| ("n/a" for a baseline of 0).  A shift of a percentage is
+ * in points: "+1,5 pp (+34,1%)".  "-" when there is no shift.
+ */
 static void
-cells_of(const json_t *s, char cells[NCOLS][128])
+fmt_shift(char *buf, size_t size, const json_t *s, enum lang lang)
+{
+	double	 abs = jnumv(s, "shift", "abs"), pct = jnumv(s, "shift", "pct");
+	const char *unit = jstrv(s, "unit", NULL);
+	char	 p[32], n[48], q[24];
+	int	 dl, db;
+
+	if (isnan(abs)) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	dl = fmt_human_decimals(jnumv(s, "latest", "value"), decimals_of(s));
+	db = fmt_human_decimals(jnumv(s, "baseline", "value"),
+	    decimals_of(s));
+	label_num(lang, abs, dl > db ? dl : db, 1, n, sizeof(n));
+	if (isnan(pct))
+		snprintf(p, sizeof(p), "n/a");
+	else {
+		label_num(lang, pct, 1, 1, q, sizeof(q));
+		snprintf(p, sizeof(p), "%s%%", q);
+	}
+	snprintf(buf, size, "%s%s (%s)", n, unit != NULL &&
+	    strcmp(unit, "%") == 0 ? " pp" : "", p);
+}
+
+static void
+cells_of(const json_t *s, char cells[NCOLS][128], enum lang lang)
 {
 
 	snprintf(cells[0], 128, "%s", jstrv(s, "indicator", NULL));
 	snprintf(cells[1], 128, "%s", jstrv(s, "region", NULL));
 	fmt_point(cells[2], 128, json_object_get(s, "baseline"), 0,
-	    decimals_of(s));
+	    decimals_of(s), lang);
 	fmt_point(cells[3], 128, json_object_get(s, "latest"), 1,
-	    decimals_of(s));
-	status_fmt_shift(cells[4], 128, jnumv(s, "shift", "abs"),
-	    jnumv(s, "shift", "pct"), jnumv(s, "latest", "value"),
-	    jnumv(s, "baseline", "value"), jstrv(s, "unit", NULL),
-	    decimals_of(s));
+	    decimals_of(s), lang);
+	fmt_shift(cells[4], 128, s, lang);
 	fmt_state(cells[5], 128, s);
 }
 
 /*
  * The lines under a series' row: where its baseline comes from when that
- * is not plain ("definition differs: strategy 249000, source 241000
- * (2020)"), and its progress towards a target ("target 800000 (2040):
- * behind the path (320000 by now)").
+ * is not plain ("definition differs: strategy 249.000, source 241.000
+ * (2020)"), and its progress towards a target ("target 800.000 (2040):
+ * behind the path (320.000 by now)"), numbers as lang writes them.
  */
 static void
-print_notes(FILE *fp, const json_t *s)
+print_notes(FILE *fp, const json_t *s, enum lang lang)
 {
 	const json_t	*b = json_object_get(s, "baseline");
 	const json_t	*t = json_object_get(s, "target");
 	char		 a[64], c[64], d[64];
 
 	if (json_is_true(json_object_get(b, "definition_differs"))) {
-		fmt_human(a, sizeof(a), jnumv(b, "catalog_value", NULL),
-		    FMT_HUMAN_DEC);
-		fmt_human(c, sizeof(c), jnumv(b, "series_value", NULL),
-		    FMT_HUMAN_DEC);
+		label_num(lang, jnumv(b, "catalog_value", NULL),
+		    FMT_HUMAN_DEC, 0, a, sizeof(a));
+		label_num(lang, jnumv(b, "series_value", NULL),
+		    FMT_HUMAN_DEC, 0, c, sizeof(c));
 		out_printf(fp, "      definition differs: strategy %s, "
 		    "source %s (%s)\n", a, c, jstrv(b, "period", NULL));
 	} else if (json_is_object(b) &&
@@ -168,12 +203,12 @@ print_notes(FILE *fp, const json_t *s)
 		out_printf(fp, "      baseline: the strategy's figure, the "
 		    "source has no value for %s\n", jstrv(b, "period", NULL));
 	if (json_is_object(t)) {
-		fmt_human(a, sizeof(a), jnumv(t, "value", NULL),
-		    FMT_HUMAN_DEC);
+		label_num(lang, jnumv(t, "value", NULL), FMT_HUMAN_DEC, 0,
+		    a, sizeof(a));
 		/* One decimal more than the target: 19.9, not 19.9333. */
-		fmt_human(c, sizeof(c), jnumv(t, "path", NULL),
+		label_num(lang, jnumv(t, "path", NULL),
 		    fmt_human_decimals(jnumv(t, "value", NULL),
-		    FMT_HUMAN_DEC) + 1);
+		    FMT_HUMAN_DEC) + 1, 0, c, sizeof(c));
 		snprintf(d, sizeof(d), "%s", jstrv(t, "progress", NULL) !=
 		    NULL && strcmp(jstrv(t, "progress", NULL), "on-track") ==
 		    0 ? "on track" : "behind the path");
@@ -282,10 +317,11 @@ print_head(FILE *fp, const json_t *doc)
 
 /*
  * The text form: a section per challenge with its title, a table whose
- * columns line up over the whole output, and its summary line.
+ * columns line up over the whole output, and its summary line.  Numbers
+ * are written as lang writes them; --json has them as JSON numbers.
  */
 static void
-print_text(FILE *fp, const json_t *doc, int colours)
+print_text(FILE *fp, const json_t *doc, int colours, enum lang lang)
 {
 	const json_t	*ch, *s;
 	char		 cells[NCOLS][128];
@@ -296,7 +332,7 @@ print_text(FILE *fp, const json_t *doc, int colours)
 		w[c] = status_width(headings[c]);
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
 		json_array_foreach(json_object_get(ch, "series"), j, s) {
-			cells_of(s, cells);
+			cells_of(s, cells, lang);
 			for (c = 0; c < NCOLS; c++)
 				if ((len = status_width(cells[c])) > w[c])
 					w[c] = len;
@@ -318,7 +354,7 @@ print_text(FILE *fp, const json_t *doc, int colours)
 			fputc('\n', fp);
 		}
 		json_array_foreach(json_object_get(ch, "series"), j, s) {
-			cells_of(s, cells);
+			cells_of(s, cells, lang);
 			fputs("  ", fp);
 			for (c = 0; c + 1 < NCOLS; c++)
 				status_pad(fp, cells[c], w[c] + 2);
@@ -327,7 +363,7 @@ print_text(FILE *fp, const json_t *doc, int colours)
 				    colour(jstrv(s, "state", NULL)), cells[c]);
 			else
 				out_printf(fp, "%s\n", cells[c]);
-			print_notes(fp, s);
+			print_notes(fp, s, lang);
 		}
 		print_summary(fp, ch, colours);
 	}
@@ -523,7 +559,8 @@ cmd_status(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 		nc = getenv("NO_COLOR");
 		colours = isatty(STDOUT_FILENO) &&
 		    (nc == NULL || *nc == '\0');
-		print_text(stdout, doc, colours);
+		print_text(stdout, doc, colours,
+		    report_conf_lang(rm->conf));
 		orphans = orphans_doc(rm);
 		orphans_print(stdout, orphans);
 		json_decref(orphans);

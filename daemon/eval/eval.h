@@ -112,8 +112,6 @@ json_t	*record_cycle_eval(struct regiomon *, const struct indicator *,
 /* status.c */
 size_t	status_width(const char *);
 void	status_pad(FILE *, const char *, size_t);
-void	status_fmt_shift(char *, size_t, double, double, double, double,
-	    const char *, int);
 int	status_banner(const struct conf *, char *, size_t);
 void	status_wrap(FILE *, const char *, size_t, const char *);
 int	status_illustrative(const struct conf *, const char *, const char *);

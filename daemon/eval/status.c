@@ -41,39 +41,6 @@ status_pad(FILE *fp, const char *s, size_t width)
 }
 
 /*
- * "-1.1 (-3.9%)": the shift abs = latest - base, rounded to as many
- * decimals as fmt_human() shows of the two figures (26.9 - 28 is
- * -1.1000000000000014 in doubles, and -1.1 to a reader), with the shift
- * in % of |base| (pct NaN: the baseline is 0 and there is no relative
- * shift).  "-" if abs is NaN.
- */
-void
-status_fmt_shift(char *buf, size_t size, double abs, double pct,
-    double latest, double base, const char *unit, int maxdec)
-{
-	char	 p[32], n[64];
-	int	 dl = fmt_human_decimals(latest, maxdec);
-	int	 db = fmt_human_decimals(base, maxdec);
-
-	if (isnan(abs)) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	if (isnan(pct))
-		snprintf(p, sizeof(p), "n/a");
-	else if (fabs(pct) < 0.05)
-		snprintf(p, sizeof(p), "0.0%%");
-	else
-		snprintf(p, sizeof(p), "%+.1f%%", pct);
-	/* fmt_human() writes "0", never "-0", for one that rounds to 0. */
-	fmt_human(n, sizeof(n), abs, dl > db ? dl : db);
-	/* A shift of a percentage is in points: "+1.5 pp (+34.1%)". */
-	snprintf(buf, size, "%s%s%s (%s)", abs > 0 && strcmp(n, "0") != 0 ?
-	    "+" : "", n, unit != NULL && strcmp(unit, "%") == 0 ? " pp" : "",
-	    p);
-}
-
-/*
  * The banner of a config that shows illustrative data (its
  * "illustrative" section, the demo's): "Illustrative data, not the
  * region's real state: NOTE".  1 with it in buf, or 0 (buf "") for a

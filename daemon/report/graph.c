@@ -175,7 +175,9 @@ digest_make(struct gdraw *d, const struct graph_req *rq,
 	h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
 	digest_str(&h, GRAPH_CODE_VERSION);
 	digest_str(&h, render_version());
-	snprintf(buf, sizeof(buf), "%d %d", (int)rq->fmt, d->a.n);
+	/* The language too: it sets the number form of the axes. */
+	snprintf(buf, sizeof(buf), "%d %d %d", (int)rq->fmt, (int)rq->lang,
+	    d->a.n);
 	digest_str(&h, buf);
 	for (j = 0; j < d->a.n; j++)
 		digest_str(&h, d->a.v[j]);
@@ -247,8 +249,8 @@ int
 graph_draw(const struct graph_req *rq, const struct gdraw *d,
     unsigned char **out, size_t *len)
 {
-	if (render_draw(rq->renderer, d->a.n, (char **)d->a.v, d->key, out,
-	    len) == -1)
+	if (render_draw(rq->renderer, rq->lang, d->a.n, (char **)d->a.v,
+	    d->key, out, len) == -1)
 		return -1;
 	if (rq->fmt == GRAPH_SVG && svg_text(out, len, rq, &d->g) == -1) {
 		free(*out);

@@ -31,6 +31,7 @@
 #include "core/core.h"
 #include "model/model.h"
 #include "report/report.h"
+#include "report/report_private.h"
 
 #define LOCK_TRIES		5
 #define RENDER_ARGS_MAX		256
@@ -134,20 +135,22 @@ draw(int argc, char **argv, int fd)
 
 /*
  * The renderer's loop: a request is a 32-bit argument count and each
- * argument as a 32-bit length and its bytes; the reply is draw()'s.  It
- * ends at the end of its input, never returning.
+ * argument as a 32-bit length and its bytes, the first naming the
+ * language whose number form the axes take ("nl", "en"), the rest
+ * rrd_graph_v's; the reply is draw()'s.  It ends at the end of its input,
+ * never returning.
  */
 static __dead void
 worker_main(int fd)
 {
-	char		*argv[RENDER_ARGS_MAX + 1];
+	char		*argv[RENDER_ARGS_MAX + 2];
 	uint32_t	 argc, len, i;
 	int		 r;
 
 	for (;;) {
 		if ((r = read_all(fd, &argc, sizeof(argc))) == 1)
 			_exit(0);
-		if (r == -1 || argc == 0 || argc > RENDER_ARGS_MAX)
+		if (r == -1 || argc < 2 || argc > RENDER_ARGS_MAX + 1)
 			_exit(1);
 		for (i = 0; i < argc; i++) {
 			if (read_all(fd, &len, sizeof(len)) != 0 ||
@@ -158,7 +161,9 @@ worker_main(int fd)
 			argv[i][len] = '\0';
 		}
 		argv[argc] = NULL;
-		if (draw((int)argc, argv, fd) == -1)
+		render_numbers(strcmp(argv[0], "nl") == 0 ? LANG_NL :
+		    LANG_EN);
+		if (draw((int)argc - 1, argv + 1, fd) == -1)
 			_exit(1);
 		for (i = 0; i < argc; i++)
 			free(argv[i]);
@@ -255,13 +260,14 @@ worker_lost(struct renderer *w, const char *what)
 }
 
 /*
- * Draw a's graph with the renderer w, or with a renderer started for this
- * one graph when w is NULL or lost, and return the image in a new buffer
- * (caller frees).  0, or -1 (logged).
+ * Draw the graph of argv with the renderer w, or with a renderer started
+ * for this one graph when w is NULL or lost, its axes in lang's number
+ * form, and return the image in a new buffer (caller frees).  0, or -1
+ * (logged).
  */
 int
-render_draw(struct renderer *w, int argc, char **argv, const char *what,
-    unsigned char **out, size_t *len)
+render_draw(struct renderer *w, enum lang lang, int argc, char **argv,
+    const char *what, unsigned char **out, size_t *len)
 {
 	struct renderer		*own = NULL;
 	unsigned char		*buf;
@@ -286,8 +292,12 @@ render_draw(struct renderer *w, int argc, char **argv, const char *what,
 		w = NULL;
 	if (w == NULL && (w = own = render_start()) == NULL)
 		return -1;
-	n = (uint32_t)argc;
+	n = (uint32_t)argc + 1;
 	if (send_all(w->fd, &n, sizeof(n)) == -1)
+		goto lost;
+	n = 2;
+	if (send_all(w->fd, &n, sizeof(n)) == -1 ||
+	    send_all(w->fd, lang == LANG_NL ? "nl" : "en", n) == -1)
 		goto lost;
 	for (i = 0; i < argc; i++) {
 		n = (uint32_t)strlen(argv[i]);

@@ -58,7 +58,7 @@ struct gplan {
  * by itself; raise this with a change that draws other pixels from the
  * same arguments (render.c, how librrd is called).
  */
-#define GRAPH_CODE_VERSION	"graph 1"
+#define GRAPH_CODE_VERSION	"graph 2"
 #define GRAPH_DIGEST_LEN	32		/* hex digits */
 
 typedef unsigned __int128 u128;
@@ -102,6 +102,9 @@ void	graph_args_build(struct gargs *, const struct gplan *,
 	    const struct graph_req *, const char *, const char *,
 	    const char *);
 void	graph_args_free(struct gargs *);
+
+/* render_numbers.c */
+void	render_numbers(enum lang);
 
 /* report_sources.c */
 void	report_sources(FILE *, struct regiomon *, enum lang);

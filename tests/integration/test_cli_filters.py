@@ -72,12 +72,12 @@ HEAD = ("Uitdaging 5: Robuuste arbeidsmarkt\n"
         "  indicator             region     baseline    latest       "
         "shift             state\n")
 ROWS = {
-    (UR, "groningen"): "  unemployment-rate     groningen  4.4 (2020)  "
-                       "5.5 (2021)   +1.1 pp (+25.0%)  critical\n",
-    (UR, "drenthe"): "  unemployment-rate     drenthe    3.5 (2020)  "
-                     "4.1 (2021)   +0.6 pp (+17.1%)  warning\n",
+    (UR, "groningen"): "  unemployment-rate     groningen  4,4 (2020)  "
+                       "5,5 (2021)   +1,1 pp (+25%)    critical\n",
+    (UR, "drenthe"): "  unemployment-rate     drenthe    3,5 (2020)  "
+                     "4,1 (2021)   +0,6 pp (+17,1%)  warning\n",
     (LP, "groningen"): "  labour-participation  groningen  64 (2020)   "
-                       "64.7 (2021)  +0.7 pp (+1.1%)   improved\n",
+                       "64,7 (2021)  +0,7 pp (+1,1%)   improved\n",
 }
 
 STATUS_TRY = "try `regiomon status --help` for more\n"

@@ -35,6 +35,8 @@ MAKE_TIMEOUT = 300
 FILES = [
     "usr/bin/regiomon",
     "usr/lib/regiomon/plugins/csv.so",
+    # The Dutch number form of the graphs' axes (share/locale/nl.numeric).
+    "usr/lib/regiomon/locale/nl/LC_NUMERIC",
     "usr/include/regiomon-plugin.h",
     "usr/lib/pkgconfig/regiomon-plugin.pc",
     "usr/share/regiomon/catalog.json",
@@ -133,6 +135,7 @@ class Install(unittest.TestCase):
         with open(os.path.join(dest, "usr/bin/regiomon"), "rb") as f:
             binary = f.read()
         self.assertIn(b"/usr/lib/regiomon/plugins", binary)
+        self.assertIn(b"/usr/lib/regiomon/locale", binary)
         self.assertNotIn(dest.encode(), binary)
         # An existing config is kept.
         with open(conf_path, "a") as f:

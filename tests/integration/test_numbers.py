@@ -3,8 +3,9 @@
 """One rule for numbers in a language (issue 18): a figure of 12,345.67
 million euros with the catalog's one decimal is "12.345,7 mln euro" in
 the Dutch report, mail and graph, "12,345.7 mln euro" in the English
-ones, and "12345.7" in `status` (the C form, for scripts); never the
-stored double, never a mix of the two separators.
+ones and in `status` (its --json keeps JSON numbers, for scripts);
+never the stored double, never a mix of the two separators.  A graph's
+y axis has a decimal comma in Dutch.
 
 Run from the repository root:
 
@@ -13,6 +14,7 @@ Run from the repository root:
 
 import email
 import email.policy
+import json
 import os
 import sys
 import unittest
@@ -27,6 +29,12 @@ IND = "rd-spend"            # mln euro, "decimals": 1 in the catalog
 REG = "groningen"
 OBS = [[IND, REG, "2020", 12345.67, False],
        [IND, REG, "2021", 9876.54, False]]
+# A narrow range: its y axis is labelled with one decimal.
+NARROW = [[IND, REG, "2020", 12.34, False],
+          [IND, REG, "2021", 12.91, False],
+          [IND, REG, "2022", 13.45, False]]
+SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 
 
 class Numbers(unittest.TestCase):
@@ -76,13 +84,84 @@ class Numbers(unittest.TestCase):
             self.assertNotIn("9.876,5", text, where)
         self.assertIn("12,345.7 mln euro", report)
 
-    def test_status_c_form(self):
-        env = self.run_in("nl")
+    def status_row(self, env):
         out = env.run("status", "--region", REG).stdout
-        row = next(l for l in out.splitlines() if l.split()[:1] == [IND])
-        self.assertIn("12345.7 (2020)", row)
-        self.assertIn("9876.5 (2021)", row)
-        self.assertIn("-2469.1 (-20.0%)", row)
+        return next(l for l in out.splitlines() if l.split()[:1] == [IND])
+
+    def test_status_dutch(self):
+        row = self.status_row(self.run_in("nl"))
+        self.assertIn("12.345,7 (2020)", row)
+        self.assertIn("9.876,5 (2021)", row)
+        self.assertIn("-2.469,1 (-20%)", row)
+        self.assertNotIn("9876", row)
+
+    def test_status_english(self):
+        row = self.status_row(self.run_in("en"))
+        self.assertIn("12,345.7 (2020)", row)
+        self.assertIn("9,876.5 (2021)", row)
+        self.assertIn("-2,469.1 (-20%)", row)
+
+    def test_status_json_keeps_numbers(self):
+        env = self.run_in("nl")
+        doc = json.loads(env.run("status", "--json").stdout)
+        s = next(e for ch in doc["challenges"] for e in ch["series"]
+                 if e["indicator"] == IND and e["region"] == REG)
+        self.assertEqual(s["latest"]["value"], 9876.54)
+
+    def axis_labels(self, lang):
+        """The y axis labels of the graph of a narrow series (labels
+        with one decimal) in lang, each as the outline paths of its
+        glyphs: Cairo draws an SVG's text as glyph outlines, so the
+        characters are known only by their shapes."""
+        env = rmtest.Env([{"name": "t", "plugin": "t_ok",
+                           "config": {"obs": NARROW}}],
+                         plugin_dir=rmtest.TEST_PLUGINS,
+                         extra={"report": {"lang": lang}})
+        self.addCleanup(env.close)
+        self.assertEqual(env.run("run").returncode, 0)
+        out = os.path.join(env.dir, "g.svg")
+        r = env.run("graph", IND, REG, "-o", out)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        root = ET.parse(out).getroot()
+        paths = {}
+        for sym in root.iter(SVG + "symbol"):
+            path = sym.find(SVG + "path")
+            paths[sym.get("id")] = path.get("d") if path is not None \
+                else ""
+        rows = {}
+        for use in root.iter(SVG + "use"):
+            ref = use.get(XLINK + "href", "").lstrip("#")
+            rows.setdefault(use.get("y"), []).append(
+                (float(use.get("x")), paths.get(ref, "")))
+        # An axis label is a row of glyphs all left of the plot area
+        # (x < 80 at this size); the legend's rows run further right.
+        return [[d for _, d in sorted(r)] for r in rows.values()
+                if len(r) >= 3 and max(x for x, _ in r) < 80]
+
+    @staticmethod
+    def lowest(path):
+        """How far below the baseline a glyph outline reaches (y grows
+        downwards): a comma's tail does, a full stop's dot does not."""
+        nums = [float(t) for t in path.replace(",", " ").split()
+                if t.lstrip("-").replace(".", "", 1).isdigit()]
+        return max(nums[1::2]) if nums else 0.0
+
+    def test_graph_axis(self):
+        nl, en = self.axis_labels("nl"), self.axis_labels("en")
+        self.assertGreaterEqual(len(nl), 3, "no y axis labels found")
+        self.assertEqual(len(nl), len(en))
+        seps = 0
+        for a, b in zip(sorted(nl), sorted(en)):
+            self.assertEqual(len(a), len(b))
+            for ga, gb in zip(a, b):
+                if ga == gb:
+                    continue
+                # The one glyph that differs is the decimal separator:
+                # a comma in Dutch, a full stop in English.
+                seps += 1
+                self.assertGreater(self.lowest(ga), 0.5, "nl: no comma")
+                self.assertLessEqual(self.lowest(gb), 0.0, "en: no stop")
+        self.assertEqual(seps, len(nl))
 
 
 if __name__ == "__main__":

@@ -62,6 +62,16 @@ def human(v, maxdec=4, sig=6):
     return "0" if t == "-0" else t
 
 
+def dutch(t):
+    """A number of human()'s as status writes it in the default language,
+    Dutch: "." between thousands (from 1 000 on), a decimal comma."""
+    sign, t = ("-", t[1:]) if t.startswith("-") else ("", t)
+    whole, _, frac = t.partition(".")
+    if len(whole) > 3:
+        whole = "{:,}".format(int(whole)).replace(",", ".")
+    return sign + whole + ("," + frac if frac else "")
+
+
 def periods(freq, first=1990, last=2040):
     for y in range(first, last + 1):
         if freq == "year":
@@ -368,17 +378,17 @@ class Status(unittest.TestCase):
                 elif state == "stale":
                     state = "stale (%s)" % s["judged"]
                 self.assertTrue(row.rstrip().endswith(state), row)
-                # Values rounded for people to the indicator's decimals:
-                # "37.6 (2020)", not "37.60022227514487 (2020)".
+                # Values rounded for people to the indicator's decimals,
+                # in Dutch: "37,6 (2020)", not "37.60022227514487 (2020)".
                 dec = s["decimals"] if s["decimals"] is not None else 4
                 if s["baseline"] is not None:
                     self.assertEqual(cells[2:4], [
-                        human(s["baseline"]["value"], dec),
+                        dutch(human(s["baseline"]["value"], dec)),
                         "(%s)" % s["baseline"]["period"]], row)
                 if s["latest"] is not None:
                     self.assertIn(" (%s)" % s["latest"]["period"], row)
                     self.assertIn(" %s%s (%s)" % (
-                        human(s["latest"]["value"], dec),
+                        dutch(human(s["latest"]["value"], dec)),
                         "*" if s["latest"]["provisional"] else "",
                         s["latest"]["period"]), row)
                     if s["latest"]["provisional"]:
@@ -397,8 +407,9 @@ class Status(unittest.TestCase):
                    and human(s["latest"]["value"]) != repr(
                        s["latest"]["value"])]
         self.assertTrue(rounded)
-        self.assertIn("37.6 (2020)", out)
-        self.assertNotIn("37.60022227514487", out)
+        self.assertIn("37,6 (2020)", out)
+        self.assertNotIn("37,60022227514487", out)
+        self.assertNotIn("37.6", out)
 
     def test_json_numbers_shortest(self):
         # Exact values in their shortest notation, as Python's repr()

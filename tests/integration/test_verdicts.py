@@ -282,7 +282,7 @@ class Verdicts(unittest.TestCase):
         # -27000 of the strategy's figure.
         self.assertEqual(s["shift"]["abs"], -19000)
         self.assertEqual(s["state"], "warning")
-        self.assertIn("definition differs: strategy 249000, source 241000 "
+        self.assertIn("definition differs: strategy 249.000, source 241.000 "
                       "(2020)", self.text)
         _, body = self.card(self.pages["drenthe"], LF)
         self.assertIn("definitie wijkt af: strategie 249.000, bron "
