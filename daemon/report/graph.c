@@ -175,8 +175,8 @@ digest_make(struct gdraw *d, const struct graph_req *rq,
 	h = ((u128)0x6c62272e07bb0142ULL << 64) | 0x62b821756295c58dULL;
 	digest_str(&h, GRAPH_CODE_VERSION);
 	digest_str(&h, render_version());
-	/* The language too: it sets the number form of the axes. */
-	snprintf(buf, sizeof(buf), "%d %d %d", (int)rq->fmt, (int)rq->lang,
+	/* The axis' decimal separator too: the renderer's, not an argument. */
+	snprintf(buf, sizeof(buf), "%d %d %d", (int)rq->fmt, d->a.comma,
 	    d->a.n);
 	digest_str(&h, buf);
 	for (j = 0; j < d->a.n; j++)
@@ -249,7 +249,7 @@ int
 graph_draw(const struct graph_req *rq, const struct gdraw *d,
     unsigned char **out, size_t *len)
 {
-	if (render_draw(rq->renderer, rq->lang, d->a.n, (char **)d->a.v,
+	if (render_draw(rq->renderer, d->a.comma, d->a.n, (char **)d->a.v,
 	    d->key, out, len) == -1)
 		return -1;
 	if (rq->fmt == GRAPH_SVG && svg_text(out, len, rq, &d->g) == -1) {

@@ -89,23 +89,58 @@ legend_escape(const char *s, char *buf, size_t size)
 }
 
 /*
+ * Thousands on the y axis.  rrdtool's axis format has no grouping flag
+ * ("%'.0lf" is refused), but with --units-exponent E it prints each label
+ * divided by 10^E: with E = 3 and "%.3lf" a label of 585000 reads
+ * "585.000", the decimal separator standing where the thousands
+ * separator goes, and for E = 6, 9 literal groups follow ("%.3lf.000").
+ * So a Dutch grouped axis is printed with a decimal point, an English one
+ * with a decimal comma.  Only where that is exact: whole labels between
+ * 10^E and 10^(E+3) in size, all of them, and a step that is a multiple of
+ * 10^(E-3).  The E into *e and 0; -1 where the axis is not grouped.
+ */
+static int
+ygrid_groups(const struct gplan *g, double step, int *e)
+{
+	double	 first = ceil(g->lo / step) * step;
+	double	 last = floor(g->hi / step) * step;
+	double	 small, big, p;
+
+	if (first > last || (first < 0 && last > 0))
+		return -1;
+	small = fmin(fabs(first), fabs(last));
+	big = fmax(fabs(first), fabs(last));
+	for (*e = 3, p = 1e3; *e <= 9; *e += 3, p *= 1e3)
+		if (small >= p && big < p * 1e3)
+			return fmod(step, p / 1e3) == 0 ? 0 : -1;
+	return -1;
+}
+
+/*
  * The y grid, chosen here and not by rrdtool: a step of 1, 2 or 5 times a
  * power of ten that gives three to nine lines over [lo, hi], every line
  * labelled with as many decimals as the step has.  rrdtool's own choice
  * labels a narrow range with whole numbers, so one label stood for
  * several lines ("18 18 18 17 17").  Labels one step apart and shown to
- * the step's decimals are never the same.
+ * the step's decimals are never the same.  Numbers as lang writes them:
+ * a->comma asks the renderer for a decimal comma (render_numbers.c),
+ * thousands grouped where ygrid_groups() can.
  */
 static void
-args_ygrid(struct gargs *a, const struct gplan *g)
+args_ygrid(struct gargs *a, const struct gplan *g, enum lang lang)
 {
 	static const double	 nice[] = { 1, 2, 5 };
 	double			 span = g->hi - g->lo, mag, step = 0;
+	char			 fmt[32];
 	size_t			 i;
-	int			 dec;
+	int			 dec, e, k, o;
 
-	if (!(span > 0) || !isfinite(span))
+	a->comma = lang == LANG_NL;
+	if (!(span > 0) || !isfinite(span)) {
+		args_add(a, "--units-exponent");
+		args_add(a, "0");
 		return;
+	}
 	mag = pow(10, floor(log10(span / 8)));
 	for (i = 0; i < nitems(nice) && step == 0; i++)
 		if (span / (nice[i] * mag) <= 8)
@@ -115,8 +150,22 @@ args_ygrid(struct gargs *a, const struct gplan *g)
 	dec = step >= 1 ? 0 : (int)ceil(-log10(step) - 1e-9);
 	args_add(a, "--y-grid");
 	args_add(a, "%.*f:1", dec, step);
+	if (dec > 0 || ygrid_groups(g, step, &e) == -1) {
+		args_add(a, "--units-exponent");
+		args_add(a, "0");
+		args_add(a, "--left-axis-format");
+		args_add(a, "%%.%dlf", dec);
+		return;
+	}
+	a->comma = lang == LANG_EN;
+	o = snprintf(fmt, sizeof(fmt), "%%.3lf");
+	for (k = 6; k <= e; k += 3)
+		o += snprintf(fmt + o, sizeof(fmt) - (size_t)o, "%c000",
+		    lang == LANG_EN ? ',' : '.');
+	args_add(a, "--units-exponent");
+	args_add(a, "%d", e);
 	args_add(a, "--left-axis-format");
-	args_add(a, "%%.%dlf", dec);
+	args_add(a, "%s", fmt);
 }
 
 /*
@@ -279,11 +328,9 @@ graph_args_build(struct gargs *a, const struct gplan *g,
 	args_add(a, "--upper-limit");
 	args_add(a, "%.17g", g->hi);
 	args_add(a, "--rigid");
-	args_add(a, "--units-exponent");
-	args_add(a, "0");
 	args_add(a, "--x-grid");
 	args_xgrid(a, g, ind, rq->width);
-	args_ygrid(a, g);
+	args_ygrid(a, g, rq->lang);
 	args_add(a, "--disable-rrdtool-tag");
 	args_add(a, "--border");
 	args_add(a, "0");

@@ -135,9 +135,8 @@ draw(int argc, char **argv, int fd)
 
 /*
  * The renderer's loop: a request is a 32-bit argument count and each
- * argument as a 32-bit length and its bytes, the first naming the
- * language whose number form the axes take ("nl", "en"), the rest
- * rrd_graph_v's; the reply is draw()'s.  It ends at the end of its input,
+ * argument as a 32-bit length and its bytes, the first the axis labels'
+ * decimal separator ("," or "."), the rest rrd_graph_v's; the reply is draw()'s.  It ends at the end of its input,
  * never returning.
  */
 static __dead void
@@ -161,8 +160,7 @@ worker_main(int fd)
 			argv[i][len] = '\0';
 		}
 		argv[argc] = NULL;
-		render_numbers(strcmp(argv[0], "nl") == 0 ? LANG_NL :
-		    LANG_EN);
+		render_numbers(strcmp(argv[0], ",") == 0);
 		if (draw((int)argc - 1, argv + 1, fd) == -1)
 			_exit(1);
 		for (i = 0; i < argc; i++)
@@ -261,12 +259,12 @@ worker_lost(struct renderer *w, const char *what)
 
 /*
  * Draw the graph of argv with the renderer w, or with a renderer started
- * for this one graph when w is NULL or lost, its axes in lang's number
- * form, and return the image in a new buffer (caller frees).  0, or -1
- * (logged).
+ * for this one graph when w is NULL or lost, its axis labels with a
+ * decimal comma if comma is set, and return the image in a new buffer
+ * (caller frees).  0, or -1 (logged).
  */
 int
-render_draw(struct renderer *w, enum lang lang, int argc, char **argv,
+render_draw(struct renderer *w, int comma, int argc, char **argv,
     const char *what, unsigned char **out, size_t *len)
 {
 	struct renderer		*own = NULL;
@@ -295,9 +293,9 @@ render_draw(struct renderer *w, enum lang lang, int argc, char **argv,
 	n = (uint32_t)argc + 1;
 	if (send_all(w->fd, &n, sizeof(n)) == -1)
 		goto lost;
-	n = 2;
+	n = 1;
 	if (send_all(w->fd, &n, sizeof(n)) == -1 ||
-	    send_all(w->fd, lang == LANG_NL ? "nl" : "en", n) == -1)
+	    send_all(w->fd, comma ? "," : ".", n) == -1)
 		goto lost;
 	for (i = 0; i < argc; i++) {
 		n = (uint32_t)strlen(argv[i]);

@@ -6,9 +6,8 @@
  * beside "12,5" in its legend.  A machine has no nl_NL locale unless its
  * admin generated one, so regiomon brings its own: share/locale/nl.numeric,
  * compiled by localedef at build time into LOCALEDIR/nl/LC_NUMERIC, and
- * loaded here as that one category.  rrdtool's axis format has no
- * grouping flag, so axis labels of 1000 and more are written without a
- * thousands separator in either language (doc/report.md).
+ * loaded here as that one category.  (Thousands on an axis: see
+ * ygrid_groups() in graph_args.c.)
  */
 #include <errno.h>
 #include <limits.h>
@@ -73,19 +72,19 @@ numbers_beside(char *buf, size_t size)
 }
 
 /*
- * Switch this (the renderer's) thread to the number form of lang: the C
- * locale's for English, the Dutch form for Dutch.  A Dutch form that
- * cannot be loaded is warned of once per renderer; the graphs are still
- * drawn, with a decimal point on their axes.
+ * Switch this (the renderer's) thread to a decimal comma (the Dutch
+ * form) if comma is set, else to the C locale's decimal point.  A Dutch
+ * form that cannot be loaded is warned of once per renderer; the graphs
+ * are still drawn, with a decimal point on their axes.
  */
 void
-render_numbers(enum lang lang)
+render_numbers(int comma)
 {
 	static locale_t	 nl;
 	static int	 tried;
 	char		 beside[PATH_MAX];
 
-	if (lang != LANG_NL) {
+	if (!comma) {
 		uselocale(LC_GLOBAL_LOCALE);
 		return;
 	}

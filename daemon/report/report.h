@@ -91,8 +91,8 @@ struct renderer {
 struct renderer *render_start(void);
 void	render_stop(struct renderer *);
 const char *render_version(void);
-int	render_draw(struct renderer *, enum lang, int, char **,
-	    const char *, unsigned char **, size_t *);
+int	render_draw(struct renderer *, int, int, char **, const char *,
+	    unsigned char **, size_t *);
 
 /* reportconf.c */
 struct report_conf {

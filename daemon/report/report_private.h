@@ -26,6 +26,7 @@ struct gargs {
 	char	*v[GRAPH_ARGS_MAX + 1];
 	int	 n;
 	int	 failed;
+	int	 comma;		/* the axis' decimal separator is a comma */
 };
 
 /* A time stretch [start, end) drawn as provisional. */
@@ -104,7 +105,7 @@ void	graph_args_build(struct gargs *, const struct gplan *,
 void	graph_args_free(struct gargs *);
 
 /* render_numbers.c */
-void	render_numbers(enum lang);
+void	render_numbers(int);
 
 /* report_sources.c */
 void	report_sources(FILE *, struct regiomon *, enum lang);

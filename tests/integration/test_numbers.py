@@ -5,7 +5,8 @@ million euros with the catalog's one decimal is "12.345,7 mln euro" in
 the Dutch report, mail and graph, "12,345.7 mln euro" in the English
 ones and in `status` (its --json keeps JSON numbers, for scripts);
 never the stored double, never a mix of the two separators.  A graph's
-y axis has a decimal comma in Dutch.
+y axis too: "12,5" and "590.000" in Dutch, "12.5" and "590,000" in
+English.
 
 Run from the repository root:
 
@@ -108,13 +109,13 @@ class Numbers(unittest.TestCase):
                  if e["indicator"] == IND and e["region"] == REG)
         self.assertEqual(s["latest"]["value"], 9876.54)
 
-    def axis_labels(self, lang):
+    def axis_labels(self, lang, obs=None):
         """The y axis labels of the graph of a narrow series (labels
         with one decimal) in lang, each as the outline paths of its
         glyphs: Cairo draws an SVG's text as glyph outlines, so the
         characters are known only by their shapes."""
         env = rmtest.Env([{"name": "t", "plugin": "t_ok",
-                           "config": {"obs": NARROW}}],
+                           "config": {"obs": obs or NARROW}}],
                          plugin_dir=rmtest.TEST_PLUGINS,
                          extra={"report": {"lang": lang}})
         self.addCleanup(env.close)
@@ -146,23 +147,40 @@ class Numbers(unittest.TestCase):
                 if t.lstrip("-").replace(".", "", 1).isdigit()]
         return max(nums[1::2]) if nums else 0.0
 
-    def test_graph_axis(self):
-        nl, en = self.axis_labels("nl"), self.axis_labels("en")
+    def separators(self, nl, en):
+        """The glyphs that differ between the Dutch and the English axis
+        labels of the same graph, as (Dutch, English) pairs: the
+        separators, everything else (the digits) the same."""
         self.assertGreaterEqual(len(nl), 3, "no y axis labels found")
         self.assertEqual(len(nl), len(en))
-        seps = 0
+        pairs = []
         for a, b in zip(sorted(nl), sorted(en)):
             self.assertEqual(len(a), len(b))
-            for ga, gb in zip(a, b):
-                if ga == gb:
-                    continue
-                # The one glyph that differs is the decimal separator:
-                # a comma in Dutch, a full stop in English.
-                seps += 1
-                self.assertGreater(self.lowest(ga), 0.5, "nl: no comma")
-                self.assertLessEqual(self.lowest(gb), 0.0, "en: no stop")
-        self.assertEqual(seps, len(nl))
+            pairs += [(ga, gb) for ga, gb in zip(a, b) if ga != gb]
+        return pairs
 
+    def test_graph_axis(self):
+        nl, en = self.axis_labels("nl"), self.axis_labels("en")
+        pairs = self.separators(nl, en)
+        # One decimal separator a label: a comma in Dutch, a full stop
+        # in English.
+        self.assertEqual(len(pairs), len(nl))
+        for ga, gb in pairs:
+            self.assertGreater(self.lowest(ga), 0.5, "nl: no comma")
+            self.assertLessEqual(self.lowest(gb), 0.0, "en: no stop")
+
+    def test_graph_axis_thousands(self):
+        big = [[IND, REG, p, v, False] for p, v in
+               (("2020", 585866.0), ("2021", 593112.0),
+                ("2022", 601286.0))]
+        nl, en = self.axis_labels("nl", big), self.axis_labels("en", big)
+        pairs = self.separators(nl, en)
+        # "590.000" in Dutch, "590,000" in English: one thousands
+        # separator a label, the other way round.
+        self.assertEqual(len(pairs), len(nl))
+        for ga, gb in pairs:
+            self.assertLessEqual(self.lowest(ga), 0.0, "nl: no stop")
+            self.assertGreater(self.lowest(gb), 0.5, "en: no comma")
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -203,38 +203,61 @@ test_labels(void **state)
 }
 
 /*
- * The y grid of [lo, hi]: three to nine lines, and the labels of every
- * line (multiples of the step, printed as rrdtool prints them with the
- * format given) all different.  "18 18 18 17 17" came from rrdtool's own
- * choice over 17.6 to 18.4.
+ * The y grid of [lo, hi] in lang: three to nine lines, and the labels of
+ * every line (multiples of the step, printed as rrdtool prints them: the
+ * value over 10^E of --units-exponent E with the format given, under a
+ * decimal comma when a.comma asks for it) all different.  "18 18 18 17
+ * 17" came from rrdtool's own choice over 17.6 to 18.4.  A label has
+ * lang's decimal separator, and thousands grouped as label_num() groups
+ * them wherever the axis can be (whole labels all of one size).
  */
 static void
-check_ygrid(double lo, double hi)
+check_ygrid(double lo, double hi, enum lang lang)
 {
 	struct gargs	 a;
 	struct gplan	 g;
-	char		 labels[16][32], *end;
+	char		 labels[16][32], want[32], *end, *dot;
 	double		 step, v;
-	int		 i, j, n = 0, k, dec;
+	int		 i, j, n = 0, k, dec, e;
 
 	memset(&a, 0, sizeof(a));
 	memset(&g, 0, sizeof(g));
 	g.lo = lo;
 	g.hi = hi;
-	args_ygrid(&a, &g);
-	assert_int_equal(a.n, 4);
+	args_ygrid(&a, &g, lang);
+	assert_int_equal(a.n, 6);
 	assert_string_equal(a.v[0], "--y-grid");
-	assert_string_equal(a.v[2], "--left-axis-format");
+	assert_string_equal(a.v[2], "--units-exponent");
+	assert_string_equal(a.v[4], "--left-axis-format");
 	step = strtod(a.v[1], NULL);
-	/* "%.Nlf": rrdtool's printf of each label with N decimals. */
-	assert_int_equal(strncmp(a.v[3], "%.", 2), 0);
-	dec = (int)strtol(a.v[3] + 2, &end, 10);
-	assert_string_equal(end, "lf");
+	e = (int)strtol(a.v[3], NULL, 10);
+	/* "%.Nlf" and for E 6, 9 literal groups: ".000" or ",000". */
+	assert_int_equal(strncmp(a.v[5], "%.", 2), 0);
+	dec = (int)strtol(a.v[5] + 2, &end, 10);
+	assert_int_equal(strncmp(end, "lf", 2), 0);
 	for (k = (int)ceil(lo / step - 1e-9); k * step <= hi + 1e-9; k++) {
 		assert_true(n < 16);
 		v = k * step;
-		snprintf(labels[n++], sizeof(labels[0]), "%.*f", dec, v);
+		snprintf(labels[n], sizeof(labels[0]), "%.*f%s", dec,
+		    v / pow(10, e), end + 2);
+		if (a.comma && (dot = strchr(labels[n], '.')) != NULL)
+			*dot = ',';
+		/* Grouped: whole numbers as label_num() writes them. */
+		if (e > 0)
+			label_num(lang, v, 0, 0, want, sizeof(want));
+		else {
+			snprintf(want, sizeof(want), "%.*f", dec, v);
+			if (lang == LANG_NL && (dot = strchr(want, '.')) !=
+			    NULL)
+				*dot = ',';
+		}
+		assert_string_equal(labels[n], want);
+		n++;
 	}
+	/* Whole labels of 1 000 and more, all of one size: grouped. */
+	if (e == 0 && step >= 1 && lo >= 1000 && floor(log10(lo) / 3) ==
+	    floor(log10(hi) / 3) && hi < 1e12)
+		fail_msg("[%g, %g] not grouped", lo, hi);
 	assert_in_range(n, 3, 9);
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
@@ -246,16 +269,25 @@ static void
 test_ygrid(void **state)
 {
 	double	 lo;
-	int	 i;
+	int	 i, l;
 
 	(void)state;
-	check_ygrid(17.6, 18.4);
-	check_ygrid(0, 100);
-	check_ygrid(-3.2, 0.4);
-	check_ygrid(249000, 251000);
-	check_ygrid(0.0012, 0.0019);
-	for (i = 1, lo = 0.37; i < 200; i++, lo = lo * 1.7 + 0.13)
-		check_ygrid(lo, lo + lo * 0.01 * i + 0.001);
+	for (l = 0; l < 2; l++) {
+		enum lang lang = l == 0 ? LANG_NL : LANG_EN;
+
+		check_ygrid(17.6, 18.4, lang);
+		check_ygrid(0, 100, lang);
+		check_ygrid(-3.2, 0.4, lang);
+		check_ygrid(249000, 251000, lang);
+		check_ygrid(580000, 602000, lang);
+		check_ygrid(17300000, 18200000, lang);
+		check_ygrid(-52000, -41000, lang);
+		check_ygrid(900, 2100, lang);
+		check_ygrid(1234.1, 1234.9, lang);
+		check_ygrid(0.0012, 0.0019, lang);
+		for (i = 1, lo = 0.37; i < 200; i++, lo = lo * 1.7 + 0.13)
+			check_ygrid(lo, lo + lo * 0.01 * i + 0.001, lang);
+	}
 }
 
 static void
