@@ -136,8 +136,8 @@ draw(int argc, char **argv, int fd)
 /*
  * The renderer's loop: a request is a 32-bit argument count and each
  * argument as a 32-bit length and its bytes, the first the axis labels'
- * decimal separator ("," or "."), the rest rrd_graph_v's; the reply is draw()'s.  It ends at the end of its input,
- * never returning.
+ * decimal separator ("," or "."), the rest rrd_graph_v's; the reply is
+ * draw()'s.  It ends at the end of its input, never returning.
  */
 static __dead void
 worker_main(int fd)
