@@ -261,6 +261,38 @@ graph_draw(const struct graph_req *rq, const struct gdraw *d,
 	return 0;
 }
 
+/* The job that draws the graph d prepared, for render_jobs(). */
+void
+graph_job(const struct gdraw *d, struct render_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->argv = (char **)d->a.v;
+	j->argc = d->a.n;
+	j->comma = d->a.comma;
+	j->what = d->key;
+}
+
+/*
+ * The image of a job of graph_job() as graph_draw() returns it (an SVG
+ * gets its words, svg_text()).  0 with the image in j->out, or -1 with
+ * j->out NULL: not drawn (logged).
+ */
+int
+graph_job_done(const struct graph_req *rq, const struct gdraw *d,
+    struct render_job *j)
+{
+	if (j->out == NULL)
+		return -1;
+	if (rq->fmt == GRAPH_SVG && svg_text(&j->out, &j->len, rq,
+	    &d->g) == -1) {
+		free(j->out);
+		j->out = NULL;
+		j->len = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* The end of a graph_prepare that returned 0. */
 void
 graph_done(struct gdraw *d)

@@ -37,7 +37,6 @@
 #define RENDER_ARGS_MAX		256
 #define RENDER_ARG_LEN		65536
 #define RENDER_BYTES_MAX	(64UL << 20)	/* an image, PNG or SVG */
-#define RENDER_TIMEOUT		120		/* seconds for one graph */
 
 /* 1 if librrd's last error says another process holds the file's lock. */
 static int
@@ -230,11 +229,11 @@ render_stop(struct renderer *w)
 }
 
 /*
- * A renderer that failed (errno tells how): killed and reaped, never
- * asked again.
+ * A renderer that failed (errno tells how: EAGAIN when it took too long):
+ * killed and reaped, never asked again.
  */
-static void
-worker_lost(struct renderer *w, const char *what)
+void
+render_lost(struct renderer *w, const char *what)
 {
 	int	 status = 0, timedout;
 	pid_t	 r;
@@ -258,38 +257,28 @@ worker_lost(struct renderer *w, const char *what)
 }
 
 /*
- * Draw the graph of argv with the renderer w, or with a renderer started
- * for this one graph when w is NULL or lost, its axis labels with a
- * decimal comma if comma is set, and return the image in a new buffer
- * (caller frees).  0, or -1 (logged).
+ * Ask the renderer w to draw the graph of argv, its axis labels with a
+ * decimal comma if comma is set; render_recv() takes the reply.  0; -1
+ * when w is lost (render_lost() done, the graph not asked for); -2 when
+ * argv is not one to send (logged).
  */
 int
-render_draw(struct renderer *w, int comma, int argc, char **argv,
-    const char *what, unsigned char **out, size_t *len)
+render_send(struct renderer *w, int comma, int argc, char **argv,
+    const char *what)
 {
-	struct renderer		*own = NULL;
-	unsigned char		*buf;
-	uint32_t		 n;
-	char			 kind;
-	int			 i;
+	uint32_t	 n;
+	int		 i;
 
-	*out = NULL;
-	*len = 0;
 	if (argc < 1 || argc > RENDER_ARGS_MAX) {
 		log_warnx("graph %s: %d arguments for librrd", what, argc);
-		return -1;
+		return -2;
 	}
 	for (i = 0; i < argc; i++)
 		if (strlen(argv[i]) > RENDER_ARG_LEN) {
 			log_warnx("graph %s: an argument for librrd is too "
 			    "long", what);
-			return -1;
+			return -2;
 		}
-	/* A renderer lost to an earlier graph: one for this graph alone. */
-	if (w != NULL && w->fd == -1)
-		w = NULL;
-	if (w == NULL && (w = own = render_start()) == NULL)
-		return -1;
 	n = (uint32_t)argc + 1;
 	if (send_all(w->fd, &n, sizeof(n)) == -1)
 		goto lost;
@@ -303,6 +292,28 @@ render_draw(struct renderer *w, int comma, int argc, char **argv,
 		    send_all(w->fd, argv[i], n) == -1)
 			goto lost;
 	}
+	return 0;
+lost:
+	render_lost(w, what);
+	return -1;
+}
+
+/*
+ * The reply of w to its last render_send(): on 0, *out is a new buffer
+ * holding the image (caller frees) of *len bytes.  -1 when librrd could
+ * not draw it (logged; w is still there), -2 when w is lost
+ * (render_lost() done).
+ */
+int
+render_recv(struct renderer *w, const char *what, unsigned char **out,
+    size_t *len)
+{
+	unsigned char	*buf;
+	uint32_t	 n;
+	char		 kind;
+
+	*out = NULL;
+	*len = 0;
 	if (read_all(w->fd, &kind, 1) != 0 ||
 	    read_all(w->fd, &n, sizeof(n)) != 0 || n >= RENDER_BYTES_MAX)
 		goto lost;
@@ -314,7 +325,6 @@ render_draw(struct renderer *w, int comma, int argc, char **argv,
 		free(buf);
 		goto lost;
 	}
-	render_stop(own);
 	if (kind != 'I' || n == 0) {
 		buf[n] = '\0';
 		log_warnx("graph %s: %s", what, (char *)buf);
@@ -325,7 +335,32 @@ render_draw(struct renderer *w, int comma, int argc, char **argv,
 	*len = n;
 	return 0;
 lost:
-	worker_lost(w, what);
+	render_lost(w, what);
+	return -2;
+}
+
+/*
+ * Draw the graph of argv with the renderer w, or with a renderer started
+ * for this one graph when w is NULL or lost, its axis labels with a
+ * decimal comma if comma is set, and return the image in a new buffer
+ * (caller frees).  0, or -1 (logged).
+ */
+int
+render_draw(struct renderer *w, int comma, int argc, char **argv,
+    const char *what, unsigned char **out, size_t *len)
+{
+	struct renderer		*own = NULL;
+	int			 rc;
+
+	*out = NULL;
+	*len = 0;
+	/* A renderer lost to an earlier graph: one for this graph alone. */
+	if (w != NULL && w->fd == -1)
+		w = NULL;
+	if (w == NULL && (w = own = render_start()) == NULL)
+		return -1;
+	if ((rc = render_send(w, comma, argc, argv, what)) == 0)
+		rc = render_recv(w, what, out, len);
 	render_stop(own);
-	return -1;
+	return rc == 0 ? 0 : -1;
 }

@@ -37,11 +37,10 @@ struct reuse {
 	size_t		 len;
 	int		 drawn, reused;
 	/*
-	 * One renderer for all graphs, started for the first graph drawn
-	 * (none when every graph is reused); without one, one per graph.
+	 * The renderers of all graphs, started for the first graphs drawn
+	 * (none when every graph is reused).
 	 */
-	struct renderer	*w;
-	int		 started;
+	struct render_pool pool;
 };
 
 /* The first line of a manifest: another one is not trusted. */
@@ -130,28 +129,78 @@ reuse_graph(struct reuse *ru, const char *tmp, const char *name,
 	return ok;
 }
 
+/* A graph of one region's page to draw: what it shows and its entry. */
+struct todo {
+	struct graph_req	 rq;
+	struct gdraw		 d;
+	json_t			*e;
+	char			 name[2 * ID_MAX + 16];
+};
+
+/*
+ * Write the graph of t, drawn (its job j) or not, into tmp and list it
+ * in the manifest; a graph not drawn marks its entry "image_failed" and
+ * counts in *failed.  Ends t's graph_prepare().  0, or -1 (logged) when
+ * the file cannot be written.
+ */
+static int
+put_graph(struct reuse *ru, const char *tmp, struct todo *t,
+    struct render_job *j, int *failed)
+{
+	char	*path;
+	int	 rc;
+
+	if (graph_job_done(&t->rq, &t->d, j) == -1) {
+		(*failed)++;
+		json_object_set_new(t->e, "image_failed", json_true());
+		graph_done(&t->d);
+		return 0;
+	}
+	if (asprintf(&path, "%s/%s", tmp, t->name) == -1) {
+		log_warn("report");
+		graph_done(&t->d);
+		return -1;
+	}
+	rc = report_dir_put(path, j->out, j->len);
+	free(path);
+	if (rc == 0) {
+		ru->drawn++;
+		fprintf(ru->fp, "%s %zu %s\n", t->d.digest, j->len, t->name);
+		json_object_set_new(t->e, "image", json_string(t->name));
+	}
+	graph_done(&t->d);
+	return rc;
+}
+
 /*
  * The graphs of one region's series into DIR/img, each entry of doc
- * that gets one marked with "image": "img/IND.REGION.png", reused from
- * the report in place when it shows the same (ru), drawn otherwise.  A
- * graph that cannot be drawn is logged, left out of the page (its entry
- * marked "image_failed") and counted in *failed.  0, or -1 (logged) when
- * a file cannot be written.
+ * that gets one marked with "image": "img/IND.REGION.png": reused from
+ * the report in place when it shows the same (ru), the others drawn side
+ * by side by ru's renderers (render_pool.c).  A graph that cannot be
+ * drawn is logged, left out of the page (its entry marked
+ * "image_failed") and counted in *failed.  0, or -1 (logged) when a file
+ * cannot be written.
  */
 static int
 write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
     const struct region *reg, enum lang lang, struct reuse *ru,
     int *failed)
 {
-	struct graph_req	 rq;
-	struct gdraw		 d;
+	struct todo		*todo = NULL, *t;
+	struct render_job	*jobs = NULL;
 	const struct indicator	*ind;
 	json_t			*ch, *e;
-	unsigned char		*img;
-	char			*path, name[2 * ID_MAX + 16];
-	size_t			 i, j, len;
-	int			 rc;
+	size_t			 i, j, n = 0, max = 0, len;
+	int			 rc = 0, prc;
 
+	json_array_foreach(json_object_get(doc, "challenges"), i, ch)
+		max += json_array_size(json_object_get(ch, "series"));
+	if (max > 0 && ((todo = calloc(max, sizeof(*todo))) == NULL ||
+	    (jobs = calloc(max, sizeof(*jobs))) == NULL)) {
+		log_warn("report");
+		free(todo);
+		return -1;
+	}
 	json_array_foreach(json_object_get(doc, "challenges"), i, ch) {
 		json_array_foreach(json_object_get(ch, "series"), j, e) {
 			ind = catalog_indicator(rm->catalog,
@@ -160,57 +209,49 @@ write_graphs(struct regiomon *rm, const char *tmp, json_t *doc,
 			if (ind == NULL ||
 			    !json_is_object(json_object_get(e, "latest")))
 				continue;
-			memset(&rq, 0, sizeof(rq));
-			rq.ind = ind;
-			rq.reg = reg;
-			rq.lang = lang;
-			rq.fmt = GRAPH_PNG;
-			rq.width = REPORT_GRAPH_WIDTH;
-			rq.height = REPORT_GRAPH_HEIGHT;
-			if ((rc = graph_prepare(rm, &rq, &d)) == 1)
+			t = &todo[n];
+			t->e = e;
+			t->rq.ind = ind;
+			t->rq.reg = reg;
+			t->rq.lang = lang;
+			t->rq.fmt = GRAPH_PNG;
+			t->rq.width = REPORT_GRAPH_WIDTH;
+			t->rq.height = REPORT_GRAPH_HEIGHT;
+			if ((prc = graph_prepare(rm, &t->rq, &t->d)) == 1)
 				continue;
-			snprintf(name, sizeof(name), "img/%s.%s.png",
-			    ind->id, reg->id);
-			if (rc == 0 && reuse_graph(ru, tmp, name, d.digest,
-			    &len)) {
-				ru->reused++;
-				goto listed;
-			}
-			if (!ru->started) {
-				ru->w = render_start();
-				ru->started = 1;
-			}
-			rq.renderer = ru->w;
-			if (rc == 0 && (rc = graph_draw(&rq, &d, &img,
-			    &len)) == -1)
-				graph_done(&d);
-			if (rc == -1) {
+			if (prc == -1) {
 				(*failed)++;
 				json_object_set_new(e, "image_failed",
 				    json_true());
 				continue;
 			}
-			if (asprintf(&path, "%s/%s", tmp, name) == -1) {
-				log_warn("report");
-				free(img);
-				graph_done(&d);
-				return -1;
+			snprintf(t->name, sizeof(t->name), "img/%s.%s.png",
+			    ind->id, reg->id);
+			if (reuse_graph(ru, tmp, t->name, t->d.digest, &len)) {
+				ru->reused++;
+				fprintf(ru->fp, "%s %zu %s\n", t->d.digest, len,
+				    t->name);
+				json_object_set_new(e, "image",
+				    json_string(t->name));
+				graph_done(&t->d);
+				continue;
 			}
-			rc = report_dir_put(path, img, len);
-			free(path);
-			free(img);
-			if (rc == -1) {
-				graph_done(&d);
-				return -1;
-			}
-			ru->drawn++;
-listed:
-			fprintf(ru->fp, "%s %zu %s\n", d.digest, len, name);
-			graph_done(&d);
-			json_object_set_new(e, "image", json_string(name));
+			graph_job(&t->d, &jobs[n]);
+			n++;
 		}
 	}
-	return 0;
+	if (n > 0)
+		render_jobs(&ru->pool, jobs, n);
+	for (i = 0; i < n; i++) {
+		if (rc == 0)
+			rc = put_graph(ru, tmp, &todo[i], &jobs[i], failed);
+		else
+			graph_done(&todo[i].d);
+		free(jobs[i].out);
+	}
+	free(jobs);
+	free(todo);
+	return rc;
 }
 
 /* The page of one region, with its graphs, into tmp.  0, or -1. */
@@ -284,6 +325,7 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 	memset(&sil, 0, sizeof(sil));
 	memset(&d, 0, sizeof(d));
 	memset(&ru, 0, sizeof(ru));
+	render_pool_init(&ru.pool, report_conf_renderers(rm->conf));
 	if ((copy = strdup(dir)) == NULL) {
 		log_warn("report");
 		return -1;
@@ -351,8 +393,7 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 		    lang, now, &ru, &failed) == -1)
 			goto fail;
 	}
-	render_stop(ru.w);
-	ru.w = NULL;
+	render_pool_stop(&ru.pool);
 	if (ferror(ru.fp) | (fclose(ru.fp) == EOF)) {
 		ru.fp = NULL;
 		log_warn("report");
@@ -373,7 +414,7 @@ report_write(struct regiomon *rm, const char *dir, enum lang lang, int full)
 	rc = failed > 0 ? 1 : 0;
 	goto done;
 fail:
-	render_stop(ru.w);
+	render_pool_stop(&ru.pool);
 	(void)report_dir_rm(tmp);
 done:
 	if (ru.fp != NULL)

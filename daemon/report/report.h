@@ -105,6 +105,7 @@ int	report_conf_get(const struct conf *, struct report_conf *);
 void	report_conf_free(struct report_conf *);
 const char *report_conf_url(const struct conf *);
 enum lang report_conf_lang(const struct conf *);
+int	report_conf_renderers(const struct conf *);
 
 /* report.c */
 #define REPORT_MAIN_REGION	"rga"	/* index.html; the others region-ID */

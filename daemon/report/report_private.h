@@ -93,6 +93,10 @@ int	graph_prepare(struct regiomon *, const struct graph_req *,
 int	graph_draw(const struct graph_req *, const struct gdraw *,
 	    unsigned char **, size_t *);
 void	graph_done(struct gdraw *);
+struct render_job;
+void	graph_job(const struct gdraw *, struct render_job *);
+int	graph_job_done(const struct graph_req *, const struct gdraw *,
+	    struct render_job *);
 
 /* graph_plan.c */
 int	graph_plan(struct gplan *, const struct indicator *, const char *,
@@ -103,6 +107,33 @@ void	graph_args_build(struct gargs *, const struct gplan *,
 	    const struct graph_req *, const char *, const char *,
 	    const char *);
 void	graph_args_free(struct gargs *);
+
+/* render.c, the pieces of render_draw() for render_pool.c */
+#define RENDER_TIMEOUT		120		/* seconds for one graph */
+int	render_send(struct renderer *, int, int, char **, const char *);
+int	render_recv(struct renderer *, const char *, unsigned char **,
+	    size_t *);
+void	render_lost(struct renderer *, const char *);
+
+/* render_pool.c */
+#define RENDER_POOL_MAX		16
+/* A graph for render_jobs(): its arguments in, its image out. */
+struct render_job {
+	char		**argv;
+	int		  argc;
+	int		  comma;	/* a decimal comma on the axis */
+	const char	 *what;		/* "IND/REGION", for the log */
+	unsigned char	 *out;		/* the image, NULL if not drawn */
+	size_t		  len;
+};
+struct render_pool {
+	struct renderer	*w[RENDER_POOL_MAX];
+	int		 tried[RENDER_POOL_MAX];
+	int		 want;
+};
+void	render_pool_init(struct render_pool *, int);
+void	render_pool_stop(struct render_pool *);
+void	render_jobs(struct render_pool *, struct render_job *, size_t);
 
 /* render_numbers.c */
 void	render_numbers(int);

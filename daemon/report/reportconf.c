@@ -3,6 +3,7 @@
  * reportconf.c: the "report" section of the config: its check, and the
  * settings the report is written with (dir, lang, enabled).
  */
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +12,15 @@
 #include "model/model.h"
 #include "eval/eval.h"
 #include "report/report.h"
+#include "report/report_private.h"
 
 #define REPORT_DEFAULT	"report"
 
+/* Renderers by default: one a core, at most this many. */
+#define RENDERERS_DEFAULT_MAX	4
+
 static const char *const report_keys[] = {
-	"dir", "enabled", "lang", "url"
+	"dir", "enabled", "lang", "renderers", "url"
 };
 
 /*
@@ -61,6 +66,14 @@ report_conf_check(const json_t *v, const char *file, struct diags *d)
 				    "the report (it is linked from the alert "
 				    "mail), got %s", conf_got(e, q,
 				    sizeof(q)));
+		} else if (strcmp(key, "renderers") == 0) {
+			if (!json_is_integer(e) || json_integer_value(e) < 1 ||
+			    json_integer_value(e) > RENDER_POOL_MAX)
+				diag_add(d, file, path, "expected how many "
+				    "graphs to draw at once, 1 to %d (default: "
+				    "one a core, at most %d), got %s",
+				    RENDER_POOL_MAX, RENDERERS_DEFAULT_MAX,
+				    conf_got(e, q, sizeof(q)));
 		} else if (strcmp(key, "enabled") == 0) {
 			if (!json_is_boolean(e))
 				diag_add(d, file, path, "expected true or "
@@ -121,6 +134,27 @@ report_conf_lang(const struct conf *conf)
 	(void)label_lang(json_string_value(json_object_get(json_object_get(
 	    conf->root, "report"), "lang")), &lang);
 	return lang;
+}
+
+/*
+ * How many renderers draw the report's graphs at once: report.renderers,
+ * else one a core the process may run on, at most RENDERERS_DEFAULT_MAX
+ * (each holds its fonts, some 20 MiB).
+ */
+int
+report_conf_renderers(const struct conf *conf)
+{
+	const json_t	*v = json_object_get(json_object_get(conf->root,
+	    "report"), "renderers");
+	cpu_set_t	 cpus;
+	int		 n;
+
+	if (json_is_integer(v))
+		return (int)json_integer_value(v);
+	n = sched_getaffinity(0, sizeof(cpus), &cpus) == 0 ?
+	    CPU_COUNT(&cpus) : 1;
+	return n < 1 ? 1 : n > RENDERERS_DEFAULT_MAX ?
+	    RENDERERS_DEFAULT_MAX : n;
 }
 
 /* Where readers find the report (report.url), or NULL. */

@@ -8,6 +8,10 @@ the same run on the same state:
 
   full          `regiomon report --full`: every graph drawn, as every
                 report did before (the alternative)
+  full, 1 renderer
+                the same with "report": {"renderers": 1}: one graph at a
+                time, as before the renderers drew side by side (the
+                alternative to the default of one renderer a core)
   incremental   `regiomon report`: a graph whose digest is unchanged is
                 linked from the report in place, the rest drawn
 
@@ -62,6 +66,17 @@ sys.stdout.write(json.dumps({"indicator": ind["id"], "region": "gm-0001",
 def log(msg):
     sys.stderr.write("report-bench: %s\n" % msg)
     sys.stderr.flush()
+
+
+def set_renderers(conf, n):
+    """report.renderers n in conf, or the default for None."""
+    with open(conf) as f:
+        c = json.load(f)
+    c["report"].pop("renderers", None)
+    if n is not None:
+        c["report"]["renderers"] = n
+    with open(conf, "w") as f:
+        json.dump(c, f)
 
 
 def run_report(binary, conf, out, full, tag, work):
@@ -124,9 +139,11 @@ def main():
             cycle(conf)
             inc = os.path.join(work, "incremental")
             full = os.path.join(work, "full")
-            for d in (inc, full):
+            one_r = os.path.join(work, "full-1")
+            for d in (inc, full, one_r):
                 shutil.rmtree(d, ignore_errors=True)
-            steps = [("full", "first", full, True),
+            steps = [("full, 1 renderer", "first", one_r, True),
+                     ("full", "first", full, True),
                      ("incremental", "first", inc, False),
                      ("full", "no change", full, True),
                      ("incremental", "no change", inc, False),
@@ -145,9 +162,12 @@ def main():
                     cycle(conf)
                     continue
                 variant, case, out, isfull = st
+                set_renderers(conf, 1 if "1 renderer" in variant else None)
                 r = run_report(binary, conf, out, isfull,
-                               "%s-%s-%d" % (variant, case.replace(" ", "-"),
-                                             run), work)
+                               "%s-%s-%d" % (variant.replace(", ", "-")
+                                             .replace(" ", "-"),
+                                             case.replace(" ", "-"), run),
+                               work)
                 rows.setdefault((case, variant), []).append(r)
     finally:
         if not a.work:
@@ -165,18 +185,21 @@ def write(a, rows, nseries, took):
              "indicators (tests/bench/scale.py's state), `regiomon report "
              "--full` (every graph drawn: the report before the "
              "incremental one) against `regiomon report` (unchanged "
-             "graphs linked from the report in place), in the same run "
-             "on the same state; medians of %d run%s. CPU time is user + "
-             "sys of regiomon and its renderer (GNU time): compare it, "
-             "not the wall time, on a shared machine."
+             "graphs linked from the report in place), and the full "
+             "report with one renderer against the default (one a core, "
+             "%d here), in the same run on the same state; medians of "
+             "%d run%s. CPU time is user + sys of regiomon and its "
+             "renderers (GNU time); wall time is what the renderers side "
+             "by side save, on a machine that may be shared."
              % (time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
-                round(took / 60), a.gemeenten, a.runs,
+                round(took / 60), a.gemeenten,
+                min(len(os.sched_getaffinity(0)), 4), a.runs,
                 "" if a.runs == 1 else "s"), "",
              "| report | variant | CPU s | wall s | peak RSS MiB | graphs "
              "drawn | reused |",
              "|---|---|---:|---:|---:|---:|---:|"]
     for case in ("first", "no change", "one changed"):
-        for variant in ("full", "incremental"):
+        for variant in ("full, 1 renderer", "full", "incremental"):
             rs = rows.get((case, variant))
             if not rs:
                 continue
