@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: ISC
+"""The rest of the analyst's workbench (issue 22), against
+tests/lib/httpd.py on 127.0.0.1 serving the CBS tables of test_cbs.py
+(v4 recordings in tests/data/cbs/v4/, the v3 table of
+tests/data/cbs/make_v3.py):
+
+- `check-config --online [SOURCE ...]` is `fetch --check [SOURCE ...]`
+  after the offline check: the same lines and exit statuses;
+
+    /usr/bin/python3 tests/integration/test_workbench_more.py
+"""
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(TOP, "tests", "lib"))
+sys.path.insert(0, os.path.join(TOP, "tests", "data", "cbs"))
+sys.path.insert(0, os.path.join(TOP, "tests", "integration"))
+import httpd  # noqa: E402
+import make_v3  # noqa: E402
+import rmtest  # noqa: E402
+import test_cbs as cbs  # noqa: E402
+
+V4_REC = "file://" + os.path.join(TOP, "tests", "data", "cbs", "v4")
+CHECKED = "%s: checked against the service: every reference found; " \
+    "nothing stored"
+
+
+class Workbench(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if not os.access(rmtest.BIN, os.X_OK):
+            raise AssertionError("%s not built (make tests)" % rmtest.BIN)
+        cls.root = tempfile.mkdtemp(prefix="test_workbench_more.")
+        cls.srv = httpd.start(cls.root)
+        cls.v4base = cls.srv.url("odata/v1/CBS").rstrip("/")
+        cls.v3base = cls.srv.url("ODataFeed/odata").rstrip("/")
+        routes = []
+        for t in ("83625NED", "80590ned"):
+            routes += cbs.serve_v4(cls.root, cls.v4base, t)[1]
+        cls.v3 = make_v3.build(os.path.join(cls.root, "ODataFeed", "odata"),
+                               cls.v3base, cbs.V3_PAGE)
+        routes += cls.v3["routes"]
+        cls.routes = routes
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def setUp(self):
+        self.srv.set_routes(self.routes)
+        self.env = None
+        self.alt = tempfile.mkdtemp(prefix="alt.", dir=self.root)
+
+    def tearDown(self):
+        if self.env is not None:
+            self.env.close()
+        shutil.rmtree(self.alt, ignore_errors=True)
+
+    # ---- helpers
+
+    def make_env(self, sources, catalog=rmtest.CATALOG):
+        self.env = rmtest.Env(sources, catalog=catalog, extra={
+            "http": {"retries": 1}, "report": {"enabled": False}})
+        return self.env
+
+    def run_rm(self, *args):
+        return self.env.run(*args, env=cbs.ENV)
+
+    def alt_file(self, rel, doc):
+        path = os.path.join(self.alt, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False)
+        return os.path.relpath(path, self.root)
+
+    def src(self, name, cfg):
+        return {"name": name, "plugin": "cbs_statline", "config": cfg}
+
+    def v3_cfg(self, api, series):
+        return {"api": api, "base_url": self.v3base,
+                "table": make_v3.TABLE, "typed": True, "series": series}
+
+    def good_and_bad(self):
+        good = self.src("hp", {
+            "api": "v4", "base_url": self.v4base, "table": "83625NED",
+            "series": [{"indicator": "house-price", "measure": "M001534",
+                        "regions": cbs.ALL}]})
+        bad = self.src("v3", self.v3_cfg("v3-feed", [
+            {"indicator": "unemployment-rate", "measure": "Werkloosheid_13",
+             "filters": {"Geslacht": "T001038"},
+             "regions": ["groningen", "het-hogeland"]}]))
+        return [good, bad]
+
+    # ---- 1. check-config --online
+
+    def test_check_config_online_is_fetch_check(self):
+        self.make_env(self.good_and_bad())
+        # One source: the same line, no "configuration OK".
+        before = len(self.srv.requests())
+        r = self.run_rm("check-config", "--online", "hp")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, CHECKED % "hp" + "\n")
+        reqs = self.srv.requests()[before:]
+        self.assertTrue(any("/83625NED/RegioSCodes" in l for l in reqs))
+        self.assertFalse([l for l in reqs if "/Observations" in l])
+        self.assertFalse(os.path.exists(os.path.join(self.env.state, "rrd",
+                                                     "house-price")))
+        # Every enabled source: the lines and status of fetch --check.
+        on = self.run_rm("check-config", "--online")
+        fc = self.run_rm("fetch", "--check")
+        self.assertEqual(on.returncode, 1, on.stderr)
+        self.assertEqual(on.returncode, fc.returncode)
+        self.assertEqual(on.stdout, fc.stdout)
+        self.assertEqual(on.stdout.splitlines(), [CHECKED % "hp"])
+        self.assertIn("v3: failed", on.stderr)
+        self.assertIn('measure "Werkloosheid_13" is not in table 85268NED',
+                      on.stderr)
+        # The option may follow the names.
+        r = self.run_rm("check-config", "v3", "--online")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertEqual(r.stdout, "")
+        # Offline, check-config still takes no source.
+        r = self.run_rm("check-config")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout, "configuration OK\n")
+        r = self.run_rm("check-config", "hp")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn('unexpected "hp": its arguments are --online and, '
+                      'with it, SOURCE names', r.stderr)
+        r = self.run_rm("check-config", "--onlin")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = self.run_rm("check-config", "--online", "nosuch")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn('regiomon: check-config: no source "nosuch"', r.stderr)
+
+    def test_check_config_online_config_error_first(self):
+        # A bad config is 78 before anything is asked of a service.
+        srcs = self.good_and_bad()
+        srcs[0]["config"]["tabel"] = "x"
+        self.make_env(srcs)
+        before = len(self.srv.requests())
+        r = self.run_rm("check-config", "--online")
+        self.assertEqual(r.returncode, 78, r.stderr)
+        self.assertIn('unknown key', r.stderr)
+        self.assertEqual(self.srv.requests()[before:], [])
+
+    def test_check_config_online_help(self):
+        self.make_env([])
+        r = self.run_rm("check-config", "--help")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("check-config --online [SOURCE ...]", r.stdout)
+        self.assertIn("the same as `regiomon fetch --check [SOURCE ...]`",
+                      r.stdout)
+        r = self.run_rm("fetch", "--help")
+        self.assertIn("`check-config\n                --online [SOURCE "
+                      "...]` is the same check", r.stdout)
+        with open(os.path.join(TOP, "share", "man", "regiomon.8"),
+                  encoding="utf-8") as f:
+            man = f.read()
+        self.assertTrue('.BR "check\\-config \\-\\-online" " [\\fIsource'
+                        in man, "regiomon.8 lacks check-config --online")
+
+
+if __name__ == "__main__":
+    unittest.main()
