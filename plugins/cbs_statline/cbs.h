@@ -245,13 +245,16 @@ struct cbs_items {
 	size_t		 n, cap;
 	struct cbs_item	*dims;
 	size_t		 ndims, dcap;
-	struct cbs_item	*groups;	/* v3 TopicGroups: ID and title */
+	struct cbs_item	*groups;	/* v3 TopicGroups, v4 MeasureGroups:
+					   id and title */
 	size_t		 ngroups, gcap;
+	int		 groups_read;	/* v4: MeasureGroups asked for */
 };
-int	 cbs_resolve(struct cbs_run *, const struct cbs_items *,
+int	 cbs_resolve(struct cbs_run *, struct cbs_items *,
 	    const struct cbs_series *, const char *, struct cbs_measure *);
 
 /* meta.c */
+void	 cbs_group_titles(struct cbs_run *, struct cbs_items *);
 int	 cbs_stamp(struct cbs_run *, char **);
 int	 cbs_measures(struct cbs_run *);
 

@@ -3,10 +3,16 @@
 """The rest of the analyst's workbench (issue 22), against
 tests/lib/httpd.py on 127.0.0.1 serving the CBS tables of test_cbs.py
 (v4 recordings in tests/data/cbs/v4/, the v3 table of
-tests/data/cbs/make_v3.py):
+tests/data/cbs/make_v3.py), and the recorded responses themselves under
+a file: base:
 
 - `check-config --online [SOURCE ...]` is `fetch --check [SOURCE ...]`
   after the offline check: the same lines and exit statuses;
+- the candidates of an ambiguous measure title are told apart by their
+  unit and the title of their group (v4 MeasureGroups, recorded for
+  80590ned), not the group's id;
+- a series whose combination has no data names the codes that do have
+  data, where the rows read tell it, and says so where they cannot.
 
     /usr/bin/python3 tests/integration/test_workbench_more.py
 """
@@ -167,6 +173,76 @@ class Workbench(unittest.TestCase):
             man = f.read()
         self.assertTrue('.BR "check\\-config \\-\\-online" " [\\fIsource'
                         in man, "regiomon.8 lacks check-config --online")
+
+    # ---- 2. an ambiguous title: unit and the group's title
+
+    def ambiguous(self, base):
+        return self.src("unemp", {
+            "api": "v4", "base_url": base, "table": "80590ned",
+            "series": [{"indicator": "labour-participation",
+                        "measure_title": "Seizoengecorrigeerd",
+                        "region": "nl", "filters": {
+                            "Geslacht": "T001038", "Leeftijd": "52052"}}]})
+
+    def test_ambiguous_title_group_titles_v4(self):
+        # The recorded MeasureGroups of 80590ned, served.
+        rec = cbs.load(os.path.join(cbs.FIXTURES, "80590ned",
+                                    "measure-groups.json"))
+        rel = self.alt_file("odata/v1/CBS/80590ned/MeasureGroups", rec)
+        self.srv.set_routes([{"match": "/80590ned/MeasureGroups",
+                              "file": rel}] + self.routes)
+        self.make_env([self.ambiguous(self.v4base)])
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn(
+            'series[0].measure_title: title "Seizoengecorrigeerd" matches 7 '
+            'measures of table 80590ned: D002308 (unit x 1000, group '
+            '"Beroepsbevolking"), D006409 (unit x 1000, group "Werkzame '
+            'beroepsbevolking"), D001875 (unit x 1000, group "Werkloze '
+            'beroepsbevolking"), M004210 (unit %, group '
+            '"Werkloosheidspercentage"), D006394 (unit x 1000, group '
+            '"Niet-beroepsbevolking"), M006335 (unit %, group "Bruto '
+            'arbeidsparticipatie"), M005036 (unit %, group "Netto '
+            'arbeidsparticipatie"); give "measure" with one of those keys '
+            'instead', r.stderr)
+        # Asked for on this error only.
+        self.assertTrue(any("/80590ned/MeasureGroups" in l
+                            for l in self.srv.requests()))
+
+    def test_ambiguous_title_group_titles_file_base(self):
+        # The recordings themselves, as `fetch --check` reads them.
+        self.make_env([self.ambiguous(V4_REC)])
+        r = self.run_rm("fetch", "--check", "unemp")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn('M004210 (unit %, group "Werkloosheidspercentage")',
+                      r.stderr)
+
+    def test_ambiguous_title_without_groups_keeps_ids(self):
+        # A service without MeasureGroups: the ids, and why.
+        self.make_env([self.ambiguous(self.v4base)])
+        before = len(self.srv.requests())
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn('M004210 (unit %, group "M001906_1")', r.stderr)
+        self.assertIn("its MeasureGroups could not be read: measures are "
+                      "told apart by their group ids", r.stderr)
+        self.assertTrue(any("/80590ned/MeasureGroups" in l
+                            for l in self.srv.requests()[before:]))
+
+    def test_resolved_title_asks_no_groups(self):
+        # A title that resolves costs no MeasureGroups request.
+        self.make_env([self.src("unemp", {
+            "api": "v4", "base_url": self.v4base, "table": "80590ned",
+            "series": [{"indicator": "unemployment-rate",
+                        "measure": "M001906_2", "region": "nl",
+                        "filters": {"Geslacht": "T001038",
+                                    "Leeftijd": "52052"},
+                        "periods": ["year"]}]})])
+        before = len(self.srv.requests())
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse([l for l in self.srv.requests()[before:]
+                          if "MeasureGroups" in l])
 
 
 if __name__ == "__main__":
