@@ -244,6 +244,133 @@ class Workbench(unittest.TestCase):
         self.assertFalse([l for l in self.srv.requests()[before:]
                           if "MeasureGroups" in l])
 
+    # ---- 3. an empty combination names the codes that have data
+
+    def v3_empty_routes(self, keep_only=None):
+        """The v3 table with every cell of women (Geslacht 4000) empty, as
+        CBS serves a combination without data: rows of nulls.  With
+        keep_only, only the rows of that Geslacht code are served, as a
+        server that honours the $filter sends them."""
+        rules = []
+        base = "ODataFeed/odata/%s/" % make_v3.TABLE
+        names = ["TypedDataSet"] + ["TypedDataSet.p%d" % (n + 2) for n in
+                                    range(len(self.v3["pages"]
+                                              ["TypedDataSet"]))]
+        for n, name in enumerate(names):
+            doc = cbs.load(os.path.join(self.root, base + name))
+            for row in doc["value"]:
+                if row["Geslacht"].strip() == "4000":
+                    row["Werkloosheidspercentage_13"] = None
+            if keep_only is not None:
+                doc["value"] = [r for r in doc["value"]
+                                if r["Geslacht"].strip() == keep_only]
+            rel = self.alt_file(base + name, doc)
+            if n == 0:
+                rules.append({"regex": r"/%s/TypedDataSet\?(?!.*\$skip)"
+                              % make_v3.TABLE, "file": rel})
+            else:
+                rules.append({"regex": r"/%s/TypedDataSet\?.*\$skip=%d$"
+                              % (make_v3.TABLE, n * cbs.V3_PAGE),
+                              "file": rel})
+        return rules
+
+    def test_v3_empty_combination_names_codes_with_data(self):
+        self.srv.set_routes(self.v3_empty_routes() + self.routes)
+        for api in ("v3", "v3-feed"):
+            with self.subTest(api=api):
+                # Two series of the same rows: one empty, one with data.
+                self.make_env([self.src("v3", self.v3_cfg(api, [
+                    {"indicator": "unemployment-rate",
+                     "measure": "Werkloosheidspercentage_13",
+                     "filters": {"Geslacht": "4000"},
+                     "regions": ["groningen", "drenthe"]},
+                    {"indicator": "labour-force",
+                     "measure": "Beroepsbevolking_1",
+                     "filters": {"Geslacht": "4000"},
+                     "regions": ["groningen", "drenthe"]}]))])
+                r = self.run_rm("run")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                want = ("series[0] unemployment-rate: table 85268NED has "
+                        "no data for this combination of measure, filters "
+                        "and period types (26 cells, all empty): no value "
+                        "to store; combinations with data: "
+                        "Geslacht=3000, T001038; measures with data for "
+                        "these filters: Beroepsbevolking_1; `regiomon "
+                        "describe cbs_statline 85268NED` lists the "
+                        "table's codes")
+                self.assertIn(want, r.stderr)
+                self.assertIsNotNone(rmtest.rrd_period_value(
+                    self.env.rrd("labour-force", "groningen"), "2020"))
+                # sources shows the same warning, whole.
+                w = json.loads(self.run_rm("sources", "--json").stdout)
+                self.assertEqual(w[0]["warnings"], [want], w)
+                self.env.close()
+                self.env = None
+
+    def test_v3_rows_that_cannot_tell(self):
+        # A server that honours the $filter sends women's rows only.
+        self.srv.set_routes(self.v3_empty_routes(keep_only="4000") +
+                            self.routes)
+        self.make_env([self.src("v3", self.v3_cfg("v3-feed", [
+            {"indicator": "unemployment-rate",
+             "measure": "Werkloosheidspercentage_13",
+             "filters": {"Geslacht": "4000"}, "regions": ["groningen"]}]))])
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(13 cells, all empty): no value to store; the rows "
+                      "read show no other combination (a request asks for "
+                      "its own); `regiomon describe cbs_statline 85268NED` "
+                      "lists the table's codes", r.stderr)
+        self.assertNotIn("combinations with data", r.stderr)
+
+    def v4_ages(self, extra_ages):
+        """80590ned with more age codes: the recorded rows again under
+        each of extra_ages (with data), and 70100 listed without any."""
+        rel = "odata/v1/CBS/80590ned/LeeftijdCodes"
+        doc = cbs.load(os.path.join(self.root, rel))
+        for age in ["70100"] + extra_ages:
+            doc["value"].append({"Identifier": age, "Title": age})
+        routes = [{"match": "/80590ned/LeeftijdCodes",
+                   "file": self.alt_file(rel, doc)}]
+        rel = "odata/v1/CBS/80590ned/Observations"
+        doc = cbs.load(os.path.join(self.root, rel))
+        rows = [r for r in doc["value"] if r["Measure"] == "M001731_2"]
+        for age in extra_ages:
+            doc["value"] += [dict(r, Leeftijd=age) for r in rows]
+        doc.pop("@odata.nextLink", None)
+        routes.append({"match": "/80590ned/Observations",
+                       "file": self.alt_file(rel, doc)})
+        self.srv.set_routes(routes + self.routes)
+
+    def v4_empty_env(self):
+        self.make_env([self.src("unemp", {
+            "api": "v4", "base_url": self.v4base, "table": "80590ned",
+            "series": [
+                {"indicator": "labour-participation",
+                 "measure": "M001731_2", "region": "nl",
+                 "filters": {"Geslacht": "T001038", "Leeftijd": "70100"},
+                 "periods": ["year"]}]})])
+
+    def test_v4_empty_combination_names_codes_with_data(self):
+        self.v4_ages([])
+        self.v4_empty_env()
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("series[0] labour-participation: table 80590ned has "
+                      "no data for this combination of measure, filters "
+                      "and period types (0 rows): no value to store; "
+                      "combinations with data: Leeftijd=52052; `regiomon "
+                      "describe", r.stderr)
+
+    def test_v4_codes_with_data_bounded(self):
+        self.v4_ages(["10%03d" % n for n in range(8)])
+        self.v4_empty_env()
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("combinations with data: Leeftijd=10000, 10001, "
+                      "10002, 10003, 10004 and 4 more; `regiomon describe",
+                      r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
