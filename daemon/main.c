@@ -79,9 +79,11 @@ static const struct command commands[] = {
 		"or another option") },
 	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
 	    "--api --base-url --other-base-url --name --indicator "
-	    "--measure --region --filter --api-key-file",
+	    "--measure --region --filter --api-key-file --search",
 	    "describe PLUGIN WHAT [--api API] [--base-url URL] [--json]\n"
 	    "describe swing VARIABLE [--base-url URL] [--api-key-file FILE]\n"
+	    "describe swing --search TEXT [--base-url URL]\n"
+	    "      [--api-key-file FILE]\n"
 	    "describe PLUGIN WHAT --source-config --indicator ID\n"
 	    "      [--measure KEY] [--filter DIM=CODE]... [--region ID]...\n"
 	    "      [--name NAME]",
@@ -99,6 +101,10 @@ static const struct command commands[] = {
 	    "                     each measure's v3 key with its v4 code\n"
 	    "  --api-key-file FILE  swing: the file of the Open Data "
 	    "Service's API key\n"
+	    "  --search TEXT      swing: list the variables whose code or "
+	    "title holds\n"
+	    "                     TEXT (any case), with their titles and "
+	    "units\n"
 	    "  --json             the description as one JSON document\n"
 	    "  --source-config    print a source block for \"sources\" "
 	    "instead\n"

@@ -12,7 +12,20 @@ a file: base:
   unit and the title of their group (v4 MeasureGroups, recorded for
   80590ned), not the group's id;
 - a series whose combination has no data names the codes that do have
-  data, where the rows read tell it, and says so where they cannot.
+  data, where the rows read tell it, and says so where they cannot;
+- `describe swing VARIABLE` gives the variable's title, unit and geo
+  levels next to its years, and `describe swing --search TEXT` lists the
+  variables whose code or title holds TEXT.
+
+The Open Data Service's metadata answers below are not recordings: no
+public recording of them was found.  They are built here in the shape
+public clients of the service read (see doc/sources.md, "describe
+swing"): Variables('V') an object with ExternalCode, Name, Unit and
+Source; Variables('V')/GeoLevels and Variables "value" lists of
+ExternalCode and Name.  The titles and units are those of the service's
+variable list as klimaatdata.nl keeps it (woutermeensje/klimaatdata.nl,
+resources/data/klimaatmonitor_catalog.php); the Values pages are
+tests/data/swing/.
 
     /usr/bin/python3 tests/integration/test_workbench_more.py
 """
@@ -370,6 +383,159 @@ class Workbench(unittest.TestCase):
         self.assertIn("combinations with data: Leeftijd=10000, 10001, "
                       "10002, 10003, 10004 and 4 more; `regiomon describe",
                       r.stderr)
+
+    # ---- 4. describe swing: title, unit, geo levels, years; --search
+
+    def swing_env(self):
+        self.make_env([])
+        key = os.path.join(self.env.dir, "km.key")
+        with open(key, "w") as f:
+            f.write("k3y\n")
+        os.chmod(key, 0o600)
+        return key
+
+    def swing_routes(self):
+        base = self.srv.url("sw/jiveservices/odata").rstrip("/")
+        d = os.path.join(self.alt, "sw")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(TOP, "tests", "data", "swing",
+                               "hern_tot-1.json"), encoding="utf-8") as f:
+            page = json.loads(f.read().replace("{BASE}", base))
+        page.pop("@odata.nextLink", None)
+        docs = {
+            "values.json": page,
+            "var.json": {"@odata.context": base + "/$metadata#Variables"
+                         "/$entity", "ExternalCode": "hern_tot",
+                         "Name": "Totaal bekende hernieuwbare energie",
+                         "Unit": "TJ", "Source": "Klimaatmonitor"},
+            "geo.json": {"value": [{"ExternalCode": "gemeente"},
+                                   {"ExternalCode": "res"},
+                                   {"ExternalCode": "provincie"}]},
+            "list1.json": {"value": [
+                {"ExternalCode": "hern_tot",
+                 "Name": "Totaal bekende hernieuwbare energie"},
+                {"ExternalCode": "energie_totaal_combi",
+                 "Name": "Totaal bekend energieverbruik (aardgas, "
+                         "elektriciteit, stadswarmte, voertuigbrandstof, "
+                         "ov. warmte)"}],
+                "@odata.nextLink": base + "/Variables?$skip=2"},
+            "list2.json": {"value": [
+                {"ExternalCode": "huidig_twh_res_pbl",
+                 "Name": "Huidige productie wind op land en zonnestroom "
+                         "volgens PBL-systematiek", "Unit": "TWh"},
+                {"ExternalCode": "energie_go",
+                 "Name": "Totaal bekend energieverbruik Gebouwde "
+                         "omgeving"}]},
+        }
+        for name, doc in docs.items():
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                json.dump(doc, f, ensure_ascii=False)
+        rel = os.path.relpath(d, self.root)
+        self.srv.set_routes([
+            {"match": "/Periods('all')/Values",
+             "file": rel + "/values.json"},
+            {"regex": r"/Variables\('hern_tot'\)/GeoLevels$",
+             "file": rel + "/geo.json"},
+            {"regex": r"/Variables\('hern_tot'\)$", "file": rel + "/var.json"},
+            {"regex": r"/Variables\?\$skip=2$", "file": rel + "/list2.json"},
+            {"regex": r"/Variables$", "file": rel + "/list1.json"},
+            {"status": 404, "body": "not found"}])
+        return base
+
+    def test_describe_swing_title_unit_levels_years(self):
+        key = self.swing_env()
+        base = self.swing_routes()
+        r = self.run_rm("describe", "swing", "hern_tot", "--base-url", base,
+                        "--api-key-file", key)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith(
+            "swing hern_tot: Totaal bekende hernieuwbare energie\n"
+            "unit: TJ\n"), r.stdout)
+        self.assertIn("geo_levels (3): gemeente, res, provincie\n", r.stdout)
+        self.assertIn("periods:\n  year: 2019 .. 2022\n", r.stdout)
+        doc = json.loads(self.run_rm(
+            "describe", "swing", "hern_tot", "--base-url", base,
+            "--api-key-file", key, "--json").stdout)
+        self.assertEqual(doc["title"], "Totaal bekende hernieuwbare energie")
+        self.assertEqual(doc["unit"], "TJ")
+        self.assertEqual(doc["geo_levels"], ["gemeente", "res", "provincie"])
+        # The key went with every request.
+        self.assertTrue(any("/Variables('hern_tot')/GeoLevels" in l
+                            for l in self.srv.requests()))
+
+    def test_describe_swing_without_metadata(self):
+        # A service that answers Values only: said, described without.
+        key = self.swing_env()
+        base = self.swing_routes()
+        self.srv.set_routes([{"match": "/Periods('all')/Values",
+                              "file": os.path.relpath(os.path.join(
+                                  self.alt, "sw", "values.json"),
+                                  self.root)},
+                             {"status": 404, "body": "not found"}])
+        r = self.run_rm("describe", "swing", "hern_tot", "--base-url", base,
+                        "--api-key-file", key)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(r.stdout.startswith("swing hern_tot\n"), r.stdout)
+        self.assertIn("geo_levels (1): gemeente\n", r.stdout)
+        self.assertIn("the variable's title and unit are not known",
+                      r.stderr)
+
+    def test_describe_swing_search(self):
+        key = self.swing_env()
+        base = self.swing_routes()
+        r = self.run_rm("describe", "swing", "--search", "ENERGIEVERBRUIK",
+                        "--base-url", base, "--api-key-file", key)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.splitlines(), [
+            'swing ENERGIEVERBRUIK: the variables whose code or title '
+            'holds "ENERGIEVERBRUIK" (of 4)',
+            "base_url: " + base,
+            "variables (2):",
+            '  energie_totaal_combi  "Totaal bekend energieverbruik '
+            '(aardgas, elektriciteit, stadswarmte, voertuigbrandstof, ov. '
+            'warmte)"',
+            '  energie_go  "Totaal bekend energieverbruik Gebouwde '
+            'omgeving"'])
+        doc = json.loads(self.run_rm(
+            "describe", "swing", "--search", "wind", "--base-url", base,
+            "--api-key-file", key, "--json").stdout)
+        self.assertEqual(doc["variables"], [
+            {"code": "huidig_twh_res_pbl",
+             "title": "Huidige productie wind op land en zonnestroom "
+                      "volgens PBL-systematiek", "unit": "TWh"}])
+        r = self.run_rm("describe", "swing", "--search", "kernenergie",
+                        "--base-url", base, "--api-key-file", key)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("variables: none\n", r.stdout)
+        # A file: base's variables.json, without a key.
+        with open(os.path.join(self.alt, "sw", "list1.json"),
+                  encoding="utf-8") as f:
+            doc = json.load(f)
+        doc.pop("@odata.nextLink")
+        with open(os.path.join(self.env.dir, "variables.json"), "w",
+                  encoding="utf-8") as f:
+            json.dump(doc, f)
+        r = self.run_rm("describe", "swing", "--search", "hern", "--base-url",
+                        "file://" + self.env.dir)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn('variables (1):\n  hern_tot  "Totaal bekende '
+                      'hernieuwbare energie"\n', r.stdout)
+        # Usage.
+        r = self.run_rm("describe", "swing", "hern_tot", "--search", "x")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("--search lists variables; give no WHAT with it",
+                      r.stderr)
+        r = self.run_rm("describe", "swing", "--search", "")
+        self.assertEqual(r.returncode, 2, r.stderr)
+        r = self.run_rm("describe", "swing", "--search", "x",
+                        "--source-config", "--indicator",
+                        "renewable-supply-sun-wind", "--base-url", base,
+                        "--api-key-file", key)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("give no VARIABLE and no --source-config", r.stderr)
+        r = self.run_rm("describe", "cbs_statline", "--search", "x")
+        self.assertNotEqual(r.returncode, 0, r.stderr)
+        self.assertIn("search", r.stderr)
 
 
 if __name__ == "__main__":
