@@ -71,15 +71,19 @@ static const struct command commands[] = {
 	    "filter codes),\n"
 	    "                without reading data, a line each; a plugin "
 	    "that cannot\n"
-	    "                check runs in full; nothing is stored\n"
+	    "                check runs in full; nothing is stored "
+	    "(`check-config\n"
+	    "                --online [SOURCE ...]` is the same check)\n"
 	    EXIT_HELP("the run (or check) succeeded", "the run failed "
 		"(nothing is printed)", "no SOURCE, one not in the config, "
 		"or another option") },
 	{ "describe", cmd_describe, NEED_CATALOG, 1, -1,
 	    "--api --base-url --other-base-url --name --indicator "
-	    "--measure --region --filter --api-key-file",
+	    "--measure --region --filter --api-key-file --search",
 	    "describe PLUGIN WHAT [--api API] [--base-url URL] [--json]\n"
 	    "describe swing VARIABLE [--base-url URL] [--api-key-file FILE]\n"
+	    "describe swing --search TEXT [--base-url URL]\n"
+	    "      [--api-key-file FILE]\n"
 	    "describe PLUGIN WHAT --source-config --indicator ID\n"
 	    "      [--measure KEY] [--filter DIM=CODE]... [--region ID]...\n"
 	    "      [--name NAME]",
@@ -97,6 +101,10 @@ static const struct command commands[] = {
 	    "                     each measure's v3 key with its v4 code\n"
 	    "  --api-key-file FILE  swing: the file of the Open Data "
 	    "Service's API key\n"
+	    "  --search TEXT      swing: list the variables whose code or "
+	    "title holds\n"
+	    "                     TEXT (any case), with their titles and "
+	    "units\n"
 	    "  --json             the description as one JSON document\n"
 	    "  --source-config    print a source block for \"sources\" "
 	    "instead\n"
@@ -127,16 +135,29 @@ static const struct command commands[] = {
 	    EXIT_HELP("printed", "nothing stored yet, or the file is "
 		"unreadable", "unknown INDICATOR or REGION, or another "
 		"argument") },
-	{ "check-config", cmd_check_config, NEED_NOTHING, 0, 0, NULL,
-	    "check-config",
+	{ "check-config", cmd_check_config, NEED_NOTHING, 0, -1, NULL,
+	    "check-config\n"
+	    "check-config --online [SOURCE ...]",
 	    "validate the config, the catalog and every source's config",
 	    "Checks the config (-c), its catalogs and every source's plugin "
 	    "config,\n"
-	    "and prints every error with its file and JSON path; takes no "
-	    "arguments.\n"
+	    "and prints every error with its file and JSON path.\n"
+	    "  --online      then check these sources (default: every "
+	    "enabled one)\n"
+	    "                against the services' live metadata, without "
+	    "reading data\n"
+	    "                or storing: the same as `regiomon fetch "
+	    "--check [SOURCE ...]`,\n"
+	    "                whose line per source it prints instead of "
+	    "\"configuration OK\"\n"
 	    "\nexit status:\n"
-	    "  0   \"configuration OK\": no error found\n"
-	    "  2   usage: any argument\n"
+	    "  0   \"configuration OK\": no error found (--online: every "
+	    "source checked)\n"
+	    "  1   --online: a source failed its check (its problems are "
+	    "printed)\n"
+	    "  2   usage: an argument other than --online and, with it, "
+	    "SOURCE names\n"
+	    "      of the config\n"
 	    "  78  an error in the config, a catalog or a source's plugin "
 	    "config, or\n"
 	    "      one of those files could not be read (every error is "

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cmd_check.c: `regiomon check-config`, which reports every error in the
- * config, the catalog and each source's plugin config at once, and
- * `regiomon plugins`, which lists what the plugin dir holds.
+ * config, the catalog and each source's plugin config at once (and with
+ * --online goes on to `fetch --check`), and `regiomon plugins`, which
+ * lists what the plugin dir holds.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,15 +15,49 @@
 #include "app/app.h"
 #include "app/cmd.h"
 
+/*
+ * check-config --online [SOURCE ...]: `fetch --check [SOURCE ...]`
+ * under the name the issue gives it, after the offline check above
+ * found nothing: the same lines and exit statuses.  argv[0] is
+ * "check-config", and stays the name in its messages.
+ */
+static int
+check_online(struct regiomon *rm, const struct opts *o, int argc,
+    char **argv)
+{
+	char	**args;
+	int	   a, n = 0, rc;
+
+	args = xcalloc((size_t)argc + 1, sizeof(*args));
+	args[n++] = argv[0];
+	args[n++] = "--check";
+	for (a = 1; a < argc; a++)
+		if (strcmp(argv[a], "--online") != 0)
+			args[n++] = argv[a];
+	rc = cmd_fetch(rm, o, n, args);
+	free(args);
+	return rc;
+}
+
 int
 cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
     char **argv)
 {
 	struct diags	 d;
 	size_t		 i;
+	int		 a, online = 0;
 
-	(void)argc;
-	(void)argv;
+	for (a = 1; a < argc; a++)
+		online |= strcmp(argv[a], "--online") == 0;
+	for (a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--online") == 0 ||
+		    (online && argv[a][0] != '-'))
+			continue;
+		out_printf(stderr, "regiomon: check-config: unexpected "
+		    "\"%s\": its arguments are --online and, with it, "
+		    "SOURCE names\n", argv[a]);
+		return EXIT_USAGE;
+	}
 	memset(&d, 0, sizeof(d));
 	/*
 	 * Loaded here, and on past the config's own errors: the catalog and
@@ -37,6 +72,8 @@ cmd_check_config(struct regiomon *rm, const struct opts *o, int argc,
 		diag_free(&d);
 		return EXIT_CONFIG;
 	}
+	if (online)
+		return check_online(rm, o, argc, argv);
 	/* Not an error: the daemon starts, the source waits. */
 	for (i = 0; i < rm->conf->nsources; i++)
 		if (rm->conf->sources[i].waiting != NULL &&

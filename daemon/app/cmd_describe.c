@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * cmd_describe.c: `regiomon describe PLUGIN WHAT`: what a table, dataset
- * or variable offers, as the plugin's describe() (ABI 1.3) finds it, run
+ * or variable offers (or, `describe swing --search TEXT`, which variables
+ * a service has), as the plugin's describe() (ABI 1.3) finds it, run
  * in a child (run/describe.c).  Printed as text, as JSON (--json), or as
  * a source block for the config (--source-config).  The text is drawn
  * from the JSON by one set of rules, whichever the plugin.
@@ -31,6 +32,7 @@ static const struct {
 	{ "--region", "regions", 1 },
 	{ "--filter", "filters", 1 },
 	{ "--api-key-file", "api_key_file", 0 },
+	{ "--search", "search", 0 },
 };
 
 #define NOPTS	(sizeof(describe_opts) / sizeof(describe_opts[0]))
@@ -112,9 +114,17 @@ describe_args(struct regiomon *rm, int argc, char **argv, json_t *req,
 		}
 		json_array_append_new(a, json_string(v));
 	}
-	if (!what) {
+	/* --search TEXT lists what a plugin offers instead (swing). */
+	v = json_string_value(json_object_get(req, "search"));
+	if (v != NULL && (what || *v == '\0')) {
+		out_printf(stderr, "regiomon: describe: --search %s\n", what ?
+		    "lists variables; give no WHAT with it" : "needs a text to "
+		    "look for");
+		return EXIT_USAGE;
+	}
+	if (!what && v == NULL) {
 		out_printf(stderr, "regiomon: describe: say what to describe: "
-		    "a table, dataset or variable\n");
+		    "a table, dataset or variable (or --search TEXT)\n");
 		return EXIT_USAGE;
 	}
 	if (*sc && *json) {

@@ -202,6 +202,7 @@ fetch_one(struct regiomon *rm, const struct source *src)
  * fetch SOURCE: run one source and print its observations.  fetch --check
  * [SOURCE ...]: check those sources (default: every enabled one) against
  * their services, one line each, without reading data or storing.
+ * `check-config --online` comes here too, as argv[0].
  */
 int
 cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
@@ -224,8 +225,8 @@ cmd_fetch(struct regiomon *rm, const struct opts *o, int argc, char **argv)
 			    "[SOURCE ...]\n", argv[a]);
 			goto usage;
 		} else if (conf_source(conf, argv[a]) == NULL) {
-			out_printf(stderr, "regiomon: fetch: no source \"%s\" "
-			    "in %s\n", argv[a], conf->path);
+			out_printf(stderr, "regiomon: %s: no source \"%s\" "
+			    "in %s\n", argv[0], argv[a], conf->path);
 			goto usage;
 		} else
 			names[n++] = argv[a];

@@ -245,13 +245,16 @@ struct cbs_items {
 	size_t		 n, cap;
 	struct cbs_item	*dims;
 	size_t		 ndims, dcap;
-	struct cbs_item	*groups;	/* v3 TopicGroups: ID and title */
+	struct cbs_item	*groups;	/* v3 TopicGroups, v4 MeasureGroups:
+					   id and title */
 	size_t		 ngroups, gcap;
+	int		 groups_read;	/* v4: MeasureGroups asked for */
 };
-int	 cbs_resolve(struct cbs_run *, const struct cbs_items *,
+int	 cbs_resolve(struct cbs_run *, struct cbs_items *,
 	    const struct cbs_series *, const char *, struct cbs_measure *);
 
 /* meta.c */
+void	 cbs_group_titles(struct cbs_run *, struct cbs_items *);
 int	 cbs_stamp(struct cbs_run *, char **);
 int	 cbs_measures(struct cbs_run *);
 
@@ -280,8 +283,22 @@ struct cbs_per {
 struct cbs_rowkey {
 	int		 known;		/* worked out */
 	int		 skip;		/* other filter codes or region */
+	long		 off;		/* skipped for filter off's code
+					   alone, or -1 */
+	char		 offcode[CBS_CODE_MAX + 1];
 	char		 reg[CBS_CODE_MAX + 1];
 	struct cbs_per	 per;
+};
+
+/*
+ * The codes of a series' filters that do have data where its own
+ * combination has none ("Geslacht=3000"), as the rows read show them,
+ * distinct, in the order met; gathered only while the series has no
+ * value yet.
+ */
+struct cbs_with {
+	char	**v;
+	size_t	 n, cap;
 };
 
 /* The keys of the rows of one chunk, shared by a page loop's series. */
@@ -300,6 +317,7 @@ struct cbs_emit {
 	size_t			 page;
 	const char		*url;
 	size_t			 rhint;		/* last region found */
+	struct cbs_with		 with;		/* other codes with data */
 };
 void	 cbs_per_of(const struct cbs_run *, const char *, struct cbs_per *);
 int	 cbs_emit_per(struct cbs_run *, struct cbs_emit *, const char *,
@@ -307,6 +325,9 @@ int	 cbs_emit_per(struct cbs_run *, struct cbs_emit *, const char *,
 int	 cbs_emit_row(struct cbs_run *, struct cbs_emit *, const char *,
 	    const char *, double, int, size_t);
 long	 cbs_region_index(struct cbs_emit *, const char *);
+int	 cbs_with_add(struct cbs_run *, struct cbs_emit *, const char *,
+	    const char *);
+void	 cbs_with_free(struct cbs_with *);
 
 /* v3.c */
 char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);

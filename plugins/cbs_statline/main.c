@@ -115,11 +115,73 @@ cbs_group_flat(struct cbs_run *run, const struct cbs_flat *rows,
 	return 0;
 }
 
-/* After the pages: what a series got, judged.  0, or -1 logged. */
+#define CBS_WITH_SHOWN	5	/* codes with data named in a warning */
+
 static int
-cbs_series_done(struct cbs_run *run, const struct cbs_emit *em)
+cbs_str_cmp(const void *a, const void *b)
 {
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * What does have data next to the empty combination of series k of g,
+ * into b: the other codes of its filters that the rows read show with a
+ * value ("Geslacht=3000, T001038"), and the measures of the other series
+ * of the same rows (v3) that got values; at most CBS_WITH_SHOWN of each,
+ * then how many more.  Nothing when the rows read cannot tell: a server
+ * that honours the $filter sends this combination's rows only.
+ */
+static void
+cbs_with_text(struct cbs_group *g, size_t k, struct cbs_buf *b)
+{
+	struct cbs_with	*w = &g->em[k].with;
+	const char	*eq, *prev = NULL;
+	char		 more[48];
+	size_t		 i, j, n = 0, plen = 0;
+
+	qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
+	for (i = 0; i < w->n && i < CBS_WITH_SHOWN; i++) {
+		eq = strchr(w->v[i], '=');
+		cbs_buf_add(b, i == 0 ? "; combinations with data: " : ", ");
+		/* "Dim=" once for its codes in a row. */
+		if (prev != NULL && (size_t)(eq - w->v[i]) == plen &&
+		    strncmp(prev, w->v[i], plen) == 0)
+			cbs_buf_add(b, eq + 1);
+		else
+			cbs_buf_add(b, w->v[i]);
+		prev = w->v[i];
+		plen = (size_t)(eq - w->v[i]);
+	}
+	if (w->n > CBS_WITH_SHOWN) {
+		snprintf(more, sizeof(more), " and %zu more",
+		    w->n - CBS_WITH_SHOWN);
+		cbs_buf_add(b, more);
+	}
+	for (i = 0; i < g->n; i++) {
+		if (i == k || g->em[i].values == 0)
+			continue;
+		for (j = 0; j < g->em[i].series->nterms; j++) {
+			if (n++ >= CBS_WITH_SHOWN)
+				continue;
+			cbs_buf_add(b, n == 1 ? "; measures with data for "
+			    "these filters: " : ", ");
+			cbs_buf_add(b, g->em[i].series->terms[j].resolved);
+		}
+	}
+	if (n > CBS_WITH_SHOWN) {
+		snprintf(more, sizeof(more), " and %zu more",
+		    n - CBS_WITH_SHOWN);
+		cbs_buf_add(b, more);
+	}
+}
+
+/* After the pages: what series k of g got, judged.  0, or -1 logged. */
+static int
+cbs_series_done(struct cbs_run *run, struct cbs_group *g, size_t k)
+{
+	const struct cbs_emit	*em = &g->em[k];
 	const struct cbs_series	*s = em->series;
+	struct cbs_buf		 b;
 	size_t			 i;
 
 	if (em->early > 0)
@@ -134,13 +196,18 @@ cbs_series_done(struct cbs_run *run, const struct cbs_emit *em)
 	 * is said, as a warning, and the other series of the source go on.
 	 */
 	if (em->values == 0) {
+		memset(&b, 0, sizeof(b));
+		cbs_with_text(g, k, &b);
 		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: table "
 		    "%s has no data for this combination of measure, filters "
-		    "and period types (%zu %s): no value to store; "
+		    "and period types (%zu %s): no value to store%s; "
 		    "`regiomon describe cbs_statline %s` lists the table's "
 		    "codes", s->index, s->indicator, run->conf->table,
 		    em->matched, em->matched == 0 ? "rows" : "cells, all "
-		    "empty", run->conf->table);
+		    "empty", b.oom || b.p == NULL ? "; the rows read show no "
+		    "other combination (a request asks for its own)" : b.p,
+		    run->conf->table);
+		cbs_buf_free(&b);
 		return 0;
 	}
 	for (i = 0; i < s->nregions; i++)
@@ -198,14 +265,16 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	    g.flat != NULL ? cbs_group_flat : NULL, &g) == -1)
 		goto done;
 	for (rc = 0, k = 0; k < n; k++)
-		if (cbs_series_done(run, &g.em[k]) == -1)
+		if (cbs_series_done(run, &g, k) == -1)
 			rc = -1;
 	goto done;
 oom:
 	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 done:
-	for (k = 0; k < g.n; k++)
+	for (k = 0; k < g.n; k++) {
 		free(g.em[k].rcount);
+		cbs_with_free(&g.em[k].with);
+	}
 	free(g.em);
 	free(g.keys.v);
 	free(url);

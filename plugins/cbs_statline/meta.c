@@ -245,6 +245,63 @@ cbs_v4_dims(struct cbs_run *run, json_t *rows, const char *url,
 	return cbs_v4_items(run, rows, url, page, first, arg, 1);
 }
 
+/* MeasureGroups (v4): Id and Title, kept as it->groups. */
+static int
+cbs_v4_group_rows(struct cbs_run *run, json_t *rows, const char *url,
+    size_t page, size_t first, void *arg)
+{
+	struct cbs_items	*it = arg;
+	const char		*id, *title;
+	json_t			*row;
+	size_t			 i;
+
+	(void)run;
+	(void)url;
+	(void)page;
+	(void)first;
+	json_array_foreach(rows, i, row) {
+		id = json_string_value(json_object_get(row, "Id"));
+		title = json_string_value(json_object_get(row, "Title"));
+		/* A group without both says nothing: its id is shown. */
+		if (id == NULL || title == NULL)
+			continue;
+		if (cbs_item_add(&it->groups, &it->ngroups, &it->gcap, id,
+		    title) == -1) {
+			cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The titles of a v4 table's measure groups (MeasureGroups: Id, Title,
+ * ParentId), read once and only when an ambiguous title is to be told
+ * apart (resolve.c): a run that resolves makes no extra request.  v3
+ * has them already, as DataProperties' TopicGroups.  When they cannot
+ * be read, the candidates keep their group ids (the failure is logged).
+ */
+void
+cbs_group_titles(struct cbs_run *run, struct cbs_items *it)
+{
+	char	*url;
+
+	if (run->conf->api != CBS_V4 || it->groups_read)
+		return;
+	it->groups_read = 1;
+	if ((url = cbs_url(run->conf, "MeasureGroups",
+	    "measure-groups.json")) == NULL) {
+		cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+		return;
+	}
+	if (cbs_pages(run, url, "MeasureGroups", NULL, cbs_v4_group_rows,
+	    NULL, it) == -1)
+		cbs_host->log(run->ctx, RM_LOG_WARNING, "table %s: its "
+		    "MeasureGroups could not be read: measures are told apart "
+		    "by their group ids", run->conf->table);
+	free(url);
+}
+
 static int
 cbs_has_dim(const struct cbs_items *it, const char *dim)
 {

@@ -6,6 +6,7 @@
  * period's status, the value times the series' scale.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cbs.h"
@@ -32,6 +33,50 @@ cbs_region_index(struct cbs_emit *em, const char *code)
 		}
 	}
 	return -1;
+}
+
+/*
+ * Note that filter dim has data with code (trimmed) where the series'
+ * own combination has none so far: the warning of an empty combination
+ * names such codes (main.c).  Each "dim=code" once.  0, or -1 logged.
+ */
+int
+cbs_with_add(struct cbs_run *run, struct cbs_emit *em, const char *dim,
+    const char *code)
+{
+	struct cbs_with	*w = &em->with;
+	char		*e, **p;
+	size_t		 i, n = strlen(dim);
+
+	for (i = 0; i < w->n; i++)
+		if (strncmp(w->v[i], dim, n) == 0 && w->v[i][n] == '=' &&
+		    strcmp(w->v[i] + n + 1, code) == 0)
+			return 0;
+	if (w->n == w->cap) {
+		if ((p = reallocarray(w->v, w->cap == 0 ? 8 : w->cap * 2,
+		    sizeof(*p))) == NULL)
+			goto oom;
+		w->v = p;
+		w->cap = w->cap == 0 ? 8 : w->cap * 2;
+	}
+	if (asprintf(&e, "%s=%s", dim, code) == -1)
+		goto oom;
+	w->v[w->n++] = e;
+	return 0;
+oom:
+	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
+	return -1;
+}
+
+void
+cbs_with_free(struct cbs_with *w)
+{
+	size_t	 i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->v[i]);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
 }
 
 /*

@@ -85,15 +85,23 @@ cbs_close_titles(const struct cbs_items *it, const char *want,
 		cbs_buf_add(b, "nothing (the table lists no measures)");
 }
 
-/* The title of v3 TopicGroup id, or the id itself (v4). */
+/*
+ * The title of group id (a v3 TopicGroup, a v4 MeasureGroup), or the id
+ * itself when the table's groups could not be read.
+ */
 static const char *
 cbs_group_name(const struct cbs_items *it, const char *id)
 {
-	size_t	 i;
+	const char	*p, *q;
+	size_t		 i, n, m;
 
-	for (i = 0; i < it->ngroups; i++)
-		if (strcmp(it->groups[i].key, id) == 0)
+	/* Trimmed: CBS pads some ids ("T001143 "). */
+	cbs_trim(id, &p, &n);
+	for (i = 0; i < it->ngroups; i++) {
+		cbs_trim(it->groups[i].key, &q, &m);
+		if (n == m && memcmp(p, q, n) == 0)
 			return it->groups[i].title;
+	}
 	return id;
 }
 
@@ -136,7 +144,7 @@ cbs_other_form(enum cbs_api api, const char *key)
 
 /* Resolve one configured measure.  0, or -1 logged. */
 int
-cbs_resolve(struct cbs_run *run, const struct cbs_items *it,
+cbs_resolve(struct cbs_run *run, struct cbs_items *it,
     const struct cbs_series *s, const char *field, struct cbs_measure *m)
 {
 	const char	**keys, *hint;
@@ -144,6 +152,14 @@ cbs_resolve(struct cbs_run *run, const struct cbs_items *it,
 	size_t		 i, found = 0, first = 0;
 
 	memset(&b, 0, sizeof(b));
+	/* An ambiguous title: its candidates are told apart by group. */
+	if (m->key == NULL) {
+		for (i = 0; i < it->n; i++)
+			found += cbs_title_eq(it->v[i].title, m->title);
+		if (found > 1)
+			cbs_group_titles(run, it);
+		found = 0;
+	}
 	if ((keys = calloc(it->n + 1, sizeof(*keys))) == NULL) {
 		cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 		return -1;

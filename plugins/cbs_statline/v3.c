@@ -186,25 +186,74 @@ cbs_v3_key(struct cbs_run *run, struct cbs_emit *em, const struct cbs_flat *f,
 
 	k->known = 1;
 	k->skip = 1;
+	k->off = -1;
 	for (j = 0; j < s->nfilters; j++) {
 		if (cbs_v3_code(run, em, f, r, i, s->filters[j].dim, code,
 		    sizeof(code)) == -1)
 			return -1;
-		if (strcmp(code, s->filters[j].code) != 0)
+		if (strcmp(code, s->filters[j].code) == 0)
+			continue;
+		/* One filter's code apart: a combination next to ours. */
+		if (k->off != -1) {
+			k->off = -1;
 			return 0;
+		}
+		k->off = (long)j;
+		memcpy(k->offcode, code, sizeof(k->offcode));
 	}
 	k->reg[0] = '\0';
 	if (s->region == NULL && cbs_v3_code(run, em, f, r, i,
 	    c->region_dim, k->reg, sizeof(k->reg)) == -1)
 		return -1;
-	if (s->region == NULL && cbs_region_index(em, k->reg) == -1)
+	if (s->region == NULL && cbs_region_index(em, k->reg) == -1) {
+		k->off = -1;
 		return 0;
+	}
 	if (cbs_v3_code(run, em, f, r, i, c->period_dim, per,
 	    sizeof(per)) == -1)
 		return -1;
 	cbs_per_of(run, per, &k->per);
-	k->skip = 0;
+	k->skip = k->off != -1;
 	return 0;
+}
+
+/* 1 if column col of row r of f holds a value (quietly: a row apart). */
+static int
+cbs_v3_has(const struct cbs_run *run, const struct cbs_flat *f, size_t r,
+    const char *col)
+{
+	const struct cbs_cell	*c = cbs_flat_get(f, r, col);
+	double			 v;
+	int			 missing;
+
+	if (c == NULL)
+		return 0;
+	if (run->conf->typed)
+		return c->kind == CBS_CELL_NUMBER;
+	return c->kind == CBS_CELL_STRING &&
+	    cbs_untypedn(c->text, c->len, &v, &missing) == 0 && !missing;
+}
+
+/*
+ * Row r of f has the series' regions and period types but another code
+ * of filter k->off: noted (cbs_with_add()) when it has a value in every
+ * column the series reads.  0, or -1 logged.
+ */
+static int
+cbs_v3_other(struct cbs_run *run, struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, const struct cbs_rowkey *k)
+{
+	const struct cbs_series	*s = em->series;
+	size_t			 j;
+
+	if (!(k->per.type & s->periods))
+		return 0;
+	for (j = 0; j < s->nterms; j++)
+		if (!cbs_v3_has(run, f, r, s->terms[j].resolved))
+			return 0;
+	if (s->per != NULL && !cbs_v3_has(run, f, r, s->per->resolved))
+		return 0;
+	return cbs_with_add(run, em, s->filters[k->off].dim, k->offcode);
 }
 
 /*
@@ -223,8 +272,10 @@ cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
 
 	if (!k->known && cbs_v3_key(run, em, f, r, i, k) == -1)
 		return -1;
+	/* Looked at only while the series has no value of its own. */
 	if (k->skip)
-		return 0;
+		return k->off != -1 && em->values == 0 ?
+		    cbs_v3_other(run, em, f, r, k) : 0;
 	sum = 0;
 	missing = 0;
 	for (j = 0; j < s->nterms; j++) {

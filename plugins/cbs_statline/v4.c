@@ -105,6 +105,42 @@ cbs_col_is(const json_t *row, const char *col, const char *code, int *bad)
 }
 
 /*
+ * Row of Observations has the series' measure but another code of
+ * filter off: noted (cbs_with_add()) when it has a value in one of the
+ * series' regions and period types.  Quiet about a malformed row, which
+ * is only looked at.  0, or -1 logged.
+ */
+static int
+cbs_v4_other(struct cbs_run *run, struct cbs_emit *em, const json_t *row,
+    size_t off)
+{
+	const struct cbs_series	*s = em->series;
+	const struct cbs_conf	*c = run->conf;
+	const char		*code, *reg, *per, *va;
+	const json_t		*v;
+	char			 buf[CBS_CODE_MAX + 1];
+
+	code = json_string_value(json_object_get(row, s->filters[off].dim));
+	per = json_string_value(json_object_get(row, c->period_dim));
+	if (code == NULL || per == NULL ||
+	    cbs_trim_copy(per, buf, sizeof(buf)) == -1 ||
+	    !(cbs_period_type(buf) & s->periods))
+		return 0;
+	if (s->region == NULL) {
+		reg = json_string_value(json_object_get(row, c->region_dim));
+		if (reg == NULL || cbs_trim_copy(reg, buf, sizeof(buf)) == -1 ||
+		    cbs_region_index(em, buf) == -1)
+			return 0;
+	}
+	va = json_string_value(json_object_get(row, "ValueAttribute"));
+	v = json_object_get(row, "Value");
+	if ((va != NULL && strcmp(va, "None") != 0) || !json_is_number(v) ||
+	    cbs_trim_copy(code, buf, sizeof(buf)) == -1)
+		return 0;
+	return cbs_with_add(run, em, s->filters[off].dim, buf);
+}
+
+/*
  * One page of Observations for the series in arg (a struct cbs_emit).
  * Rows of other measures, filter codes or regions are skipped: a file:
  * source serves the whole table, and a server may ignore the filter.
@@ -119,8 +155,8 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 	const json_t		*row, *v;
 	const char		*va;
 	char			 reg[CBS_CODE_MAX + 1], per[32];
-	size_t			 i, j, k;
-	int			 bad, missing, skip;
+	size_t			 i, j, k, off, nout;
+	int			 bad, missing;
 	double			 value;
 
 	em->page = page;
@@ -139,17 +175,28 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 			    "an observation object");
 			return -1;
 		}
-		for (skip = 0, k = 0; k < s->nfilters && !skip; k++)
-			skip = !cbs_col_is(row, s->filters[k].dim,
-			    s->filters[k].code, &bad);
+		for (nout = 0, off = 0, k = 0; k < s->nfilters && nout < 2;
+		    k++) {
+			if (cbs_col_is(row, s->filters[k].dim,
+			    s->filters[k].code, &bad))
+				continue;
+			if (bad)
+				break;
+			nout++;
+			off = k;
+		}
 		if (bad) {
 			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
 			    "%zu (%s): value[%zu].%s: expected a code (a "
 			    "string)", s->index, page, url, i,
-			    s->filters[k - 1].dim);
+			    s->filters[k].dim);
 			return -1;
 		}
-		if (skip)
+		/* One filter's code apart: looked at while we have none. */
+		if (nout == 1 && em->values == 0 &&
+		    cbs_v4_other(run, em, row, off) == -1)
+			return -1;
+		if (nout > 0)
 			continue;
 		if (s->region == NULL && cbs_v4_code(run, em, row, i,
 		    c->region_dim, reg, sizeof(reg)) == -1)

@@ -4,9 +4,12 @@
  * Data Service answers for one variable at a geo level and period level,
  * read by the run's own page loop (sw_fetch()): the geo and period
  * levels of its rows, its periods, how many areas it has and which
- * catalog regions among them, how many values are not numbers.  The Values
- * answer carries no title or unit; those are not shown.  --source-config
- * turns it into a source block.
+ * catalog regions among them, how many values are not numbers.  Over
+ * http(s) its title and unit (Variables('V'): Name, Unit) and the geo
+ * levels it is published at (Variables('V')/GeoLevels) are asked too;
+ * the Values answer carries neither.  --source-config turns it into a
+ * source block.  `describe swing --search TEXT` lists the variables
+ * (Variables) whose code or title holds TEXT.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +21,195 @@
 
 static const char *const sw_req_keys[] = {
 	"what", "base_url", "api_key_file", "source_config", "name",
-	"indicator", "indicator_freq", "regions"
+	"indicator", "indicator_freq", "regions", "search"
 };
+
+/*
+ * GET url, with the API key header, as JSON.  New, or NULL logged (an
+ * HTTP failure by the host).
+ */
+static json_t *
+sw_desc_get(struct rm_ctx *ctx, const char *url, const char *keyhdr)
+{
+	const char		*hdrs[2] = { keyhdr, NULL };
+	struct rm_request	 req;
+	struct rm_response	 resp;
+	json_error_t		 jerr;
+	json_t			*doc;
+
+	memset(&req, 0, sizeof(req));
+	req.url = url;
+	req.headers = keyhdr != NULL ? hdrs : NULL;
+	if (sw_host->http_get(ctx, &req, &resp) != RM_OK) {
+		sw_host->response_free(&resp);
+		return NULL;
+	}
+	doc = json_loadb(resp.body, resp.len, 0, &jerr);
+	sw_host->response_free(&resp);
+	if (doc == NULL)
+		sw_host->log(ctx, RM_LOG_ERR, "%s: not JSON: line %d: %s",
+		    url, jerr.line, jerr.text);
+	return doc;
+}
+
+/*
+ * The "value" rows of url and of the pages its @odata.nextLinks lead to
+ * (within its origin, at most st->max_pages), appended to rows.  0, or
+ * -1 logged.
+ */
+static int
+sw_desc_list(struct rm_ctx *ctx, const struct sw_state *st, const char *first,
+    const char *keyhdr, json_t *rows)
+{
+	const char	*link;
+	json_t		*doc;
+	char		*url, *next;
+	long		 page;
+	int		 rc = -1;
+
+	if ((url = strdup(first)) == NULL) {
+		sw_host->log(ctx, RM_LOG_ERR, "out of memory");
+		return -1;
+	}
+	for (page = 1; page <= st->max_pages; page++) {
+		if ((doc = sw_desc_get(ctx, url, keyhdr)) == NULL)
+			break;
+		if (!json_is_array(json_object_get(doc, "value"))) {
+			sw_host->log(ctx, RM_LOG_ERR, "%s: expected an OData "
+			    "answer with a \"value\" list", url);
+			json_decref(doc);
+			break;
+		}
+		json_array_extend(rows, json_object_get(doc, "value"));
+		link = json_string_value(json_object_get(doc,
+		    "@odata.nextLink"));
+		next = link != NULL ? sw_next_url(ctx, url, link) : NULL;
+		json_decref(doc);
+		if (link == NULL) {
+			rc = 0;
+			break;
+		}
+		if (next == NULL || strcmp(next, url) == 0) {
+			if (next != NULL)
+				sw_host->log(ctx, RM_LOG_ERR, "%s: "
+				    "@odata.nextLink points at the same page",
+				    url);
+			free(next);
+			break;
+		}
+		free(url);
+		url = next;
+	}
+	if (page > st->max_pages)
+		sw_host->log(ctx, RM_LOG_ERR, "%s: more than %ld pages", first,
+		    st->max_pages);
+	free(url);
+	return rc;
+}
+
+/*
+ * Over http(s), what the service says of the variable itself into doc:
+ * "title" and "unit" from Variables('V') (its Name and Unit), and
+ * "geo_levels" from Variables('V')/GeoLevels (each level's ExternalCode),
+ * in place of the levels of the rows read.  A file: base holds Values
+ * pages only.  Not there: said, and the description goes on without.
+ */
+static void
+sw_desc_meta(struct rm_ctx *ctx, const struct sw_state *st,
+    const char *keyhdr, json_t *doc)
+{
+	const char	*var = st->series[0].variable, *s;
+	json_t		*v, *rows, *geo, *row;
+	char		*url;
+	size_t		 i;
+
+	if (st->file)
+		return;
+	if (asprintf(&url, "%s/Variables('%s')", st->base, var) == -1)
+		goto oom;
+	v = sw_desc_get(ctx, url, keyhdr);
+	free(url);
+	if (json_is_string(json_object_get(v, "Name")))
+		json_object_set(doc, "title", json_object_get(v, "Name"));
+	if ((s = json_string_value(json_object_get(v, "Unit"))) != NULL &&
+	    *s != '\0')
+		json_object_set_new(doc, "unit", json_string(s));
+	if (!json_is_string(json_object_get(v, "Name")))
+		sw_host->log(ctx, RM_LOG_WARNING, "Variables('%s') gave no "
+		    "\"Name\": the variable's title and unit are not known",
+		    var);
+	json_decref(v);
+	if (asprintf(&url, "%s/Variables('%s')/GeoLevels", st->base,
+	    var) == -1)
+		goto oom;
+	rows = json_array();
+	geo = json_array();
+	if (sw_desc_list(ctx, st, url, keyhdr, rows) == 0) {
+		json_array_foreach(rows, i, row)
+			if ((s = json_string_value(json_object_get(row,
+			    "ExternalCode"))) != NULL)
+				json_array_append_new(geo, json_string(s));
+		json_object_set(doc, "geo_levels", geo);
+	} else
+		sw_host->log(ctx, RM_LOG_WARNING, "the geo levels variable "
+		    "%s is published at are not known; those of the rows "
+		    "read are shown", var);
+	json_decref(geo);
+	json_decref(rows);
+	free(url);
+	return;
+oom:
+	sw_host->log(ctx, RM_LOG_ERR, "out of memory");
+}
+
+/*
+ * describe swing --search TEXT: every variable of the service's list
+ * (Variables; a file: base's variables.json) whose code or title holds
+ * TEXT, ignoring case, as {code, title, unit}.  The list's rows have
+ * ExternalCode and Name; a Unit is shown when a row has one.
+ */
+static json_t *
+sw_desc_search(struct rm_ctx *ctx, const struct sw_state *st,
+    const char *text, const char *keyhdr)
+{
+	const char	*code, *name, *unit;
+	json_t		*rows, *hits, *row, *doc = NULL, *e;
+	char		*url, title[256];
+	size_t		 i;
+
+	if (asprintf(&url, st->file ? "%s/variables.json" : "%s/Variables",
+	    st->base) == -1) {
+		sw_host->log(ctx, RM_LOG_ERR, "out of memory");
+		return NULL;
+	}
+	rows = json_array();
+	if (sw_desc_list(ctx, st, url, keyhdr, rows) == -1)
+		goto done;
+	hits = json_array();
+	json_array_foreach(rows, i, row) {
+		code = json_string_value(json_object_get(row, "ExternalCode"));
+		name = json_string_value(json_object_get(row, "Name"));
+		unit = json_string_value(json_object_get(row, "Unit"));
+		if (code == NULL || (strcasestr(code, text) == NULL &&
+		    (name == NULL || strcasestr(name, text) == NULL)))
+			continue;
+		e = json_pack("{s:s}", "code", code);
+		if (name != NULL)
+			json_object_set_new(e, "title", json_string(name));
+		if (unit != NULL && *unit != '\0')
+			json_object_set_new(e, "unit", json_string(unit));
+		json_array_append_new(hits, e);
+	}
+	snprintf(title, sizeof(title), "the variables whose code or title "
+	    "holds \"%s\" (of %zu)", text, json_array_size(rows));
+	doc = json_pack("{s:s, s:s, s:s, s:s, s:o}", "plugin", "swing",
+	    "what", text, "title", title, "base_url", st->base, "variables",
+	    hits);
+done:
+	json_decref(rows);
+	free(url);
+	return doc;
+}
 
 static const char *
 sw_str(const json_t *o, const char *key)
@@ -198,7 +388,15 @@ sw_desc_state(struct rm_ctx *ctx, const json_t *req)
 			bad = 1;
 		}
 	}
-	if (sw_str(req, "what") == NULL ||
+	if (sw_str(req, "search") != NULL) {
+		if (sw_str(req, "what") != NULL ||
+		    json_object_get(req, "source_config") != NULL) {
+			sw_host->log(ctx, RM_LOG_ERR, "describe: --search "
+			    "lists variables: give no VARIABLE and no "
+			    "--source-config with it");
+			bad = 1;
+		}
+	} else if (sw_str(req, "what") == NULL ||
 	    strspn(sw_str(req, "what"), "abcdefghijklmnopqrstuvwxyz"
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") !=
 	    strlen(sw_str(req, "what")) || *sw_str(req, "what") == '\0') {
@@ -218,7 +416,8 @@ sw_desc_state(struct rm_ctx *ctx, const json_t *req)
 	base = sw_str(req, "base_url") != NULL ? sw_str(req, "base_url") :
 	    SW_BASE;
 	st->base = strdup(base);
-	st->series[0].variable = strdup(sw_str(req, "what"));
+	st->series[0].variable = strdup(sw_str(req, "what") != NULL ?
+	    sw_str(req, "what") : "");
 	st->geo_level = strdup("gemeente");
 	st->period_level = strdup("year");
 	st->period = strdup("all");
@@ -263,17 +462,25 @@ sw_describe(struct rm_ctx *ctx, const json_t *req, json_t **out)
 	rows = json_array();
 	if (st->key_file != NULL && sw_read_key(ctx, st, &keyhdr) == -1)
 		goto done;
+	if (sw_str(req, "search") != NULL) {
+		if ((doc = sw_desc_search(ctx, st, sw_str(req, "search"),
+		    keyhdr)) == NULL)
+			goto done;
+		goto found;
+	}
 	if (sw_fetch(ctx, st, &st->series[0], st->series[0].variable, keyhdr,
 	    NULL, NULL, NULL, NULL, rows) == -1)
 		goto done;
-	doc = json_pack("{s:s, s:s, s:n, s:{s:s, s:s, s:s}}", "plugin",
-	    "swing", "what", st->series[0].variable, "title", "about",
+	doc = json_pack("{s:s, s:s, s:n, s:n, s:{s:s, s:s, s:s}}", "plugin",
+	    "swing", "what", st->series[0].variable, "title", "unit", "about",
 	    "base_url", st->base, "geo_level", st->geo_level, "period_level",
 	    st->period_level);
 	sw_desc_rows(ctx, rows, doc);
+	sw_desc_meta(ctx, st, keyhdr, doc);
 	if (json_is_true(json_object_get(req, "source_config")) &&
 	    sw_desc_source(ctx, req, st, doc) == -1)
 		goto done;
+found:
 	*out = doc;
 	doc = NULL;
 	rc = RM_OK;

@@ -107,7 +107,7 @@ sw_origin_len(const char *url)
  * not turn into a read of a local file or a request elsewhere.  New, or
  * NULL logged.
  */
-static char *
+char *
 sw_next_url(struct rm_ctx *ctx, const char *cur, const char *link)
 {
 	char	*url = NULL;

@@ -56,6 +56,7 @@ void	sw_fini(void *);
 /* main.c */
 struct sw_dens;
 int	sw_read_key(struct rm_ctx *, const struct sw_state *, char **);
+char	*sw_next_url(struct rm_ctx *, const char *, const char *);
 int	sw_fetch(struct rm_ctx *, const struct sw_state *,
 	    const struct sw_series *, const char *, const char *, size_t *,
 	    struct sw_dens *, const struct sw_dens *, size_t *, json_t *);

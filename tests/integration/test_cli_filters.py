@@ -442,7 +442,9 @@ class NoConfig(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         section = r.stdout.split("\nexit status:\n", 1)[1]
         stated = re.findall(r"(?m)^  (\d+) ", section)
-        self.assertEqual(stated, ["0", "2", "78"])
+        # 1 only with --online, which is fetch --check (test_workbench_more).
+        self.assertEqual(stated, ["0", "1", "2", "78"])
+        self.assertIn("  1   --online: ", section)
         # Each one as stated, and nothing else.
         d = tempfile.mkdtemp(prefix="test_cli_filters.")
         try:

@@ -249,6 +249,7 @@ page(const char *file)
 	memset(&em, 0, sizeof(em));
 	em.series = &c->series[0];
 	rc = cbs_pages(&r, file, "Observations", NULL, cbs_v4_rows, NULL, &em);
+	cbs_with_free(&em.with);
 	free(r.status);
 	plug.fini(st);
 	return rc;
