@@ -180,6 +180,9 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 		if (s[k].nregions > 0 && (g.em[k].rcount = calloc(s[k].nregions,
 		    sizeof(*g.em[k].rcount))) == NULL)
 			goto oom;
+		if (cbs_combined(run->conf, &s[k]) &&
+		    (g.em[k].acc = cbs_acc_new(&s[k])) == NULL)
+			goto oom;
 	}
 	url = run->conf->api == CBS_V4 ? cbs_v4_query(run, s) :
 	    cbs_v3_query_n(run, s, n);
@@ -197,6 +200,9 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	    n > 1 ? run->conf->region_dim : NULL, cbs_group_rows,
 	    g.flat != NULL ? cbs_group_flat : NULL, &g) == -1)
 		goto done;
+	for (k = 0; k < n; k++)
+		if (g.em[k].acc != NULL && cbs_acc_done(run, &g.em[k]) == -1)
+			goto done;
 	for (rc = 0, k = 0; k < n; k++)
 		if (cbs_series_done(run, &g.em[k]) == -1)
 			rc = -1;
@@ -204,8 +210,10 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 oom:
 	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 done:
-	for (k = 0; k < g.n; k++)
+	for (k = 0; k < g.n; k++) {
 		free(g.em[k].rcount);
+		cbs_acc_free(g.em[k].acc);
+	}
 	free(g.em);
 	free(g.keys.v);
 	free(url);
