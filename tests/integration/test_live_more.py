@@ -16,6 +16,10 @@ Its series need three things of the cbs_statline plugin that a v4 row
   ("growth_over"), missing when either value is, nothing when the older
   year has no row.
 
+The same on a v3 table (wide rows: the parts of a value in one row) for
+sums into a region and growth: the synthetic table of
+tests/data/cbs/make_v3.py.
+
 The table's metadata is the real recording kept in tests/data/cbs/v4/
 70072ned/ (CBS, CC BY 4.0; see its index.json); no observation of these
 measures is public, so the rows are written here in the recorded
@@ -34,7 +38,10 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "data",
+                                "cbs"))
 import httpd  # noqa: E402
+import make_v3  # noqa: E402
 import rmtest  # noqa: E402
 
 TOP = rmtest.TOP
@@ -307,6 +314,101 @@ class KeyFigures(unittest.TestCase):
         # missing; 2013 itself has no value nine years before.
         self.assertIsNone(got[("job-growth", "groningen", "2022")])
         self.assertNotIn(("job-growth", "groningen", "2013"), got)
+
+
+class V3(unittest.TestCase):
+    """sum_into and growth_over on v3 wide rows (make_v3.py's table,
+    paged), every value compared with one computed from its typed rows."""
+
+    SERIES = [
+        # Assen and Tynaarlo's labour force summed; Tynaarlo's 2014 is
+        # suppressed, so the sum's 2014 is missing.
+        {"indicator": "labour-force", "measure": "Beroepsbevolking_1",
+         "scale": "x 1 000", "filters": {"Geslacht": "T001038"},
+         "regions": ["assen", "tynaarlo"], "sum_into": "rga"},
+        # A share of two summed measures: the employed over the labour
+        # force of both provinces (numerators and denominators apart).
+        {"indicator": "labour-participation",
+         "measure_title": "Werkzame beroepsbevolking",
+         "per_measure_title": "Beroepsbevolking", "scale": 100,
+         "filters": {"Geslacht": "T001038"},
+         "regions": ["groningen", "drenthe"], "sum_into": "nl"},
+        # The growth over two years (a mechanics test, whatever the
+        # indicator's unit).
+        {"indicator": "labour-force", "measure": "Beroepsbevolking_1",
+         "filters": {"Geslacht": "T001038"}, "regions": ["groningen"],
+         "growth_over": 2},
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        cls.root = tempfile.mkdtemp(prefix="test_live_more.v3.")
+        cls.srv = httpd.start(cls.root)
+        base = cls.srv.url("ODataFeed/odata").rstrip("/")
+        cls.v3 = make_v3.build(os.path.join(cls.root, "ODataFeed", "odata"),
+                               base, 100)
+        cls.srv.set_routes(cls.v3["routes"])
+        cls.env = rmtest.Env([{"name": "v3", "plugin": "cbs_statline",
+                               "config": {"api": "v3-feed",
+                                          "base_url": base,
+                                          "table": make_v3.TABLE,
+                                          "series": cls.SERIES}}])
+        cls.r = cls.env.run("fetch", "v3")
+        cls.got = {(o["indicator"], o["region"], o["period"]): o["value"]
+                   for o in rmtest.fetch_lines(cls.r.stdout)}
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.env.close()
+        cls.srv.stop()
+        shutil.rmtree(cls.root, ignore_errors=True)
+
+    def cell(self, key, code, year):
+        return next(r[key] for r in self.v3["typed"]
+                    if r["Geslacht"].strip() == "T001038" and
+                    r["RegioS"].strip() == code and
+                    r["Perioden"] == "%dJJ00" % year)
+
+    def test_runs(self):
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        # Only the yearly rows, in the regions summed into or grown.
+        self.assertEqual({k[1] for k in self.got}, {"rga", "nl",
+                                                     "groningen"})
+
+    def test_sum_into(self):
+        for y in make_v3.YEARS:
+            parts = [self.cell("Beroepsbevolking_1", c, y)
+                     for c in ("GM0106", "GM1730")]
+            want = None if None in parts else sum(parts) * 1000
+            got = self.got[("labour-force", "rga", str(y))]
+            if want is None:
+                self.assertIsNone(got, y)
+            else:
+                self.assertAlmostEqual(got, want, places=6, msg=y)
+        self.assertIsNone(self.got[("labour-force", "rga", "2014")])
+
+    def test_share_of_the_sum(self):
+        for y in make_v3.YEARS:
+            num = sum(self.cell("WerkzameBeroepsbevolking_2", c, y)
+                      for c in ("PV20", "PV22"))
+            den = sum(self.cell("Beroepsbevolking_1", c, y)
+                      for c in ("PV20", "PV22"))
+            self.assertAlmostEqual(
+                self.got[("labour-participation", "nl", str(y))],
+                num / den * 100, places=6, msg=y)
+
+    def test_growth(self):
+        years = list(make_v3.YEARS)
+        for y in years:
+            key = ("labour-force", "groningen", str(y))
+            if y - 2 not in years:
+                self.assertNotIn(key, self.got)
+                continue
+            self.assertAlmostEqual(
+                self.got[key],
+                (self.cell("Beroepsbevolking_1", "PV20", y) /
+                 self.cell("Beroepsbevolking_1", "PV20", y - 2) - 1) * 100,
+                places=6, msg=y)
 
 
 class ConfigErrors(unittest.TestCase):
