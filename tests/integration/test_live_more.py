@@ -233,6 +233,19 @@ class KeyFigures(unittest.TestCase):
         self.assertEqual(self.src["config"]["api"], "v4")
         self.assertNotEqual(self.src.get("enabled", True), False)
 
+    def test_stored(self):
+        # `run` stores what `fetch` prints: the region summed into is a
+        # series of this source like any other.
+        env = rmtest.Env([self.src])
+        self.addCleanup(env.close)
+        r = env.run("run", SOURCE)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(
+            rmtest.rrd_period_value(env.rrd(
+                "share-65plus-excl-gemeente-groningen", "rga"), "2024"),
+            self.got[("share-65plus-excl-gemeente-groningen", "rga",
+                      "2024")])
+
     def test_both_pages_one_request_per_series(self):
         reqs = [urllib.parse.unquote(line) for line in self.srv.requests()
                 if "/Observations" in line]
