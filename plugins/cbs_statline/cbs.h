@@ -325,6 +325,7 @@ void	 cbs_acc_free(struct cbs_acc *);
 int	 cbs_acc_put(struct cbs_run *, struct cbs_emit *, const char *,
 	    const struct cbs_per *, size_t, double, int, size_t);
 int	 cbs_acc_done(struct cbs_run *, struct cbs_emit *);
+size_t	 cbs_acc_periods(const struct cbs_acc *);
 int	 cbs_period_back(const char *, int, char *, size_t);
 
 /* v3.c */

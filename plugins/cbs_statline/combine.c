@@ -83,6 +83,13 @@ cbs_acc_free(struct cbs_acc *a)
 	free(a);
 }
 
+/* The periods kept. */
+size_t
+cbs_acc_periods(const struct cbs_acc *a)
+{
+	return a->n;
+}
+
 /* The slot of period code, or where it would go in *at: 1 found, 0 not. */
 static int
 cbs_acc_find(const struct cbs_acc *a, const char *code, size_t *at)

@@ -133,6 +133,14 @@ cbs_series_done(struct cbs_run *run, const struct cbs_emit *em)
 	 * v3 serves its cells as missing, v4 serves no rows.  Either way it
 	 * is said, as a warning, and the other series of the source go on.
 	 */
+	if (em->values == 0 && s->growth > 0 && em->matched == 0 &&
+	    em->acc != NULL && cbs_acc_periods(em->acc) > 0) {
+		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: no "
+		    "period of table %s has a value %d periods before it: no "
+		    "growth to store", s->index, s->indicator,
+		    run->conf->table, s->growth);
+		return 0;
+	}
 	if (em->values == 0) {
 		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: table "
 		    "%s has no data for this combination of measure, filters "

@@ -351,6 +351,11 @@ class V3(unittest.TestCase):
         {"indicator": "labour-force", "measure": "Beroepsbevolking_1",
          "filters": {"Geslacht": "T001038"}, "regions": ["groningen"],
          "growth_over": 2},
+        # The table spans 13 years: no growth over 20 to store, said.
+        {"indicator": "labour-participation",
+         "measure": "NettoArbeidsparticipatie_12",
+         "filters": {"Geslacht": "T001038"}, "regions": ["drenthe"],
+         "growth_over": 20},
     ]
 
     @classmethod
@@ -387,6 +392,12 @@ class V3(unittest.TestCase):
         # Only the yearly rows, in the regions summed into or grown.
         self.assertEqual({k[1] for k in self.got}, {"rga", "nl",
                                                      "groningen"})
+
+    def test_no_growth_said(self):
+        self.assertNotIn("drenthe", {k[1] for k in self.got})
+        self.assertIn("series[3] labour-participation: no period of table "
+                      "85268NED has a value 20 periods before it: no growth "
+                      "to store", self.r.stderr)
 
     def test_sum_into(self):
         for y in make_v3.YEARS:
