@@ -56,9 +56,9 @@ struct cbs_region {
 struct cbs_series {
 	size_t			 index;		/* position in "series" */
 	char			*indicator;
-	struct cbs_measure	*terms;		/* summed (v3); one in v4 */
+	struct cbs_measure	*terms;		/* summed */
 	size_t			 nterms;
-	struct cbs_measure	*per;		/* v3 denominator, or NULL */
+	struct cbs_measure	*per;		/* denominator, or NULL */
 	struct cbs_filter	*filters;
 	size_t			 nfilters;
 	struct cbs_region	*regions;	/* NULL with a fixed region */
@@ -66,6 +66,8 @@ struct cbs_series {
 	char			*region;	/* fixed: no region dimension */
 	unsigned		 periods;	/* CBS_YEAR | ... */
 	double			 scale;
+	char			*sum_into;	/* summed into this region */
+	int			 growth;	/* % change over N periods */
 };
 
 struct cbs_conf {
@@ -307,8 +309,11 @@ struct cbs_keys {
 	size_t			 cap;
 };
 
+struct cbs_acc;
+
 struct cbs_emit {
 	struct cbs_keys		*keys;		/* v3 flat rows, or NULL */
+	struct cbs_acc		*acc;		/* a combined series, or NULL */
 	const struct cbs_series	*series;
 	size_t			 matched;	/* rows of this series */
 	size_t			 values;	/* of them not missing */
@@ -328,6 +333,21 @@ long	 cbs_region_index(struct cbs_emit *, const char *);
 int	 cbs_with_add(struct cbs_run *, struct cbs_emit *, const char *,
 	    const char *);
 void	 cbs_with_free(struct cbs_with *);
+int	 cbs_obs_take(struct cbs_run *, struct cbs_emit *, const char *,
+	    const struct cbs_per *, size_t, size_t *);
+int	 cbs_emit_obs(struct cbs_run *, struct cbs_emit *, const char *,
+	    const struct cbs_per *, double, int);
+
+/* combine.c */
+int	 cbs_combined(const struct cbs_conf *, const struct cbs_series *);
+size_t	 cbs_parts(const struct cbs_series *);
+struct cbs_acc *cbs_acc_new(const struct cbs_series *);
+void	 cbs_acc_free(struct cbs_acc *);
+int	 cbs_acc_put(struct cbs_run *, struct cbs_emit *, const char *,
+	    const struct cbs_per *, size_t, double, int, size_t);
+int	 cbs_acc_done(struct cbs_run *, struct cbs_emit *);
+size_t	 cbs_acc_periods(const struct cbs_acc *);
+int	 cbs_period_back(const char *, int, char *, size_t);
 
 /* v3.c */
 char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);

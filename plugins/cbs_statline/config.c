@@ -65,6 +65,7 @@ cbs_series_free(struct cbs_series *s)
 	}
 	free(s->regions);
 	free(s->region);
+	free(s->sum_into);
 }
 
 /* Free a config; cbs_conf_free(NULL) does nothing. */

@@ -195,6 +195,14 @@ cbs_series_done(struct cbs_run *run, struct cbs_group *g, size_t k)
 	 * v3 serves its cells as missing, v4 serves no rows.  Either way it
 	 * is said, as a warning, and the other series of the source go on.
 	 */
+	if (em->values == 0 && s->growth > 0 && em->matched == 0 &&
+	    em->acc != NULL && cbs_acc_periods(em->acc) > 0) {
+		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: no "
+		    "period of table %s has a value %d periods before it: no "
+		    "growth to store", s->index, s->indicator,
+		    run->conf->table, s->growth);
+		return 0;
+	}
 	if (em->values == 0) {
 		memset(&b, 0, sizeof(b));
 		cbs_with_text(g, k, &b);
@@ -247,6 +255,9 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 		if (s[k].nregions > 0 && (g.em[k].rcount = calloc(s[k].nregions,
 		    sizeof(*g.em[k].rcount))) == NULL)
 			goto oom;
+		if (cbs_combined(run->conf, &s[k]) &&
+		    (g.em[k].acc = cbs_acc_new(&s[k])) == NULL)
+			goto oom;
 	}
 	url = run->conf->api == CBS_V4 ? cbs_v4_query(run, s) :
 	    cbs_v3_query_n(run, s, n);
@@ -264,6 +275,9 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	    n > 1 ? run->conf->region_dim : NULL, cbs_group_rows,
 	    g.flat != NULL ? cbs_group_flat : NULL, &g) == -1)
 		goto done;
+	for (k = 0; k < n; k++)
+		if (g.em[k].acc != NULL && cbs_acc_done(run, &g.em[k]) == -1)
+			goto done;
 	for (rc = 0, k = 0; k < n; k++)
 		if (cbs_series_done(run, &g, k) == -1)
 			rc = -1;
@@ -274,6 +288,7 @@ done:
 	for (k = 0; k < g.n; k++) {
 		free(g.em[k].rcount);
 		cbs_with_free(&g.em[k].with);
+		cbs_acc_free(g.em[k].acc);
 	}
 	free(g.em);
 	free(g.keys.v);

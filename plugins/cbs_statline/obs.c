@@ -98,29 +98,25 @@ cbs_per_of(const struct cbs_run *run, const char *per, struct cbs_per *p)
 }
 
 /*
- * Emit the observation of row (index in its page) with trimmed region
- * code reg (NULL for a table without regions) and period p.  Rows of
- * regions or period types the series did not ask for are skipped.  0
- * (emitted or skipped), or -1 logged.
+ * Whether the row (index in its page) with trimmed region code reg (NULL
+ * for a table without regions) and period p is one the series asked for:
+ * 1 with its region's position in *ri (0 for a fixed region), 0 to skip
+ * it (a region or period type not asked for, a period before 1970), -1
+ * logged (a period code of an unknown type or status).
  */
 int
-cbs_emit_per(struct cbs_run *run, struct cbs_emit *em, const char *reg,
-    const struct cbs_per *p, double value, int missing, size_t row)
+cbs_obs_take(struct cbs_run *run, struct cbs_emit *em, const char *reg,
+    const struct cbs_per *p, size_t row, size_t *ri)
 {
 	const struct cbs_series	*s = em->series;
-	struct rm_obs		 o;
 	char			 shown[CBS_SHOWN + 8];
-	size_t			 i = 0;
 	long			 r;
 
-	memset(&o, 0, sizeof(o));
-	if (s->region != NULL)
-		o.region = s->region;
-	else if ((r = cbs_region_index(em, reg)) == -1)
-		return 0;
-	else {
-		i = (size_t)r;
-		o.region = s->regions[i].id;
+	*ri = 0;
+	if (s->region == NULL) {
+		if ((r = cbs_region_index(em, reg)) == -1)
+			return 0;
+		*ri = (size_t)r;
 	}
 	if (p->type != 0 && !(p->type & s->periods))
 		return 0;
@@ -146,19 +142,52 @@ cbs_emit_per(struct cbs_run *run, struct cbs_emit *em, const char *reg,
 		    run->conf->api == CBS_V4 ? "Codes" : "");
 		return -1;
 	}
-	o.indicator = s->indicator;
+	return 1;
+}
+
+/*
+ * Emit value (scaled already) of period p for catalog region id.  0, or
+ * -1 when the host refused it.
+ */
+int
+cbs_emit_obs(struct cbs_run *run, struct cbs_emit *em, const char *id,
+    const struct cbs_per *p, double value, int missing)
+{
+	struct rm_obs	 o;
+
+	memset(&o, 0, sizeof(o));
+	o.region = id;
+	o.indicator = em->series->indicator;
 	o.period = p->norm;
 	o.missing = missing;
-	o.value = missing ? 0 : value * s->scale;
+	o.value = missing ? 0 : value;
 	o.provisional = p->prov;
 	em->matched++;
 	if (!missing)
 		em->values++;
+	return cbs_host->emit(run->ctx, &o) == RM_OK ? 0 : -1;
+}
+
+/*
+ * Emit the observation of row (index in its page) with trimmed region
+ * code reg (NULL for a table without regions) and period p.  Rows of
+ * regions or period types the series did not ask for are skipped.  0
+ * (emitted or skipped), or -1 logged.
+ */
+int
+cbs_emit_per(struct cbs_run *run, struct cbs_emit *em, const char *reg,
+    const struct cbs_per *p, double value, int missing, size_t row)
+{
+	const struct cbs_series	*s = em->series;
+	size_t			 i;
+	int			 rc;
+
+	if ((rc = cbs_obs_take(run, em, reg, p, row, &i)) != 1)
+		return rc;
 	if (em->rcount != NULL && i < s->nregions)
 		em->rcount[i]++;
-	if (cbs_host->emit(run->ctx, &o) != RM_OK)
-		return -1;
-	return 0;
+	return cbs_emit_obs(run, em, s->region != NULL ? s->region :
+	    s->regions[i].id, p, value * s->scale, missing);
 }
 
 /* cbs_emit_per() of period code per (trimmed). */

@@ -19,7 +19,8 @@ static const struct rm_conf_key cbs_series_keys[] = {
 	{ "measure_title", 0, NULL }, { "per_measure", 0, NULL },
 	{ "per_measure_title", 0, NULL }, { "filters", 0, NULL },
 	{ "regions", 0, NULL }, { "region", 0, NULL },
-	{ "periods", 0, NULL }, { "scale", 0, NULL }
+	{ "periods", 0, NULL }, { "scale", 0, NULL },
+	{ "sum_into", 0, NULL }, { "growth_over", 0, NULL }
 };
 
 static const char *const cbs_ptypes[] = { "year", "quarter", "month" };
@@ -50,12 +51,13 @@ cbs_measure_one(struct rm_ctx *ctx, const char *path, const json_t *v,
 
 /*
  * The measures of a series: "measure" (a key) or "measure_title" (a
- * title), one string, or a list of strings to sum (v3 only); the optional
- * denominator "per_measure" or "per_measure_title" (v3 only).
+ * title), one string, or a list of strings to sum; the optional
+ * denominator "per_measure" or "per_measure_title".  In v4, whose rows
+ * hold one measure each, such a value is put together by combine.c.
  */
 static int
-cbs_measures_conf(struct rm_ctx *ctx, const struct cbs_conf *c,
-    const json_t *so, const char *pre, struct cbs_series *s)
+cbs_measures_conf(struct rm_ctx *ctx, const json_t *so, const char *pre,
+    struct cbs_series *s)
 {
 	const json_t	*key = json_object_get(so, "measure");
 	const json_t	*title = json_object_get(so, "measure_title");
@@ -83,12 +85,6 @@ cbs_measures_conf(struct rm_ctx *ctx, const struct cbs_conf *c,
 		    "sum", CBS_TERMS_MAX);
 		return -1;
 	}
-	if (json_is_array(v) && n > 1 && c->api == CBS_V4) {
-		snprintf(path, sizeof(path), "%s%s", pre, name);
-		cbs_host->conf_error(ctx, path, "a sum of measures needs api "
-		    "\"v3\" or \"v3-feed\" (v4 rows hold one measure each)");
-		return -1;
-	}
 	if ((s->terms = calloc(n, sizeof(*s->terms))) == NULL) {
 		cbs_host->conf_error(ctx, pre, "out of memory");
 		return -1;
@@ -111,11 +107,6 @@ cbs_measures_conf(struct rm_ctx *ctx, const struct cbs_conf *c,
 	if (pkey != NULL && ptitle != NULL) {
 		cbs_host->conf_error(ctx, path, "give \"per_measure\" or "
 		    "\"per_measure_title\", not both");
-		return -1;
-	}
-	if (c->api == CBS_V4) {
-		cbs_host->conf_error(ctx, path, "a denominator needs api "
-		    "\"v3\" or \"v3-feed\" (v4 rows hold one measure each)");
 		return -1;
 	}
 	if ((s->per = calloc(1, sizeof(*s->per))) == NULL) {
@@ -357,6 +348,68 @@ cbs_scale_conf(struct rm_ctx *ctx, const json_t *so, const char *pre,
 }
 
 /*
+ * "sum_into": the catalog region the values of "regions" are summed into
+ * (numerators and denominators apart, so a share of the whole is the
+ * whole's share); "growth_over": the change in per cent against the value
+ * that many periods before, instead of the value.
+ */
+static int
+cbs_combine_conf(struct rm_ctx *ctx, const json_t *so, const char *pre,
+    struct cbs_series *s)
+{
+	const json_t	*into = json_object_get(so, "sum_into");
+	const json_t	*g = json_object_get(so, "growth_over");
+	const char	*id;
+	char		 path[160];
+	size_t		 i;
+	int		 rc = 0;
+
+	if (into != NULL) {
+		snprintf(path, sizeof(path), "%ssum_into", pre);
+		id = json_string_value(into);
+		if (id == NULL || cbs_region_known(ctx, id) == 0) {
+			cbs_host->conf_error(ctx, path, "expected the catalog "
+			    "region the \"regions\" are summed into, e.g. "
+			    "\"rga\"");
+			rc = -1;
+		} else if (json_object_get(so, "regions") == NULL) {
+			cbs_host->conf_error(ctx, path, "needs \"regions\": "
+			    "the catalog regions whose values are summed");
+			rc = -1;
+		} else {
+			for (i = 0; i < s->nregions; i++)
+				if (strcmp(s->regions[i].id, id) == 0)
+					break;
+			if (i < s->nregions) {
+				cbs_host->conf_error(ctx, path, "region "
+				    "\"%s\" is also in \"regions\": a sum "
+				    "cannot hold itself", id);
+				rc = -1;
+			} else if ((s->sum_into = cbs_dup(ctx, path,
+			    id)) == NULL)
+				return -1;
+		}
+	}
+	if (g == NULL)
+		return rc;
+	snprintf(path, sizeof(path), "%sgrowth_over", pre);
+	if (!json_is_integer(g) || json_integer_value(g) < 1 ||
+	    json_integer_value(g) > 100) {
+		cbs_host->conf_error(ctx, path, "expected a whole number of "
+		    "periods from 1 to 100 (5 for the growth over five years "
+		    "of a yearly series)");
+		return -1;
+	}
+	if (json_object_get(so, "scale") != NULL) {
+		cbs_host->conf_error(ctx, path, "a growth in per cent does not "
+		    "depend on the scale: leave \"scale\" out");
+		return -1;
+	}
+	s->growth = (int)json_integer_value(g);
+	return rc;
+}
+
+/*
  * Check series object so, at index idx of "series", into c->series[idx].
  * 0, or -1 after reporting every problem with its JSON path.
  */
@@ -397,7 +450,7 @@ cbs_series_conf(struct rm_ctx *ctx, struct cbs_conf *c, const json_t *so,
 	} else if ((s->indicator = cbs_dup(ctx, path,
 	    json_string_value(ind))) == NULL)
 		return -1;
-	if (cbs_measures_conf(ctx, c, so, pre, s) == -1)
+	if (cbs_measures_conf(ctx, so, pre, s) == -1)
 		rc = -1;
 	if (cbs_filters_conf(ctx, c, so, pre, s) == -1)
 		rc = -1;
@@ -407,7 +460,24 @@ cbs_series_conf(struct rm_ctx *ctx, struct cbs_conf *c, const json_t *so,
 		rc = -1;
 	if (cbs_scale_conf(ctx, so, pre, s) == -1)
 		rc = -1;
+	if (cbs_combine_conf(ctx, so, pre, s) == -1)
+		rc = -1;
 	return rc;
+}
+
+/* The regions series s stores, and the i-th of them. */
+static size_t
+cbs_nout(const struct cbs_series *s)
+{
+	return s->region != NULL || s->sum_into != NULL ? 1 : s->nregions;
+}
+
+static const char *
+cbs_out(const struct cbs_series *s, size_t i)
+{
+	if (s->sum_into != NULL)
+		return s->sum_into;
+	return s->region != NULL ? s->region : s->regions[i].id;
 }
 
 /*
@@ -429,14 +499,12 @@ cbs_check_overlap(struct rm_ctx *ctx, const struct cbs_conf *c)
 			if (a->indicator == NULL || b->indicator == NULL ||
 			    strcmp(a->indicator, b->indicator) != 0)
 				continue;
-			na = a->region != NULL ? 1 : a->nregions;
-			nb = b->region != NULL ? 1 : b->nregions;
+			na = cbs_nout(a);
+			nb = cbs_nout(b);
 			for (x = 0; x < nb; x++) {
-				rb = b->region != NULL ? b->region :
-				    b->regions[x].id;
+				rb = cbs_out(b, x);
 				for (y = 0; y < na; y++) {
-					ra = a->region != NULL ? a->region :
-					    a->regions[y].id;
+					ra = cbs_out(a, y);
 					if (strcmp(ra, rb) != 0)
 						continue;
 					snprintf(path, sizeof(path),

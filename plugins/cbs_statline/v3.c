@@ -257,6 +257,30 @@ cbs_v3_other(struct cbs_run *run, struct cbs_emit *em,
 }
 
 /*
+ * The cells of row r of f (row i of its page) kept for a combined series
+ * (combine.c): each term, then the denominator.  0, or -1 logged.
+ */
+static int
+cbs_v3_parts(struct cbs_run *run, struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, size_t i, const struct cbs_rowkey *k)
+{
+	const struct cbs_series	*s = em->series;
+	const char		*col;
+	size_t			 j;
+	double			 v;
+	int			 m;
+
+	for (j = 0; j < cbs_parts(s); j++) {
+		col = j < s->nterms ? s->terms[j].resolved : s->per->resolved;
+		if (cbs_v3_cell(run, em, f, r, i, col, &v, &m) == -1 ||
+		    cbs_acc_put(run, em, s->region == NULL ? k->reg : NULL,
+		    &k->per, j, v, m, i) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * Row r of f, row i of its page, for the series of em, with what the row
  * says before its cells in k (worked out here if not yet known).  Rows
  * of other filter codes or regions are skipped.  0, or -1 logged.
@@ -276,6 +300,8 @@ cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
 	if (k->skip)
 		return k->off != -1 && em->values == 0 ?
 		    cbs_v3_other(run, em, f, r, k) : 0;
+	if (em->acc != NULL)
+		return cbs_v3_parts(run, em, f, r, i, k);
 	sum = 0;
 	missing = 0;
 	for (j = 0; j < s->nterms; j++) {

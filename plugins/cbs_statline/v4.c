@@ -21,7 +21,7 @@ cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
 	const struct cbs_conf	*c = run->conf;
 	struct cbs_buf		 u, f, sel;
 	char			*url;
-	size_t			 i;
+	size_t			 i, n;
 
 	memset(&u, 0, sizeof(u));
 	memset(&f, 0, sizeof(f));
@@ -33,8 +33,15 @@ cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
 	free(url);
 	if (c->is_file)
 		goto done;
-	cbs_buf_add(&f, "Measure eq ");
-	cbs_buf_literal(&f, s->terms[0].resolved);
+	/* The parts of a combined value, all in one request. */
+	n = cbs_parts(s);
+	cbs_buf_add(&f, n > 1 ? "(" : "");
+	for (i = 0; i < n; i++) {
+		cbs_buf_add(&f, i > 0 ? " or Measure eq " : "Measure eq ");
+		cbs_buf_literal(&f, i < s->nterms ? s->terms[i].resolved :
+		    s->per->resolved);
+	}
+	cbs_buf_add(&f, n > 1 ? ")" : "");
 	cbs_filter_where(&f, c, s);
 	cbs_buf_add(&sel, "Measure,ValueAttribute,Value,");
 	if (s->nregions > 0) {
@@ -141,6 +148,25 @@ cbs_v4_other(struct cbs_run *run, struct cbs_emit *em, const json_t *row,
 }
 
 /*
+ * The part of series s that row's Measure is (a term, or the denominator
+ * after them), or (size_t)-1 for another measure's row; *bad when the row
+ * has no Measure code.
+ */
+static size_t
+cbs_v4_part(const struct cbs_series *s, const json_t *row, int *bad)
+{
+	size_t	 k;
+
+	for (k = 0; k < s->nterms; k++)
+		if (cbs_col_is(row, "Measure", s->terms[k].resolved, bad))
+			return k;
+	if (s->per != NULL && cbs_col_is(row, "Measure", s->per->resolved,
+	    bad))
+		return k;
+	return (size_t)-1;
+}
+
+/*
  * One page of Observations for the series in arg (a struct cbs_emit).
  * Rows of other measures, filter codes or regions are skipped: a file:
  * source serves the whole table, and a server may ignore the filter.
@@ -154,8 +180,9 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 	const struct cbs_conf	*c = run->conf;
 	const json_t		*row, *v;
 	const char		*va;
+	struct cbs_per		 p;
 	char			 reg[CBS_CODE_MAX + 1], per[32];
-	size_t			 i, j, k, off, nout;
+	size_t			 i, j, k, off, nout, part;
 	int			 bad, missing;
 	double			 value;
 
@@ -165,7 +192,7 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 		i = first + j;
 		bad = 0;
 		if (!json_is_object(row) ||
-		    !cbs_col_is(row, "Measure", s->terms[0].resolved, &bad)) {
+		    (part = cbs_v4_part(s, row, &bad)) == (size_t)-1) {
 			if (!bad && json_is_object(row))
 				continue;
 			cbs_host->log(run->ctx, RM_LOG_ERR, "series[%zu] page "
@@ -217,8 +244,13 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 		}
 		if (!missing)
 			value = json_number_value(v);
-		if (cbs_emit_row(run, em, s->region == NULL ? reg : NULL, per,
-		    value, missing, i) == -1)
+		if (em->acc != NULL) {
+			cbs_per_of(run, per, &p);
+			if (cbs_acc_put(run, em, s->region == NULL ? reg : NULL,
+			    &p, part, value, missing, i) == -1)
+				return -1;
+		} else if (cbs_emit_row(run, em, s->region == NULL ? reg :
+		    NULL, per, value, missing, i) == -1)
 			return -1;
 	}
 	return 0;

@@ -21,6 +21,7 @@
 #include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
+#include "../../plugins/cbs_statline/combine.c"
 #include "../../plugins/cbs_statline/config.c"
 #include "../../plugins/cbs_statline/describe.c"
 #include "../../plugins/cbs_statline/describe_src.c"
@@ -345,10 +346,32 @@ test_no_rows(void **unused)
 	    "and period types (0 rows)"));
 }
 
+/* growth_over: the period N periods before, of the same type. */
+static void
+test_period_back(void **unused)
+{
+	char	 out[32];
+
+	(void)unused;
+	assert_int_equal(cbs_period_back("2018JJ00", 9, out, sizeof(out)), 0);
+	assert_string_equal(out, "2009JJ00");
+	assert_int_equal(cbs_period_back("2020KW01", 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "2019KW04");
+	assert_int_equal(cbs_period_back("2020KW03", 6, out, sizeof(out)), 0);
+	assert_string_equal(out, "2019KW01");
+	assert_int_equal(cbs_period_back("2020MM01", 1, out, sizeof(out)), 0);
+	assert_string_equal(out, "2019MM12");
+	assert_int_equal(cbs_period_back("2020MM07", 19, out, sizeof(out)), 0);
+	assert_string_equal(out, "2018MM12");
+	assert_int_equal(cbs_period_back("2020HJ01", 1, out, sizeof(out)), -1);
+	assert_int_equal(cbs_period_back("0001JJ00", 1, out, sizeof(out)), -1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_period_back),
 		cmocka_unit_test_setup_teardown(test_v4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_v4_period_types, setup,
 		    teardown),

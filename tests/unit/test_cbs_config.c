@@ -19,6 +19,7 @@
 #include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
+#include "../../plugins/cbs_statline/combine.c"
 #include "../../plugins/cbs_statline/config.c"
 #include "../../plugins/cbs_statline/describe.c"
 #include "../../plugins/cbs_statline/describe_src.c"
@@ -212,14 +213,34 @@ test_series_errors(void **unused)
 	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
 	    "\"measure_title\": \"x\", \"regions\": [\"nl\"]}]}",
 	    "series[0].measure", "not both");
+	/* v4 sums and shares are put together from rows (combine.c). */
 	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
 	    "[{\"indicator\": \"house-price\", \"measure\": [\"M1\", \"M2\"], "
-	    "\"regions\": [\"nl\"]}]}", "series[0].measure",
-	    "a sum of measures needs api \"v3\"");
+	    "\"per_measure\": \"M3\", \"regions\": [\"assen\"], "
+	    "\"sum_into\": \"assen\"}]}", "series[0].sum_into",
+	    "a sum cannot hold itself");
 	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
 	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
-	    "\"per_measure\": \"M2\", \"regions\": [\"nl\"]}]}",
-	    "series[0].per_measure", "a denominator needs api \"v3\"");
+	    "\"region\": \"nl\", \"sum_into\": \"rga\"}]}",
+	    "series[0].sum_into", "needs \"regions\"");
+	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
+	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"assen\"], \"sum_into\": \"nowhere\"}]}",
+	    "series[0].sum_into", "expected the catalog region");
+	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
+	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"nl\"], \"growth_over\": 0}]}",
+	    "series[0].growth_over", "from 1 to 100");
+	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
+	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"nl\"], \"growth_over\": 5, \"scale\": 2}]}",
+	    "series[0].growth_over", "leave \"scale\" out");
+	expect_error("{\"api\": \"v4\", \"table\": \"T\", \"series\": "
+	    "[{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"assen\"], \"sum_into\": \"rga\"}, "
+	    "{\"indicator\": \"house-price\", \"measure\": \"M1\", "
+	    "\"regions\": [\"groningen\"], \"sum_into\": \"rga\"}]}",
+	    "series[1]", "house-price/rga already comes from series[0]");
 	expect_error("{\"api\": \"v3\", \"table\": \"T\", \"series\": "
 	    "[{\"indicator\": \"house-price\", \"measure\": \"M 1\", "
 	    "\"regions\": [\"nl\"]}]}", "series[0].measure",

@@ -21,6 +21,7 @@
 #include "fakehost.c"
 #include "../../plugins/lib/strv.c"
 #include "../../plugins/cbs_statline/codes.c"
+#include "../../plugins/cbs_statline/combine.c"
 #include "../../plugins/cbs_statline/config.c"
 #include "../../plugins/cbs_statline/describe.c"
 #include "../../plugins/cbs_statline/describe_src.c"
