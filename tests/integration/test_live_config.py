@@ -115,9 +115,9 @@ class Installed(unittest.TestCase):
         # A series is fed by one source: no two live sources share one
         # (the CBS labour tables feed unemployment-rate, not Eurostat).
         self.assertNotIn("eurostat-unemployment", names)
-        for want in ("cbs-house-prices", "cbs-population", "cbs-ageing",
-                     "cbs-labour-nl", "cbs-labour-provinces", "cbs-jobs",
-                     "cbs-ww-benefits", "cbs-business-establishments",
+        for want in ("cbs-house-prices", "cbs-population",
+                     "cbs-labour-nl", "cbs-labour-provinces",
+                     "cbs-regional-key-figures", "cbs-ww-benefits", "cbs-business-establishments",
                      "eurostat-rd",
                      "eurostat-ageing", "klimaatmonitor"):
             self.assertIn(want, names)

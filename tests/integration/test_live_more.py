@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: ISC
 """More indicators fed live (issue 17): the source cbs-regional-key-figures
-of etc/regiomon.json, as it is installed, on CBS 70072ned in OData v4.
+of etc/regiomon.json, as it is installed, on CBS 70072ned in OData v4
+(every series the config reads from that table, share-65plus and jobs
+of the gemeenten and provinces too).
 
 Its series need three things of the cbs_statline plugin that a v4 row
 (one measure a row) does not give by itself:
@@ -213,11 +215,18 @@ class KeyFigures(unittest.TestCase):
         cls.srv.stop()
         shutil.rmtree(cls.root, ignore_errors=True)
 
-    def series(self, indicator):
-        s = next(s for s in self.src["config"]["series"]
-                 if s["indicator"] == indicator)
-        want = expected(self.rows, s)
+    def series(self, indicator, regions=None):
+        """What was fetched and what the served rows give for every
+        series of indicator (share-65plus and jobs have two: the region
+        summed, and each member), or only for those regions."""
+        want = {}
+        for s in self.src["config"]["series"]:
+            if s["indicator"] == indicator:
+                want.update(expected(self.rows, s))
         got = {k: v for k, v in self.got.items() if k[0] == indicator}
+        if regions is not None:
+            want = {k: v for k, v in want.items() if k[1] in regions}
+            got = {k: v for k, v in got.items() if k[1] in regions}
         return got, want
 
     def assertSeries(self, got, want):
@@ -273,9 +282,9 @@ class KeyFigures(unittest.TestCase):
 
     def test_share_65plus_and_jobs_of_the_region(self):
         for ind in ("share-65plus", "jobs"):
-            got, want = self.series(ind)
+            got, want = self.series(ind, {"rga"})
             self.assertSeries(got, want)
-            self.assertEqual({k[1] for k in got}, {"rga"})
+            self.assertTrue(got)
         # Jobs are "x 1 000": the sum of seven gemeenten, in jobs.
         y = "2023"
         self.assertAlmostEqual(
@@ -284,6 +293,27 @@ class KeyFigures(unittest.TestCase):
                 if r["Measure"] == "M000308_3" and
                 r["Perioden"] == y + "JJ00" and r["RegioS"].startswith("GM")
                 ) * 1000, places=6)
+
+    def test_share_65plus_and_jobs_of_each_member(self):
+        # The gemeenten one by one (share-65plus), and the provinces, nl
+        # and the gemeenten (jobs): the v4 keys of the recording, where
+        # the sources cbs-ageing and cbs-jobs read v3 titles before.
+        regions = {"share-65plus": set(CODES) - {"nl", "groningen",
+                                                  "drenthe"},
+                   "jobs": set(CODES)}
+        for ind, want_regions in regions.items():
+            got, want = self.series(ind, set(CODES))
+            self.assertSeries(got, want)
+            self.assertEqual({k[1] for k in got}, want_regions)
+        pop, old, older = (next(
+            r["Value"] for r in self.rows if r["Measure"] == m and
+            r["RegioS"] == "GM0014" and r["Perioden"] == "2022JJ00")
+            for m in ("M000352_3", "M8417", "M8418"))
+        self.assertAlmostEqual(
+            self.got[("share-65plus", "gemeente-groningen", "2022")],
+            (old + older) / pop * 100, places=9)
+        # Groningen's jobs of 2013 are "Impossible": missing, not 0.
+        self.assertIsNone(self.got[("jobs", "groningen", "2013")])
 
     def test_jobs_per_1000_inhabitants(self):
         got, want = self.series("jobs-per-1000-inhabitants")
