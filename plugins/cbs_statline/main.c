@@ -139,7 +139,9 @@ cbs_with_text(struct cbs_group *g, size_t k, struct cbs_buf *b)
 	char		 more[48];
 	size_t		 i, j, n = 0, plen = 0;
 
-	qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
+	/* qsort() of no codes may get a null w->v: not allowed. */
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
 	for (i = 0; i < w->n && i < CBS_WITH_SHOWN; i++) {
 		eq = strchr(w->v[i], '=');
 		cbs_buf_add(b, i == 0 ? "; combinations with data: " : ", ");
