@@ -245,7 +245,7 @@ cbs_probe(struct cbs_run *run, struct cbs_group *g, size_t k)
 		return;
 	}
 	cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: no data; "
-	    "asking which %s have: %s", s->index, s->indicator,
+	    "asking which %s have data: %s", s->index, s->indicator,
 	    drop == CBS_DROP_FILTERS ? "filter codes" : "measures", url);
 	memset(&req, 0, sizeof(req));
 	req.url = url;

@@ -253,6 +253,51 @@ class Combinations(unittest.TestCase):
         self.assertNotIn("Measure%20eq", probes[0])
         self.assertIn("PV20", probes[0])
 
+    def test_v3_no_filters_names_measures_with_data(self):
+        # 85268NED as a table without Geslacht (its total's rows), and no
+        # unemployment for Drenthe: a series without filters, so the
+        # extra request drops the measure and reads every column.
+        base = "ODataFeed/odata/%s/" % make_v3.TABLE
+        props = cbs.load(os.path.join(self.root, base + "DataProperties"))
+        props["value"] = [p for p in props["value"]
+                          if p.get("Key") != "Geslacht"]
+        rows = cbs.load(os.path.join(self.root, "alt", base +
+                                     "TypedDataSet"))["value"]
+        rows = [{k: v for k, v in r.items() if k != "Geslacht"}
+                for r in rows if r["Geslacht"].strip() == "T001038"]
+        for r in rows:
+            if r["RegioS"].strip() == "PV22":
+                r["Werkloosheidspercentage_13"] = None
+        self.srv.set_routes([
+            {"match": "/%s/DataProperties" % make_v3.TABLE,
+             "file": self.save("nosex/DataProperties", props)},
+            {"regex": r"/%s/TypedDataSet\?" % make_v3.TABLE,
+             "file": self.save("nosex/TypedDataSet", {"value": rows}),
+             "odata": True}] + self.routes)
+        self.make_env([self.src("v3", {
+            "api": "v3", "base_url": self.v3base, "table": make_v3.TABLE,
+            "typed": True, "series": [
+                {"indicator": "unemployment-rate",
+                 "measure": "Werkloosheidspercentage_13",
+                 "regions": ["drenthe"]},
+                {"indicator": "labour-force",
+                 "measure": "Beroepsbevolking_1",
+                 "regions": ["groningen"]}]})])
+        before = len(self.srv.requests())
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("(13 cells, all empty): no value to store; measures "
+                      "with data: Beroepsbevolking_1, "
+                      "NettoArbeidsparticipatie_12, "
+                      "WerkzameBeroepsbevolking_2" + TAIL % make_v3.TABLE,
+                      r.stderr)
+        probes = self.probes(before)
+        self.assertEqual(len(probes), 1, probes)
+        self.assertNotIn("$select", probes[0])
+        self.assertIn("$top=100 ", probes[0])
+        self.assertIsNotNone(rmtest.rrd_period_value(
+            self.env.rrd("labour-force", "groningen"), "2020"))
+
     def test_no_extra_request_with_data_or_check(self):
         self.make_env([self.src("v3", {
             "api": "v3-feed", "base_url": self.v3base,
