@@ -248,6 +248,7 @@ cbs_probe(struct cbs_run *run, struct cbs_group *g, size_t k)
 	    "asking which %s have data: %s", s->index, s->indicator,
 	    drop == CBS_DROP_FILTERS ? "filter codes" : "measures", url);
 	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
 	req.url = url;
 	run->requests++;
 	/* The host logs a failed request; it is not the source's error. */
@@ -255,6 +256,9 @@ cbs_probe(struct cbs_run *run, struct cbs_group *g, size_t k)
 		if (resp.status >= 400)
 			snprintf(em->why, sizeof(em->why), "the server "
 			    "answered HTTP %ld", resp.status);
+		else if (resp.status > 0)
+			snprintf(em->why, sizeof(em->why), "its answer could "
+			    "not be read (HTTP %ld)", resp.status);
 		else
 			snprintf(em->why, sizeof(em->why), "no answer from "
 			    "the server");

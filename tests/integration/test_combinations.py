@@ -352,6 +352,18 @@ class Combinations(unittest.TestCase):
                 self.env.close()
                 self.env = None
 
+    def test_extra_request_without_answer(self):
+        self.srv.set_routes([{"match": "$top=", "reset": True}] +
+                            self.routes)
+        self.v4_env()
+        r = self.run_rm("run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("no value to store; the combinations with data could "
+                      "not be listed: no answer from the server" +
+                      TAIL % "80590ned", r.stderr)
+        self.assertIsNotNone(rmtest.rrd_period_value(
+            self.env.rrd("jobs", "nl"), "2020"))
+
 
 if __name__ == "__main__":
     unittest.main()
