@@ -19,6 +19,18 @@
 #define CBS_CHUNK		256	/* rows of a page handed on at once */
 #define CBS_TITLE_MAX		255	/* edit_distance gives up past */
 
+/*
+ * What the one extra request for a series whose combination has no data
+ * leaves out of the series' query (main.c, cbs_probe()): its filter
+ * codes, or its measure; and how many rows it asks for (its first page
+ * only; v3 rows of every measure are wide, so fewer of them).
+ */
+#define CBS_DROP_NONE		0
+#define CBS_DROP_FILTERS	1
+#define CBS_DROP_MEASURE	2
+#define CBS_PROBE_TOP		"1000"
+#define CBS_PROBE_TOP_WIDE	"100"
+
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
 enum cbs_api {
@@ -200,7 +212,7 @@ void	 cbs_buf_free(struct cbs_buf *);
 char	*cbs_url(const struct cbs_conf *, const char *, const char *);
 void	 cbs_url_param(struct cbs_buf *, const char *, const char *);
 void	 cbs_filter_where(struct cbs_buf *, const struct cbs_conf *,
-	    const struct cbs_series *);
+	    const struct cbs_series *, int);
 
 /* odata.c */
 int	 cbs_same_origin(const char *, const char *);
@@ -323,6 +335,12 @@ struct cbs_emit {
 	const char		*url;
 	size_t			 rhint;		/* last region found */
 	struct cbs_with		 with;		/* other codes with data */
+	struct cbs_with		 mwith;		/* measures with data (a
+						   probe of CBS_DROP_MEASURE) */
+	int			 probe;		/* rows of a probe: a
+						   CBS_DROP_*, else 0 */
+	int			 probed;	/* the probe was answered */
+	char			 why[64];	/* why it failed, or "" */
 };
 void	 cbs_per_of(const struct cbs_run *, const char *, struct cbs_per *);
 int	 cbs_emit_per(struct cbs_run *, struct cbs_emit *, const char *,
@@ -332,6 +350,8 @@ int	 cbs_emit_row(struct cbs_run *, struct cbs_emit *, const char *,
 long	 cbs_region_index(struct cbs_emit *, const char *);
 int	 cbs_with_add(struct cbs_run *, struct cbs_emit *, const char *,
 	    const char *);
+int	 cbs_with_addn(struct cbs_run *, struct cbs_with *, const char *,
+	    const char *, size_t);
 void	 cbs_with_free(struct cbs_with *);
 int	 cbs_obs_take(struct cbs_run *, struct cbs_emit *, const char *,
 	    const struct cbs_per *, size_t, size_t *);
@@ -352,6 +372,7 @@ int	 cbs_period_back(const char *, int, char *, size_t);
 /* v3.c */
 char	*cbs_v3_query(struct cbs_run *, const struct cbs_series *);
 char	*cbs_v3_query_n(struct cbs_run *, const struct cbs_series *, size_t);
+char	*cbs_v3_probe_query(struct cbs_run *, const struct cbs_series *, int);
 int	 cbs_v3_rows(struct cbs_run *, json_t *, const char *, size_t,
 	    size_t, void *);
 int	 cbs_v3_flat(struct cbs_run *, const struct cbs_flat *, const char *,
@@ -359,6 +380,7 @@ int	 cbs_v3_flat(struct cbs_run *, const struct cbs_flat *, const char *,
 
 /* v4.c */
 char	*cbs_v4_query(struct cbs_run *, const struct cbs_series *);
+char	*cbs_v4_probe_query(struct cbs_run *, const struct cbs_series *, int);
 int	 cbs_v4_rows(struct cbs_run *, json_t *, const char *, size_t,
 	    size_t, void *);
 

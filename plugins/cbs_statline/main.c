@@ -175,6 +175,116 @@ cbs_with_text(struct cbs_group *g, size_t k, struct cbs_buf *b)
 		    n - CBS_WITH_SHOWN);
 		cbs_buf_add(b, more);
 	}
+	w = &g->em[k].mwith;
+	qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
+	for (i = 0; i < w->n && i < CBS_WITH_SHOWN; i++) {
+		cbs_buf_add(b, i == 0 ? "; measures with data: " : ", ");
+		cbs_buf_add(b, w->v[i]);
+	}
+	if (w->n > CBS_WITH_SHOWN) {
+		snprintf(more, sizeof(more), " and %zu more",
+		    w->n - CBS_WITH_SHOWN);
+		cbs_buf_add(b, more);
+	}
+}
+
+/* The number of other series of g than k whose measures got values. */
+static size_t
+cbs_group_valued(const struct cbs_group *g, size_t k)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < g->n; i++)
+		if (i != k && g->em[i].values > 0)
+			n++;
+	return n;
+}
+
+/*
+ * 1 if series k of g ends with the warning of a combination without
+ * data (see cbs_series_done()).
+ */
+static int
+cbs_empty(const struct cbs_group *g, size_t k)
+{
+	const struct cbs_emit	*em = &g->em[k];
+
+	return em->values == 0 && !(em->series->growth > 0 &&
+	    em->matched == 0 && em->acc != NULL &&
+	    cbs_acc_periods(em->acc) > 0);
+}
+
+/*
+ * Series k of g has no data for its combination, and the rows read name
+ * nothing that has (a server that honours the $filter sends a series'
+ * own combination only): one more request, of the series' query without
+ * its filter codes (or without its measure, when it has no filters: the
+ * regions and period types were checked, so the measure is what is
+ * empty), its first page only (CBS_PROBE_TOP rows), whose rows name the
+ * codes or measures that have data.  Never fails the series: when the
+ * request fails, em->why says why the codes could not be listed.  A
+ * file: base serves the whole table already, so it is not asked again.
+ */
+static void
+cbs_probe(struct cbs_run *run, struct cbs_group *g, size_t k)
+{
+	struct cbs_emit		*em = &g->em[k];
+	const struct cbs_series	*s = em->series;
+	struct rm_request	 req;
+	struct rm_response	 resp;
+	json_t			*root = NULL, *rows;
+	char			*url;
+	int			 drop;
+
+	drop = s->nfilters > 0 ? CBS_DROP_FILTERS : CBS_DROP_MEASURE;
+	if (run->conf->is_file || (drop == CBS_DROP_FILTERS ?
+	    em->with.n > 0 : cbs_group_valued(g, k) > 0))
+		return;
+	url = run->conf->api == CBS_V4 ? cbs_v4_probe_query(run, s, drop) :
+	    cbs_v3_probe_query(run, s, drop);
+	if (url == NULL) {
+		snprintf(em->why, sizeof(em->why), "out of memory");
+		return;
+	}
+	cbs_host->log(run->ctx, RM_LOG_DEBUG, "series[%zu] %s: no data; "
+	    "asking which %s have data: %s", s->index, s->indicator,
+	    drop == CBS_DROP_FILTERS ? "filter codes" : "measures", url);
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	req.url = url;
+	run->requests++;
+	/* The host logs a failed request; it is not the source's error. */
+	if (cbs_host->http_get(run->ctx, &req, &resp) != RM_OK) {
+		if (resp.status >= 400)
+			snprintf(em->why, sizeof(em->why), "the server "
+			    "answered HTTP %ld", resp.status);
+		else if (resp.status > 0)
+			snprintf(em->why, sizeof(em->why), "its answer could "
+			    "not be read (HTTP %ld)", resp.status);
+		else
+			snprintf(em->why, sizeof(em->why), "no answer from "
+			    "the server");
+		cbs_host->response_free(&resp);
+		goto done;
+	}
+	root = json_loadb(resp.body, resp.len, JSON_DECODE_INT_AS_REAL, NULL);
+	cbs_host->response_free(&resp);
+	if (!json_is_array(rows = json_object_get(root, "value"))) {
+		snprintf(em->why, sizeof(em->why), "the answer is not an "
+		    "OData page of rows");
+		goto done;
+	}
+	em->probe = drop;
+	if (g->fn(run, rows, url, 1, 0, em) == -1)
+		snprintf(em->why, sizeof(em->why), "a row of the answer "
+		    "is not as expected");
+	else
+		em->probed = 1;
+	em->probe = CBS_DROP_NONE;
+	em->url = NULL;
+done:
+	json_decref(root);
+	free(url);
 }
 
 /* After the pages: what series k of g got, judged.  0, or -1 logged. */
@@ -208,6 +318,19 @@ cbs_series_done(struct cbs_run *run, struct cbs_group *g, size_t k)
 	if (em->values == 0) {
 		memset(&b, 0, sizeof(b));
 		cbs_with_text(g, k, &b);
+		if (b.p == NULL && !b.oom && em->why[0] != '\0') {
+			cbs_buf_add(&b, "; the combinations with data could "
+			    "not be listed: ");
+			cbs_buf_add(&b, em->why);
+		} else if (b.p == NULL && !b.oom && em->probed) {
+			cbs_buf_add(&b, "; the table's first ");
+			cbs_buf_add(&b, s->nfilters == 0 &&
+			    run->conf->api != CBS_V4 ? CBS_PROBE_TOP_WIDE :
+			    CBS_PROBE_TOP);
+			cbs_buf_add(&b, s->nfilters > 0 ? " rows without these "
+			    "filter codes show no other code with data" :
+			    " rows of these regions show no measure with data");
+		}
 		cbs_host->log(run->ctx, RM_LOG_WARNING, "series[%zu] %s: table "
 		    "%s has no data for this combination of measure, filters "
 		    "and period types (%zu %s): no value to store%s; "
@@ -215,7 +338,7 @@ cbs_series_done(struct cbs_run *run, struct cbs_group *g, size_t k)
 		    "codes", s->index, s->indicator, run->conf->table,
 		    em->matched, em->matched == 0 ? "rows" : "cells, all "
 		    "empty", b.oom || b.p == NULL ? "; the rows read show no "
-		    "other combination (a request asks for its own)" : b.p,
+		    "other combination with data" : b.p,
 		    run->conf->table);
 		cbs_buf_free(&b);
 		return 0;
@@ -280,6 +403,9 @@ cbs_series_run(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	for (k = 0; k < n; k++)
 		if (g.em[k].acc != NULL && cbs_acc_done(run, &g.em[k]) == -1)
 			goto done;
+	for (k = 0; k < n; k++)
+		if (cbs_empty(&g, k))
+			cbs_probe(run, &g, k);
 	for (rc = 0, k = 0; k < n; k++)
 		if (cbs_series_done(run, &g, k) == -1)
 			rc = -1;
@@ -290,6 +416,7 @@ done:
 	for (k = 0; k < g.n; k++) {
 		free(g.em[k].rcount);
 		cbs_with_free(&g.em[k].with);
+		cbs_with_free(&g.em[k].mwith);
 		cbs_acc_free(g.em[k].acc);
 	}
 	free(g.em);

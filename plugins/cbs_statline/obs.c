@@ -36,21 +36,20 @@ cbs_region_index(struct cbs_emit *em, const char *code)
 }
 
 /*
- * Note that filter dim has data with code (trimmed) where the series'
- * own combination has none so far: the warning of an empty combination
- * names such codes (main.c).  Each "dim=code" once.  0, or -1 logged.
+ * Note in w the len bytes of code, as "dim=code" (just the code when dim
+ * is NULL), once.  0, or -1 logged.
  */
 int
-cbs_with_add(struct cbs_run *run, struct cbs_emit *em, const char *dim,
-    const char *code)
+cbs_with_addn(struct cbs_run *run, struct cbs_with *w, const char *dim,
+    const char *code, size_t len)
 {
-	struct cbs_with	*w = &em->with;
 	char		*e, **p;
-	size_t		 i, n = strlen(dim);
+	size_t		 i, n = dim != NULL ? strlen(dim) + 1 : 0;
 
 	for (i = 0; i < w->n; i++)
-		if (strncmp(w->v[i], dim, n) == 0 && w->v[i][n] == '=' &&
-		    strcmp(w->v[i] + n + 1, code) == 0)
+		if ((dim == NULL || (strncmp(w->v[i], dim, n - 1) == 0 &&
+		    w->v[i][n - 1] == '=')) && strlen(w->v[i] + n) == len &&
+		    memcmp(w->v[i] + n, code, len) == 0)
 			return 0;
 	if (w->n == w->cap) {
 		if ((p = reallocarray(w->v, w->cap == 0 ? 8 : w->cap * 2,
@@ -59,13 +58,26 @@ cbs_with_add(struct cbs_run *run, struct cbs_emit *em, const char *dim,
 		w->v = p;
 		w->cap = w->cap == 0 ? 8 : w->cap * 2;
 	}
-	if (asprintf(&e, "%s=%s", dim, code) == -1)
+	if (asprintf(&e, "%s%s%.*s", dim != NULL ? dim : "", dim != NULL ?
+	    "=" : "", (int)len, code) == -1)
 		goto oom;
 	w->v[w->n++] = e;
 	return 0;
 oom:
 	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 	return -1;
+}
+
+/*
+ * Note that filter dim has data with code (trimmed) where the series'
+ * own combination has none so far: the warning of an empty combination
+ * names such codes (main.c).  Each "dim=code" once.  0, or -1 logged.
+ */
+int
+cbs_with_add(struct cbs_run *run, struct cbs_emit *em, const char *dim,
+    const char *code)
+{
+	return cbs_with_addn(run, &em->with, dim, code, strlen(code));
 }
 
 void

@@ -166,12 +166,13 @@ cbs_period_clause(struct cbs_buf *f, const struct cbs_conf *c,
 
 /*
  * Append the $filter of a series without its measure: regions, dimension
- * filters and period types, joined by "and".  v3 compares padded keys
- * (set by cbs_widths()), v4 trimmed codes.
+ * filters (unless drop is CBS_DROP_FILTERS) and period types, joined by
+ * "and".  v3 compares padded keys (set by cbs_widths()), v4 trimmed
+ * codes.
  */
 void
 cbs_filter_where(struct cbs_buf *f, const struct cbs_conf *c,
-    const struct cbs_series *s)
+    const struct cbs_series *s, int drop)
 {
 	size_t	 i;
 	int	 v3 = c->api != CBS_V4;
@@ -188,7 +189,7 @@ cbs_filter_where(struct cbs_buf *f, const struct cbs_conf *c,
 		}
 		cbs_buf_add(f, ")");
 	}
-	for (i = 0; i < s->nfilters; i++) {
+	for (i = 0; drop != CBS_DROP_FILTERS && i < s->nfilters; i++) {
 		cbs_and(f);
 		cbs_buf_add(f, s->filters[i].dim);
 		cbs_buf_add(f, " eq ");

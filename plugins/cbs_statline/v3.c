@@ -34,11 +34,14 @@ cbs_select_add(struct cbs_buf *sel, const char *col)
  * The data URL of the n series from s on, which select the same rows
  * (see cbs_same_rows() in main.c): $filter on padded region and filter
  * keys and on period types, $select of every column they read.  One
- * request then serves them all, as wide rows are meant to.  New, or NULL
- * (logged).
+ * request then serves them all, as wide rows are meant to.  A probe
+ * (drop, see cbs.h) of series s leaves its filter codes out of the
+ * $filter, or its measures out of the $select (every column then
+ * comes), and asks for the first rows only.  New, or NULL (logged).
  */
-char *
-cbs_v3_query_n(struct cbs_run *run, const struct cbs_series *s, size_t n)
+static char *
+cbs_v3_url(struct cbs_run *run, const struct cbs_series *s, size_t n,
+    int drop)
 {
 	const struct cbs_conf	*c = run->conf;
 	struct cbs_buf		 u, f, sel;
@@ -56,7 +59,7 @@ cbs_v3_query_n(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	free(url);
 	if (c->is_file)
 		goto done;
-	cbs_filter_where(&f, c, s);
+	cbs_filter_where(&f, c, s, drop);
 	if (s->nregions > 0)
 		cbs_select_add(&sel, c->region_dim);
 	for (i = 0; i < s->nfilters; i++)
@@ -71,7 +74,11 @@ cbs_v3_query_n(struct cbs_run *run, const struct cbs_series *s, size_t n)
 	if (f.oom || sel.oom)
 		goto oom;
 	cbs_url_param(&u, "$filter", f.p);
-	cbs_url_param(&u, "$select", sel.p);
+	if (drop != CBS_DROP_MEASURE)
+		cbs_url_param(&u, "$select", sel.p);
+	if (drop != CBS_DROP_NONE)
+		cbs_url_param(&u, "$top", drop == CBS_DROP_MEASURE ?
+		    CBS_PROBE_TOP_WIDE : CBS_PROBE_TOP);
 done:
 	cbs_buf_free(&f);
 	cbs_buf_free(&sel);
@@ -86,11 +93,24 @@ oom:
 	return NULL;
 }
 
+char *
+cbs_v3_query_n(struct cbs_run *run, const struct cbs_series *s, size_t n)
+{
+	return cbs_v3_url(run, s, n, CBS_DROP_NONE);
+}
+
 /* The data URL of series s alone.  New, or NULL (logged). */
 char *
 cbs_v3_query(struct cbs_run *run, const struct cbs_series *s)
 {
-	return cbs_v3_query_n(run, s, 1);
+	return cbs_v3_url(run, s, 1, CBS_DROP_NONE);
+}
+
+/* The URL of a probe of series s (see cbs_v3_url()). */
+char *
+cbs_v3_probe_query(struct cbs_run *run, const struct cbs_series *s, int drop)
+{
+	return cbs_v3_url(run, s, 1, drop);
 }
 
 /*
@@ -257,6 +277,40 @@ cbs_v3_other(struct cbs_run *run, struct cbs_emit *em,
 }
 
 /*
+ * Row r of f, of the series' regions, in a probe without its measures:
+ * every column of a value but the ID, region and period is a measure
+ * with data (every other dimension is pinned by a filter, and a series
+ * probed so has none), noted in em->mwith.  0, or -1 logged.
+ */
+static int
+cbs_v3_measures(struct cbs_run *run, struct cbs_emit *em,
+    const struct cbs_flat *f, size_t r, const struct cbs_rowkey *k)
+{
+	const struct cbs_conf	*c = run->conf;
+	const struct cbs_cell	*cell;
+	char			 col[CBS_CODE_MAX + 1];
+	size_t			 j;
+
+	if (!(k->per.type & em->series->periods))
+		return 0;
+	for (j = f->start[r]; j < f->start[r + 1]; j++) {
+		cell = &f->cells[j];
+		if (cell->klen >= sizeof(col))
+			continue;
+		memcpy(col, cell->key, cell->klen);
+		col[cell->klen] = '\0';
+		if (strcmp(col, "ID") == 0 || strcmp(col, c->period_dim) == 0 ||
+		    strcmp(col, c->region_dim) == 0 ||
+		    !cbs_v3_has(run, f, r, col))
+			continue;
+		if (cbs_with_addn(run, &em->mwith, NULL, col,
+		    cell->klen) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * The cells of row r of f (row i of its page) kept for a combined series
  * (combine.c): each term, then the denominator.  0, or -1 logged.
  */
@@ -300,6 +354,11 @@ cbs_v3_row(struct cbs_run *run, struct cbs_emit *em,
 	if (k->skip)
 		return k->off != -1 && em->values == 0 ?
 		    cbs_v3_other(run, em, f, r, k) : 0;
+	/* A probe's rows of the series' own combination are not stored. */
+	if (em->probe == CBS_DROP_MEASURE)
+		return cbs_v3_measures(run, em, f, r, k);
+	if (em->probe != CBS_DROP_NONE)
+		return 0;
 	if (em->acc != NULL)
 		return cbs_v3_parts(run, em, f, r, i, k);
 	sum = 0;

@@ -13,10 +13,12 @@
 
 /*
  * The Observations URL of series s: $filter on measure, regions, filters
- * and period types; $select of the columns read.  New, or NULL (logged).
+ * and period types; $select of the columns read.  A probe (drop, see
+ * cbs.h) leaves the filter codes or the measure out of the $filter and
+ * asks for the first rows only.  New, or NULL (logged).
  */
-char *
-cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
+static char *
+cbs_v4_url(struct cbs_run *run, const struct cbs_series *s, int drop)
 {
 	const struct cbs_conf	*c = run->conf;
 	struct cbs_buf		 u, f, sel;
@@ -34,7 +36,7 @@ cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
 	if (c->is_file)
 		goto done;
 	/* The parts of a combined value, all in one request. */
-	n = cbs_parts(s);
+	n = drop == CBS_DROP_MEASURE ? 0 : cbs_parts(s);
 	cbs_buf_add(&f, n > 1 ? "(" : "");
 	for (i = 0; i < n; i++) {
 		cbs_buf_add(&f, i > 0 ? " or Measure eq " : "Measure eq ");
@@ -42,7 +44,7 @@ cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
 		    s->per->resolved);
 	}
 	cbs_buf_add(&f, n > 1 ? ")" : "");
-	cbs_filter_where(&f, c, s);
+	cbs_filter_where(&f, c, s, drop);
 	cbs_buf_add(&sel, "Measure,ValueAttribute,Value,");
 	if (s->nregions > 0) {
 		cbs_buf_add(&sel, c->region_dim);
@@ -57,6 +59,8 @@ cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
 		goto oom;
 	cbs_url_param(&u, "$filter", f.p);
 	cbs_url_param(&u, "$select", sel.p);
+	if (drop != CBS_DROP_NONE)
+		cbs_url_param(&u, "$top", CBS_PROBE_TOP);
 done:
 	cbs_buf_free(&f);
 	cbs_buf_free(&sel);
@@ -69,6 +73,18 @@ oom:
 	cbs_buf_free(&sel);
 	cbs_host->log(run->ctx, RM_LOG_ERR, "out of memory");
 	return NULL;
+}
+
+char *
+cbs_v4_query(struct cbs_run *run, const struct cbs_series *s)
+{
+	return cbs_v4_url(run, s, CBS_DROP_NONE);
+}
+
+char *
+cbs_v4_probe_query(struct cbs_run *run, const struct cbs_series *s, int drop)
+{
+	return cbs_v4_url(run, s, drop);
 }
 
 /*
@@ -112,25 +128,20 @@ cbs_col_is(const json_t *row, const char *col, const char *code, int *bad)
 }
 
 /*
- * Row of Observations has the series' measure but another code of
- * filter off: noted (cbs_with_add()) when it has a value in one of the
- * series' regions and period types.  Quiet about a malformed row, which
- * is only looked at.  0, or -1 logged.
+ * 1 if row of Observations holds a value in one of the series' regions
+ * and period types.  Quiet about a malformed row, which is only looked
+ * at.
  */
 static int
-cbs_v4_other(struct cbs_run *run, struct cbs_emit *em, const json_t *row,
-    size_t off)
+cbs_v4_valued(struct cbs_run *run, struct cbs_emit *em, const json_t *row)
 {
 	const struct cbs_series	*s = em->series;
 	const struct cbs_conf	*c = run->conf;
-	const char		*code, *reg, *per, *va;
-	const json_t		*v;
+	const char		*reg, *per, *va;
 	char			 buf[CBS_CODE_MAX + 1];
 
-	code = json_string_value(json_object_get(row, s->filters[off].dim));
 	per = json_string_value(json_object_get(row, c->period_dim));
-	if (code == NULL || per == NULL ||
-	    cbs_trim_copy(per, buf, sizeof(buf)) == -1 ||
+	if (per == NULL || cbs_trim_copy(per, buf, sizeof(buf)) == -1 ||
 	    !(cbs_period_type(buf) & s->periods))
 		return 0;
 	if (s->region == NULL) {
@@ -140,11 +151,46 @@ cbs_v4_other(struct cbs_run *run, struct cbs_emit *em, const json_t *row,
 			return 0;
 	}
 	va = json_string_value(json_object_get(row, "ValueAttribute"));
-	v = json_object_get(row, "Value");
-	if ((va != NULL && strcmp(va, "None") != 0) || !json_is_number(v) ||
-	    cbs_trim_copy(code, buf, sizeof(buf)) == -1)
+	return (va == NULL || strcmp(va, "None") == 0) &&
+	    json_is_number(json_object_get(row, "Value"));
+}
+
+/*
+ * Row of Observations has the series' measure but another code of
+ * filter off: noted (cbs_with_add()) when it has a value in one of the
+ * series' regions and period types.  0, or -1 logged.
+ */
+static int
+cbs_v4_other(struct cbs_run *run, struct cbs_emit *em, const json_t *row,
+    size_t off)
+{
+	const struct cbs_series	*s = em->series;
+	const char		*code;
+	char			 buf[CBS_CODE_MAX + 1];
+
+	code = json_string_value(json_object_get(row, s->filters[off].dim));
+	if (code == NULL || cbs_trim_copy(code, buf, sizeof(buf)) == -1 ||
+	    !cbs_v4_valued(run, em, row))
 		return 0;
 	return cbs_with_add(run, em, s->filters[off].dim, buf);
+}
+
+/*
+ * Row of a probe without the series' measure: its Measure noted in
+ * em->mwith when it has a value in one of the series' regions and
+ * period types (the filters are the series' own).  0, or -1 logged.
+ */
+static int
+cbs_v4_measure(struct cbs_run *run, struct cbs_emit *em, const json_t *row)
+{
+	const char	*m = json_string_value(json_object_get(row, "Measure"));
+	char		 buf[CBS_CODE_MAX + 1];
+
+	if (!json_is_object(row) || m == NULL ||
+	    cbs_trim_copy(m, buf, sizeof(buf)) == -1 ||
+	    !cbs_v4_valued(run, em, row))
+		return 0;
+	return cbs_with_addn(run, &em->mwith, NULL, buf, strlen(buf));
 }
 
 /*
@@ -191,6 +237,11 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 	json_array_foreach(rows, j, row) {
 		i = first + j;
 		bad = 0;
+		if (em->probe == CBS_DROP_MEASURE) {
+			if (cbs_v4_measure(run, em, row) == -1)
+				return -1;
+			continue;
+		}
 		if (!json_is_object(row) ||
 		    (part = cbs_v4_part(s, row, &bad)) == (size_t)-1) {
 			if (!bad && json_is_object(row))
@@ -223,7 +274,8 @@ cbs_v4_rows(struct cbs_run *run, json_t *rows, const char *url, size_t page,
 		if (nout == 1 && em->values == 0 &&
 		    cbs_v4_other(run, em, row, off) == -1)
 			return -1;
-		if (nout > 0)
+		/* A probe's rows of the series' own combination: not stored. */
+		if (nout > 0 || em->probe != CBS_DROP_NONE)
 			continue;
 		if (s->region == NULL && cbs_v4_code(run, em, row, i,
 		    c->region_dim, reg, sizeof(reg)) == -1)

@@ -12,7 +12,8 @@ a file: base:
   unit and the title of their group (v4 MeasureGroups, recorded for
   80590ned), not the group's id;
 - a series whose combination has no data names the codes that do have
-  data, where the rows read tell it, and says so where they cannot;
+  data, where the rows read tell it (the extra request of a server that
+  honours the $filter is test_combinations.py);
 - `describe swing VARIABLE` gives the variable's title, unit and geo
   levels next to its years, and `describe swing --search TEXT` lists the
   variables whose code or title holds TEXT.
@@ -321,7 +322,9 @@ class Workbench(unittest.TestCase):
                 self.env = None
 
     def test_v3_rows_that_cannot_tell(self):
-        # A server that honours the $filter sends women's rows only.
+        # Women's rows only, for the series' request and for the one
+        # extra request without its filter code (test_combinations.py):
+        # no other code has data.
         self.srv.set_routes(self.v3_empty_routes(keep_only="4000") +
                             self.routes)
         self.make_env([self.src("v3", self.v3_cfg("v3-feed", [
@@ -330,10 +333,11 @@ class Workbench(unittest.TestCase):
              "filters": {"Geslacht": "4000"}, "regions": ["groningen"]}]))])
         r = self.run_rm("run")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("(13 cells, all empty): no value to store; the rows "
-                      "read show no other combination (a request asks for "
-                      "its own); `regiomon describe cbs_statline 85268NED` "
-                      "lists the table's codes", r.stderr)
+        self.assertIn("(13 cells, all empty): no value to store; the "
+                      "table's first 1000 rows without these filter codes "
+                      "show no other code with data; `regiomon describe "
+                      "cbs_statline 85268NED` lists the table's codes",
+                      r.stderr)
         self.assertNotIn("combinations with data", r.stderr)
 
     def v4_ages(self, extra_ages):

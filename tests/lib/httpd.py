@@ -49,6 +49,13 @@ that matches the request's path+query (e.g. "/x.csv?page=2") applies:
               body, then close (a huge promise the client must refuse)
     trickle   seconds to wait before each byte of the body (a server
               that keeps the connection alive but hardly sends)
+    odata     true: the body is an OData answer ({"value": [rows]}) that
+              the request's $filter, $select and $top apply to, as CBS
+              applies them: rows are kept where the $filter holds (eq,
+              and, or, parentheses, v3 substringof('JJ',Col), v4
+              contains(Col,'JJ'); strings compared as they are, padding
+              and all), cut to their $select columns and to the first
+              $top rows (a nextLink is then dropped); see odata_apply()
 
 A redirect is a status and a Location header:
 
@@ -87,6 +94,113 @@ import tempfile
 import threading
 import time
 import urllib.parse
+
+
+_TOKEN = re.compile(r"\s*(?:('(?:[^']|'')*')|([A-Za-z_][A-Za-z0-9_]*)"
+                    r"|([(),]))")
+
+
+def _odata_tokens(text):
+    out, pos = [], 0
+    text = text.strip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            raise ValueError("cannot read $filter at %r" % text[pos:])
+        lit, word, punct = m.groups()
+        if lit is not None:
+            out.append(("lit", lit[1:-1].replace("''", "'")))
+        elif word is not None:
+            out.append(("word", word))
+        else:
+            out.append((punct, punct))
+        pos = m.end()
+    return out
+
+
+def odata_filter(text):
+    """A predicate on a row (a dict) for an OData $filter text: eq, and,
+    or, parentheses, substringof('x',Col) and contains(Col,'x')."""
+    toks = _odata_tokens(text)
+    pos = [0]
+
+    def peek(kind=None, value=None):
+        if pos[0] >= len(toks):
+            return False
+        k, v = toks[pos[0]]
+        return (kind is None or k == kind) and (value is None or v == value)
+
+    def take(kind, value=None):
+        if not peek(kind, value):
+            raise ValueError("$filter: expected %s at token %d of %r"
+                             % (value or kind, pos[0], text))
+        pos[0] += 1
+        return toks[pos[0] - 1][1]
+
+    def primary():
+        if peek("("):
+            take("(")
+            e = disj()
+            take(")")
+            return e
+        name = take("word")
+        if name == "substringof":
+            take("(")
+            sub = take("lit")
+            take(",")
+            col = take("word")
+            take(")")
+            return lambda r: sub in str(r.get(col, ""))
+        if name == "contains":
+            take("(")
+            col = take("word")
+            take(",")
+            sub = take("lit")
+            take(")")
+            return lambda r: sub in str(r.get(col, ""))
+        take("word", "eq")
+        want = take("lit")
+        return lambda r: r.get(name) == want
+
+    def conj():
+        parts = [primary()]
+        while peek("word", "and"):
+            take("word")
+            parts.append(primary())
+        return lambda r: all(p(r) for p in parts)
+
+    def disj():
+        parts = [conj()]
+        while peek("word", "or"):
+            take("word")
+            parts.append(conj())
+        return lambda r: any(p(r) for p in parts)
+
+    pred = disj()
+    if pos[0] != len(toks):
+        raise ValueError("$filter: unexpected %r" % (toks[pos[0]][1],))
+    return pred
+
+
+def odata_apply(body, target):
+    """body (an OData answer's bytes) with the $filter, $select and $top
+    of target (path+query) applied to its rows."""
+    doc = json.loads(body)
+    q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(target).query,
+                                    keep_blank_values=True))
+    rows = doc.get("value", [])
+    if "$filter" in q:
+        pred = odata_filter(q["$filter"])
+        rows = [r for r in rows if pred(r)]
+    if "$select" in q:
+        cols = q["$select"].split(",")
+        rows = [{c: r[c] for c in cols if c in r} for r in rows]
+    if "$top" in q:
+        rows = rows[:int(q["$top"])]
+        doc.pop("odata.nextLink", None)
+        doc.pop("@odata.nextLink", None)
+    doc["value"] = rows
+    return json.dumps(doc).encode("utf-8")
 
 
 class _State:
@@ -206,6 +320,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 status = 404
             elif guessed:
                 ctype = guessed
+            if body is not None and status == 200 and rule.get("odata"):
+                body = odata_apply(body, target)
+                ctype = "application/json"
         if "status" in rule:
             s = rule["status"]
             if isinstance(s, list):
