@@ -36,6 +36,9 @@ struct series {
 	char		*from;		/* the source it had before, or NULL */
 	char		*aside;		/* where its old file went, or NULL */
 	size_t		 nold;		/* the points that file held */
+	char		*digest;	/* series_digest() of its points */
+	int		 known;		/* unchanged by it: file not opened */
+	int		 changed;	/* its file was written */
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -123,6 +126,7 @@ void	job_stop(struct job *, double);
 int	series_add(struct series *, const struct obs *, const char *);
 void	series_release(struct series *);
 struct point *series_points(struct series *, const char *);
+char	*series_digest(const struct point *, size_t);
 void	series_state_update(json_t *, const struct series *, const char *,
 	    int);
 

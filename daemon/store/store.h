@@ -19,6 +19,8 @@
 char	*store_path(const char *, const char *, const char *);
 int	store_check(const char *, const char *, const char *, int, int *);
 int	store_exists(const char *, const char *, const char *);
+#define STORE_STAMP_MAX	128	/* store_stamp()'s text, NUL included */
+int	store_stamp(const char *, const char *, const char *, char *, size_t);
 
 /* store_read.c */
 int	store_read(const char *, const char *, const char *, enum freq,
