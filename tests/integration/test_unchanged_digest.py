@@ -1,0 +1,232 @@
+# SPDX-License-Identifier: ISC
+"""A source without a modification stamp sends every series every run.
+A series sent again with the same points is known unchanged by the digest
+its state keeps with the stamp of its file (daemon/run/apply.c,
+doc/storage.md): its RRD file is not opened.  Anything else is compared
+with the file as before: a revised value (one ulp is enough) is stored
+bit for bit, and a file deleted, replaced (even in place with its old
+mtime put back) or a state lost falls back to the full compare.
+
+Which files a run opens is seen with inotify (IN_OPEN on every series
+directory, watched only while regiomon runs): a stat does not show
+there, an open by librrd does."""
+import ctypes
+import math
+import os
+import shutil
+import struct
+import sys
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
+import rmtest  # noqa: E402
+
+UR = "unemployment-rate"
+REGIONS = ["groningen", "drenthe", "assen", "nl"]
+YEARS = [str(y) for y in range(2012, 2024)]
+
+IN_OPEN = 0x20
+IN_NONBLOCK = 0o4000
+IN_CLOEXEC = 0o2000000
+
+
+def value(region, year):
+    return REGIONS.index(region) * 10 + int(year) / 8 + 0.1
+
+
+def points(revise=None):
+    """Every series, year by year; revise: {(region, year): value}."""
+    obs = []
+    for r in REGIONS:
+        for y in YEARS:
+            v = value(r, y)
+            if revise and (r, y) in revise:
+                v = revise[(r, y)]
+            obs.append([UR, r, y, v, False])
+    return obs
+
+
+class Opens:
+    """The files opened in the series directories of state while it is
+    open (inotify IN_OPEN)."""
+
+    def __init__(self, state):
+        self.libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        self.fd = self.libc.inotify_init1(IN_NONBLOCK | IN_CLOEXEC)
+        if self.fd < 0:
+            raise OSError(ctypes.get_errno(), "inotify_init1")
+        self.dirs = {}
+        top = os.path.join(state, "rrd")
+        for d in sorted(os.listdir(top)):
+            path = os.path.join(top, d)
+            wd = self.libc.inotify_add_watch(self.fd, path.encode(),
+                                             IN_OPEN)
+            if wd < 0:
+                raise OSError(ctypes.get_errno(), "inotify_add_watch " +
+                              path)
+            self.dirs[wd] = d
+
+    def close(self):
+        """The names ("indicator/file") opened since, each once."""
+        names = set()
+        while True:
+            try:
+                buf = os.read(self.fd, 65536)
+            except BlockingIOError:
+                break
+            i = 0
+            while i < len(buf):
+                wd, _, _, n = struct.unpack_from("iIII", buf, i)
+                name = buf[i + 16:i + 16 + n].rstrip(b"\0").decode()
+                names.add("%s/%s" % (self.dirs.get(wd, "?"), name))
+                i += 16 + n
+        os.close(self.fd)
+        return names
+
+
+class UnchangedDigest(unittest.TestCase):
+    def setUp(self):
+        self.env = rmtest.Env([], plugin_dir=rmtest.TEST_PLUGINS)
+
+    def tearDown(self):
+        self.env.close()
+
+    def run_obs(self, obs, nchanged, env=None):
+        """One `regiomon run` of obs; the RRD files it opened."""
+        self.env.write_conf({
+            "state_dir": self.env.state, "plugin_dir": rmtest.TEST_PLUGINS,
+            "catalog": [rmtest.CATALOG],
+            # The report reads every file it draws: not what is tested.
+            "report": {"enabled": False},
+            "sources": [{"name": "s", "plugin": "t_ok",
+                         "config": {"obs": obs}}]})
+        watch = None
+        if os.path.isdir(os.path.join(self.env.state, "rrd")):
+            watch = Opens(self.env.state)
+        r = self.env.run("-v", "run", env=env)
+        opened = watch.close() if watch else set()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("s: %d observations, %d series changed"
+                      % (len(obs), nchanged), r.stderr)
+        self.err = r.stderr
+        return {n for n in opened if n.endswith(".rrd")}
+
+    def rrd(self, region):
+        return self.env.rrd(UR, region)
+
+    def check(self, revise=None):
+        for r in REGIONS:
+            for y in YEARS:
+                want = value(r, y)
+                if revise and (r, y) in revise:
+                    want = revise[(r, y)]
+                got = rmtest.rrd_period_value(self.rrd(r), y)
+                if want is None:
+                    self.assertIsNone(got, "%s %s" % (r, y))
+                    continue
+                self.assertEqual(struct.pack("<d", got),
+                                 struct.pack("<d", want),
+                                 "%s %s: stored %r, sent %r" % (r, y, got,
+                                                                want))
+
+    def file_bytes(self):
+        out = {}
+        for r in REGIONS:
+            with open(self.rrd(r), "rb") as f:
+                out[r] = f.read()
+        return out
+
+    def test_unchanged_opens_no_file(self):
+        self.run_obs(points(), 4)
+        self.check()
+        before = self.file_bytes()
+        st = self.env.state_json()["series"]
+        updated = {r: st[UR + "/" + r]["updated"] for r in REGIONS}
+        opened = self.run_obs(points(), 0)
+        self.assertEqual(opened, set(),
+                         "a run that sent the same points again opened "
+                         "these RRD files; expected none (their digest "
+                         "and stamp are in state.json)")
+        self.assertIn("4 known unchanged by their digest", self.err)
+        self.assertEqual(self.file_bytes(), before)
+        st = self.env.state_json()["series"]
+        for r in REGIONS:
+            self.assertEqual(st[UR + "/" + r]["updated"], updated[r])
+            self.assertIn("stored", st[UR + "/" + r])
+        # The same run with the digest off compares every file, and finds
+        # the same: nothing changed.
+        opened = self.run_obs(points(), 0, env={"REGIOMON_NO_DIGEST": "1"})
+        self.assertEqual(opened, {"%s/%s.rrd" % (UR, r) for r in REGIONS})
+        self.assertEqual(self.file_bytes(), before)
+
+    def test_revised_value_stored_exactly(self):
+        self.run_obs(points(), 4)
+        # One ulp up, a value sent missing, and -0 for a value that was 0
+        # (stored as 0: no change, as the compare has it).
+        revise = {("drenthe", "2015"): math.nextafter(
+            value("drenthe", "2015"), math.inf),
+            ("drenthe", "2016"): None}
+        opened = self.run_obs(points(revise), 1)
+        self.assertEqual(opened, {"%s/drenthe.rrd" % UR},
+                         "a run that revised one series opened other "
+                         "series' files")
+        self.assertIn("3 known unchanged by their digest", self.err)
+        self.check(revise)
+        # A value of 0, then -0: the same to the store, known unchanged.
+        zero = dict(revise)
+        zero[("nl", "2020")] = 0.0
+        self.run_obs(points(zero), 1)
+        neg = dict(revise)
+        neg[("nl", "2020")] = -0.0
+        opened = self.run_obs(points(neg), 0)
+        self.assertEqual(opened, set())
+        self.check(zero)
+
+    def test_fallbacks(self):
+        self.run_obs(points(), 4)
+        old = self.file_bytes()
+        revise = {("groningen", "2013"): 123.25}
+        self.run_obs(points(revise), 1)
+        others = {"%s/%s.rrd" % (UR, r) for r in REGIONS[1:]}
+
+        # The old file put back in place, its mtime too: the ctime and
+        # the bytes differ, the stamp tells.
+        path = self.rrd("groningen")
+        st = os.stat(path)
+        with open(path, "r+b") as f:
+            f.write(old["groningen"])
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+        opened = self.run_obs(points(revise), 1)
+        self.assertEqual(opened & others, set())
+        self.assertIn("%s/groningen.rrd" % UR, opened)
+        self.check(revise)
+
+        # The old file copied over it (another inode).
+        shutil.copyfile(path, path + ".new")
+        with open(path + ".new", "wb") as f:
+            f.write(old["groningen"])
+        os.rename(path + ".new", path)
+        opened = self.run_obs(points(revise), 1)
+        self.assertEqual(opened & others, set())
+        self.check(revise)
+
+        # The file deleted: written afresh from the points sent.
+        os.unlink(path)
+        opened = self.run_obs(points(revise), 1)
+        self.assertEqual(opened & others, set())
+        self.check(revise)
+
+        # The state lost: every file compared once, and found unchanged
+        # but the one put back old.
+        with open(path, "wb") as f:
+            f.write(old["groningen"])
+        os.unlink(os.path.join(self.env.state, "state.json"))
+        opened = self.run_obs(points(revise), 1)
+        self.assertEqual(opened, others | {"%s/groningen.rrd" % UR})
+        self.check(revise)
+        # ... and stamped again: the next run opens nothing.
+        self.assertEqual(self.run_obs(points(revise), 0), set())
+
+
+if __name__ == "__main__":
+    unittest.main()
