@@ -151,7 +151,7 @@ ahead_store(struct ahead *a, long pos)
 	/* Written or queued: state and evaluation, undone if it fails. */
 	s->before = state_series_copy(a->rm->state, s->indicator, s->region);
 	s->ahead = 1;
-	s->changed = 1;
+	s->changed = s->exact = 1;
 	free(s->digest);
 	s->digest = series_digest(pts, a->cur.n);
 	ss = state_series(a->rm->state, s->indicator, s->region);

@@ -86,34 +86,6 @@ apply_handover(struct regiomon *rm, struct series *s,
 }
 
 /*
- * 1 if the points of s, whose digest is s->digest, are those its file
- * was last known to hold: the series' state keeps that digest with the
- * stamp of the file (its inode, size and times), written after the
- * commit that stored them or after a compare that found them (see
- * apply_stamp()).  Then the file is not opened.  Any doubt (no such
- * state, another digest, a file changed, replaced or gone since) is 0:
- * store_write() compares with the file, as it always did.
- */
-static int
-apply_known(struct regiomon *rm, const struct series *s)
-{
-	const char	*had;
-	char		 stamp[STORE_STAMP_MAX];
-	size_t		 len;
-
-	if (env_long("REGIOMON_NO_DIGEST", 0, 1, 0) == 1)
-		return 0;
-	had = json_string_value(json_object_get(state_series_get(rm->state,
-	    s->indicator, s->region), "stored"));
-	len = strlen(s->digest);
-	if (had == NULL || strncmp(had, s->digest, len) != 0 ||
-	    had[len] != ' ' || store_stamp(rm->conf->state_dir, s->indicator,
-	    s->region, stamp, sizeof(stamp)) != 0)
-		return 0;
-	return strcmp(had + len + 1, stamp) == 0;
-}
-
-/*
  * Write one series.  1 if the file changed, 0 if not, -1 on failure
  * (logged), STORE_REFUSED if a link or a special file is in the way to
  * its file (logged; the other series are stored, see store_path.c).
@@ -124,7 +96,8 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	const struct indicator	*ind;
 	struct point		*pts;
 	json_t			*ss;
-	int			 changed = 0, whole = 0, r;
+	size_t			 k = 0;
+	int			 changed = 0, known, r;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -138,16 +111,20 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		return -1;
 	free(s->digest);
 	s->digest = series_digest(pts, s->n);
-	if (s->n > 0 && apply_known(rm, s))
+	known = s->n > 0 ? known_check(rm, s, pts, &k) : KNOWN_NOT;
+	r = 1;
+	if (known == KNOWN_SAME) {
 		s->known = 1;
-	else {
-		whole = !store_exists(rm->conf->state_dir, s->indicator,
-		    s->region);
-		if ((r = store_write(rm->conf->state_dir, s->indicator,
-		    s->region, ind->freq, pts, s->n, &changed)) != 0) {
-			free(pts);
-			return r == STORE_REFUSED ? STORE_REFUSED : -1;
-		}
+		r = 0;
+	} else if (known == KNOWN_NEWER &&
+	    (r = known_append(rm, s, ind, pts, k, &changed)) == 0)
+		s->exact = s->newer = 1;
+	if (r == 1)
+		r = store_write_exact(rm->conf->state_dir, s->indicator,
+		    s->region, ind->freq, pts, s->n, &changed, &s->exact);
+	if (r != 0) {
+		free(pts);
+		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	}
 	/* Put back if the spool fails after all (apply_undo). */
 	if (!s->applied) {
@@ -156,14 +133,14 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		s->applied = 1;
 	}
 	ss = state_series(rm->state, s->indicator, s->region);
-	/* Set again by apply_stamp() once the batch is committed. */
+	/* Set again by known_stamp() once the batch is committed. */
 	if (!s->known)
 		json_object_del(ss, "stored");
 	s->changed = changed;
 	series_state_update(ss, s, source, changed);
 	rm->nchanged += changed;
-	/* A new file holds pts and nothing else: no need to read it. */
-	if (changed && whole)
+	/* A file that holds pts and nothing else: no need to read it. */
+	if (changed && s->exact)
 		record_evaluate_stored(rm, ind, s->region, ss, pts, s->n);
 	free(pts);
 	return changed;
@@ -331,36 +308,6 @@ apply_undo(struct regiomon *rm, struct sindex *x)
 }
 
 /*
- * The spool is stored (the batch committed, every file durable): keep in
- * each series' state the digest of the points it was given with the
- * stamp of its file as it is now, for apply_known() in the next run.  A
- * series known unchanged keeps what it has.  A file rrdcached appended
- * to is not stamped, since rrdcached writes it later: the next run
- * compares, and stamps it then.
- */
-static void
-apply_stamp(struct regiomon *rm, const struct sindex *x)
-{
-	const struct series	*s;
-	char			 stamp[STORE_STAMP_MAX], *v;
-	size_t			 i;
-
-	for (i = 0; i < x->n; i++) {
-		s = &x->v[i];
-		if (s->digest == NULL || s->known || (!s->applied &&
-		    !s->ahead) || (s->changed && rm->conf->rrdcached != NULL))
-			continue;
-		if (store_stamp(rm->conf->state_dir, s->indicator, s->region,
-		    stamp, sizeof(stamp)) != 0)
-			continue;
-		xasprintf(&v, "%s %s", s->digest, stamp);
-		json_object_set_new(state_series(rm->state, s->indicator,
-		    s->region), "stored", json_string(v));
-		free(v);
-	}
-}
-
-/*
  * Say, once the spool is stored, which series changed source: in the
  * log, and in the state's "notices" for the next alert digest.
  */
@@ -407,7 +354,7 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 {
 	struct applying	 ap;
 	struct sindex	 x;
-	size_t		 i, nahead = 0, nknown = 0;
+	size_t		 i, nahead = 0, nknown = 0, nnewer = 0;
 	long		 pass, npass, indexed = 0;
 	int		 rc;
 
@@ -462,12 +409,15 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 		apply_notices(rm, &x, source);
 	/* Cut short: what is on disk is not known, nothing is stamped. */
 	if (ap.failed == 0)
-		apply_stamp(rm, &x);
-	for (i = 0; i < x.n; i++)
+		known_stamp(rm, &x);
+	for (i = 0; i < x.n; i++) {
 		nknown += (size_t)x.v[i].known;
+		nnewer += (size_t)x.v[i].newer;
+	}
 	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
-	    "over %s; %zu known unchanged by their digest, files not opened",
-	    source, x.n, nahead, npass + indexed, path, nknown);
+	    "over %s; by their digest %zu known unchanged (files not opened), "
+	    "%zu appended to without a compare", source, x.n, nahead,
+	    npass + indexed, path, nknown, nnewer);
 	sindex_free(&x);
 	if (ap.failed)
 		return ap.failed == 2 ? APPLY_PARTIAL : -1;

@@ -39,6 +39,8 @@ struct series {
 	char		*digest;	/* series_digest() of its points */
 	int		 known;		/* unchanged by it: file not opened */
 	int		 changed;	/* its file was written */
+	int		 exact;		/* it holds these points, no others */
+	int		 newer;		/* appended to by the digest */
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -118,6 +120,16 @@ int	vault_serve(const char *, char *, size_t, char *, size_t, int *);
 /* sweep.c */
 int	sweep_setup(void);
 int	sweep_descendants(double);
+
+/* known.c: what known_check() found */
+#define KNOWN_NOT	0	/* compare with the file */
+#define KNOWN_SAME	1	/* the points the file holds: unchanged */
+#define KNOWN_NEWER	2	/* those and newer ones after them */
+int	known_check(struct regiomon *, const struct series *,
+	    const struct point *, size_t *);
+int	known_append(struct regiomon *, const struct series *,
+	    const struct indicator *, const struct point *, size_t, int *);
+void	known_stamp(struct regiomon *, const struct sindex *);
 
 /* job_stop.c */
 void	job_stop(struct job *, double);

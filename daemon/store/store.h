@@ -34,6 +34,11 @@ int	store_remove(const char *, const char *, const char *);
 /* store_write.c */
 int	store_write(const char *, const char *, const char *, enum freq,
 	    const struct point *, size_t, int *);
+int	store_write_exact(const char *, const char *, const char *, enum freq,
+	    const struct point *, size_t, int *, int *);
+int	store_append(const char *, const char *, const char *, enum freq,
+	    const struct period *, const struct period *, const struct point *,
+	    size_t, int *);
 
 /* store_batch.c */
 int	store_batch_begin(const char *);

@@ -11,6 +11,7 @@ Which files a run opens is seen with inotify (IN_OPEN on every series
 directory, watched only while regiomon runs): a stat does not show
 there, an open by librrd does."""
 import ctypes
+import json
 import math
 import os
 import shutil
@@ -34,11 +35,14 @@ def value(region, year):
     return REGIONS.index(region) * 10 + int(year) / 8 + 0.1
 
 
-def points(revise=None):
-    """Every series, year by year; revise: {(region, year): value}."""
+def points(revise=None, years=YEARS, skip=()):
+    """Every series, year by year; revise: {(region, year): value}; skip:
+    (region, year) pairs left out."""
     obs = []
     for r in REGIONS:
-        for y in YEARS:
+        for y in years:
+            if (r, y) in skip:
+                continue
             v = value(r, y)
             if revise and (r, y) in revise:
                 v = revise[(r, y)]
@@ -91,8 +95,16 @@ class UnchangedDigest(unittest.TestCase):
     def tearDown(self):
         self.env.close()
 
-    def run_obs(self, obs, nchanged, env=None):
-        """One `regiomon run` of obs; the RRD files it opened."""
+    def run_obs(self, obs, nchanged, env=None, on=None):
+        """One `regiomon run` of obs (in on, default self.env); the RRD
+        files it opened."""
+        if on is not None:
+            keep = self.env
+            self.env = on
+            try:
+                return self.run_obs(obs, nchanged, env)
+            finally:
+                self.env = keep
         self.env.write_conf({
             "state_dir": self.env.state, "plugin_dir": rmtest.TEST_PLUGINS,
             "catalog": [rmtest.CATALOG],
@@ -114,9 +126,9 @@ class UnchangedDigest(unittest.TestCase):
     def rrd(self, region):
         return self.env.rrd(UR, region)
 
-    def check(self, revise=None):
+    def check(self, revise=None, years=YEARS):
         for r in REGIONS:
-            for y in YEARS:
+            for y in years:
                 want = value(r, y)
                 if revise and (r, y) in revise:
                     want = revise[(r, y)]
@@ -147,7 +159,7 @@ class UnchangedDigest(unittest.TestCase):
                          "a run that sent the same points again opened "
                          "these RRD files; expected none (their digest "
                          "and stamp are in state.json)")
-        self.assertIn("4 known unchanged by their digest", self.err)
+        self.assertIn("4 known unchanged (files not opened)", self.err)
         self.assertEqual(self.file_bytes(), before)
         st = self.env.state_json()["series"]
         for r in REGIONS:
@@ -170,7 +182,7 @@ class UnchangedDigest(unittest.TestCase):
         self.assertEqual(opened, {"%s/drenthe.rrd" % UR},
                          "a run that revised one series opened other "
                          "series' files")
-        self.assertIn("3 known unchanged by their digest", self.err)
+        self.assertIn("3 known unchanged (files not opened)", self.err)
         self.check(revise)
         # A value of 0, then -0: the same to the store, known unchanged.
         zero = dict(revise)
@@ -181,6 +193,58 @@ class UnchangedDigest(unittest.TestCase):
         opened = self.run_obs(points(neg), 0)
         self.assertEqual(opened, set())
         self.check(zero)
+
+    def test_release_appended_exactly(self):
+        # The same runs in a twin state dir with the digest off: every
+        # value and every evaluation must come out the same.
+        twin = rmtest.Env([], plugin_dir=rmtest.TEST_PLUGINS)
+        self.addCleanup(twin.close)
+        off = {"REGIOMON_NO_DIGEST": "1"}
+        # Assen's 2020 (the baseline year) left out after the first run:
+        # its file holds more than what is sent.
+        first = [("assen", "2020")]
+        release = YEARS + ["2024"]
+        revise = {("drenthe", "2015"): 77.125}
+        runs = [(points(), 4), (points(skip=first), 0),
+                (points(revise, release, first), 4),
+                (points(revise, release, first), 0)]
+        for i, (obs, nchanged) in enumerate(runs):
+            self.run_obs(obs, nchanged, env=off, on=twin)
+            self.run_obs(obs, nchanged)
+            if i == 2:
+                # Groningen and nl: the file held exactly the points sent
+                # before, 2024 appended without a compare.  Drenthe (a
+                # revision) and Assen (its file holds 2020, no longer
+                # sent) are compared with their files.
+                self.assertIn("0 known unchanged (files not opened), 2 "
+                              "appended to without a compare", self.err)
+        self.assertIn("4 known unchanged (files not opened)", self.err)
+        self.check(revise, release)
+        for y in ("2020",):
+            self.assertEqual(rmtest.rrd_period_value(self.rrd("assen"), y),
+                             value("assen", y))
+        # The twin's evaluations dropped: its next cycle makes them anew
+        # from the files, the reference for those made from the points
+        # in hand.
+        path = os.path.join(twin.state, "state.json")
+        st = twin.state_json()
+        for ss in st["series"].values():
+            ss.pop("eval", None)
+        with open(path, "w") as f:
+            json.dump(st, f)
+        self.run_obs(runs[-1][0], 0, env=off, on=twin)
+        mine = self.env.state_json()["series"]
+        theirs = twin.state_json()["series"]
+        keys = ("judged", "since", "baseline", "latest", "shift_abs",
+                "shift_pct", "target", "stale_after", "reason", "rules")
+        for r in REGIONS:
+            a = mine[UR + "/" + r]["eval"]
+            b = theirs[UR + "/" + r]["eval"]
+            self.assertEqual({k: a.get(k) for k in keys},
+                             {k: b.get(k) for k in keys},
+                             "%s: evaluated from the points in hand, not "
+                             "as from its file" % r)
+            self.assertEqual(a["latest"]["period"], "2024")
 
     def test_fallbacks(self):
         self.run_obs(points(), 4)
