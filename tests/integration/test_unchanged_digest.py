@@ -5,7 +5,12 @@ its state keeps with the stamp of its file (daemon/run/apply.c,
 doc/storage.md): its RRD file is not opened.  Anything else is compared
 with the file as before: a revised value (one ulp is enough) is stored
 bit for bit, and a file deleted, replaced (even in place with its old
-mtime put back) or a state lost falls back to the full compare.
+mtime put back) or a state lost falls back to the full compare.  A new
+release (one more period) into a file that holds exactly the points sent
+before is appended without a compare and evaluated from the points in
+hand, the same values and evaluations as with the compare
+(REGIOMON_NO_DIGEST=1 in a twin state dir); with rrdcached, a series
+appended to keeps no digest until a compare has flushed it.
 
 Which files a run opens is seen with inotify (IN_OPEN on every series
 directory, watched only while regiomon runs): a stat does not show
@@ -16,7 +21,9 @@ import math
 import os
 import shutil
 import struct
+import subprocess
 import sys
+import time
 import unittest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "lib"))
@@ -91,9 +98,38 @@ class Opens:
 class UnchangedDigest(unittest.TestCase):
     def setUp(self):
         self.env = rmtest.Env([], plugin_dir=rmtest.TEST_PLUGINS)
+        self.cached = None
 
     def tearDown(self):
         self.env.close()
+
+    def start_rrdcached(self):
+        """rrdcached on a unix socket, writing nothing on its own (-w
+        3600): an append stays in its queue until regiomon flushes."""
+        rrdcached = shutil.which("rrdcached") or "/usr/bin/rrdcached"
+        if not os.access(rrdcached, os.X_OK):
+            self.fail("rrdcached is not installed (make deps-test)")
+        sock = os.path.join(self.env.dir, "rrdcached.sock")
+        journal = os.path.join(self.env.dir, "journal")
+        os.makedirs(os.path.join(self.env.state, "rrd"))
+        os.makedirs(journal)
+        p = subprocess.Popen(
+            [rrdcached, "-g", "-l", "unix:" + sock, "-b",
+             os.path.join(self.env.state, "rrd"), "-B", "-w", "3600", "-z",
+             "1", "-f", "7200", "-F", "-j", journal, "-p",
+             os.path.join(self.env.dir, "pid")],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def stop():
+            p.terminate()
+            p.wait(30)
+        self.addCleanup(stop)
+        end = time.monotonic() + 30
+        while not os.path.exists(sock):
+            if p.poll() is not None or time.monotonic() > end:
+                self.fail("rrdcached did not start")
+            time.sleep(0.02)
+        self.cached = "unix:" + sock
 
     def run_obs(self, obs, nchanged, env=None, on=None):
         """One `regiomon run` of obs (in on, default self.env); the RRD
@@ -110,6 +146,7 @@ class UnchangedDigest(unittest.TestCase):
             "catalog": [rmtest.CATALOG],
             # The report reads every file it draws: not what is tested.
             "report": {"enabled": False},
+            "store": {"rrdcached": self.cached} if self.cached else {},
             "sources": [{"name": "s", "plugin": "t_ok",
                          "config": {"obs": obs}}]})
         watch = None
@@ -245,6 +282,26 @@ class UnchangedDigest(unittest.TestCase):
                              "%s: evaluated from the points in hand, not "
                              "as from its file" % r)
             self.assertEqual(a["latest"]["period"], "2024")
+
+    def test_rrdcached_append_not_stamped(self):
+        # An append through rrdcached waits in its queue, the file not
+        # yet written: the series keeps no digest after that run, so the
+        # next run compares (flushing rrdcached first) and finds the
+        # revision of the period just appended.
+        self.start_rrdcached()
+        release = YEARS + ["2024"]
+        self.run_obs(points(), 4)
+        self.run_obs(points(), 0)
+        self.assertEqual(self.run_obs(points(), 0), set())
+        self.run_obs(points(None, release), 4)
+        self.assertIn("4 appended to without a compare", self.err)
+        st = self.env.state_json()["series"]
+        for r in REGIONS:
+            self.assertNotIn("stored", st[UR + "/" + r])
+        revise = {("nl", "2024"): 42.5}
+        self.run_obs(points(revise, release), 1)
+        self.assertIn("0 appended to without a compare", self.err)
+        self.check(revise, release)
 
     def test_fallbacks(self):
         self.run_obs(points(), 4)
