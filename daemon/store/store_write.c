@@ -488,10 +488,12 @@ store_append(const char *state_dir, const char *indicator, const char *region,
 	int		 rc = -1, exists, pend;
 
 	*changed = 0;
+	/* Not only newer points: the caller compares (store_write). */
+	if (n == 0 || period_cmp(&pts[0].period, last) <= 0)
+		return 1;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
 		return -1;
-	if (n == 0 || points_check(path, f, pts, n) == -1 ||
-	    period_cmp(&pts[0].period, last) <= 0)
+	if (points_check(path, f, pts, n) == -1)
 		goto done;
 	if ((rc = store_check(state_dir, indicator, region, 0,
 	    &exists)) != 0)
