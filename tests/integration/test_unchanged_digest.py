@@ -303,6 +303,32 @@ class UnchangedDigest(unittest.TestCase):
         self.assertIn("0 appended to without a compare", self.err)
         self.check(revise, release)
 
+    def test_crash_between_files_and_state(self):
+        # A crash after the batch's commit and before state.json was
+        # written: the files are new, the state is the one before the
+        # run (put back here).  Its stamps no longer match: the next run
+        # compares, finds the files already hold everything, and stamps
+        # them; the run after that opens nothing.
+        release = YEARS + ["2024"]
+        self.run_obs(points(), 4)
+        path = os.path.join(self.env.state, "state.json")
+        with open(path, "rb") as f:
+            before = f.read()
+        self.run_obs(points(None, release), 4)
+        with open(path, "wb") as f:
+            f.write(before)
+        opened = self.run_obs(points(None, release), 0)
+        self.assertEqual(opened, {"%s/%s.rrd" % (UR, r) for r in REGIONS})
+        self.assertIn("0 appended to without a compare", self.err)
+        self.check(None, release)
+        self.assertEqual(self.run_obs(points(None, release), 0), set())
+        # The same crash, and the source then sends the old points again:
+        # compared (the files hold 2024 too), nothing changed or lost.
+        with open(path, "wb") as f:
+            f.write(before)
+        self.run_obs(points(), 0)
+        self.check(None, release)
+
     def test_fallbacks(self):
         self.run_obs(points(), 4)
         old = self.file_bytes()
