@@ -448,8 +448,9 @@ valgrind: tests
 
 # `make bench`: regiomon against a Python cron job and the floor of the
 # RRD writes (tests/bench/bench.py), then the report of 342 gemeenten
-# incremental against a full redraw (tests/bench/report_bench.py), written
-# to tests/bench/RESULTS.md.
+# incremental against a full redraw (tests/bench/report_bench.py), and
+# their cycles with the digest against the compare with every file
+# (tests/bench/unchanged_bench.py), written to tests/bench/RESULTS.md.
 BENCH_CELLS	?= 100000 1000000 4000000
 BENCH_RUNS	?= 3
 BENCH_REPORT_GEMEENTEN	?= 342
@@ -464,6 +465,8 @@ bench: all $(B)/tests/bench/floor
 	/usr/bin/python3 tests/bench/bench.py --build $(B) \
 	    --cells "$(BENCH_CELLS)" --runs $(BENCH_RUNS)
 	/usr/bin/python3 tests/bench/report_bench.py --build $(B) \
+	    --gemeenten $(BENCH_REPORT_GEMEENTEN) --runs $(BENCH_REPORT_RUNS)
+	/usr/bin/python3 tests/bench/unchanged_bench.py --build $(B) \
 	    --gemeenten $(BENCH_REPORT_GEMEENTEN) --runs $(BENCH_REPORT_RUNS)
 
 lint:

@@ -247,6 +247,7 @@ int	obs_parse_line(const char *, size_t, struct obs *);
 json_t	*state_load(const char *, int);
 json_t	*state_read(const char *, size_t);
 json_t	*state_series(json_t *, const char *, const char *);
+json_t	*state_series_get(json_t *, const char *, const char *);
 int	state_provisional(const json_t *, const char *);
 const char *state_series_source(json_t *, const char *, const char *);
 json_t	*state_series_copy(json_t *, const char *, const char *);

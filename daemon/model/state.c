@@ -344,6 +344,19 @@ state_series(json_t *state, const char *indicator, const char *region)
 	return o;
 }
 
+/* state.series["INDICATOR/REGION"], or NULL if absent.  Borrowed. */
+json_t *
+state_series_get(json_t *state, const char *indicator, const char *region)
+{
+	json_t	*o;
+	char	*key;
+
+	xasprintf(&key, "%s/%s", indicator, region);
+	o = json_object_get(json_object_get(state, "series"), key);
+	free(key);
+	return o;
+}
+
 /*
  * The source that last stored INDICATOR/REGION (its state's "source"), or
  * NULL if none has.  Borrowed, valid while state holds it.

@@ -151,7 +151,12 @@ ahead_store(struct ahead *a, long pos)
 	/* Written or queued: state and evaluation, undone if it fails. */
 	s->before = state_series_copy(a->rm->state, s->indicator, s->region);
 	s->ahead = 1;
+	s->changed = s->exact = 1;
+	free(s->digest);
+	s->digest = series_digest(pts, a->cur.n);
 	ss = state_series(a->rm->state, s->indicator, s->region);
+	/* Stamped by apply_spool() once the batch is committed. */
+	json_object_del(ss, "stored");
 	series_state_update(ss, &a->cur, a->source, 1);
 	record_evaluate_stored(a->rm, ind, s->region, ss, pts, a->cur.n);
 	if (a->writer != NULL)

@@ -96,7 +96,8 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 	const struct indicator	*ind;
 	struct point		*pts;
 	json_t			*ss;
-	int			 changed = 0, whole, r;
+	size_t			 k = 0;
+	int			 changed = 0, known, r;
 
 	ind = catalog_indicator(rm->catalog, s->indicator);
 	if (ind == NULL) {
@@ -108,9 +109,20 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	if ((pts = series_points(s, source)) == NULL)
 		return -1;
-	whole = !store_exists(rm->conf->state_dir, s->indicator, s->region);
-	if ((r = store_write(rm->conf->state_dir, s->indicator, s->region,
-	    ind->freq, pts, s->n, &changed)) != 0) {
+	free(s->digest);
+	s->digest = series_digest(pts, s->n);
+	known = s->n > 0 ? known_check(rm, s, pts, &k) : KNOWN_NOT;
+	r = 1;
+	if (known == KNOWN_SAME) {
+		s->known = 1;
+		r = 0;
+	} else if (known == KNOWN_NEWER &&
+	    (r = known_append(rm, s, ind, pts, k, &changed)) == 0)
+		s->exact = s->newer = 1;
+	if (r == 1)
+		r = store_write_exact(rm->conf->state_dir, s->indicator,
+		    s->region, ind->freq, pts, s->n, &changed, &s->exact);
+	if (r != 0) {
 		free(pts);
 		return r == STORE_REFUSED ? STORE_REFUSED : -1;
 	}
@@ -121,10 +133,14 @@ apply_series(struct regiomon *rm, struct series *s, const char *source)
 		s->applied = 1;
 	}
 	ss = state_series(rm->state, s->indicator, s->region);
+	/* Set again by known_stamp() once the batch is committed. */
+	if (!s->known)
+		json_object_del(ss, "stored");
+	s->changed = changed;
 	series_state_update(ss, s, source, changed);
 	rm->nchanged += changed;
-	/* A new file holds pts and nothing else: no need to read it. */
-	if (changed && whole)
+	/* A file that holds pts and nothing else: no need to read it. */
+	if (changed && s->exact)
 		record_evaluate_stored(rm, ind, s->region, ss, pts, s->n);
 	free(pts);
 	return changed;
@@ -338,7 +354,7 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 {
 	struct applying	 ap;
 	struct sindex	 x;
-	size_t		 i, nahead = 0;
+	size_t		 i, nahead = 0, nknown = 0, nnewer = 0;
 	long		 pass, npass, indexed = 0;
 	int		 rc;
 
@@ -391,8 +407,17 @@ apply_spool(struct regiomon *rm, const char *source, const char *path,
 		rm->nchanged -= ap.nchanged;
 	} else
 		apply_notices(rm, &x, source);
+	/* Cut short: what is on disk is not known, nothing is stamped. */
+	if (ap.failed == 0)
+		known_stamp(rm, &x);
+	for (i = 0; i < x.n; i++) {
+		nknown += (size_t)x.v[i].known;
+		nnewer += (size_t)x.v[i].newer;
+	}
 	log_debug("%s: %zu series applied, %zu stored ahead, in %ld passes "
-	    "over %s", source, x.n, nahead, npass + indexed, path);
+	    "over %s; by their digest %zu known unchanged (files not opened), "
+	    "%zu appended to without a compare", source, x.n, nahead,
+	    npass + indexed, path, nknown, nnewer);
 	sindex_free(&x);
 	if (ap.failed)
 		return ap.failed == 2 ? APPLY_PARTIAL : -1;

@@ -36,6 +36,11 @@ struct series {
 	char		*from;		/* the source it had before, or NULL */
 	char		*aside;		/* where its old file went, or NULL */
 	size_t		 nold;		/* the points that file held */
+	char		*digest;	/* series_digest() of its points */
+	int		 known;		/* unchanged by it: file not opened */
+	int		 changed;	/* its file was written */
+	int		 exact;		/* it holds these points, no others */
+	int		 newer;		/* appended to by the digest */
 };
 
 /* Every series of a spool, found by "indicator/region" in a hash. */
@@ -116,6 +121,16 @@ int	vault_serve(const char *, char *, size_t, char *, size_t, int *);
 int	sweep_setup(void);
 int	sweep_descendants(double);
 
+/* known.c: what known_check() found */
+#define KNOWN_NOT	0	/* compare with the file */
+#define KNOWN_SAME	1	/* the points the file holds: unchanged */
+#define KNOWN_NEWER	2	/* those and newer ones after them */
+int	known_check(struct regiomon *, const struct series *,
+	    const struct point *, size_t *);
+int	known_append(struct regiomon *, const struct series *,
+	    const struct indicator *, const struct point *, size_t, int *);
+void	known_stamp(struct regiomon *, const struct sindex *);
+
 /* job_stop.c */
 void	job_stop(struct job *, double);
 
@@ -123,6 +138,7 @@ void	job_stop(struct job *, double);
 int	series_add(struct series *, const struct obs *, const char *);
 void	series_release(struct series *);
 struct point *series_points(struct series *, const char *);
+char	*series_digest(const struct point *, size_t);
 void	series_state_update(json_t *, const struct series *, const char *,
 	    int);
 

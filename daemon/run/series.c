@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * series.c: one series' entries as collected from a spool, the points to
- * store made from them (sorted, the last of a period winning), and the
- * series' state they leave (its provisional periods, source and time).
+ * store made from them (sorted, the last of a period winning), their
+ * digest, and the series' state they leave (its provisional periods,
+ * source and time).
  */
 #include <math.h>
 #include <stdint.h>
@@ -140,4 +141,61 @@ series_points(struct series *s, const char *source)
 		pts[i].value = s->v[i].value;
 	}
 	return pts;
+}
+
+/* FNV-1a, 128 bits, carried on over len bytes of p. */
+static void
+digest_add(unsigned __int128 *h, const void *p, size_t len)
+{
+	const unsigned char		*b = p;
+	const unsigned __int128		 prime = ((unsigned __int128)1 << 88) +
+					    0x13b;
+
+	while (len-- > 0) {
+		*h ^= *b++;
+		*h *= prime;
+	}
+}
+
+/*
+ * The digest of pts (n > 0, as series_points() made them) as the store
+ * judges them: each period and the bits of its value, -0 as 0 and every
+ * NaN as one (store_write() finds those the same), then "DIGEST N LAST":
+ * 32 hex digits, the number of points and the last period.  What
+ * apply.c keeps in a series' state, with the stamp of its file, to know
+ * the next run's same points unchanged without opening the file (see
+ * doc/storage.md).  New.
+ */
+char *
+series_digest(const struct point *pts, size_t n)
+{
+	unsigned __int128	 h;
+	unsigned char		 b[14];
+	uint64_t		 bits;
+	double			 v;
+	size_t			 i, k;
+	char			 last[PERIOD_MAX], *d;
+
+	h = ((unsigned __int128)0x6c62272e07bb0142ULL << 64) |
+	    0x62b821756295c58dULL;
+	for (i = 0; i < n; i++) {
+		v = pts[i].value == 0 ? 0.0 : pts[i].value;
+		if (isnan(v))
+			v = NAN;
+		memcpy(&bits, &v, sizeof(bits));
+		b[0] = (unsigned char)pts[i].period.freq;
+		b[1] = (unsigned char)pts[i].period.index;
+		for (k = 0; k < 4; k++)
+			b[2 + k] = (unsigned char)((unsigned)
+			    pts[i].period.year >> (8 * k));
+		for (k = 0; k < 8; k++)
+			b[6 + k] = (unsigned char)(bits >> (8 * k));
+		digest_add(&h, b, sizeof(b));
+	}
+	if (n == 0 || period_format(&pts[n - 1].period, last,
+	    sizeof(last)) == -1)
+		strlcpy(last, "-", sizeof(last));
+	xasprintf(&d, "%016llx%016llx %zu %s", (unsigned long long)(h >> 64),
+	    (unsigned long long)h, n, last);
+	return d;
 }

@@ -112,6 +112,7 @@ sindex_free(struct sindex *x)
 		free(x->v[i].v);
 		free(x->v[i].from);
 		free(x->v[i].aside);
+		free(x->v[i].digest);
 		json_decref(x->v[i].before);
 	}
 	free(x->v);

@@ -19,6 +19,8 @@
 char	*store_path(const char *, const char *, const char *);
 int	store_check(const char *, const char *, const char *, int, int *);
 int	store_exists(const char *, const char *, const char *);
+#define STORE_STAMP_MAX	128	/* store_stamp()'s text, NUL included */
+int	store_stamp(const char *, const char *, const char *, char *, size_t);
 
 /* store_read.c */
 int	store_read(const char *, const char *, const char *, enum freq,
@@ -32,6 +34,11 @@ int	store_remove(const char *, const char *, const char *);
 /* store_write.c */
 int	store_write(const char *, const char *, const char *, enum freq,
 	    const struct point *, size_t, int *);
+int	store_write_exact(const char *, const char *, const char *, enum freq,
+	    const struct point *, size_t, int *, int *);
+int	store_append(const char *, const char *, const char *, enum freq,
+	    const struct period *, const struct period *, const struct point *,
+	    size_t, int *);
 
 /* store_batch.c */
 int	store_batch_begin(const char *);

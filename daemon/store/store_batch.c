@@ -24,6 +24,8 @@
 #include "store/store.h"
 #include "store/store_private.h"
 
+#define UNDO_SKIP	256	/* equal bytes passed at once (memcmp) */
+
 /* The open batch, if any: see "Batches" below. */
 struct pending {
 	char	*tmp;
@@ -505,6 +507,16 @@ batch_undo_end(struct undo *u, int ok)
 	}
 	pthread_mutex_lock(&batch_mu);
 	for (i = 0; ok && i < len; i = j) {
+		/*
+		 * An append changes a few KB of a 176 KB file: the equal
+		 * stretches are passed a block at a time (byte by byte, this
+		 * loop was a quarter of a release's time at 20,862 series).
+		 */
+		if (len - i >= UNDO_SKIP &&
+		    memcmp(after + i, u->before + i, UNDO_SKIP) == 0) {
+			j = i + UNDO_SKIP;
+			continue;
+		}
 		if (after[i] == u->before[i]) {
 			j = i + 1;
 			continue;

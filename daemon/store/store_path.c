@@ -76,13 +76,12 @@ way_stat(const char *path, int create, struct stat *st)
  * file a regular file or missing.  0 with *exists set; STORE_REFUSED
  * (logged unless STORE_QUIET, naming the series and what is in its way)
  * for a symbolic link, a FIFO, a socket or a device there; -1 (logged)
- * on another error.
+ * on another error.  The file's lstat is in *st when it exists.
  */
-int
-store_check(const char *state_dir, const char *indicator, const char *region,
-    int flags, int *exists)
+static int
+check_way(const char *state_dir, const char *indicator, const char *region,
+    int flags, int *exists, struct stat *st)
 {
-	struct stat	 st;
 	const char	*want;
 	char		*path, *way[3];
 	size_t		 i, len[3];
@@ -104,12 +103,12 @@ store_check(const char *state_dir, const char *indicator, const char *region,
 		way[i] = NULL;
 	for (i = 0; i < 3 && rc == 0; i++) {
 		xasprintf(&way[i], "%.*s", (int)len[i], path);
-		if ((r = way_stat(way[i], create && i < 2, &st)) == -1)
+		if ((r = way_stat(way[i], create && i < 2, st)) == -1)
 			rc = -1;
 		else if (r == 1)
 			break;
-		else if (i < 2 ? !S_ISDIR(st.st_mode) :
-		    !S_ISREG(st.st_mode)) {
+		else if (i < 2 ? !S_ISDIR(st->st_mode) :
+		    !S_ISREG(st->st_mode)) {
 			want = i < 2 ? "a directory" : "a regular file";
 			rc = STORE_REFUSED;
 			if (flags & STORE_QUIET)
@@ -118,7 +117,7 @@ store_check(const char *state_dir, const char *indicator, const char *region,
 			    "regiomon follows no link and opens no special "
 			    "file in its state directory: move it away, and "
 			    "the next run stores the series", indicator,
-			    region, way[i], file_kind(st.st_mode), want);
+			    region, way[i], file_kind(st->st_mode), want);
 		} else if (i == 2)
 			*exists = 1;
 	}
@@ -126,6 +125,42 @@ store_check(const char *state_dir, const char *indicator, const char *region,
 		free(way[i]);
 	free(path);
 	return rc;
+}
+
+/* Check the way to the series' file: see check_way(). */
+int
+store_check(const char *state_dir, const char *indicator, const char *region,
+    int flags, int *exists)
+{
+	struct stat	 st;
+
+	return check_way(state_dir, indicator, region, flags, exists, &st);
+}
+
+/*
+ * The stamp of the series' file: its device, inode, size, and the times
+ * of its last change of content (mtime) and of anything (ctime), in
+ * nanoseconds, as text into buf; what apply keeps in the state to know
+ * the file unchanged without opening it (see doc/storage.md).  The way
+ * is checked as store_check() does, quietly.  0, or 1 if there is no
+ * file or something is in its way, -1 if buf is too small.
+ */
+int
+store_stamp(const char *state_dir, const char *indicator, const char *region,
+    char *buf, size_t len)
+{
+	struct stat	 st;
+	int		 exists, n;
+
+	if (check_way(state_dir, indicator, region, STORE_QUIET, &exists,
+	    &st) != 0 || !exists)
+		return 1;
+	n = snprintf(buf, len, "%llu:%llu:%lld:%lld.%09ld:%lld.%09ld",
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec,
+	    st.st_ctim.tv_nsec);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
 /*

@@ -265,6 +265,39 @@ merge(const struct series *s, const struct point *pts, size_t n,
 }
 
 /*
+ * 1 if the stored series s, once pts[k..n) are appended to it (k: what
+ * classify() returned), is exactly pts: what store_read() would give is
+ * what record_evaluate_stored() makes of pts (from the first value on,
+ * every period, missing ones NaN), and the file ends with pts.
+ */
+static int
+same_shape(const struct series *s, const struct point *pts, size_t k)
+{
+	struct period	 p;
+	size_t		 i = 0, j;
+	double		 v;
+
+	while (i < k && isnan(pts[i].value))
+		i++;
+	if (s->partial || i == k || s->n == 0 || period_cmp(&s->pts[0].period,
+	    &pts[i].period) != 0 || period_cmp(&s->lastp,
+	    &pts[k - 1].period) != 0)
+		return 0;
+	for (j = 0, p = pts[i].period; j < s->n; j++, period_next(&p, &p)) {
+		if (period_cmp(&s->pts[j].period, &p) != 0)
+			return 0;
+		v = NAN;
+		if (i < k && period_cmp(&pts[i].period, &p) == 0) {
+			v = pts[i].value == 0 ? 0.0 : pts[i].value;
+			i++;
+		}
+		if (!store_same_value(s->pts[j].value, v))
+			return 0;
+	}
+	return i == k;
+}
+
+/*
  * The file at path is damaged: keep it as path.corrupt and write the
  * series afresh from pts, all this run has of it (the whole history for
  * a source that sends its table whole, as CBS does).  Else every later
@@ -283,10 +316,10 @@ replace_damaged(const char *path, enum freq f, const struct point *pts,
 	return 0;
 }
 
-/* Write pts into the existing file path; see store_write. */
+/* Write pts into the existing file path; see store_write_exact. */
 static int
 write_existing(const char *path, off_t size, enum freq f,
-    const struct point *pts, size_t n, int *changed)
+    const struct point *pts, size_t n, int *changed, int *exact)
 {
 	struct series	 s;
 	struct point	*m;
@@ -295,20 +328,27 @@ write_existing(const char *path, off_t size, enum freq f,
 	int		 rc = -1;
 
 	rrd_clear_error();
-	if (read_series(path, f, &s) == -1)
-		return damaged_found(path, size) ?
-		    replace_damaged(path, f, pts, n, changed) : -1;
+	if (read_series(path, f, &s) == -1) {
+		if (!damaged_found(path, size))
+			return -1;
+		*exact = 1;
+		return replace_damaged(path, f, pts, n, changed);
+	}
 	if ((k = classify(&s, pts, n)) == -1) {
 		if ((m = merge(&s, pts, n, &nm)) != NULL) {
 			rc = rebuild(path, f, m, nm);
 			free(m);
 		}
 		*changed = rc == 0;
-	} else if ((size_t)k < n) {
-		rc = append(path, &s, pts + k, n - (size_t)k);
-		*changed = rc == 0;
-	} else
-		rc = 0;
+		*exact = nm == n;
+	} else {
+		*exact = same_shape(&s, pts, (size_t)k);
+		if ((size_t)k < n) {
+			rc = append(path, &s, pts + k, n - (size_t)k);
+			*changed = rc == 0;
+		} else
+			rc = 0;
+	}
 	free(s.pts);
 	return rc;
 }
@@ -372,11 +412,28 @@ int
 store_write(const char *state_dir, const char *indicator, const char *region,
     enum freq f, const struct point *pts, size_t n, int *changed)
 {
+	int	 exact;
+
+	return store_write_exact(state_dir, indicator, region, f, pts, n,
+	    changed, &exact);
+}
+
+/*
+ * store_write(), and *exact 1 if the file now holds exactly pts (nothing
+ * else stored before or between them), what a new file or a rebuild
+ * from pts alone gives; 0 if not or not known.
+ */
+int
+store_write_exact(const char *state_dir, const char *indicator,
+    const char *region, enum freq f, const struct point *pts, size_t n,
+    int *changed, int *exact)
+{
 	struct stat	 st;
 	char		*path, *tmp = NULL;
 	int		 rc = -1, exists, pend;
 
 	*changed = 0;
+	*exact = 0;
 	if ((path = store_path(state_dir, indicator, region)) == NULL)
 		return -1;
 	if (points_check(path, f, pts, n) == -1)
@@ -398,10 +455,65 @@ store_write(const char *state_dir, const char *indicator, const char *region,
 	}
 	stale_remove(path);
 	if (stat(path, &st) == 0)
-		rc = write_existing(path, st.st_size, f, pts, n, changed);
+		rc = write_existing(path, st.st_size, f, pts, n, changed,
+		    exact);
 	else if (errno != ENOENT)
 		log_err("%s", path);
 	else if ((rc = rebuild(path, f, pts, n)) == 0)
+		*changed = *exact = 1;
+done:
+	free(tmp);
+	free(path);
+	return rc;
+}
+
+/*
+ * Append pts (n > 0, ascending, all after the period last) to the
+ * series' file without reading it back: the caller knows (apply.c, by
+ * the digest and stamp its state keeps) that the file holds exactly a
+ * series from the period first to last, no more.  *changed as with
+ * store_write().  0, 1 if it cannot be done so (a rebuild of the file
+ * waits in the batch, or the file is gone: the caller writes with
+ * store_write()), -1 (logged) with the file as it was, or STORE_REFUSED
+ * (logged).
+ */
+int
+store_append(const char *state_dir, const char *indicator, const char *region,
+    enum freq f, const struct period *first, const struct period *last,
+    const struct point *pts, size_t n, int *changed)
+{
+	struct series	 s;
+	struct point	 p0;
+	char		*path, *tmp = NULL;
+	int		 rc = -1, exists, pend;
+
+	*changed = 0;
+	/* Not only newer points: the caller compares (store_write). */
+	if (n == 0 || period_cmp(&pts[0].period, last) <= 0)
+		return 1;
+	if ((path = store_path(state_dir, indicator, region)) == NULL)
+		return -1;
+	if (points_check(path, f, pts, n) == -1)
+		goto done;
+	if ((rc = store_check(state_dir, indicator, region, 0,
+	    &exists)) != 0)
+		goto done;
+	rc = 1;
+	if (!exists)
+		goto done;
+	if ((pend = batch_pending(path, &tmp)) != 0) {
+		rc = pend == -1 ? -1 : 1;
+		goto done;
+	}
+	stale_remove(path);
+	memset(&s, 0, sizeof(s));
+	memset(&p0, 0, sizeof(p0));
+	p0.period = *first;
+	s.pts = &p0;
+	s.n = 1;
+	s.lastp = *last;
+	s.last = period_end(last);
+	if ((rc = append(path, &s, pts, n)) == 0)
 		*changed = 1;
 done:
 	free(tmp);
