@@ -176,7 +176,8 @@ cbs_with_text(struct cbs_group *g, size_t k, struct cbs_buf *b)
 		cbs_buf_add(b, more);
 	}
 	w = &g->em[k].mwith;
-	qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
+	if (w->n > 1)
+		qsort(w->v, w->n, sizeof(*w->v), cbs_str_cmp);
 	for (i = 0; i < w->n && i < CBS_WITH_SHOWN; i++) {
 		cbs_buf_add(b, i == 0 ? "; measures with data: " : ", ");
 		cbs_buf_add(b, w->v[i]);
