@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,27 @@ plugin_file_refusal(const char *path, char *buf, size_t len)
 }
 
 /*
+ * 1 if path starts like an ELF file.  dlopen() of anything else says
+ * "file too short" or "invalid ELF header", which reads as a broken build
+ * rather than a file that is no plugin at all (a script, a text file).
+ * An unreadable file counts as ELF: dlopen() says what is wrong with it.
+ */
+static int
+elf_file(const char *path)
+{
+	unsigned char	 magic[4];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 1;
+	n = read(fd, magic, sizeof(magic));
+	close(fd);
+	return n == (ssize_t)sizeof(magic) ? memcmp(magic, "\177ELF", 4) == 0 :
+	    n == -1;
+}
+
+/*
  * Open the plugin file path (checked) into *p: its constructors and
  * rm_plugin_init() run here.  0, or -1 with err saying why (the dlerror()
  * text, a missing symbol, another ABI major).  On failure nothing stays
@@ -90,6 +112,13 @@ plugin_open(char *path, const char *name, struct plugin *p, char *err,
 	void		*h;
 
 	memset(p, 0, sizeof(*p));
+	if (!elf_file(path)) {
+		snprintf(err, errlen, "%s: not a shared object (no ELF "
+		    "header); a plugin is C built with cc -shared -fPIC, see "
+		    "regiomon-plugin(7)", path);
+		free(path);
+		return -1;
+	}
 	if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		snprintf(err, errlen, "%s (missing libraries? see ldd(1))",
 		    dlerror());

@@ -261,6 +261,37 @@ class PluginHost(unittest.TestCase):
         finally:
             shutil.rmtree(d)
 
+    def test_not_a_shared_object_refused_as_such(self):
+        # A script or an empty file named like a plugin: refused as no
+        # plugin at all, not with dlopen()'s "file too short".
+        import shutil
+        import tempfile
+        d = tempfile.mkdtemp()
+        try:
+            shutil.copy(os.path.join(rmtest.TEST_PLUGINS, "t_ok.so"), d)
+            with open(os.path.join(d, "t_script.so"), "w") as f:
+                f.write("#!/bin/sh\necho hello\n")
+            open(os.path.join(d, "t_empty.so"), "w").close()
+            env = rmtest.Env([src("script", "t_script"),
+                              src("good", "t_ok", config={"obs": GOOD})],
+                             plugin_dir=d)
+            r = env.run("plugins")
+            self.assertEqual(r.returncode, 1)
+            for name in ("t_script", "t_empty"):
+                self.assertRegex(r.stdout, name + r"\s+REFUSED: .*%s\.so: "
+                                 r"not a shared object \(no ELF header\); a "
+                                 r"plugin is C built with cc -shared"
+                                 % name)
+            self.assertNotIn("too short", r.stdout)
+            self.assertRegex(r.stdout, r"t_ok\s+ABI 1\.4")
+            r = env.run("run")
+            env.close()
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("t_script.so: not a shared object", r.stderr)
+            self.assertIn("good: 3 observations", r.stderr)
+        finally:
+            shutil.rmtree(d)
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
