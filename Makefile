@@ -450,7 +450,9 @@ valgrind: tests
 # RRD writes (tests/bench/bench.py), then the report of 342 gemeenten
 # incremental against a full redraw (tests/bench/report_bench.py), and
 # their cycles with the digest against the compare with every file
-# (tests/bench/unchanged_bench.py), written to tests/bench/RESULTS.md.
+# (tests/bench/unchanged_bench.py), and the same for 25 ordinary sources
+# of which one changes (tests/bench/sources_bench.py), written to
+# tests/bench/RESULTS.md.
 BENCH_CELLS	?= 100000 1000000 4000000
 BENCH_RUNS	?= 3
 BENCH_REPORT_GEMEENTEN	?= 342
@@ -468,6 +470,8 @@ bench: all $(B)/tests/bench/floor
 	    --gemeenten $(BENCH_REPORT_GEMEENTEN) --runs $(BENCH_REPORT_RUNS)
 	/usr/bin/python3 tests/bench/unchanged_bench.py --build $(B) \
 	    --gemeenten $(BENCH_REPORT_GEMEENTEN) --runs $(BENCH_REPORT_RUNS)
+	/usr/bin/python3 tests/bench/sources_bench.py --build $(B) \
+	    --runs $(BENCH_RUNS)
 
 lint:
 	@sh tests/lint.sh

@@ -119,6 +119,27 @@ def write_json(path, doc):
 
 # ---- running and measuring one process
 
+def put_section(path, begin, end, section):
+    """section (its own begin and end lines included) into the file at
+    path: in place of the part between begin and end where it has one,
+    else at its end.  The benches that run after bench.py each keep a
+    section of RESULTS.md this way."""
+    text = ""
+    if os.path.exists(path):
+        with open(path) as f:
+            text = f.read()
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
+        text = head + section + ("\n" + tail if tail else "")
+    elif text.strip():
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        text = section
+    with open(path, "w") as f:
+        f.write(text)
+
+
 def measure(argv, stdout_path):
     """Run argv under GNU time; (wall, user+sys CPU, peak RSS in KiB,
     exit status).  Not wait4() from here: Linux carries a process's peak

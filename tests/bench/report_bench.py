@@ -209,20 +209,7 @@ def write(a, rows, nseries, took):
     lines += ["", END]
     section = "\n".join(lines) + "\n"
     print(section)
-    text = ""
-    if os.path.exists(a.out):
-        with open(a.out) as f:
-            text = f.read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    elif text.strip():
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = section
-    with open(a.out, "w") as f:
-        f.write(text)
+    bench.put_section(a.out, BEGIN, END, section)
 
 
 if __name__ == "__main__":

@@ -71,12 +71,11 @@ def cycle(binary, conf, env, tag, work):
     if rc != 0:
         sys.exit("unchanged-bench: %s failed (%d):\n%s" % (tag, rc,
                                                           text[-2000:]))
-    m = re.search(r"(\d+) series changed", text)
-    k = re.search(r"(\d+) known unchanged", text)
-    n = re.search(r"(\d+) appended to without a compare", text)
-    changed = int(m.group(1)) if m else -1
-    known = int(k.group(1)) if k else 0
-    newer = int(n.group(1)) if n else 0
+    # A line a source: summed over every source of the config.
+    changed, known, newer = (
+        sum(int(x) for x in re.findall(r"(\d+) " + what, text))
+        for what in ("series changed", "known unchanged",
+                     "appended to without a compare"))
     log("%-32s cpu %6.1f s  wall %6.1f s  changed %d known %d newer %d"
         % (tag, cpu, wall, changed, known, newer))
     return {"cpu": cpu, "wall": wall, "changed": changed, "known": known,
@@ -168,20 +167,7 @@ def write(a, rows, nseries, gen, took):
     lines += ["", END]
     section = "\n".join(lines) + "\n"
     print(section)
-    text = ""
-    if os.path.exists(a.out):
-        with open(a.out) as f:
-            text = f.read()
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1].lstrip("\n")
-        text = head + section + ("\n" + tail if tail else "")
-    elif text.strip():
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        text = section
-    with open(a.out, "w") as f:
-        f.write(text)
+    bench.put_section(a.out, BEGIN, END, section)
 
 
 if __name__ == "__main__":
