@@ -39,10 +39,13 @@ import json, sys
 cat = json.load(open(sys.argv[1]))
 last = int(sys.argv[2])
 regions = [r["id"] for r in cat["regions"] if r["id"].startswith("gm-")]
+# Optionally only the gemeenten FIRST .. FIRST+COUNT-1 (sources_bench.py).
+first = int(sys.argv[3]) if len(sys.argv) > 3 else 0
+count = int(sys.argv[4]) if len(sys.argv) > 4 else len(regions)
 out = sys.stdout
 for k, ind in enumerate(cat["indicators"]):
     f = ind["frequency"]
-    for j, reg in enumerate(regions):
+    for j, reg in enumerate(regions[first:first + count], first):
         base = 10 + (k * 37 + j * 11) % 900 / 10.0
         for y in range(2010, last + 1):
             if f == "year":

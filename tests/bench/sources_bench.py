@@ -46,33 +46,6 @@ PER_SOURCE = 4          # gemeenten a source
 VARIANTS = (("compare", {"REGIOMON_NO_DIGEST": "1"}), ("digest", {}))
 STEPS = ("load", "nothing new", "one changed")
 
-# scale.py's generator, for the gemeenten FIRST .. FIRST+COUNT-1 only.
-GEN = r'''
-import json, sys
-cat = json.load(open(sys.argv[1]))
-last, first, count = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-regions = [r["id"] for r in cat["regions"] if r["id"].startswith("gm-")]
-out = sys.stdout
-for k, ind in enumerate(cat["indicators"]):
-    f = ind["frequency"]
-    for j in range(first, first + count):
-        reg = regions[j]
-        base = 10 + (k * 37 + j * 11) % 900 / 10.0
-        for y in range(2010, last + 1):
-            if f == "year":
-                periods = [str(y)]
-            elif f == "quarter":
-                periods = ["%d-Q%d" % (y, q) for q in range(1, 5)]
-            else:
-                periods = ["%d-%02d" % (y, m) for m in range(1, 13)]
-            for i, p in enumerate(periods):
-                v = round(base + (y - 2010) * 0.37 + i * 0.013, 3)
-                out.write(json.dumps({"indicator": ind["id"], "region": reg,
-                                      "period": p, "value": v,
-                                      "status": "final"}) + "\n")
-'''
-
-
 def log(msg):
     sys.stderr.write("sources-bench: %s\n" % msg)
     sys.stderr.flush()
@@ -112,7 +85,7 @@ def main():
     catalog = os.path.join(work, "catalog.json")
     gen = os.path.join(work, "gen.py")
     with open(gen, "w") as f:
-        f.write(GEN)
+        f.write(scale.GEN)
     nseries = scale.make_catalog(catalog, a.sources * PER_SOURCE)
     rows, gens = {}, []
     try:
