@@ -124,7 +124,8 @@ render_jobs(struct render_pool *p, struct render_job *jobs, size_t n)
 			if (busy[k] != SIZE_MAX) {
 				pfd[nb].fd = p->w[k]->fd;
 				pfd[nb].events = POLLIN;
-				pfd[nb].revents = 0;	/* as it is after EINTR */
+				/* As poll() leaves it when cut short. */
+				pfd[nb].revents = 0;
 				who[nb++] = k;
 			}
 		if (nb == 0)
