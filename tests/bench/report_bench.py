@@ -42,7 +42,6 @@ import re
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -106,24 +105,12 @@ def cycle(binary_conf):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gemeenten", type=int, default=342)
-    ap.add_argument("--runs", type=int, default=1)
-    ap.add_argument("--build", default=bench.BUILD)
-    ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
-    ap.add_argument("--work", help="work dir (default: a temp dir, removed)")
-    a = ap.parse_args()
-    build = os.path.abspath(a.build)
-    binary = os.path.join(build, "regiomon")
-    scale.BIN = binary
-    scale.PLUGINS = os.path.join(build, "plugins")
-    work = a.work or tempfile.mkdtemp(prefix="regiomon-report-bench.",
-                                      dir="/var/tmp")
-    os.makedirs(work, exist_ok=True)
+    a, work, gen = scale.bench_setup(ap, "report-bench", 1,
+                                     os.path.join(HERE, "RESULTS.md"))
+    binary = scale.BIN
     t0 = time.monotonic()
     catalog = os.path.join(work, "catalog.json")
-    gen = os.path.join(work, "gen.py")
     one = os.path.join(work, "one.py")
-    with open(gen, "w") as f:
-        f.write(scale.GEN)
     with open(one, "w") as f:
         f.write(ONE)
     nseries = scale.make_catalog(catalog, a.gemeenten)

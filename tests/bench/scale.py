@@ -62,6 +62,30 @@ for k, ind in enumerate(cat["indicators"]):
 '''
 
 
+def bench_setup(ap, name, runs, out):
+    """The start of the benches that run after bench.py: the options
+    they share (--runs, --build, --out, --work) parsed from ap, BIN and
+    PLUGINS pointed into the build, the work dir made (a temp dir under
+    /var/tmp named for the bench unless --work) and the generator
+    written into it.  Returns (options, work dir, generator path)."""
+    global BIN, PLUGINS
+    ap.add_argument("--runs", type=int, default=runs)
+    ap.add_argument("--build", default=BUILD)
+    ap.add_argument("--out", default=out)
+    ap.add_argument("--work", help="work dir (default: a temp dir, removed)")
+    a = ap.parse_args()
+    build = os.path.abspath(a.build)
+    BIN = os.path.join(build, "regiomon")
+    PLUGINS = os.path.join(build, "plugins")
+    work = a.work or tempfile.mkdtemp(prefix="regiomon-%s." % name,
+                                      dir="/var/tmp")
+    os.makedirs(work, exist_ok=True)
+    gen = os.path.join(work, "gen.py")
+    with open(gen, "w") as f:
+        f.write(GEN)
+    return a, work, gen
+
+
 def make_catalog(path, n):
     with open(os.path.join(TOP, "share", "catalog.json")) as f:
         cat = json.load(f)
