@@ -249,15 +249,18 @@ int
 graph_draw(const struct graph_req *rq, const struct gdraw *d,
     unsigned char **out, size_t *len)
 {
-	if (render_draw(rq->renderer, d->a.comma, d->a.n, (char **)d->a.v,
-	    d->key, out, len) == -1)
+	struct render_job	 j;
+
+	/* One job, drawn at once: what render_jobs() does for many. */
+	graph_job(d, &j);
+	(void)render_draw(rq->renderer, j.comma, j.argc, j.argv, j.what,
+	    &j.out, &j.len);
+	*out = NULL;
+	*len = 0;
+	if (graph_job_done(rq, d, &j) == -1)
 		return -1;
-	if (rq->fmt == GRAPH_SVG && svg_text(out, len, rq, &d->g) == -1) {
-		free(*out);
-		*out = NULL;
-		*len = 0;
-		return -1;
-	}
+	*out = j.out;
+	*len = j.len;
 	return 0;
 }
 
